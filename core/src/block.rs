@@ -1,0 +1,68 @@
+//! Blocks (SPEC section 6): a header that the hash covers, the seal (the
+//! sealer's signature over the hash), and a body of transactions and the
+//! ledger they result in.
+
+use crate::canonical::{to_canonical, CanonicalError};
+use crate::crypto::{sha256, Hash, Signature};
+use crate::ledger::Ledger;
+use crate::member::MemberId;
+use crate::tx::Transaction;
+use serde::{Deserialize, Serialize};
+
+/// The block format this code writes and checks.
+pub const BLOCK_VERSION: u32 = 1;
+
+/// What the block hash covers, parent link included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockHeader {
+    pub version: u32,
+    pub height: u64,
+    pub parent: Hash,
+    /// When the market period this block closes began, in ms since the epoch.
+    pub period_start_ms: u64,
+    pub sealed_by: MemberId,
+    /// The member elected to seal the next block.
+    pub next_miner: MemberId,
+    pub merkle_root: Hash,
+    pub ledger_hash: Hash,
+}
+
+impl BlockHeader {
+    /// The exact text that is hashed: a student can paste it into any
+    /// SHA-256 tool and get the block hash.
+    pub fn preimage(&self) -> Result<String, CanonicalError> {
+        to_canonical(self)
+    }
+
+    pub fn hash(&self) -> Result<Hash, CanonicalError> {
+        Ok(sha256(self.preimage()?.as_bytes()))
+    }
+}
+
+/// The transactions of a block and the ledger after them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockBody {
+    pub transactions: Vec<Transaction>,
+    pub ledger: Ledger,
+}
+
+/// A sealed block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    pub header: BlockHeader,
+    /// SHA-256 of the header's canonical encoding, as recorded.
+    pub hash: Hash,
+    /// The sealer's signature over `hash`.
+    pub seal: Signature,
+    pub body: BlockBody,
+}
+
+impl Block {
+    pub fn height(&self) -> u64 {
+        self.header.height
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.body.ledger
+    }
+}

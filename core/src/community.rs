@@ -1,0 +1,179 @@
+//! A community as it starts: members, shares and rules, turned into the
+//! genesis block.
+
+use crate::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
+use crate::canonical::CanonicalError;
+use crate::crypto::Hash;
+use crate::keys::Keyring;
+use crate::ledger::{Ledger, Rules};
+use crate::member::{Member, MemberId, Role};
+use crate::merkle::merkle_root;
+use crate::rules::{check_share_table, Violation};
+use crate::shares::{Share, ShareTable};
+use crate::units::{BasisPoints, MilliTokens, Wh};
+use std::fmt;
+
+/// One member as the community starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberSpec {
+    pub name: String,
+    pub role: Role,
+    /// Starting energy; for a generator, its capacity for the whole run.
+    pub balance: Wh,
+    pub tokens: MilliTokens,
+}
+
+/// A community before genesis. Member ids are the positions in `members`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommunitySpec {
+    pub members: Vec<MemberSpec>,
+    pub rules: Rules,
+    /// Who seals the genesis block.
+    pub genesis_sealer: MemberId,
+}
+
+/// Why a community cannot start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupError {
+    NoMembers,
+    EmptyName(MemberId),
+    UnknownSealer(MemberId),
+    Shares(MemberId, Violation),
+    Encoding(CanonicalError),
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetupError::NoMembers => write!(f, "a community needs members"),
+            SetupError::EmptyName(m) => write!(f, "member {m} needs a name"),
+            SetupError::UnknownSealer(m) => write!(f, "the genesis sealer {m} is not a member"),
+            SetupError::Shares(m, v) => write!(f, "generator {m}'s share table: {v}"),
+            SetupError::Encoding(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+/// George and the member ids of the seed's community.
+pub const GEORGE: MemberId = MemberId(0);
+pub const ANNE: MemberId = MemberId(1);
+pub const BOB: MemberId = MemberId(2);
+pub const CARLA: MemberId = MemberId(3);
+
+impl Default for CommunitySpec {
+    /// The seed's community (SPEC section 2): George generates up to
+    /// 1,000 kWh for Anne (50 %), Bob (30 %) and Carla (20 %); everyone holds
+    /// 100 voting tokens; George seals the genesis block.
+    fn default() -> CommunitySpec {
+        let shares = ShareTable::new(vec![
+            Share {
+                member: ANNE,
+                share: BasisPoints(5_000),
+            },
+            Share {
+                member: BOB,
+                share: BasisPoints(3_000),
+            },
+            Share {
+                member: CARLA,
+                share: BasisPoints(2_000),
+            },
+        ])
+        .expect("the seed's shares sum to 100 %");
+        let customer = |name: &str| MemberSpec {
+            name: name.into(),
+            role: Role::Customer,
+            balance: Wh(0),
+            tokens: MilliTokens(100_000),
+        };
+        CommunitySpec {
+            members: vec![
+                MemberSpec {
+                    name: "George".into(),
+                    role: Role::Generator { shares },
+                    balance: Wh(1_000_000),
+                    tokens: MilliTokens(100_000),
+                },
+                customer("Anne"),
+                customer("Bob"),
+                customer("Carla"),
+            ],
+            rules: Rules::default(),
+            genesis_sealer: GEORGE,
+        }
+    }
+}
+
+impl CommunitySpec {
+    /// The genesis ledger, with each member's public key from `keys`.
+    pub fn genesis_ledger(&self, keys: &Keyring) -> Result<Ledger, SetupError> {
+        if self.members.is_empty() {
+            return Err(SetupError::NoMembers);
+        }
+        let members: Vec<Member> = self
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let id = MemberId(i as u32);
+                Member {
+                    id,
+                    name: spec.name.trim().to_string(),
+                    role: spec.role.clone(),
+                    public_key: keys.key(id).public_key(),
+                    balance: spec.balance,
+                    tokens: spec.tokens,
+                    frozen: Vec::new(),
+                    reputation: u64::from(id == self.genesis_sealer),
+                    last_sealed: (id == self.genesis_sealer).then_some(0),
+                    seq: 0,
+                }
+            })
+            .collect();
+        let ledger = Ledger {
+            members,
+            rules: self.rules.clone(),
+            minted: MilliTokens(0),
+            pot: MilliTokens(0),
+        };
+        for m in &ledger.members {
+            if m.name.is_empty() {
+                return Err(SetupError::EmptyName(m.id));
+            }
+            if let Some(table) = m.share_table() {
+                check_share_table(&ledger, table).map_err(|v| SetupError::Shares(m.id, v))?;
+            }
+        }
+        if ledger.member(self.genesis_sealer).is_none() {
+            return Err(SetupError::UnknownSealer(self.genesis_sealer));
+        }
+        Ok(ledger)
+    }
+
+    /// The sealed genesis block (height 0) at time `now_ms`.
+    pub fn genesis_block(&self, keys: &Keyring, now_ms: u64) -> Result<Block, SetupError> {
+        let ledger = self.genesis_ledger(keys)?;
+        let header = BlockHeader {
+            version: BLOCK_VERSION,
+            height: 0,
+            parent: Hash::ZERO,
+            period_start_ms: now_ms,
+            sealed_by: self.genesis_sealer,
+            next_miner: self.genesis_sealer,
+            merkle_root: merkle_root(&[]),
+            ledger_hash: ledger.hash().map_err(SetupError::Encoding)?,
+        };
+        let hash = header.hash().map_err(SetupError::Encoding)?;
+        Ok(Block {
+            seal: keys.key(self.genesis_sealer).sign(&hash),
+            hash,
+            header,
+            body: BlockBody {
+                transactions: Vec::new(),
+                ledger,
+            },
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! The ledger: the whole state of the community after a block. Every block
+//! carries the ledger it results in, and the header commits to its hash.
+
+use crate::canonical::{to_canonical, CanonicalError};
+use crate::crypto::{sha256, Hash};
+use crate::member::{Member, MemberId};
+use crate::units::{BasisPoints, MilliTokens, Wh};
+use serde::{Deserialize, Serialize};
+
+/// The community's constants, fixed at genesis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    /// Wealth weight of the bet, in thousandths (the seed's 0.6).
+    pub alpha_permille: u64,
+    /// Wealth weight of the age, in thousandths (the seed's 0.8).
+    pub beta_permille: u64,
+    /// Wealth weight of the reputation, in thousandths (the seed's 0.3).
+    pub gamma_permille: u64,
+    /// Blocks after sealing before won tokens unlock (the seed's 6).
+    pub freeze_blocks: u64,
+    /// Voting tokens minted per Wh generated, in milli-tokens (1).
+    pub milli_tokens_per_wh: u64,
+    /// The generator's part of what it mints (the seed's 20 %).
+    pub generator_mint_share: BasisPoints,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            alpha_permille: 600,
+            beta_permille: 800,
+            gamma_permille: 300,
+            freeze_blocks: 6,
+            milli_tokens_per_wh: 1,
+            generator_mint_share: BasisPoints(2_000),
+        }
+    }
+}
+
+/// The state after a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    /// Every member, in member order.
+    pub members: Vec<Member>,
+    pub rules: Rules,
+    /// All voting tokens minted since genesis.
+    pub minted: MilliTokens,
+    /// Bets staked on the coming election, paid to whoever seals next.
+    pub pot: MilliTokens,
+}
+
+impl Ledger {
+    pub fn member(&self, id: MemberId) -> Option<&Member> {
+        self.members
+            .binary_search_by_key(&id, |m| m.id)
+            .ok()
+            .map(|i| &self.members[i])
+    }
+
+    pub fn member_mut(&mut self, id: MemberId) -> Option<&mut Member> {
+        self.members
+            .binary_search_by_key(&id, |m| m.id)
+            .ok()
+            .map(move |i| &mut self.members[i])
+    }
+
+    /// SHA-256 of the canonical encoding: what the block header commits to.
+    pub fn hash(&self) -> Result<Hash, CanonicalError> {
+        Ok(sha256(to_canonical(self)?.as_bytes()))
+    }
+
+    /// Sum of all energy balances (conserved by every block).
+    pub fn total_energy(&self) -> u128 {
+        self.members.iter().map(|m| u128::from(m.balance.0)).sum()
+    }
+
+    /// All voting tokens held: free, frozen and in the pot.
+    pub fn total_tokens(&self) -> u128 {
+        let held: u128 = self
+            .members
+            .iter()
+            .map(|m| {
+                u128::from(m.tokens.0)
+                    + m.frozen
+                        .iter()
+                        .map(|l| u128::from(l.amount.0))
+                        .sum::<u128>()
+            })
+            .sum();
+        held + u128::from(self.pot.0)
+    }
+
+    /// Total energy as `Wh`, when it fits.
+    pub fn energy(&self) -> Option<Wh> {
+        u64::try_from(self.total_energy()).ok().map(Wh)
+    }
+}

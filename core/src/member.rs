@@ -1,0 +1,77 @@
+//! Members of a community and their state on the ledger.
+
+use crate::crypto::PublicKey;
+use crate::shares::ShareTable;
+use crate::units::{MilliTokens, Wh};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A member's stable number. Member order (for ties in splits and
+/// elections) is the order of these ids; names can change, ids never do.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(transparent)]
+pub struct MemberId(pub u32);
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// What a member does in the community.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Role {
+    /// Owns a generator; its energy balance is the capacity it has left, and
+    /// its share table says how its output is divided among customers.
+    Generator { shares: ShareTable },
+    /// Receives energy from generators by its shares.
+    Customer,
+}
+
+/// Voting tokens won in an election, locked until `unlocks_at` (a height).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrozenLot {
+    pub amount: MilliTokens,
+    pub unlocks_at: u64,
+}
+
+/// One member's entry in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub name: String,
+    pub role: Role,
+    pub public_key: PublicKey,
+    /// Energy held; for a generator, the capacity it has left to produce.
+    pub balance: Wh,
+    /// Voting tokens free to bet.
+    pub tokens: MilliTokens,
+    /// Voting tokens won and not yet unlocked.
+    pub frozen: Vec<FrozenLot>,
+    /// Number of blocks this member has sealed.
+    pub reputation: u64,
+    /// Height of the last block this member sealed.
+    pub last_sealed: Option<u64>,
+    /// The last sequence number this member signed with; the next must be larger.
+    pub seq: u64,
+}
+
+impl Member {
+    pub fn is_generator(&self) -> bool {
+        matches!(self.role, Role::Generator { .. })
+    }
+
+    pub fn share_table(&self) -> Option<&ShareTable> {
+        match &self.role {
+            Role::Generator { shares } => Some(shares),
+            Role::Customer => None,
+        }
+    }
+
+    pub fn frozen_total(&self) -> MilliTokens {
+        MilliTokens(self.frozen.iter().map(|lot| lot.amount.0).sum())
+    }
+}

@@ -1,0 +1,361 @@
+//! The state transition: how a block's transactions change the ledger.
+//!
+//! The same code refuses a bad action in the page and reports a bad block in
+//! verification, so the two can never disagree about a rule.
+
+use crate::ledger::Ledger;
+use crate::member::{FrozenLot, MemberId, Role};
+use crate::shares::{ShareError, ShareTable};
+use crate::split::largest_remainder;
+use crate::tx::{Allocation, Generation, Mint, ShareUpdate, TxBody};
+use crate::units::{BasisPoints, MilliTokens, Wh};
+use std::fmt;
+
+/// A rule a transaction breaks against the state it is applied to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Violation {
+    UnknownMember(MemberId),
+    NotAGenerator(MemberId),
+    NotACustomer(MemberId),
+    /// The sequence number is not above the signer's last one.
+    SequenceReplayed {
+        member: MemberId,
+        seq: u64,
+        last: u64,
+    },
+    /// A generation is for another market period than the block's.
+    WrongPeriod {
+        period: u64,
+        height: u64,
+    },
+    /// Generation beyond the generator's remaining capacity (the overdraft rule).
+    CapacityExceeded {
+        generator: MemberId,
+        energy: Wh,
+        left: Wh,
+    },
+    /// A generation of nothing.
+    ZeroEnergy,
+    /// The allocation is not the split of the energy by the table in force.
+    AllocationMismatch {
+        generator: MemberId,
+    },
+    /// The minted tokens are not what the minting rule gives.
+    MintMismatch {
+        generator: MemberId,
+    },
+    /// A share table that does not hold.
+    BadShareTable(ShareError),
+    /// A number so large it would overflow the ledger.
+    Overflow,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Violation::UnknownMember(m) => write!(f, "member {m} is not in the community"),
+            Violation::NotAGenerator(m) => write!(f, "member {m} is not a generator"),
+            Violation::NotACustomer(m) => write!(f, "member {m} is not a customer"),
+            Violation::SequenceReplayed { member, seq, last } => write!(
+                f,
+                "sequence number {seq} of member {member} is not above its last one ({last}): a replay"
+            ),
+            Violation::WrongPeriod { period, height } => write!(
+                f,
+                "the reading is for market period {period} but sits in block {height}"
+            ),
+            Violation::CapacityExceeded {
+                generator,
+                energy,
+                left,
+            } => write!(
+                f,
+                "generator {generator} cannot produce {energy}: only {left} of capacity is left"
+            ),
+            Violation::ZeroEnergy => write!(f, "a generation must produce more than 0 kWh"),
+            Violation::AllocationMismatch { generator } => write!(
+                f,
+                "the allocation of generator {generator}'s energy is not the split by its share table in force"
+            ),
+            Violation::MintMismatch { generator } => write!(
+                f,
+                "the voting tokens minted by generator {generator}'s reading are not 20 % to it and 80 % to its customers by share"
+            ),
+            Violation::BadShareTable(e) => write!(f, "{e}"),
+            Violation::Overflow => write!(f, "an amount is too large for the ledger"),
+        }
+    }
+}
+
+impl std::error::Error for Violation {}
+
+/// The allocation and minting a generation must carry, computed from the
+/// share table in force in `ledger`.
+pub fn expected_generation(
+    ledger: &Ledger,
+    generator: MemberId,
+    period: u64,
+    seq: u64,
+    energy: Wh,
+) -> Result<Generation, Violation> {
+    let table = share_table_of(ledger, generator)?;
+    let allocation = table
+        .split_energy(energy)
+        .into_iter()
+        .map(|(member, energy)| Allocation { member, energy })
+        .collect();
+    let minted_total = energy
+        .0
+        .checked_mul(ledger.rules.milli_tokens_per_wh)
+        .ok_or(Violation::Overflow)?;
+    let gen_share = ledger
+        .rules
+        .generator_mint_share
+        .0
+        .min(BasisPoints::WHOLE.0);
+    let [to_generator, to_customers]: [u64; 2] = largest_remainder(
+        minted_total,
+        &[
+            BasisPoints(gen_share),
+            BasisPoints(BasisPoints::WHOLE.0 - gen_share),
+        ],
+    )
+    .try_into()
+    .expect("two weights give two parts");
+    let mut minted = vec![Mint {
+        member: generator,
+        tokens: MilliTokens(to_generator),
+    }];
+    minted.extend(
+        table
+            .split(to_customers)
+            .into_iter()
+            .map(|(member, t)| Mint {
+                member,
+                tokens: MilliTokens(t),
+            }),
+    );
+    Ok(Generation {
+        generator,
+        period,
+        seq,
+        energy,
+        allocation,
+        minted,
+    })
+}
+
+fn share_table_of(ledger: &Ledger, generator: MemberId) -> Result<&ShareTable, Violation> {
+    let member = ledger
+        .member(generator)
+        .ok_or(Violation::UnknownMember(generator))?;
+    member
+        .share_table()
+        .ok_or(Violation::NotAGenerator(generator))
+}
+
+/// Checks a share table against the community: valid on its own, and every
+/// member in it a customer.
+pub fn check_share_table(ledger: &Ledger, table: &ShareTable) -> Result<(), Violation> {
+    table.check().map_err(Violation::BadShareTable)?;
+    for member in table.members() {
+        let m = ledger
+            .member(member)
+            .ok_or(Violation::UnknownMember(member))?;
+        if m.is_generator() {
+            return Err(Violation::NotACustomer(member));
+        }
+    }
+    Ok(())
+}
+
+/// A block being filled: the parent's ledger with the block's transactions
+/// applied so far, and what takes effect only when the block closes.
+#[derive(Clone, Debug)]
+pub struct OpenBlock {
+    height: u64,
+    /// The ledger the block started from: share tables in force come from here.
+    in_force: Ledger,
+    ledger: Ledger,
+    staged_shares: Vec<(MemberId, ShareTable)>,
+}
+
+impl OpenBlock {
+    /// Opens block `height` on top of the parent's ledger.
+    pub fn new(parent: &Ledger, height: u64) -> OpenBlock {
+        OpenBlock {
+            height,
+            in_force: parent.clone(),
+            ledger: parent.clone(),
+            staged_shares: Vec::new(),
+        }
+    }
+
+    pub fn height(&self) -> u64 {
+        self.height
+    }
+
+    /// The ledger with the transactions applied so far.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The ledger the block started from, whose share tables are in force.
+    pub fn in_force(&self) -> &Ledger {
+        &self.in_force
+    }
+
+    /// The next sequence number `member` may sign with.
+    pub fn next_seq(&self, member: MemberId) -> Option<u64> {
+        self.ledger.member(member).map(|m| m.seq + 1)
+    }
+
+    /// Applies one transaction body, or refuses it and changes nothing.
+    pub fn apply(&mut self, body: &TxBody) -> Result<(), Violation> {
+        let signer = body.signer();
+        let member = self
+            .ledger
+            .member(signer)
+            .ok_or(Violation::UnknownMember(signer))?;
+        if let Some(seq) = body.seq() {
+            if seq <= member.seq {
+                return Err(Violation::SequenceReplayed {
+                    member: signer,
+                    seq,
+                    last: member.seq,
+                });
+            }
+        }
+        match body {
+            TxBody::Generation(g) => self.apply_generation(g),
+            TxBody::ShareUpdate(u) => self.apply_share_update(u),
+        }
+    }
+
+    fn apply_generation(&mut self, g: &Generation) -> Result<(), Violation> {
+        if g.period != self.height {
+            return Err(Violation::WrongPeriod {
+                period: g.period,
+                height: self.height,
+            });
+        }
+        if g.energy.0 == 0 {
+            return Err(Violation::ZeroEnergy);
+        }
+        let expected = expected_generation(&self.in_force, g.generator, g.period, g.seq, g.energy)?;
+        let left = self
+            .ledger
+            .member(g.generator)
+            .map(|m| m.balance)
+            .unwrap_or_default();
+        if g.energy > left {
+            return Err(Violation::CapacityExceeded {
+                generator: g.generator,
+                energy: g.energy,
+                left,
+            });
+        }
+        if g.allocation != expected.allocation {
+            return Err(Violation::AllocationMismatch {
+                generator: g.generator,
+            });
+        }
+        if g.minted != expected.minted {
+            return Err(Violation::MintMismatch {
+                generator: g.generator,
+            });
+        }
+        // All checks passed; from here on only arithmetic that cannot fail
+        // except by overflow, which is checked before anything is written.
+        let mut next = self.ledger.clone();
+        let generator = next.member_mut(g.generator).expect("checked above");
+        generator.balance = Wh(generator.balance.0 - g.energy.0);
+        generator.seq = g.seq;
+        for a in &g.allocation {
+            let m = next
+                .member_mut(a.member)
+                .ok_or(Violation::UnknownMember(a.member))?;
+            m.balance = Wh(m
+                .balance
+                .0
+                .checked_add(a.energy.0)
+                .ok_or(Violation::Overflow)?);
+        }
+        let mut minted_sum = 0u64;
+        for mint in &g.minted {
+            let m = next
+                .member_mut(mint.member)
+                .ok_or(Violation::UnknownMember(mint.member))?;
+            m.tokens = MilliTokens(
+                m.tokens
+                    .0
+                    .checked_add(mint.tokens.0)
+                    .ok_or(Violation::Overflow)?,
+            );
+            minted_sum = minted_sum
+                .checked_add(mint.tokens.0)
+                .ok_or(Violation::Overflow)?;
+        }
+        next.minted = MilliTokens(
+            next.minted
+                .0
+                .checked_add(minted_sum)
+                .ok_or(Violation::Overflow)?,
+        );
+        self.ledger = next;
+        Ok(())
+    }
+
+    fn apply_share_update(&mut self, u: &ShareUpdate) -> Result<(), Violation> {
+        share_table_of(&self.ledger, u.generator)?;
+        check_share_table(&self.ledger, &u.shares)?;
+        self.ledger
+            .member_mut(u.generator)
+            .expect("checked above")
+            .seq = u.seq;
+        self.staged_shares.push((u.generator, u.shares.clone()));
+        Ok(())
+    }
+
+    /// Closes the block sealed by `sealer`: staged share tables come into
+    /// force, the sealer's reputation and last-sealed height move, the pot
+    /// goes to the sealer as frozen tokens, and lots due at this height unlock.
+    /// The open block itself is left as it was, so a refused seal loses nothing.
+    pub fn close(&self, sealer: MemberId) -> Result<Ledger, Violation> {
+        let mut ledger = self.ledger.clone();
+        for (generator, table) in &self.staged_shares {
+            if let Some(m) = ledger.member_mut(*generator) {
+                m.role = Role::Generator {
+                    shares: table.clone(),
+                };
+            }
+        }
+        let height = self.height;
+        let unlocks_at = height.saturating_add(ledger.rules.freeze_blocks);
+        let pot = std::mem::take(&mut ledger.pot);
+        let m = ledger
+            .member_mut(sealer)
+            .ok_or(Violation::UnknownMember(sealer))?;
+        m.reputation += 1;
+        m.last_sealed = Some(height);
+        if pot.0 > 0 {
+            m.frozen.push(FrozenLot {
+                amount: pot,
+                unlocks_at,
+            });
+        }
+        for m in &mut ledger.members {
+            let (due, kept): (Vec<FrozenLot>, Vec<FrozenLot>) =
+                m.frozen.drain(..).partition(|lot| lot.unlocks_at <= height);
+            m.frozen = kept;
+            let unlocked: u64 = due.iter().map(|l| l.amount.0).sum();
+            m.tokens = MilliTokens(
+                m.tokens
+                    .0
+                    .checked_add(unlocked)
+                    .ok_or(Violation::Overflow)?,
+            );
+        }
+        Ok(ledger)
+    }
+}

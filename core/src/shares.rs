@@ -1,0 +1,175 @@
+//! A generator's share table: which customer owns how much of its output.
+
+use crate::member::MemberId;
+use crate::split::largest_remainder;
+use crate::units::{BasisPoints, Wh};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One customer's share of a generator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    pub member: MemberId,
+    pub share: BasisPoints,
+}
+
+/// Shares of one generator's output, in member order, summing to 100 %.
+///
+/// The only constructor checks the sum, so a `ShareTable` that came through
+/// [`ShareTable::new`] always splits exactly. A table read from a file is
+/// re-checked by verification ([`ShareTable::check`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ShareTable(Vec<Share>);
+
+/// Why a share table was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareError {
+    /// The shares do not add up to 100 %.
+    WrongTotal { total: BasisPoints },
+    /// A member appears twice.
+    Duplicate(MemberId),
+    /// The table names no customer.
+    Empty,
+}
+
+impl fmt::Display for ShareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShareError::WrongTotal { total } => write!(
+                f,
+                "the shares add up to {total}, not 100 %; nothing was changed"
+            ),
+            ShareError::Duplicate(m) => write!(f, "member {m} appears twice in the share table"),
+            ShareError::Empty => write!(f, "a share table needs at least one customer"),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+impl ShareTable {
+    /// A table from (member, share) pairs; sorted into member order.
+    pub fn new(mut shares: Vec<Share>) -> Result<ShareTable, ShareError> {
+        shares.sort_by_key(|s| s.member);
+        let table = ShareTable(shares);
+        table.check()?;
+        Ok(table)
+    }
+
+    /// Re-checks the rules a table must keep: members in strictly increasing
+    /// order (so no duplicates) and a total of exactly 100 %.
+    pub fn check(&self) -> Result<(), ShareError> {
+        if self.0.is_empty() {
+            return Err(ShareError::Empty);
+        }
+        for pair in self.0.windows(2) {
+            if pair[0].member >= pair[1].member {
+                return Err(ShareError::Duplicate(pair[1].member));
+            }
+        }
+        let total: u64 = self.0.iter().map(|s| u64::from(s.share.0)).sum();
+        if total != u64::from(BasisPoints::WHOLE.0) {
+            return Err(ShareError::WrongTotal {
+                total: BasisPoints(u32::try_from(total).unwrap_or(u32::MAX)),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn shares(&self) -> &[Share] {
+        &self.0
+    }
+
+    pub fn share_of(&self, member: MemberId) -> Option<BasisPoints> {
+        self.0.iter().find(|s| s.member == member).map(|s| s.share)
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = MemberId> + '_ {
+        self.0.iter().map(|s| s.member)
+    }
+
+    /// Splits `amount` by this table with the largest-remainder method.
+    pub fn split(&self, amount: u64) -> Vec<(MemberId, u64)> {
+        let weights: Vec<BasisPoints> = self.0.iter().map(|s| s.share).collect();
+        self.members()
+            .zip(largest_remainder(amount, &weights))
+            .collect()
+    }
+
+    /// Splits energy by this table.
+    pub fn split_energy(&self, energy: Wh) -> Vec<(MemberId, Wh)> {
+        self.split(energy.0)
+            .into_iter()
+            .map(|(m, wh)| (m, Wh(wh)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(member: u32, bp: u32) -> Share {
+        Share {
+            member: MemberId(member),
+            share: BasisPoints(bp),
+        }
+    }
+
+    #[test]
+    fn a_table_must_sum_to_exactly_100_percent() {
+        assert!(ShareTable::new(vec![share(1, 5000), share(2, 3000), share(3, 2000)]).is_ok());
+        assert_eq!(
+            ShareTable::new(vec![share(1, 5000), share(2, 3000), share(3, 1999)]),
+            Err(ShareError::WrongTotal {
+                total: BasisPoints(9999)
+            })
+        );
+        assert_eq!(
+            ShareTable::new(vec![share(1, 6000), share(2, 5000)]),
+            Err(ShareError::WrongTotal {
+                total: BasisPoints(11000)
+            })
+        );
+        assert_eq!(ShareTable::new(vec![]), Err(ShareError::Empty));
+    }
+
+    #[test]
+    fn a_member_cannot_appear_twice() {
+        assert_eq!(
+            ShareTable::new(vec![share(1, 5000), share(1, 5000)]),
+            Err(ShareError::Duplicate(MemberId(1)))
+        );
+    }
+
+    #[test]
+    fn tables_are_kept_in_member_order() {
+        let t = ShareTable::new(vec![share(3, 2000), share(1, 5000), share(2, 3000)]).unwrap();
+        assert_eq!(
+            t.members().collect::<Vec<_>>(),
+            [MemberId(1), MemberId(2), MemberId(3)]
+        );
+        assert_eq!(
+            t.split_energy(Wh(7)),
+            [
+                (MemberId(1), Wh(4)),
+                (MemberId(2), Wh(2)),
+                (MemberId(3), Wh(1))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_read_from_a_file_is_rechecked() {
+        let t: ShareTable =
+            serde_json::from_str(r#"[{"member":1,"share":7000},{"member":2,"share":2000}]"#)
+                .unwrap();
+        assert_eq!(
+            t.check(),
+            Err(ShareError::WrongTotal {
+                total: BasisPoints(9000)
+            })
+        );
+    }
+}

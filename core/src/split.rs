@@ -1,0 +1,65 @@
+//! The largest-remainder split (SPEC section 3): the one way E-Cloud divides
+//! an integer amount by a share table, so the parts always sum to the whole.
+
+use crate::units::BasisPoints;
+
+/// Splits `total` by `weights` (basis points summing to 10,000): each part is
+/// floor(total x weight / 10,000); the units left over go one each to the
+/// largest remainders, ties to the earlier entry. The parts sum to `total`.
+///
+/// Weights that do not sum to 10,000 are the caller's bug, not user input:
+/// share tables are validated on construction.
+pub fn largest_remainder(total: u64, weights: &[BasisPoints]) -> Vec<u64> {
+    let whole = u128::from(BasisPoints::WHOLE.0);
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for (i, w) in weights.iter().enumerate() {
+        let exact = u128::from(total) * u128::from(w.0);
+        parts.push((exact / whole) as u64);
+        remainders.push((exact % whole, i));
+    }
+    let handed_out: u64 = parts.iter().sum();
+    let left_over = total.saturating_sub(handed_out) as usize;
+    // Largest remainder first; on equal remainders the earlier entry first.
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in remainders.iter().take(left_over) {
+        parts[i] += 1;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bp(v: &[u32]) -> Vec<BasisPoints> {
+        v.iter().copied().map(BasisPoints).collect()
+    }
+
+    #[test]
+    fn seed_shares_split_exactly() {
+        assert_eq!(largest_remainder(10, &bp(&[5000, 3000, 2000])), [5, 3, 2]);
+        // 1 Wh: remainders 0.5, 0.3, 0.2: the largest takes it.
+        assert_eq!(largest_remainder(1, &bp(&[5000, 3000, 2000])), [1, 0, 0]);
+        // 7 Wh: 3.5, 2.1, 1.4 -> floors 3, 2, 1; one left for the 0.5.
+        assert_eq!(largest_remainder(7, &bp(&[5000, 3000, 2000])), [4, 2, 1]);
+    }
+
+    #[test]
+    fn ties_go_to_the_earlier_member() {
+        // Thirds: 3334 / 3333 / 3333 of 2 Wh -> 0.6668, 0.6666, 0.6666.
+        assert_eq!(largest_remainder(2, &bp(&[3334, 3333, 3333])), [1, 1, 0]);
+        // Equal halves of an odd amount: the first gets the extra unit.
+        assert_eq!(largest_remainder(3, &bp(&[5000, 5000])), [2, 1]);
+        assert_eq!(largest_remainder(1, &bp(&[0, 5000, 5000])), [0, 1, 0]);
+    }
+
+    #[test]
+    fn huge_amounts_do_not_overflow() {
+        let parts = largest_remainder(u64::MAX, &bp(&[5000, 3000, 2000]));
+        assert_eq!(
+            parts.iter().map(|&p| u128::from(p)).sum::<u128>(),
+            u128::from(u64::MAX)
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! Transactions (SPEC section 4): each has an id, the SHA-256 of its
+//! canonical body, and its signer's Ed25519 signature over that id.
+
+use crate::canonical::{to_canonical, CanonicalError};
+use crate::crypto::{sha256, Hash, SecretKey, Signature};
+use crate::member::MemberId;
+use crate::shares::ShareTable;
+use crate::units::{MilliTokens, Wh};
+use serde::{Deserialize, Serialize};
+
+/// Energy given to one customer by a generation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub member: MemberId,
+    pub energy: Wh,
+}
+
+/// Voting tokens minted to one member by a generation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mint {
+    pub member: MemberId,
+    pub tokens: MilliTokens,
+}
+
+/// A cryptometer's signed statement: this generator produced `energy` in
+/// market period `period`, allocated to its customers by the share table in
+/// force, minting voting tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generation {
+    pub generator: MemberId,
+    /// The market period, which is the height of the block that closes it.
+    pub period: u64,
+    pub seq: u64,
+    pub energy: Wh,
+    pub allocation: Vec<Allocation>,
+    pub minted: Vec<Mint>,
+}
+
+/// A generator's new share table, in force from the next block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareUpdate {
+    pub generator: MemberId,
+    pub seq: u64,
+    pub shares: ShareTable,
+}
+
+/// What a transaction says; its canonical encoding is what the id hashes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TxBody {
+    Generation(Generation),
+    ShareUpdate(ShareUpdate),
+}
+
+impl TxBody {
+    /// The member whose key must sign this transaction.
+    pub fn signer(&self) -> MemberId {
+        match self {
+            TxBody::Generation(g) => g.generator,
+            TxBody::ShareUpdate(u) => u.generator,
+        }
+    }
+
+    /// The signer's sequence number, when the kind carries one.
+    pub fn seq(&self) -> Option<u64> {
+        match self {
+            TxBody::Generation(g) => Some(g.seq),
+            TxBody::ShareUpdate(u) => Some(u.seq),
+        }
+    }
+
+    /// A short name for the kind, as the page shows it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TxBody::Generation(_) => "generation",
+            TxBody::ShareUpdate(_) => "share update",
+        }
+    }
+
+    /// SHA-256 of the canonical body: the transaction id.
+    pub fn id(&self) -> Result<Hash, CanonicalError> {
+        Ok(sha256(to_canonical(self)?.as_bytes()))
+    }
+}
+
+/// A signed transaction as it sits in a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transaction {
+    pub id: Hash,
+    pub body: TxBody,
+    pub signature: Signature,
+}
+
+impl Transaction {
+    /// Computes the id of `body` and signs it with `key`.
+    pub fn sign(body: TxBody, key: &SecretKey) -> Result<Transaction, CanonicalError> {
+        let id = body.id()?;
+        Ok(Transaction {
+            id,
+            signature: key.sign(&id),
+            body,
+        })
+    }
+
+    pub fn signer(&self) -> MemberId {
+        self.body.signer()
+    }
+}

@@ -1,0 +1,571 @@
+//! Verification (SPEC section 7): recompute everything and report, per
+//! block, every rule that fails, with a stable code and a sentence a
+//! student can read. Never a bare bool, never a panic.
+//!
+//! Blocks are replayed from genesis: each block's transactions are applied
+//! to the ledger the previous blocks *should* have produced, not to the one
+//! they record, so a tampered ledger is caught in its own block and does not
+//! spill into the next. After the first broken block, later blocks get only
+//! the checks that do not depend on trusted state (hash, links, roots) and
+//! are marked as descendants of a broken block.
+
+use crate::block::{Block, BLOCK_VERSION};
+use crate::crypto::Hash;
+use crate::ledger::Ledger;
+use crate::merkle::merkle_root;
+use crate::rules::{check_share_table, OpenBlock, Violation};
+use serde::Serialize;
+use std::fmt;
+
+/// Every rule verification checks. The kebab-case code is stable: tests,
+/// the page and exported reports name rules by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    GenesisInvalid,
+    VersionUnknown,
+    HashMismatch,
+    ParentMismatch,
+    HeightNotSequential,
+    TimeBackwards,
+    MerkleMismatch,
+    LedgerHashMismatch,
+    TxIdMismatch,
+    TxSignatureInvalid,
+    SealInvalid,
+    SealerNotElected,
+    NextMinerMismatch,
+    UnknownMember,
+    NotAGenerator,
+    SequenceReplayed,
+    PeriodMismatch,
+    CapacityExceeded,
+    ZeroEnergy,
+    AllocationMismatch,
+    MintMismatch,
+    ShareTableInvalid,
+    Overflow,
+    LedgerMismatch,
+    EnergyNotConserved,
+    TokensNotConserved,
+    DescendantOfBroken,
+}
+
+impl Check {
+    /// Every check, for listings and exhaustive tests.
+    pub const ALL: [Check; 27] = [
+        Check::GenesisInvalid,
+        Check::VersionUnknown,
+        Check::HashMismatch,
+        Check::ParentMismatch,
+        Check::HeightNotSequential,
+        Check::TimeBackwards,
+        Check::MerkleMismatch,
+        Check::LedgerHashMismatch,
+        Check::TxIdMismatch,
+        Check::TxSignatureInvalid,
+        Check::SealInvalid,
+        Check::SealerNotElected,
+        Check::NextMinerMismatch,
+        Check::UnknownMember,
+        Check::NotAGenerator,
+        Check::SequenceReplayed,
+        Check::PeriodMismatch,
+        Check::CapacityExceeded,
+        Check::ZeroEnergy,
+        Check::AllocationMismatch,
+        Check::MintMismatch,
+        Check::ShareTableInvalid,
+        Check::Overflow,
+        Check::LedgerMismatch,
+        Check::EnergyNotConserved,
+        Check::TokensNotConserved,
+        Check::DescendantOfBroken,
+    ];
+
+    /// The stable code, e.g. `hash-mismatch`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Check::GenesisInvalid => "genesis-invalid",
+            Check::VersionUnknown => "version-unknown",
+            Check::HashMismatch => "hash-mismatch",
+            Check::ParentMismatch => "parent-mismatch",
+            Check::HeightNotSequential => "height-not-sequential",
+            Check::TimeBackwards => "time-backwards",
+            Check::MerkleMismatch => "merkle-mismatch",
+            Check::LedgerHashMismatch => "ledger-hash-mismatch",
+            Check::TxIdMismatch => "tx-id-mismatch",
+            Check::TxSignatureInvalid => "tx-signature-invalid",
+            Check::SealInvalid => "seal-invalid",
+            Check::SealerNotElected => "sealer-not-elected",
+            Check::NextMinerMismatch => "next-miner-mismatch",
+            Check::UnknownMember => "unknown-member",
+            Check::NotAGenerator => "not-a-generator",
+            Check::SequenceReplayed => "sequence-replayed",
+            Check::PeriodMismatch => "period-mismatch",
+            Check::CapacityExceeded => "capacity-exceeded",
+            Check::ZeroEnergy => "zero-energy",
+            Check::AllocationMismatch => "allocation-mismatch",
+            Check::MintMismatch => "mint-mismatch",
+            Check::ShareTableInvalid => "share-table-invalid",
+            Check::Overflow => "overflow",
+            Check::LedgerMismatch => "ledger-mismatch",
+            Check::EnergyNotConserved => "energy-not-conserved",
+            Check::TokensNotConserved => "tokens-not-conserved",
+            Check::DescendantOfBroken => "descendant-of-broken",
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl From<&Violation> for Check {
+    fn from(v: &Violation) -> Check {
+        match v {
+            Violation::UnknownMember(_) => Check::UnknownMember,
+            Violation::NotAGenerator(_) => Check::NotAGenerator,
+            Violation::NotACustomer(_) | Violation::BadShareTable(_) => Check::ShareTableInvalid,
+            Violation::SequenceReplayed { .. } => Check::SequenceReplayed,
+            Violation::WrongPeriod { .. } => Check::PeriodMismatch,
+            Violation::CapacityExceeded { .. } => Check::CapacityExceeded,
+            Violation::ZeroEnergy => Check::ZeroEnergy,
+            Violation::AllocationMismatch { .. } => Check::AllocationMismatch,
+            Violation::MintMismatch { .. } => Check::MintMismatch,
+            Violation::Overflow => Check::Overflow,
+        }
+    }
+}
+
+/// One rule that one block breaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub height: u64,
+    pub check: Check,
+    /// Index of the transaction in the block, when the rule is about one.
+    pub tx: Option<usize>,
+    /// A sentence a student can read.
+    pub message: String,
+}
+
+/// Everything verification found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct Report {
+    pub blocks_checked: u64,
+    pub transactions_checked: u64,
+    pub signatures_checked: u64,
+    /// In block order; within a block, in the order the checks ran.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn is_valid(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// The first thing that broke: the earliest block's first finding.
+    pub fn first_failure(&self) -> Option<&Finding> {
+        self.findings.first()
+    }
+
+    /// The first broken block's height.
+    pub fn first_broken(&self) -> Option<u64> {
+        self.first_failure().map(|f| f.height)
+    }
+
+    pub fn findings_at(&self, height: u64) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.height == height)
+    }
+}
+
+struct Recorder<'r> {
+    report: &'r mut Report,
+    height: u64,
+    broke: bool,
+}
+
+impl Recorder<'_> {
+    fn fail(&mut self, check: Check, tx: Option<usize>, message: impl Into<String>) {
+        self.broke = true;
+        self.report.findings.push(Finding {
+            height: self.height,
+            check,
+            tx,
+            message: message.into(),
+        });
+    }
+}
+
+/// Verifies `blocks` from genesis to tip.
+pub fn verify_chain(blocks: &[Block]) -> Report {
+    let mut report = Report::default();
+    let Some(genesis) = blocks.first() else {
+        return report;
+    };
+    let energy_supply = genesis.ledger().total_energy();
+    let token_supply = genesis.ledger().total_tokens();
+
+    let mut trusted: Option<Ledger> = None;
+    let mut broken_at: Option<u64> = None;
+    for (i, block) in blocks.iter().enumerate() {
+        report.blocks_checked += 1;
+        let mut rec = Recorder {
+            height: block.header.height,
+            report: &mut report,
+            broke: false,
+        };
+        let parent = i.checked_sub(1).map(|p| &blocks[p]);
+        check_structure(block, parent, &mut rec);
+        match (&broken_at, parent) {
+            (None, None) => {
+                check_genesis(block, &mut rec);
+                trusted = Some(block.ledger().clone());
+            }
+            (None, Some(parent)) => {
+                let state = trusted.take().expect("trusted ledger follows a good block");
+                let expected = check_content(block, parent, &state, &mut rec);
+                check_conservation(block.ledger(), energy_supply, token_supply, &mut rec);
+                trusted = expected;
+            }
+            (Some(first), _) => {
+                let first = *first;
+                rec.fail(
+                    Check::DescendantOfBroken,
+                    None,
+                    format!("this block descends from block {first}, which is broken, so its contents cannot be trusted"),
+                );
+            }
+        }
+        if rec.broke && broken_at.is_none() {
+            broken_at = Some(block.header.height);
+        }
+    }
+    report
+}
+
+/// Checks that need no ledger: version, height, parent link, time, hash,
+/// Merkle root and ledger hash.
+fn check_structure(block: &Block, parent: Option<&Block>, rec: &mut Recorder) {
+    let h = &block.header;
+    if h.version != BLOCK_VERSION {
+        rec.fail(
+            Check::VersionUnknown,
+            None,
+            format!(
+                "the block says version {}, but only version {BLOCK_VERSION} exists",
+                h.version
+            ),
+        );
+    }
+    if let Some(parent) = parent {
+        if h.height != parent.header.height.wrapping_add(1) {
+            rec.fail(
+                Check::HeightNotSequential,
+                None,
+                format!(
+                    "the height is {}, not the parent's height plus one ({})",
+                    h.height,
+                    parent.header.height.wrapping_add(1)
+                ),
+            );
+        }
+        if h.parent != parent.hash {
+            rec.fail(
+                Check::ParentMismatch,
+                None,
+                format!(
+                    "the parent hash {} does not match the hash of block {} ({})",
+                    short(&h.parent),
+                    parent.header.height,
+                    short(&parent.hash)
+                ),
+            );
+        }
+        if h.period_start_ms < parent.header.period_start_ms {
+            rec.fail(
+                Check::TimeBackwards,
+                None,
+                "time goes backwards: this period starts before its parent's",
+            );
+        }
+    }
+    match h.hash() {
+        Ok(hash) if hash == block.hash => {}
+        Ok(hash) => rec.fail(
+            Check::HashMismatch,
+            None,
+            format!(
+                "the block hash {} does not match the hash of its header ({})",
+                short(&block.hash),
+                short(&hash)
+            ),
+        ),
+        Err(e) => rec.fail(
+            Check::HashMismatch,
+            None,
+            format!("the header cannot be hashed: {e}"),
+        ),
+    }
+    let ids: Vec<Hash> = block.body.transactions.iter().map(|t| t.id).collect();
+    if merkle_root(&ids) != h.merkle_root {
+        rec.fail(
+            Check::MerkleMismatch,
+            None,
+            "the Merkle root in the header does not match the block's transaction ids",
+        );
+    }
+    match block.ledger().hash() {
+        Ok(hash) if hash == h.ledger_hash => {}
+        Ok(_) => rec.fail(
+            Check::LedgerHashMismatch,
+            None,
+            "the ledger hash in the header does not match the ledger in the block",
+        ),
+        Err(e) => rec.fail(
+            Check::LedgerHashMismatch,
+            None,
+            format!("the ledger cannot be hashed: {e}"),
+        ),
+    }
+}
+
+fn check_genesis(block: &Block, rec: &mut Recorder) {
+    let h = &block.header;
+    let ledger = block.ledger();
+    let mut problems = Vec::new();
+    if h.height != 0 {
+        problems.push(format!("its height is {}, not 0", h.height));
+    }
+    if h.parent != Hash::ZERO {
+        problems.push("its parent hash is not all zeros".to_string());
+    }
+    if !block.body.transactions.is_empty() {
+        problems.push("it holds transactions".to_string());
+    }
+    if ledger.members.windows(2).any(|w| w[0].id >= w[1].id) {
+        problems.push("its members are not in member order".to_string());
+    }
+    if ledger.minted.0 != 0 || ledger.pot.0 != 0 {
+        problems.push("it records tokens minted or staked before anything happened".to_string());
+    }
+    if !problems.is_empty() {
+        rec.fail(
+            Check::GenesisInvalid,
+            None,
+            format!("the genesis block is malformed: {}", problems.join("; ")),
+        );
+        return;
+    }
+    for m in &ledger.members {
+        if let Some(table) = m.share_table() {
+            if let Err(v) = check_share_table(ledger, table) {
+                rec.fail(
+                    Check::ShareTableInvalid,
+                    None,
+                    format!("{}'s share table: {v}", m.name),
+                );
+            }
+        }
+    }
+    check_seal(block, ledger, rec);
+    rec.report.signatures_checked += 1;
+}
+
+fn check_seal(block: &Block, state: &Ledger, rec: &mut Recorder) {
+    let sealer = block.header.sealed_by;
+    match state.member(sealer) {
+        None => rec.fail(
+            Check::SealInvalid,
+            None,
+            format!("the block is sealed by member {sealer}, who is not in the community"),
+        ),
+        Some(m) if !m.public_key.verifies(&block.hash, &block.seal) => rec.fail(
+            Check::SealInvalid,
+            None,
+            format!("the seal is not {}'s signature over the block hash", m.name),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Replays a block on `state` (the ledger its parent should have produced)
+/// and returns the ledger this block should hold.
+fn check_content(
+    block: &Block,
+    parent: &Block,
+    state: &Ledger,
+    rec: &mut Recorder,
+) -> Option<Ledger> {
+    let h = &block.header;
+    check_seal(block, state, rec);
+    rec.report.signatures_checked += 1;
+    let elected = parent.header.next_miner;
+    if h.sealed_by != elected {
+        rec.fail(
+            Check::SealerNotElected,
+            None,
+            format!(
+                "the block is sealed by member {}, but member {elected} was elected to seal it",
+                h.sealed_by
+            ),
+        );
+    }
+    // Until the election exists, whoever seals a block seals the next one.
+    if h.next_miner != h.sealed_by {
+        rec.fail(
+            Check::NextMinerMismatch,
+            None,
+            format!(
+                "the header names member {} as next miner, but the rules give member {}",
+                h.next_miner, h.sealed_by
+            ),
+        );
+    }
+
+    let mut open = OpenBlock::new(state, h.height);
+    for (i, tx) in block.body.transactions.iter().enumerate() {
+        rec.report.transactions_checked += 1;
+        match tx.body.id() {
+            Ok(id) if id == tx.id => {}
+            Ok(_) => rec.fail(
+                Check::TxIdMismatch,
+                Some(i),
+                format!("transaction {i}'s id is not the hash of its contents"),
+            ),
+            Err(e) => rec.fail(
+                Check::TxIdMismatch,
+                Some(i),
+                format!("transaction {i} cannot be hashed: {e}"),
+            ),
+        }
+        let signer = tx.signer();
+        rec.report.signatures_checked += 1;
+        match state.member(signer) {
+            Some(m) if m.public_key.verifies(&tx.id, &tx.signature) => {}
+            Some(m) => rec.fail(
+                Check::TxSignatureInvalid,
+                Some(i),
+                format!("transaction {i}'s signature is not {}'s", m.name),
+            ),
+            None => rec.fail(
+                Check::TxSignatureInvalid,
+                Some(i),
+                format!(
+                    "transaction {i} is signed by member {signer}, who is not in the community"
+                ),
+            ),
+        }
+        if let Err(v) = open.apply(&tx.body) {
+            rec.fail(Check::from(&v), Some(i), format!("transaction {i}: {v}"));
+        }
+    }
+    let expected = match open.close(h.sealed_by) {
+        Ok(ledger) => ledger,
+        Err(v) => {
+            rec.fail(Check::from(&v), None, format!("closing the block: {v}"));
+            return None;
+        }
+    };
+    if let Some(difference) = first_difference(&expected, block.ledger()) {
+        rec.fail(
+            Check::LedgerMismatch,
+            None,
+            format!("the ledger in the block is not what its transactions produce: {difference}"),
+        );
+    }
+    Some(expected)
+}
+
+fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Recorder) {
+    if ledger.total_energy() != energy {
+        rec.fail(
+            Check::EnergyNotConserved,
+            None,
+            format!(
+                "energy is not conserved: the balances add up to {} Wh, not {energy} Wh",
+                ledger.total_energy()
+            ),
+        );
+    }
+    let expected_tokens = tokens + u128::from(ledger.minted.0);
+    if ledger.total_tokens() != expected_tokens {
+        rec.fail(
+            Check::TokensNotConserved,
+            None,
+            format!(
+                "voting tokens are not conserved: free, frozen and staked add up to {} milli-tokens, not the genesis supply plus all minted ({expected_tokens})",
+                ledger.total_tokens()
+            ),
+        );
+    }
+}
+
+/// Names the first field where two ledgers differ, for a readable message.
+fn first_difference(expected: &Ledger, recorded: &Ledger) -> Option<String> {
+    if expected == recorded {
+        return None;
+    }
+    if expected.members.len() != recorded.members.len() {
+        return Some(format!(
+            "it lists {} members instead of {}",
+            recorded.members.len(),
+            expected.members.len()
+        ));
+    }
+    for (e, r) in expected.members.iter().zip(&recorded.members) {
+        let name = &e.name;
+        let diff = if e.id != r.id {
+            Some(format!("member {} is listed where {name} should be", r.id))
+        } else if e.balance != r.balance {
+            Some(format!(
+                "{name}'s balance is {}, not {}",
+                r.balance, e.balance
+            ))
+        } else if e.tokens != r.tokens {
+            Some(format!(
+                "{name}'s free tokens are {}, not {}",
+                r.tokens, e.tokens
+            ))
+        } else if e.frozen != r.frozen {
+            Some(format!("{name}'s frozen tokens differ"))
+        } else if e.reputation != r.reputation {
+            Some(format!(
+                "{name}'s reputation is {}, not {}",
+                r.reputation, e.reputation
+            ))
+        } else if e.last_sealed != r.last_sealed {
+            Some(format!("{name}'s last sealed block differs"))
+        } else if e.seq != r.seq {
+            Some(format!(
+                "{name}'s sequence number is {}, not {}",
+                r.seq, e.seq
+            ))
+        } else if e.role != r.role {
+            Some(format!("{name}'s role or share table differs"))
+        } else if e != r {
+            Some(format!("{name}'s name or key differs"))
+        } else {
+            None
+        };
+        if diff.is_some() {
+            return diff;
+        }
+    }
+    Some(if expected.minted != recorded.minted {
+        format!(
+            "it records {} minted, not {}",
+            recorded.minted, expected.minted
+        )
+    } else if expected.pot != recorded.pot {
+        format!("it records a pot of {}, not {}", recorded.pot, expected.pot)
+    } else {
+        "the community's rules differ".to_string()
+    })
+}
+
+fn short(hash: &Hash) -> String {
+    hash.to_hex()[..12].to_string()
+}
