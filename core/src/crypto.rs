@@ -159,6 +159,8 @@ hex_newtype!(Signature, 64);
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn sha256_matches_the_standard_vector() {

@@ -102,6 +102,8 @@ impl Keyring {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn the_same_seed_number_gives_the_same_keys() {

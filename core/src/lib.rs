@@ -33,3 +33,8 @@ pub use shares::{Share, ShareTable};
 pub use simulation::{ActionError, Simulation};
 pub use units::{BasisPoints, MilliTokens, Wh};
 pub use verify::{Check, Finding, Report};
+
+// The unit tests also run in headless Chromium (scripts/test), getrandom's
+// browser backend included.
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

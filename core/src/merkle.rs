@@ -37,6 +37,8 @@ pub fn merkle_root(ids: &[Hash]) -> Hash {
 mod tests {
     use super::*;
     use crate::crypto::sha256;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn the_root_commits_to_every_id_and_their_order() {

@@ -45,6 +45,8 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn solar_is_dark_at_night_and_peaks_after_noon() {

@@ -109,6 +109,8 @@ impl ShareTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn share(member: u32, bp: u32) -> Share {
         Share {

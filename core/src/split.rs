@@ -31,6 +31,8 @@ pub fn largest_remainder(total: u64, weights: &[BasisPoints]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn bp(v: &[u32]) -> Vec<BasisPoints> {
         v.iter().copied().map(BasisPoints).collect()

@@ -158,6 +158,8 @@ impl MilliTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn energy_shows_as_kwh_with_at_most_three_decimals() {

@@ -157,7 +157,8 @@ pub struct Report {
     pub blocks_checked: u64,
     pub transactions_checked: u64,
     pub signatures_checked: u64,
-    /// In block order; within a block, in the order the checks ran.
+    /// In block order; within a block, in the order the checks ran. A
+    /// finding's height is the block's position in the chain.
     pub findings: Vec<Finding>,
 }
 
@@ -212,8 +213,10 @@ pub fn verify_chain(blocks: &[Block]) -> Report {
     let mut broken_at: Option<u64> = None;
     for (i, block) in blocks.iter().enumerate() {
         report.blocks_checked += 1;
+        // Findings name a block by its position in the chain, which is what
+        // its height should be even when a tampered header says otherwise.
         let mut rec = Recorder {
-            height: block.header.height,
+            height: i as u64,
             report: &mut report,
             broke: false,
         };

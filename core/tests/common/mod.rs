@@ -1,6 +1,10 @@
 //! Shared set-up for the core's integration tests.
 #![allow(dead_code)]
 
+// Each integration test binary also runs in headless Chromium.
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
 use ecloud_core::{
     BasisPoints, CommunitySpec, Keyring, MemberId, Share, ShareTable, Simulation, Wh,
@@ -55,4 +59,49 @@ pub fn sample_run(seed: u64, blocks: u64) -> Simulation {
 
 pub fn balance(sim: &Simulation, m: MemberId) -> Wh {
     sim.ledger().member(m).unwrap().balance
+}
+
+/// Re-signs a transaction after its body was changed, as a forger holding
+/// the member's key would.
+pub fn resign(tx: &mut ecloud_core::tx::Transaction, keys: &Keyring) {
+    *tx = ecloud_core::tx::Transaction::sign(tx.body.clone(), &keys.key(tx.body.signer())).unwrap();
+}
+
+/// Recomputes a block's Merkle root, ledger hash, hash and seal after its
+/// contents were changed, as a forger holding the sealer's key would.
+pub fn reseal(block: &mut ecloud_core::Block, keys: &Keyring) {
+    let ids: Vec<_> = block.body.transactions.iter().map(|t| t.id).collect();
+    block.header.merkle_root = ecloud_core::merkle::merkle_root(&ids);
+    block.header.ledger_hash = block.body.ledger.hash().unwrap();
+    block.hash = block.header.hash().unwrap();
+    block.seal = keys.key(block.header.sealed_by).sign(&block.hash);
+}
+
+/// The codes of the findings at `height`.
+pub fn codes_at(report: &ecloud_core::Report, height: u64) -> Vec<&'static str> {
+    report.findings_at(height).map(|f| f.check.code()).collect()
+}
+
+/// Asserts that `height` is the first broken block, that it breaks `code`,
+/// and that every later block of a chain of `len` blocks is marked as a
+/// descendant of a broken block.
+pub fn assert_breaks_at(report: &ecloud_core::Report, height: u64, code: &str, len: u64) {
+    assert_eq!(
+        report.first_broken(),
+        Some(height),
+        "{:#?}",
+        report.findings
+    );
+    let codes = codes_at(report, height);
+    assert!(
+        codes.contains(&code),
+        "block {height} broke {codes:?}, not {code}"
+    );
+    for later in height + 1..len {
+        assert!(
+            codes_at(report, later).contains(&"descendant-of-broken"),
+            "block {later} not marked as a descendant: {:?}",
+            codes_at(report, later)
+        );
+    }
 }

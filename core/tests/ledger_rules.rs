@@ -1,0 +1,252 @@
+//! SPEC sections 3 and 4 through the simulation the page drives.
+
+mod common;
+use common::*;
+use ecloud_core::canonical::to_canonical;
+use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
+use ecloud_core::crypto::sha256;
+use ecloud_core::rules::Violation;
+use ecloud_core::shares::ShareError;
+use ecloud_core::tx::TxBody;
+use ecloud_core::{ActionError, MilliTokens, Wh};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+#[test]
+fn the_default_community_is_the_seeds() {
+    let sim = seeded(1);
+    let l = sim.ledger();
+    let names: Vec<&str> = l.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["George", "Anne", "Bob", "Carla"]);
+    assert_eq!(balance(&sim, GEORGE), Wh(1_000_000));
+    let george = l.member(GEORGE).unwrap();
+    assert_eq!((george.reputation, george.last_sealed), (1, Some(0)));
+    for m in &l.members {
+        assert_eq!(m.tokens, MilliTokens(100_000));
+        if m.id != GEORGE {
+            assert_eq!((m.reputation, m.last_sealed), (0, None));
+        }
+    }
+    let shares = george.share_table().unwrap();
+    assert_eq!(shares.share_of(ANNE).unwrap().0, 5_000);
+    assert_eq!(shares.share_of(BOB).unwrap().0, 3_000);
+    assert_eq!(shares.share_of(CARLA).unwrap().0, 2_000);
+}
+
+#[test]
+fn generation_is_split_by_largest_remainder_and_debits_the_generator() {
+    let mut sim = seeded(1);
+    sim.generate(GEORGE, Wh(7)).unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    // 3.5 / 2.1 / 1.4 Wh: floors 3, 2, 1 and the spare Wh to Anne's 0.5.
+    assert_eq!(balance(&sim, ANNE), Wh(4));
+    assert_eq!(balance(&sim, BOB), Wh(2));
+    assert_eq!(balance(&sim, CARLA), Wh(1));
+    assert_eq!(balance(&sim, GEORGE), Wh(1_000_000 - 7));
+}
+
+#[test]
+fn generation_mints_one_milli_token_per_wh_20_percent_to_the_generator() {
+    let mut sim = seeded(1);
+    sim.generate(GEORGE, Wh(1_000)).unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    let tokens = |m| sim.ledger().member(m).unwrap().tokens.0 - 100_000;
+    assert_eq!(tokens(GEORGE), 200);
+    assert_eq!((tokens(ANNE), tokens(BOB), tokens(CARLA)), (400, 240, 160));
+    assert_eq!(sim.ledger().minted, MilliTokens(1_000));
+}
+
+#[test]
+fn generation_beyond_capacity_is_refused_and_changes_nothing() {
+    let mut sim = seeded(1);
+    sim.generate(GEORGE, Wh(600_000)).unwrap();
+    let before = sim.open_ledger().clone();
+    let err = sim.generate(GEORGE, Wh(400_001)).unwrap_err();
+    assert!(matches!(
+        err,
+        ActionError::Rule(Violation::CapacityExceeded {
+            left: Wh(400_000),
+            ..
+        })
+    ));
+    assert_eq!(sim.open_ledger(), &before);
+    assert_eq!(sim.pending().len(), 1);
+    // Exactly the rest is fine.
+    sim.generate(GEORGE, Wh(400_000)).unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    assert_eq!(balance(&sim, GEORGE), Wh(0));
+    assert!(sim.generate(GEORGE, Wh(1)).is_err());
+    assert!(sim.verify().is_valid());
+}
+
+#[test]
+fn only_a_generator_generates_and_zero_is_not_a_reading() {
+    let mut sim = seeded(1);
+    assert!(matches!(
+        sim.generate(ANNE, Wh(5)),
+        Err(ActionError::Rule(Violation::NotAGenerator(_)))
+    ));
+    assert!(matches!(
+        sim.generate(GEORGE, Wh(0)),
+        Err(ActionError::Rule(Violation::ZeroEnergy))
+    ));
+    assert!(sim.pending().is_empty());
+}
+
+#[test]
+fn a_share_update_is_signed_on_chain_and_in_force_from_the_next_block() {
+    let mut sim = seeded(1);
+    sim.update_shares(GEORGE, table(6_000, 2_500, 1_500))
+        .unwrap();
+    // Same block: the old table is still in force.
+    sim.generate(GEORGE, Wh(10_000)).unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    assert_eq!(balance(&sim, ANNE), Wh(5_000));
+    let block = sim.chain().tip();
+    assert!(block
+        .body
+        .transactions
+        .iter()
+        .any(|t| matches!(t.body, TxBody::ShareUpdate(_))));
+    // Next block: the new one.
+    sim.generate(GEORGE, Wh(10_000)).unwrap();
+    sim.seal(T0 + 2 * PERIOD_MS).unwrap();
+    assert_eq!(balance(&sim, ANNE), Wh(5_000 + 6_000));
+    assert_eq!(balance(&sim, BOB), Wh(3_000 + 2_500));
+    assert_eq!(balance(&sim, CARLA), Wh(2_000 + 1_500));
+    assert!(sim.verify().is_valid());
+}
+
+#[test]
+fn a_share_table_that_is_not_100_percent_is_refused() {
+    use ecloud_core::{BasisPoints, Share, ShareTable};
+    let wrong = ShareTable::new(vec![
+        Share {
+            member: ANNE,
+            share: BasisPoints(5_000),
+        },
+        Share {
+            member: BOB,
+            share: BasisPoints(3_000),
+        },
+        Share {
+            member: CARLA,
+            share: BasisPoints(1_000),
+        },
+    ]);
+    assert_eq!(
+        wrong,
+        Err(ShareError::WrongTotal {
+            total: BasisPoints(9_000)
+        })
+    );
+}
+
+#[test]
+fn a_share_table_may_not_give_shares_to_a_generator() {
+    use ecloud_core::{BasisPoints, Share, ShareTable};
+    let mut sim = seeded(1);
+    let t = ShareTable::new(vec![
+        Share {
+            member: GEORGE,
+            share: BasisPoints(5_000),
+        },
+        Share {
+            member: BOB,
+            share: BasisPoints(5_000),
+        },
+    ])
+    .unwrap();
+    assert!(matches!(
+        sim.update_shares(GEORGE, t),
+        Err(ActionError::Rule(Violation::NotACustomer(GEORGE)))
+    ));
+    assert!(sim.pending().is_empty());
+}
+
+#[test]
+fn every_transaction_id_is_the_hash_of_its_canonical_body_and_is_signed() {
+    let sim = sample_run(3, 4);
+    for block in &sim.chain().blocks()[1..] {
+        for tx in &block.body.transactions {
+            let canonical = to_canonical(&tx.body).unwrap();
+            assert_eq!(tx.id, sha256(canonical.as_bytes()));
+            let key = sim.ledger().member(tx.signer()).unwrap().public_key;
+            assert!(key.verifies(&tx.id, &tx.signature));
+        }
+    }
+}
+
+#[test]
+fn sequence_numbers_strictly_increase_so_a_reading_cannot_be_replayed() {
+    let mut sim = seeded(1);
+    sim.generate(GEORGE, Wh(10)).unwrap();
+    sim.generate(GEORGE, Wh(10)).unwrap();
+    let seqs: Vec<u64> = sim.pending().iter().filter_map(|t| t.body.seq()).collect();
+    assert_eq!(seqs, [1, 2]);
+    let replay = sim.pending()[0].clone();
+    let mut open = ecloud_core::rules::OpenBlock::new(sim.open_ledger(), sim.open_height());
+    assert!(matches!(
+        open.apply(&replay.body),
+        Err(Violation::SequenceReplayed {
+            seq: 1,
+            last: 2,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_reading_belongs_to_the_block_of_its_market_period() {
+    let mut sim = seeded(1);
+    sim.generate(GEORGE, Wh(10)).unwrap();
+    let TxBody::Generation(g) = &sim.pending()[0].body else {
+        panic!("a generation")
+    };
+    assert_eq!(g.period, 1);
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.generate(GEORGE, Wh(10)).unwrap();
+    let TxBody::Generation(g) = &sim.pending()[0].body else {
+        panic!("a generation")
+    };
+    assert_eq!(g.period, 2);
+}
+
+#[test]
+fn blocks_link_to_their_parent_and_carry_the_time_passed_in() {
+    let sim = sample_run(5, 3);
+    let blocks = sim.chain().blocks();
+    for pair in blocks.windows(2) {
+        assert_eq!(pair[1].header.parent, pair[0].hash);
+        assert_eq!(pair[1].header.height, pair[0].header.height + 1);
+        assert_eq!(
+            pair[1].header.period_start_ms,
+            pair[0].header.period_start_ms + if pair[0].height() == 0 { 0 } else { PERIOD_MS }
+        );
+    }
+    assert_eq!(blocks[0].header.parent, ecloud_core::Hash::ZERO);
+}
+
+#[test]
+fn george_seals_every_block_and_the_seal_is_his_signature_over_the_hash() {
+    let sim = sample_run(5, 3);
+    let george = sim.ledger().member(GEORGE).unwrap();
+    for b in sim.chain().blocks() {
+        assert_eq!(b.header.sealed_by, GEORGE);
+        assert_eq!(b.hash, b.header.hash().unwrap());
+        assert!(george.public_key.verifies(&b.hash, &b.seal));
+    }
+    assert_eq!(george.reputation, 4);
+    assert_eq!(george.last_sealed, Some(3));
+}
+
+#[test]
+fn a_refused_action_keeps_the_page_working() {
+    let mut sim = seeded(1);
+    let _ = sim.generate(GEORGE, Wh(2_000_000));
+    let _ = sim.generate(ANNE, Wh(1));
+    sim.generate(GEORGE, Wh(1_000)).unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    assert_eq!(sim.chain().len(), 2);
+    assert!(sim.verify().is_valid());
+}
