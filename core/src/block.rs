@@ -4,9 +4,10 @@
 
 use crate::canonical::{to_canonical, CanonicalError};
 use crate::crypto::{sha256, Hash, Signature};
+use crate::election::ElectionRecord;
 use crate::ledger::Ledger;
 use crate::member::MemberId;
-use crate::tx::Transaction;
+use crate::tx::{Penalty, Transaction, TxBody};
 use serde::{Deserialize, Serialize};
 
 /// The block format this code writes and checks.
@@ -64,5 +65,21 @@ impl Block {
 
     pub fn ledger(&self) -> &Ledger {
         &self.body.ledger
+    }
+
+    /// The election this block holds (for the miner of the next block).
+    pub fn election(&self) -> Option<&ElectionRecord> {
+        self.body.transactions.iter().find_map(|t| match &t.body {
+            TxBody::Election(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// The penalty this block records, if its elected miner missed its slot.
+    pub fn penalty(&self) -> Option<&Penalty> {
+        self.body.transactions.iter().find_map(|t| match &t.body {
+            TxBody::Penalty(p) => Some(p),
+            _ => None,
+        })
     }
 }

@@ -3,11 +3,12 @@
 //! The same code refuses a bad action in the page and reports a bad block in
 //! verification, so the two can never disagree about a rule.
 
+use crate::election::ElectionRecord;
 use crate::ledger::Ledger;
 use crate::member::{FrozenLot, MemberId, Role};
 use crate::shares::{ShareError, ShareTable};
 use crate::split::largest_remainder;
-use crate::tx::{Allocation, Generation, Mint, ShareUpdate, TxBody};
+use crate::tx::{Allocation, Generation, Mint, Penalty, ShareUpdate, TxBody, Vote};
 use crate::units::{BasisPoints, MilliTokens, Wh};
 use std::fmt;
 
@@ -48,6 +49,24 @@ pub enum Violation {
     BadShareTable(ShareError),
     /// A number so large it would overflow the ledger.
     Overflow,
+    /// A bet larger than the voter's free (unfrozen) tokens.
+    BetExceedsFree {
+        voter: MemberId,
+        bet: MilliTokens,
+        free: MilliTokens,
+    },
+    /// A member voting twice in one election.
+    DoubleVote(MemberId),
+    /// A vote or election record for another height than this block's election.
+    WrongElection {
+        election: u64,
+        expected: u64,
+    },
+    /// A second election record in one block.
+    SecondElection,
+    /// A penalty record for another block, a second one, or with the wrong
+    /// reputation or pot.
+    PenaltyMismatch(String),
 }
 
 impl fmt::Display for Violation {
@@ -83,6 +102,17 @@ impl fmt::Display for Violation {
             ),
             Violation::BadShareTable(e) => write!(f, "{e}"),
             Violation::Overflow => write!(f, "an amount is too large for the ledger"),
+            Violation::BetExceedsFree { voter, bet, free } => write!(
+                f,
+                "member {voter} bets {bet} but has only {free} free (frozen tokens cannot be bet)"
+            ),
+            Violation::DoubleVote(m) => write!(f, "member {m} votes twice in one election"),
+            Violation::WrongElection { election, expected } => write!(
+                f,
+                "the record is for the election of block {election}, but this block holds the election of block {expected}"
+            ),
+            Violation::SecondElection => write!(f, "a block holds one election record, not two"),
+            Violation::PenaltyMismatch(why) => write!(f, "the penalty record is wrong: {why}"),
         }
     }
 }
@@ -178,17 +208,44 @@ pub struct OpenBlock {
     in_force: Ledger,
     ledger: Ledger,
     staged_shares: Vec<(MemberId, ShareTable)>,
+    /// The stakes of the election that chose this block's miner: paid to
+    /// whoever seals it.
+    payout: MilliTokens,
+    voters: Vec<MemberId>,
+    election: Option<ElectionRecord>,
+    penalty: Option<Penalty>,
 }
 
 impl OpenBlock {
     /// Opens block `height` on top of the parent's ledger.
     pub fn new(parent: &Ledger, height: u64) -> OpenBlock {
+        let mut ledger = parent.clone();
+        let payout = std::mem::take(&mut ledger.pot);
         OpenBlock {
             height,
             in_force: parent.clone(),
-            ledger: parent.clone(),
+            ledger,
             staged_shares: Vec::new(),
+            payout,
+            voters: Vec::new(),
+            election: None,
+            penalty: None,
         }
+    }
+
+    /// The election record applied in this block, if any.
+    pub fn election(&self) -> Option<&ElectionRecord> {
+        self.election.as_ref()
+    }
+
+    /// The penalty record applied in this block, if any.
+    pub fn penalty(&self) -> Option<&Penalty> {
+        self.penalty.as_ref()
+    }
+
+    /// The stake paid to this block's sealer.
+    pub fn payout(&self) -> MilliTokens {
+        self.payout
     }
 
     pub fn height(&self) -> u64 {
@@ -229,7 +286,97 @@ impl OpenBlock {
         match body {
             TxBody::Generation(g) => self.apply_generation(g),
             TxBody::ShareUpdate(u) => self.apply_share_update(u),
+            TxBody::Vote(v) => self.apply_vote(v),
+            TxBody::Election(e) => self.apply_election(e),
+            TxBody::Penalty(p) => self.apply_penalty(p),
         }
+    }
+
+    fn apply_vote(&mut self, v: &Vote) -> Result<(), Violation> {
+        let expected = self.height + 1;
+        if v.election != expected {
+            return Err(Violation::WrongElection {
+                election: v.election,
+                expected,
+            });
+        }
+        if self.voters.contains(&v.voter) {
+            return Err(Violation::DoubleVote(v.voter));
+        }
+        let voter = self
+            .ledger
+            .member(v.voter)
+            .ok_or(Violation::UnknownMember(v.voter))?;
+        if v.bet > voter.tokens {
+            return Err(Violation::BetExceedsFree {
+                voter: v.voter,
+                bet: v.bet,
+                free: voter.tokens,
+            });
+        }
+        let pot = self
+            .ledger
+            .pot
+            .0
+            .checked_add(v.bet.0)
+            .ok_or(Violation::Overflow)?;
+        let voter = self.ledger.member_mut(v.voter).expect("checked above");
+        voter.tokens = MilliTokens(voter.tokens.0 - v.bet.0);
+        voter.seq = v.seq;
+        self.ledger.pot = MilliTokens(pot);
+        self.voters.push(v.voter);
+        Ok(())
+    }
+
+    /// The record's content is checked against its recomputation once the
+    /// block is closed (see `verify`); here only its place.
+    fn apply_election(&mut self, e: &ElectionRecord) -> Result<(), Violation> {
+        let expected = self.height + 1;
+        if e.height != expected {
+            return Err(Violation::WrongElection {
+                election: e.height,
+                expected,
+            });
+        }
+        if self.election.is_some() {
+            return Err(Violation::SecondElection);
+        }
+        self.election = Some(e.clone());
+        Ok(())
+    }
+
+    fn apply_penalty(&mut self, p: &Penalty) -> Result<(), Violation> {
+        if self.penalty.is_some() {
+            return Err(Violation::PenaltyMismatch(
+                "a block holds at most one".into(),
+            ));
+        }
+        if p.height != self.height {
+            return Err(Violation::PenaltyMismatch(format!(
+                "it is for block {}, not this block {}",
+                p.height, self.height
+            )));
+        }
+        if p.pot != self.payout {
+            return Err(Violation::PenaltyMismatch(format!(
+                "it moves a pot of {}, but the pot is {}",
+                p.pot, self.payout
+            )));
+        }
+        let missed = self
+            .ledger
+            .member_mut(p.missed)
+            .ok_or(Violation::UnknownMember(p.missed))?;
+        let lost = missed.reputation.min(1);
+        if p.reputation_lost != lost {
+            return Err(Violation::PenaltyMismatch(format!(
+                "the missed miner loses {lost} reputation, not {}",
+                p.reputation_lost
+            )));
+        }
+        missed.reputation -= lost;
+        self.penalty = Some(p.clone());
+        Ok(())
     }
 
     fn apply_generation(&mut self, g: &Generation) -> Result<(), Violation> {
@@ -318,8 +465,10 @@ impl OpenBlock {
     }
 
     /// Closes the block sealed by `sealer`: staged share tables come into
-    /// force, the sealer's reputation and last-sealed height move, the pot
-    /// goes to the sealer as frozen tokens, and lots due at this height unlock.
+    /// force, the sealer's reputation and last-sealed height move, the stake
+    /// of the election that chose this block's miner goes to the sealer as
+    /// frozen tokens, and lots due at this height unlock. This block's own
+    /// bets stay in the pot for whoever seals the next block.
     /// The open block itself is left as it was, so a refused seal loses nothing.
     pub fn close(&self, sealer: MemberId) -> Result<Ledger, Violation> {
         let mut ledger = self.ledger.clone();
@@ -332,7 +481,7 @@ impl OpenBlock {
         }
         let height = self.height;
         let unlocks_at = height.saturating_add(ledger.rules.freeze_blocks);
-        let pot = std::mem::take(&mut ledger.pot);
+        let pot = self.payout;
         let m = ledger
             .member_mut(sealer)
             .ok_or(Violation::UnknownMember(sealer))?;

@@ -6,15 +6,17 @@ use crate::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
 use crate::canonical::CanonicalError;
 use crate::chain::Chain;
 use crate::community::{CommunitySpec, SetupError};
-use crate::keys::Keyring;
+use crate::election::{candidates_after, hold_election, DrawSource, ElectionRecord, Strategy};
+use crate::keys::{Keyring, RunSeed};
 use crate::ledger::Ledger;
 use crate::member::MemberId;
 use crate::merkle::merkle_root;
 use crate::rules::{expected_generation, OpenBlock, Violation};
 use crate::shares::ShareTable;
-use crate::tx::{ShareUpdate, Transaction, TxBody};
-use crate::units::Wh;
+use crate::tx::{Penalty, ShareUpdate, Transaction, TxBody, Vote};
+use crate::units::{MilliTokens, Wh};
 use crate::verify::Report;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Why an action in the page was refused. Nothing changed.
@@ -24,6 +26,11 @@ pub enum ActionError {
     Encoding(CanonicalError),
     /// The chain's keys are not this page's, so it cannot sign for members.
     NotOurKeys,
+    /// Neither the elected miner nor the runner-up is online to seal.
+    NoMinerOnline {
+        elected: MemberId,
+        runner_up: Option<MemberId>,
+    },
 }
 
 impl fmt::Display for ActionError {
@@ -34,6 +41,14 @@ impl fmt::Display for ActionError {
             ActionError::NotOurKeys => write!(
                 f,
                 "this chain was made with other keys, so this page cannot sign for its members"
+            ),
+            ActionError::NoMinerOnline { elected, runner_up: Some(r) } => write!(
+                f,
+                "member {elected} was elected to seal this block and member {r} is the runner-up, but both are offline: the block waits until one of them is back"
+            ),
+            ActionError::NoMinerOnline { elected, runner_up: None } => write!(
+                f,
+                "member {elected} must seal this block but is offline: the block waits until it is back"
             ),
         }
     }
@@ -61,6 +76,10 @@ pub struct Simulation {
     open: OpenBlock,
     pending: Vec<Transaction>,
     open_since_ms: u64,
+    draws: DrawSource,
+    /// How each member bets; members not listed use the seed's rule.
+    strategies: BTreeMap<MemberId, Strategy>,
+    offline: BTreeSet<MemberId>,
 }
 
 impl Simulation {
@@ -78,13 +97,68 @@ impl Simulation {
     pub fn resume(chain: Chain, keys: Keyring, now_ms: u64) -> Simulation {
         let tip = chain.tip();
         let open = OpenBlock::new(tip.ledger(), tip.height() + 1);
+        let draws = match keys.seed() {
+            RunSeed::Number(_) => DrawSource::Seeded(keys.master()),
+            RunSeed::Random => DrawSource::Os,
+        };
         Simulation {
             open_since_ms: now_ms.max(tip.header.period_start_ms),
             chain,
             keys,
             open,
             pending: Vec::new(),
+            draws,
+            strategies: BTreeMap::new(),
+            offline: BTreeSet::new(),
         }
+    }
+
+    /// How `member` bets in elections.
+    pub fn strategy(&self, member: MemberId) -> Strategy {
+        self.strategies.get(&member).copied().unwrap_or_default()
+    }
+
+    pub fn set_strategy(&mut self, member: MemberId, strategy: Strategy) {
+        self.strategies.insert(member, strategy);
+    }
+
+    pub fn is_online(&self, member: MemberId) -> bool {
+        !self.offline.contains(&member)
+    }
+
+    /// Switches a member on or offline: an offline member neither votes nor
+    /// seals, so an offline elected miner misses its slot.
+    pub fn set_online(&mut self, member: MemberId, online: bool) {
+        if online {
+            self.offline.remove(&member);
+        } else {
+            self.offline.insert(member);
+        }
+    }
+
+    /// The election held by the last sealed block.
+    pub fn last_election(&self) -> Option<&ElectionRecord> {
+        self.chain.tip().election()
+    }
+
+    /// Who will seal the open block if nothing changes: the elected miner,
+    /// or the runner-up when the elected miner is offline.
+    pub fn due_sealer(&self) -> Result<MemberId, ActionError> {
+        let elected = self.next_miner();
+        if self.is_online(elected) {
+            return Ok(elected);
+        }
+        let runner_up = self.last_election().and_then(|e| e.runner_up);
+        match runner_up {
+            Some(r) if self.is_online(r) => Ok(r),
+            _ => Err(ActionError::NoMinerOnline { elected, runner_up }),
+        }
+    }
+
+    /// Replaces member numbers in a message with names: "member #1" reads
+    /// "Anne".
+    pub fn explain(&self, error: &ActionError) -> String {
+        crate::verify::name_members(&error.to_string(), self.open.ledger())
     }
 
     pub fn chain(&self) -> &Chain {
@@ -134,10 +208,17 @@ impl Simulation {
     }
 
     fn signed(&self, body: TxBody) -> Result<Transaction, ActionError> {
+        Self::sign_with(&self.keys, &self.open, body)
+    }
+
+    fn sign_with(
+        keys: &Keyring,
+        open: &OpenBlock,
+        body: TxBody,
+    ) -> Result<Transaction, ActionError> {
         let signer = body.signer();
-        let key = self.keys.key(signer);
-        let known = self
-            .open
+        let key = keys.key(signer);
+        let known = open
             .ledger()
             .member(signer)
             .ok_or(Violation::UnknownMember(signer))?;
@@ -193,23 +274,88 @@ impl Simulation {
         self.admit(tx)
     }
 
-    /// Seals the open block at `now_ms` and opens the next one.
+    /// Seals the open block at `now_ms` and opens the next one: a penalty
+    /// if the elected miner is offline, the candidates' votes, the election
+    /// of the next miner, then the seal. On an error nothing changes.
     pub fn seal(&mut self, now_ms: u64) -> Result<&Block, ActionError> {
-        let sealer = self.next_miner();
-        let key = self.keys.key(sealer);
-        if self.open.ledger().member(sealer).map(|m| m.public_key) != Some(key.public_key()) {
-            return Err(ActionError::NotOurKeys);
+        let sealer = self.due_sealer()?;
+        let elected = self.next_miner();
+        let height = self.open.height();
+        let mut open = self.open.clone();
+        let mut transactions = self.pending.clone();
+        let mut admit = |open: &mut OpenBlock, body: TxBody| -> Result<(), ActionError> {
+            let tx = Self::sign_with(&self.keys, open, body)?;
+            open.apply(&tx.body)?;
+            transactions.push(tx);
+            Ok(())
+        };
+
+        if sealer != elected {
+            let lost = open
+                .ledger()
+                .member(elected)
+                .map_or(0, |m| m.reputation.min(1));
+            let penalty = Penalty {
+                height,
+                missed: elected,
+                sealed_by: sealer,
+                reputation_lost: lost,
+                pot: open.payout(),
+            };
+            admit(&mut open, TxBody::Penalty(penalty))?;
         }
-        let ledger = self.open.close(sealer)?;
-        let ids: Vec<_> = self.pending.iter().map(|t| t.id).collect();
-        let tip = self.chain.tip();
+
+        let mut draws = self.draws.for_height(height);
+        let mut bets: BTreeMap<MemberId, MilliTokens> = BTreeMap::new();
+        for voter in candidates_after(open.ledger(), sealer) {
+            // An offline member's node signs nothing, so it stakes nothing.
+            if !self.is_online(voter) {
+                continue;
+            }
+            let free = open
+                .ledger()
+                .member(voter)
+                .map(|m| m.tokens)
+                .unwrap_or_default();
+            let bet = self.strategy(voter).bet(free, draws.next_u64());
+            if bet.0 == 0 {
+                continue;
+            }
+            let seq = open
+                .next_seq(voter)
+                .ok_or(Violation::UnknownMember(voter))?;
+            let vote = Vote {
+                voter,
+                seq,
+                election: height + 1,
+                bet,
+            };
+            admit(&mut open, TxBody::Vote(vote))?;
+            bets.insert(voter, bet);
+        }
+
+        let ledger = open.close(sealer)?;
+        let election = hold_election(
+            &ledger,
+            height,
+            sealer,
+            |m| bets.get(&m).copied().unwrap_or_default(),
+            |_| draws.next_draw(),
+        );
+        let next_miner = election.as_ref().map_or(sealer, |e| e.winner);
+        if let Some(record) = election {
+            admit(&mut open, TxBody::Election(record))?;
+        }
+
+        let key = self.keys.key(sealer);
+        let ids: Vec<_> = transactions.iter().map(|t| t.id).collect();
         let header = BlockHeader {
             version: BLOCK_VERSION,
-            height: self.open.height(),
-            parent: tip.hash,
+            height,
+            parent: self.chain.tip().hash,
             period_start_ms: self.open_since_ms,
             sealed_by: sealer,
-            next_miner: sealer,
+            next_miner,
             merkle_root: merkle_root(&ids),
             ledger_hash: ledger.hash()?,
         };
@@ -219,11 +365,12 @@ impl Simulation {
             hash,
             header,
             body: BlockBody {
-                transactions: std::mem::take(&mut self.pending),
+                transactions,
                 ledger,
             },
         };
-        self.open = OpenBlock::new(&block.body.ledger, block.height() + 1);
+        self.open = OpenBlock::new(&block.body.ledger, height + 1);
+        self.pending.clear();
         self.open_since_ms = now_ms.max(self.open_since_ms);
         self.chain.push(block);
         Ok(self.chain.tip())

@@ -3,6 +3,7 @@
 
 use crate::canonical::{to_canonical, CanonicalError};
 use crate::crypto::{sha256, Hash, SecretKey, Signature};
+use crate::election::ElectionRecord;
 use crate::member::MemberId;
 use crate::shares::ShareTable;
 use crate::units::{MilliTokens, Wh};
@@ -44,12 +45,39 @@ pub struct ShareUpdate {
     pub shares: ShareTable,
 }
 
+/// A member's stake of voting tokens in the election held by this block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    pub voter: MemberId,
+    pub seq: u64,
+    /// The height of the block the election picks a miner for.
+    pub election: u64,
+    pub bet: MilliTokens,
+}
+
+/// The elected miner missed its slot: the runner-up sealed instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Penalty {
+    /// The block whose slot was missed (the block holding this record).
+    pub height: u64,
+    pub missed: MemberId,
+    pub sealed_by: MemberId,
+    /// Reputation the missed miner loses: 1, or 0 if it had none.
+    pub reputation_lost: u64,
+    /// The pot the missed miner would have won, paid to the sealer instead.
+    pub pot: MilliTokens,
+}
+
 /// What a transaction says; its canonical encoding is what the id hashes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TxBody {
     Generation(Generation),
     ShareUpdate(ShareUpdate),
+    Vote(Vote),
+    /// The "mining winner" record, written by the block's miner.
+    Election(ElectionRecord),
+    Penalty(Penalty),
 }
 
 impl TxBody {
@@ -58,14 +86,20 @@ impl TxBody {
         match self {
             TxBody::Generation(g) => g.generator,
             TxBody::ShareUpdate(u) => u.generator,
+            TxBody::Vote(v) => v.voter,
+            TxBody::Election(e) => e.miner,
+            TxBody::Penalty(p) => p.sealed_by,
         }
     }
 
-    /// The signer's sequence number, when the kind carries one.
+    /// The signer's sequence number, when the kind carries one. Election and
+    /// penalty records are tied to their block's height instead.
     pub fn seq(&self) -> Option<u64> {
         match self {
             TxBody::Generation(g) => Some(g.seq),
             TxBody::ShareUpdate(u) => Some(u.seq),
+            TxBody::Vote(v) => Some(v.seq),
+            TxBody::Election(_) | TxBody::Penalty(_) => None,
         }
     }
 
@@ -74,6 +108,9 @@ impl TxBody {
         match self {
             TxBody::Generation(_) => "generation",
             TxBody::ShareUpdate(_) => "share update",
+            TxBody::Vote(_) => "vote",
+            TxBody::Election(_) => "election",
+            TxBody::Penalty(_) => "penalty",
         }
     }
 

@@ -48,12 +48,17 @@ pub enum Check {
     LedgerMismatch,
     EnergyNotConserved,
     TokensNotConserved,
+    BetExceedsFree,
+    DoubleVote,
+    VoterNotCandidate,
+    ElectionMismatch,
+    PenaltyMismatch,
     DescendantOfBroken,
 }
 
 impl Check {
     /// Every check, for listings and exhaustive tests.
-    pub const ALL: [Check; 27] = [
+    pub const ALL: [Check; 32] = [
         Check::GenesisInvalid,
         Check::VersionUnknown,
         Check::HashMismatch,
@@ -80,6 +85,11 @@ impl Check {
         Check::LedgerMismatch,
         Check::EnergyNotConserved,
         Check::TokensNotConserved,
+        Check::BetExceedsFree,
+        Check::DoubleVote,
+        Check::VoterNotCandidate,
+        Check::ElectionMismatch,
+        Check::PenaltyMismatch,
         Check::DescendantOfBroken,
     ];
 
@@ -112,6 +122,11 @@ impl Check {
             Check::LedgerMismatch => "ledger-mismatch",
             Check::EnergyNotConserved => "energy-not-conserved",
             Check::TokensNotConserved => "tokens-not-conserved",
+            Check::BetExceedsFree => "bet-exceeds-free",
+            Check::DoubleVote => "double-vote",
+            Check::VoterNotCandidate => "voter-not-candidate",
+            Check::ElectionMismatch => "election-mismatch",
+            Check::PenaltyMismatch => "penalty-mismatch",
             Check::DescendantOfBroken => "descendant-of-broken",
         }
     }
@@ -136,6 +151,10 @@ impl From<&Violation> for Check {
             Violation::AllocationMismatch { .. } => Check::AllocationMismatch,
             Violation::MintMismatch { .. } => Check::MintMismatch,
             Violation::Overflow => Check::Overflow,
+            Violation::BetExceedsFree { .. } => Check::BetExceedsFree,
+            Violation::DoubleVote(_) => Check::DoubleVote,
+            Violation::WrongElection { .. } | Violation::SecondElection => Check::ElectionMismatch,
+            Violation::PenaltyMismatch(_) => Check::PenaltyMismatch,
         }
     }
 }
@@ -243,10 +262,38 @@ pub fn verify_chain(blocks: &[Block]) -> Report {
             }
         }
         if rec.broke && broken_at.is_none() {
-            broken_at = Some(block.header.height);
+            broken_at = Some(i as u64);
+        }
+    }
+    for f in &mut report.findings {
+        if let Some(block) = blocks.get(f.height as usize) {
+            f.message = name_members(&f.message, block.ledger());
         }
     }
     report
+}
+
+/// Replaces "member #N" in a message with the member's name, so a student
+/// reads "Anne" where the rules speak of member #1.
+pub fn name_members(text: &str, ledger: &Ledger) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("member #") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "member #".len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let name = after[..digits]
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| ledger.member(crate::member::MemberId(n)));
+        match name {
+            Some(m) => out.push_str(&m.name),
+            None => out.push_str(&rest[at..at + "member #".len() + digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Checks that need no ledger: version, height, parent link, time, hash,
@@ -405,28 +452,7 @@ fn check_content(
     let h = &block.header;
     check_seal(block, state, rec);
     rec.report.signatures_checked += 1;
-    let elected = parent.header.next_miner;
-    if h.sealed_by != elected {
-        rec.fail(
-            Check::SealerNotElected,
-            None,
-            format!(
-                "the block is sealed by member {}, but member {elected} was elected to seal it",
-                h.sealed_by
-            ),
-        );
-    }
-    // Until the election exists, whoever seals a block seals the next one.
-    if h.next_miner != h.sealed_by {
-        rec.fail(
-            Check::NextMinerMismatch,
-            None,
-            format!(
-                "the header names member {} as next miner, but the rules give member {}",
-                h.next_miner, h.sealed_by
-            ),
-        );
-    }
+    check_sealer(block, parent, rec);
 
     let mut open = OpenBlock::new(state, h.height);
     for (i, tx) in block.body.transactions.iter().enumerate() {
@@ -472,6 +498,7 @@ fn check_content(
             return None;
         }
     };
+    check_election(block, &open, &expected, rec);
     if let Some(difference) = first_difference(&expected, block.ledger()) {
         rec.fail(
             Check::LedgerMismatch,
@@ -480,6 +507,165 @@ fn check_content(
         );
     }
     Some(expected)
+}
+
+/// The block is sealed by the miner its parent elected, or by the runner-up
+/// with a penalty recorded against the missed miner.
+fn check_sealer(block: &Block, parent: &Block, rec: &mut Recorder) {
+    let sealer = block.header.sealed_by;
+    let elected = parent.header.next_miner;
+    let runner_up = parent.election().and_then(|e| e.runner_up);
+    let penalty = block.penalty();
+    if sealer == elected {
+        if penalty.is_some() {
+            rec.fail(
+                Check::PenaltyMismatch,
+                None,
+                "the block records a penalty, but the elected miner sealed it",
+            );
+        }
+    } else if Some(sealer) == runner_up {
+        match penalty {
+            Some(p) if p.missed == elected && p.sealed_by == sealer => {}
+            Some(_) => rec.fail(
+                Check::PenaltyMismatch,
+                None,
+                format!("the penalty record does not name member {elected} as the miner who missed this slot and member {sealer} as the sealer"),
+            ),
+            None => rec.fail(
+                Check::PenaltyMismatch,
+                None,
+                format!("the runner-up (member {sealer}) sealed, but no penalty records that member {elected} missed its slot"),
+            ),
+        }
+    } else {
+        rec.fail(
+            Check::SealerNotElected,
+            None,
+            format!("the block is sealed by member {sealer}, but member {elected} was elected to seal it"),
+        );
+    }
+}
+
+/// Recomputes the election the block holds from its recorded bets and
+/// draws on the ledger after the block, and checks the votes behind it and
+/// the next miner in the header.
+fn check_election(block: &Block, open: &OpenBlock, after: &Ledger, rec: &mut Recorder) {
+    let h = &block.header;
+    let votes: Vec<(usize, &crate::tx::Vote)> = block
+        .body
+        .transactions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match &t.body {
+            crate::tx::TxBody::Vote(v) => Some((i, v)),
+            _ => None,
+        })
+        .collect();
+    for (i, v) in &votes {
+        if v.voter == h.sealed_by {
+            rec.fail(
+                Check::VoterNotCandidate,
+                Some(*i),
+                format!("transaction {i}: member {} sealed this block, so it cannot stand in the election this block holds", v.voter),
+            );
+        }
+    }
+    let candidates = crate::election::candidates_after(after, h.sealed_by);
+    let Some(record) = open.election() else {
+        if !candidates.is_empty() {
+            rec.fail(
+                Check::ElectionMismatch,
+                None,
+                "the block holds no election, but members can stand",
+            );
+        }
+        if h.next_miner != h.sealed_by && candidates.is_empty() {
+            rec.fail(
+                Check::NextMinerMismatch,
+                None,
+                "with nobody to elect, the sealer must seal the next block too",
+            );
+        }
+        return;
+    };
+    if record.miner != h.sealed_by {
+        rec.fail(
+            Check::ElectionMismatch,
+            None,
+            format!(
+                "the election is written by member {}, not by this block's sealer",
+                record.miner
+            ),
+        );
+    }
+    for c in &record.candidates {
+        let voted = votes
+            .iter()
+            .find(|(_, v)| v.voter == c.member)
+            .map(|(_, v)| v.bet)
+            .unwrap_or_default();
+        if c.bet != voted {
+            rec.fail(
+                Check::ElectionMismatch,
+                None,
+                format!(
+                    "member {}'s bet in the election is {}, but its vote stakes {}",
+                    c.member, c.bet, voted
+                ),
+            );
+        }
+    }
+    match crate::election::recompute(record, after, h.height, h.sealed_by) {
+        Some(again) if &again == record => {}
+        Some(again) => {
+            let what = if again
+                .candidates
+                .iter()
+                .map(|c| c.member)
+                .ne(record.candidates.iter().map(|c| c.member))
+            {
+                "the candidates are not everyone but the sealer".to_string()
+            } else if let Some((r, a)) = record
+                .candidates
+                .iter()
+                .zip(&again.candidates)
+                .find(|(r, a)| r != a)
+            {
+                format!(
+                    "member {}'s line does not recompute (age {} vs {}, reputation {} vs {}, wealth {} vs {}, score {} vs {})",
+                    r.member, r.age, a.age, r.reputation, a.reputation, r.wealth, a.wealth, r.score, a.score
+                )
+            } else if again.winner != record.winner {
+                format!(
+                    "the highest score is member {}'s, not member {}'s",
+                    again.winner, record.winner
+                )
+            } else {
+                "the runner-up or the pot does not recompute".to_string()
+            };
+            rec.fail(
+                Check::ElectionMismatch,
+                None,
+                format!("the election record disagrees with its recomputation: {what}"),
+            );
+        }
+        None => rec.fail(
+            Check::ElectionMismatch,
+            None,
+            "the block holds an election, but nobody can stand",
+        ),
+    }
+    if h.next_miner != record.winner {
+        rec.fail(
+            Check::NextMinerMismatch,
+            None,
+            format!(
+                "the header names member {} as next miner, but the election elected member {}",
+                h.next_miner, record.winner
+            ),
+        );
+    }
 }
 
 fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Recorder) {

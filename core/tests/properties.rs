@@ -14,6 +14,8 @@ enum Op {
     Generate(u64),
     Shares(u32, u32),
     Seal,
+    Strategy(u32, u8),
+    Online(u32, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -21,6 +23,8 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (1u64..300_000).prop_map(Op::Generate),
         1 => (0u32..=10_000, 0u32..=10_000).prop_map(|(a, b)| Op::Shares(a, b)),
         2 => Just(Op::Seal),
+        1 => (0u32..4, 0u8..=101).prop_map(|(m, p)| Op::Strategy(m, p)),
+        1 => (0u32..4, any::<bool>()).prop_map(|(m, on)| Op::Online(m, on)),
     ]
 }
 
@@ -70,10 +74,13 @@ proptest! {
                     let (a, b) = (a.min(10_000), b.min(10_000 - a.min(10_000)));
                     let _ = sim.update_shares(GEORGE, table(a, b, 10_000 - a - b));
                 }
-                Op::Seal => { now += PERIOD_MS; sim.seal(now).unwrap(); }
+                Op::Seal => { now += PERIOD_MS; let _ = sim.seal(now); }
+                Op::Strategy(m, p) => sim.set_strategy(ecloud_core::MemberId(m), strategy(p)),
+                Op::Online(m, on) => sim.set_online(ecloud_core::MemberId(m), on),
             }
             prop_assert_eq!(sim.open_ledger().total_energy(), 1_000_000);
         }
+        for m in 0..4 { sim.set_online(ecloud_core::MemberId(m), true); }
         now += PERIOD_MS;
         sim.seal(now).unwrap();
         for b in sim.chain().blocks() {
@@ -81,6 +88,39 @@ proptest! {
         }
         let report = sim.verify();
         prop_assert!(report.is_valid(), "{:#?}", report.findings);
+    }
+
+    #[test]
+    fn tokens_are_conserved_and_the_last_sealer_never_wins(ops in prop::collection::vec(op(), 1..50)) {
+        let mut sim = seeded(10);
+        let supply = sim.ledger().total_tokens();
+        let mut now = T0;
+        for op in ops {
+            match op {
+                Op::Generate(wh) => { let _ = sim.generate(GEORGE, Wh(wh)); }
+                Op::Shares(..) => {}
+                Op::Seal => { now += PERIOD_MS; let _ = sim.seal(now); }
+                Op::Strategy(m, p) => sim.set_strategy(ecloud_core::MemberId(m), strategy(p)),
+                Op::Online(m, on) => sim.set_online(ecloud_core::MemberId(m), on),
+            }
+        }
+        for b in sim.chain().blocks() {
+            // free + frozen + staked = genesis supply + everything minted
+            prop_assert_eq!(b.ledger().total_tokens(), supply + u128::from(b.ledger().minted.0));
+            if let Some(e) = b.election() {
+                prop_assert_ne!(e.winner, b.header.sealed_by);
+                prop_assert!(e.candidates.iter().all(|c| c.member != b.header.sealed_by));
+            }
+        }
+        prop_assert!(sim.verify().is_valid());
+    }
+}
+
+/// 0 to 100: a fixed percentage; 101: the seed's random rule.
+fn strategy(p: u8) -> ecloud_core::Strategy {
+    match p {
+        0..=100 => ecloud_core::Strategy::FixedPercent { percent: p },
+        _ => ecloud_core::Strategy::RandomPercent,
     }
 }
 

@@ -212,20 +212,23 @@ fn a_forged_seal_is_named() {
 #[test]
 fn a_block_sealed_by_someone_not_elected_is_named() {
     let (mut c, keys) = chain();
-    c.blocks_mut()[K].header.sealed_by = ANNE;
+    // The previous sealer can be neither the elected miner nor the runner-up.
+    let outsider = c.blocks()[K - 1].header.sealed_by;
+    c.blocks_mut()[K].header.sealed_by = outsider;
     reseal(&mut c.blocks_mut()[K], &keys);
     let r = c.verify();
     assert_breaks_at(&r, K as u64, "sealer-not-elected", len(&c));
     assert!(
         !codes_at(&r, K as u64).contains(&"seal-invalid"),
-        "Anne's own seal is valid"
+        "the outsider's own seal is valid"
     );
 }
 
 #[test]
 fn a_wrong_next_miner_is_named() {
     let (mut c, keys) = chain();
-    c.blocks_mut()[K].header.next_miner = BOB;
+    // The sealer can never be elected to seal the next block.
+    c.blocks_mut()[K].header.next_miner = c.blocks()[K].header.sealed_by;
     reseal(&mut c.blocks_mut()[K], &keys);
     assert_breaks_at(&c.verify(), K as u64, "next-miner-mismatch", len(&c));
 }
@@ -335,10 +338,7 @@ fn a_share_update_that_is_not_100_percent_is_named() {
         {"member": 1, "share": 6000}, {"member": 2, "share": 3000}, {"member": 3, "share": 2000}
     ]))
     .unwrap();
-    let seq = match &c.blocks()[K].body.transactions[1].body {
-        TxBody::Generation(g) => g.seq + 1,
-        _ => unreachable!(),
-    };
+    let seq = c.blocks()[K].ledger().member(GEORGE).unwrap().seq + 1;
     let body = TxBody::ShareUpdate(ShareUpdate {
         generator: GEORGE,
         seq,

@@ -57,6 +57,14 @@ pub fn sample_run(seed: u64, blocks: u64) -> Simulation {
     sim
 }
 
+/// Every member stakes nothing, so token balances move only by minting.
+pub fn no_bets(sim: &mut Simulation) {
+    let ids: Vec<MemberId> = sim.ledger().members.iter().map(|m| m.id).collect();
+    for id in ids {
+        sim.set_strategy(id, ecloud_core::Strategy::FixedPercent { percent: 0 });
+    }
+}
+
 pub fn balance(sim: &Simulation, m: MemberId) -> Wh {
     sim.ledger().member(m).unwrap().balance
 }
