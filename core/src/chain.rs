@@ -108,6 +108,13 @@ impl Chain {
         false
     }
 
+    /// Replaces a block in place (tampering); returns the old one.
+    pub(crate) fn replace(&mut self, height: usize, block: Block) -> Option<Block> {
+        self.blocks
+            .get_mut(height)
+            .map(|b| std::mem::replace(b, block))
+    }
+
     pub(crate) fn push(&mut self, block: Block) {
         self.blocks.push(block);
     }

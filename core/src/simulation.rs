@@ -13,6 +13,7 @@ use crate::member::MemberId;
 use crate::merkle::merkle_root;
 use crate::rules::{expected_generation, OpenBlock, Violation};
 use crate::shares::ShareTable;
+use crate::tamper::{edited_block, rehashed, Edit, TamperError};
 use crate::tx::{Penalty, ShareUpdate, Transaction, TxBody, Vote};
 use crate::units::{MilliTokens, Wh};
 use crate::verify::Report;
@@ -26,6 +27,8 @@ pub enum ActionError {
     Encoding(CanonicalError),
     /// The chain's keys are not this page's, so it cannot sign for members.
     NotOurKeys,
+    /// History has been tampered with; undo it before sealing on top of it.
+    HistoryTampered,
     /// Neither the elected miner nor the runner-up is online to seal.
     NoMinerOnline {
         elected: MemberId,
@@ -41,6 +44,10 @@ impl fmt::Display for ActionError {
             ActionError::NotOurKeys => write!(
                 f,
                 "this chain was made with other keys, so this page cannot sign for its members"
+            ),
+            ActionError::HistoryTampered => write!(
+                f,
+                "history has been tampered with: undo the changes before sealing new blocks on top of it"
             ),
             ActionError::NoMinerOnline { elected, runner_up: Some(r) } => write!(
                 f,
@@ -80,6 +87,8 @@ pub struct Simulation {
     /// How each member bets; members not listed use the seed's rule.
     strategies: BTreeMap<MemberId, Strategy>,
     offline: BTreeSet<MemberId>,
+    /// Blocks as they were before each tampering edit, newest last.
+    originals: Vec<(usize, Block)>,
 }
 
 impl Simulation {
@@ -110,7 +119,80 @@ impl Simulation {
             draws,
             strategies: BTreeMap::new(),
             offline: BTreeSet::new(),
+            originals: Vec::new(),
         }
+    }
+
+    /// Changes one value of a past block in place (see [`crate::tamper`]).
+    pub fn tamper(&mut self, edit: &Edit) -> Result<(), TamperError> {
+        let block = edited_block(&self.chain, edit)?;
+        self.replace_block(edit.height as usize, block);
+        Ok(())
+    }
+
+    /// Recomputes a block's roots and hash as a forger without keys would.
+    pub fn rehash(&mut self, height: u64) -> Result<(), TamperError> {
+        let block = self
+            .chain
+            .blocks()
+            .get(height as usize)
+            .ok_or(TamperError::NoSuchBlock(height))?;
+        let block = rehashed(block)?;
+        self.replace_block(height as usize, block);
+        Ok(())
+    }
+
+    fn replace_block(&mut self, height: usize, block: Block) {
+        if let Some(old) = self.chain.replace(height, block) {
+            self.originals.push((height, old));
+        }
+    }
+
+    /// Undoes the last tampering edit or re-hash; false if there was none.
+    pub fn undo_tamper(&mut self) -> bool {
+        match self.originals.pop() {
+            Some((height, block)) => {
+                self.chain.replace(height, block);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Undoes every tampering edit.
+    pub fn undo_all_tampering(&mut self) {
+        while self.undo_tamper() {}
+    }
+
+    pub fn is_tampered(&self) -> bool {
+        !self.originals.is_empty()
+    }
+
+    /// Heights of the blocks changed by tampering, oldest first.
+    pub fn tampered_heights(&self) -> Vec<u64> {
+        let mut h: Vec<u64> = self.originals.iter().map(|(h, _)| *h as u64).collect();
+        h.sort_unstable();
+        h.dedup();
+        h
+    }
+
+    /// The chain as sealed, without any tampering.
+    pub fn untampered_chain(&self) -> Chain {
+        let mut chain = self.chain.clone();
+        for (height, block) in self.originals.iter().rev() {
+            chain.replace(*height, block.clone());
+        }
+        chain
+    }
+
+    /// Members' betting strategies that differ from the default.
+    pub fn strategies(&self) -> &BTreeMap<MemberId, Strategy> {
+        &self.strategies
+    }
+
+    /// Members switched offline.
+    pub fn offline(&self) -> &BTreeSet<MemberId> {
+        &self.offline
     }
 
     /// How `member` bets in elections.
@@ -228,6 +310,20 @@ impl Simulation {
         Ok(Transaction::sign(body, &key)?)
     }
 
+    /// Re-admits a signed transaction (a reload): checked like any other,
+    /// including its signature.
+    pub(crate) fn readmit(&mut self, tx: Transaction) -> Result<&Transaction, ActionError> {
+        let signer = self
+            .open
+            .ledger()
+            .member(tx.signer())
+            .ok_or(Violation::UnknownMember(tx.signer()))?;
+        if tx.body.id()? != tx.id || !signer.public_key.verifies(&tx.id, &tx.signature) {
+            return Err(ActionError::NotOurKeys);
+        }
+        self.admit(tx)
+    }
+
     fn admit(&mut self, tx: Transaction) -> Result<&Transaction, ActionError> {
         self.open.apply(&tx.body)?;
         self.pending.push(tx);
@@ -278,6 +374,9 @@ impl Simulation {
     /// if the elected miner is offline, the candidates' votes, the election
     /// of the next miner, then the seal. On an error nothing changes.
     pub fn seal(&mut self, now_ms: u64) -> Result<&Block, ActionError> {
+        if self.is_tampered() {
+            return Err(ActionError::HistoryTampered);
+        }
         let sealer = self.due_sealer()?;
         let elected = self.next_miner();
         let height = self.open.height();

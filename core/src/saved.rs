@@ -1,0 +1,116 @@
+//! A run saved for a reload: the chain as sealed, the master seed of its
+//! keys, the open block's transactions and the page's settings for members.
+//!
+//! The master seed is stored in the browser beside the chain. That is fine
+//! for a classroom demo in which one page plays every member; a real member
+//! would keep its key to itself.
+
+use crate::chain::Chain;
+use crate::crypto::{from_hex, to_hex};
+use crate::election::Strategy;
+use crate::keys::{Keyring, RunSeed};
+use crate::member::MemberId;
+use crate::simulation::Simulation;
+use crate::tx::Transaction;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+const FORMAT: &str = "e-cloud-run";
+const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct SavedRun {
+    format: String,
+    version: u32,
+    /// The seed number of a reproducible run; absent for a random run.
+    seed: Option<u64>,
+    master: String,
+    strategies: Vec<(MemberId, Strategy)>,
+    offline: Vec<MemberId>,
+    pending: Vec<Transaction>,
+    chain: Chain,
+}
+
+/// Why a saved run could not be restored; the caller starts afresh.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RestoreError {
+    /// Not a saved run, or damaged.
+    Corrupt(String),
+    /// The saved chain fails verification.
+    Invalid(String),
+    /// The saved keys do not match the chain.
+    WrongKeys,
+}
+
+impl fmt::Display for RestoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RestoreError::Corrupt(e) => write!(f, "the saved run is damaged ({e})"),
+            RestoreError::Invalid(e) => write!(f, "the saved chain does not verify: {e}"),
+            RestoreError::WrongKeys => write!(f, "the saved keys do not belong to the saved chain"),
+        }
+    }
+}
+
+impl std::error::Error for RestoreError {}
+
+impl Simulation {
+    /// The run as text for storage. Tampering is not saved: the chain is
+    /// saved as it was sealed.
+    pub fn save(&self) -> String {
+        let saved = SavedRun {
+            format: FORMAT.into(),
+            version: VERSION,
+            seed: match self.keys().seed() {
+                RunSeed::Number(n) => Some(n),
+                RunSeed::Random => None,
+            },
+            master: to_hex(&self.keys().master()),
+            strategies: self.strategies().iter().map(|(m, s)| (*m, *s)).collect(),
+            offline: self.offline().iter().copied().collect(),
+            pending: self.pending().to_vec(),
+            chain: self.untampered_chain(),
+        };
+        serde_json::to_string(&saved).expect("a run always serializes")
+    }
+
+    /// Restores a saved run, verifying its chain first. Pending transactions
+    /// that no longer apply are dropped.
+    pub fn restore(text: &str, now_ms: u64) -> Result<Simulation, RestoreError> {
+        let saved: SavedRun =
+            serde_json::from_str(text).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
+        if saved.format != FORMAT || saved.version != VERSION {
+            return Err(RestoreError::Corrupt(format!(
+                "format {} version {}",
+                saved.format, saved.version
+            )));
+        }
+        let master = from_hex::<32>(&saved.master).map_err(RestoreError::Corrupt)?;
+        if saved.chain.blocks().is_empty() {
+            return Err(RestoreError::Corrupt("no blocks".into()));
+        }
+        let report = saved.chain.verify();
+        if let Some(first) = report.first_failure() {
+            return Err(RestoreError::Invalid(format!(
+                "block {}: {}",
+                first.height, first.message
+            )));
+        }
+        let seed = saved.seed.map_or(RunSeed::Random, RunSeed::Number);
+        let mut sim = Simulation::resume(saved.chain, Keyring::from_master(master, seed), now_ms);
+        if !sim.holds_keys() {
+            return Err(RestoreError::WrongKeys);
+        }
+        for (member, strategy) in saved.strategies {
+            sim.set_strategy(member, strategy);
+        }
+        for member in saved.offline {
+            sim.set_online(member, false);
+        }
+        for tx in saved.pending {
+            // A transaction that no longer applies is dropped, not fatal.
+            let _ = sim.readmit(tx);
+        }
+        Ok(sim)
+    }
+}
