@@ -129,6 +129,7 @@ impl CommunitySpec {
                     reputation: u64::from(id == self.genesis_sealer),
                     last_sealed: (id == self.genesis_sealer).then_some(0),
                     seq: 0,
+                    active: true,
                 }
             })
             .collect();
@@ -137,6 +138,7 @@ impl CommunitySpec {
             rules: self.rules.clone(),
             minted: MilliTokens(0),
             pot: MilliTokens(0),
+            joined_energy: Wh(0),
         };
         for m in &ledger.members {
             if m.name.is_empty() {

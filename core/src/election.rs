@@ -128,11 +128,11 @@ fn ranking(candidates: &[Candidate]) -> Vec<usize> {
     order
 }
 
-/// The members who may stand when `sealer` has just sealed: everyone else.
+/// The members who may stand when `sealer` has just sealed: every other
+/// member who has not left.
 pub fn candidates_after(ledger: &Ledger, sealer: MemberId) -> Vec<MemberId> {
     ledger
-        .members
-        .iter()
+        .active_members()
         .map(|m| m.id)
         .filter(|&id| id != sealer)
         .collect()
@@ -210,7 +210,6 @@ pub enum Strategy {
     /// A set amount, capped at its free tokens.
     Manual { amount: MilliTokens },
 }
-
 
 impl Strategy {
     /// The bet from `free` tokens; `random` is a fresh random number.

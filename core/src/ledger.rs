@@ -47,6 +47,14 @@ pub struct Ledger {
     pub minted: MilliTokens,
     /// Bets staked on the coming election, paid to whoever seals next.
     pub pot: MilliTokens,
+    /// Capacity brought in by generators that joined after genesis: the
+    /// total energy is the genesis total plus this. Written only when not 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub joined_energy: Wh,
+}
+
+fn is_zero(w: &Wh) -> bool {
+    w.0 == 0
 }
 
 impl Ledger {
@@ -67,6 +75,16 @@ impl Ledger {
     /// SHA-256 of the canonical encoding: what the block header commits to.
     pub fn hash(&self) -> Result<Hash, CanonicalError> {
         Ok(sha256(to_canonical(self)?.as_bytes()))
+    }
+
+    /// Members who have not left, in member order.
+    pub fn active_members(&self) -> impl Iterator<Item = &Member> {
+        self.members.iter().filter(|m| m.active)
+    }
+
+    /// The id the next member to join gets.
+    pub fn next_member_id(&self) -> MemberId {
+        MemberId(self.members.last().map_or(0, |m| m.id.0 + 1))
     }
 
     /// Sum of all energy balances (conserved by every block).

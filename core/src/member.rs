@@ -57,6 +57,20 @@ pub struct Member {
     pub last_sealed: Option<u64>,
     /// The last sequence number this member signed with; the next must be larger.
     pub seq: u64,
+    /// False once the member has left. A member who left keeps its balances
+    /// (energy is conserved) but no longer signs, stands or holds shares.
+    /// Written only when false, so the encoding of a community where nobody
+    /// has left is the same as before members could leave.
+    #[serde(default = "active_by_default", skip_serializing_if = "is_active")]
+    pub active: bool,
+}
+
+fn active_by_default() -> bool {
+    true
+}
+
+fn is_active(active: &bool) -> bool {
+    *active
 }
 
 impl Member {

@@ -5,10 +5,13 @@
 
 use crate::election::ElectionRecord;
 use crate::ledger::Ledger;
+use crate::member::Member;
 use crate::member::{FrozenLot, MemberId, Role};
 use crate::shares::{ShareError, ShareTable};
 use crate::split::largest_remainder;
-use crate::tx::{Allocation, Generation, Mint, Penalty, ShareUpdate, TxBody, Vote};
+use crate::tx::{
+    Allocation, Generation, Membership, MembershipChange, Mint, Penalty, ShareUpdate, TxBody, Vote,
+};
 use crate::units::{BasisPoints, MilliTokens, Wh};
 use std::fmt;
 
@@ -67,6 +70,12 @@ pub enum Violation {
     /// A penalty record for another block, a second one, or with the wrong
     /// reputation or pot.
     PenaltyMismatch(String),
+    /// Only the registrar (the genesis sealer) changes membership.
+    NotRegistrar(MemberId),
+    /// A member who left signs nothing more.
+    MemberLeft(MemberId),
+    /// A membership change that does not hold, and why.
+    Membership(String),
 }
 
 impl fmt::Display for Violation {
@@ -113,6 +122,14 @@ impl fmt::Display for Violation {
             ),
             Violation::SecondElection => write!(f, "a block holds one election record, not two"),
             Violation::PenaltyMismatch(why) => write!(f, "the penalty record is wrong: {why}"),
+            Violation::NotRegistrar(m) => write!(
+                f,
+                "member {m} is not the community's registrar, so it cannot change who is a member"
+            ),
+            Violation::MemberLeft(m) => {
+                write!(f, "member {m} has left the community and signs nothing more")
+            }
+            Violation::Membership(why) => write!(f, "{why}"),
         }
     }
 }
@@ -192,9 +209,39 @@ pub fn check_share_table(ledger: &Ledger, table: &ShareTable) -> Result<(), Viol
         let m = ledger
             .member(member)
             .ok_or(Violation::UnknownMember(member))?;
-        if m.is_generator() {
+        if m.is_generator() || !m.active {
             return Err(Violation::NotACustomer(member));
         }
+    }
+    Ok(())
+}
+
+fn active_member(ledger: &Ledger, member: MemberId) -> Result<&Member, Violation> {
+    let m = ledger
+        .member(member)
+        .ok_or(Violation::UnknownMember(member))?;
+    if !m.active {
+        return Err(Violation::MemberLeft(member));
+    }
+    Ok(m)
+}
+
+/// A name is 1 to 40 characters after trimming and not another active
+/// member's.
+fn check_name(ledger: &Ledger, member: MemberId, name: &str) -> Result<(), Violation> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed != name || name.chars().count() > 40 {
+        return Err(Violation::Membership(
+            "a name has 1 to 40 characters, without spaces around it".into(),
+        ));
+    }
+    if ledger
+        .active_members()
+        .any(|m| m.id != member && m.name.eq_ignore_ascii_case(name))
+    {
+        return Err(Violation::Membership(format!(
+            "{name} is already a member's name"
+        )));
     }
     Ok(())
 }
@@ -214,6 +261,8 @@ pub struct OpenBlock {
     voters: Vec<MemberId>,
     election: Option<ElectionRecord>,
     penalty: Option<Penalty>,
+    /// Who may sign membership changes: the genesis sealer.
+    registrar: Option<MemberId>,
 }
 
 impl OpenBlock {
@@ -230,7 +279,15 @@ impl OpenBlock {
             voters: Vec::new(),
             election: None,
             penalty: None,
+            registrar: None,
         }
+    }
+
+    /// Names the community's registrar (the genesis sealer), who alone may
+    /// sign membership changes.
+    pub fn with_registrar(mut self, registrar: MemberId) -> OpenBlock {
+        self.registrar = Some(registrar);
+        self
     }
 
     /// The election record applied in this block, if any.
@@ -274,6 +331,9 @@ impl OpenBlock {
             .ledger
             .member(signer)
             .ok_or(Violation::UnknownMember(signer))?;
+        if !member.active {
+            return Err(Violation::MemberLeft(signer));
+        }
         if let Some(seq) = body.seq() {
             if seq <= member.seq {
                 return Err(Violation::SequenceReplayed {
@@ -289,7 +349,85 @@ impl OpenBlock {
             TxBody::Vote(v) => self.apply_vote(v),
             TxBody::Election(e) => self.apply_election(e),
             TxBody::Penalty(p) => self.apply_penalty(p),
+            TxBody::Membership(m) => self.apply_membership(m),
         }
+    }
+
+    fn apply_membership(&mut self, m: &Membership) -> Result<(), Violation> {
+        if self.registrar != Some(m.registrar) {
+            return Err(Violation::NotRegistrar(m.registrar));
+        }
+        let mut next = self.ledger.clone();
+        match &m.change {
+            MembershipChange::Join {
+                member,
+                name,
+                role,
+                public_key,
+                capacity,
+            } => {
+                let expected = next.next_member_id();
+                if *member != expected {
+                    return Err(Violation::Membership(format!(
+                        "a new member gets the next free number, {expected}, not {member}"
+                    )));
+                }
+                check_name(&next, *member, name)?;
+                match role {
+                    Role::Generator { shares } => check_share_table(&next, shares)?,
+                    Role::Customer if capacity.0 > 0 => {
+                        return Err(Violation::Membership(
+                            "only a generator brings capacity".into(),
+                        ))
+                    }
+                    Role::Customer => {}
+                }
+                next.joined_energy = Wh(next
+                    .joined_energy
+                    .0
+                    .checked_add(capacity.0)
+                    .ok_or(Violation::Overflow)?);
+                next.members.push(Member {
+                    id: *member,
+                    name: name.clone(),
+                    role: role.clone(),
+                    public_key: *public_key,
+                    balance: *capacity,
+                    tokens: MilliTokens(0),
+                    frozen: Vec::new(),
+                    reputation: 0,
+                    last_sealed: None,
+                    seq: 0,
+                    active: true,
+                });
+            }
+            MembershipChange::Rename { member, name } => {
+                active_member(&next, *member)?;
+                check_name(&next, *member, name)?;
+                next.member_mut(*member).expect("checked above").name = name.clone();
+            }
+            MembershipChange::Leave { member } => {
+                let leaving = active_member(&next, *member)?;
+                if *member == m.registrar {
+                    return Err(Violation::Membership(
+                        "the registrar keeps the register and cannot leave".into(),
+                    ));
+                }
+                if let Some(g) = next.active_members().find(|g| {
+                    g.share_table()
+                        .is_some_and(|t| t.share_of(*member).is_some_and(|s| s.0 > 0))
+                }) {
+                    return Err(Violation::Membership(format!(
+                        "{} still holds a share of {}'s output: change those shares first",
+                        leaving.name, g.name
+                    )));
+                }
+                next.member_mut(*member).expect("checked above").active = false;
+            }
+        }
+        next.member_mut(m.registrar).expect("the signer exists").seq = m.seq;
+        self.ledger = next;
+        Ok(())
     }
 
     fn apply_vote(&mut self, v: &Vote) -> Result<(), Violation> {

@@ -10,11 +10,12 @@ use crate::election::{candidates_after, hold_election, DrawSource, ElectionRecor
 use crate::keys::{Keyring, RunSeed};
 use crate::ledger::Ledger;
 use crate::member::MemberId;
+use crate::member::Role;
 use crate::merkle::merkle_root;
 use crate::rules::{expected_generation, OpenBlock, Violation};
 use crate::shares::ShareTable;
 use crate::tamper::{edited_block, rehashed, Edit, TamperError};
-use crate::tx::{Penalty, ShareUpdate, Transaction, TxBody, Vote};
+use crate::tx::{Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote};
 use crate::units::{MilliTokens, Wh};
 use crate::verify::Report;
 use std::collections::{BTreeMap, BTreeSet};
@@ -105,7 +106,8 @@ impl Simulation {
     /// Continues a chain (a reload, an import) with the given keys.
     pub fn resume(chain: Chain, keys: Keyring, now_ms: u64) -> Simulation {
         let tip = chain.tip();
-        let open = OpenBlock::new(tip.ledger(), tip.height() + 1);
+        let registrar = chain.genesis().header.sealed_by;
+        let open = OpenBlock::new(tip.ledger(), tip.height() + 1).with_registrar(registrar);
         let draws = match keys.seed() {
             RunSeed::Number(_) => DrawSource::Seeded(keys.master()),
             RunSeed::Random => DrawSource::Os,
@@ -204,8 +206,56 @@ impl Simulation {
         self.strategies.insert(member, strategy);
     }
 
+    /// Whether a member is there to sign: switched on and not departed.
     pub fn is_online(&self, member: MemberId) -> bool {
         !self.offline.contains(&member)
+            && self.open.ledger().member(member).is_some_and(|m| m.active)
+    }
+
+    /// The member who keeps the register: the genesis sealer.
+    pub fn registrar(&self) -> MemberId {
+        self.chain.genesis().header.sealed_by
+    }
+
+    fn change_membership(&mut self, change: MembershipChange) -> Result<&Transaction, ActionError> {
+        let registrar = self.registrar();
+        let seq = self
+            .open
+            .next_seq(registrar)
+            .ok_or(Violation::UnknownMember(registrar))?;
+        let tx = self.signed(TxBody::Membership(Membership {
+            registrar,
+            seq,
+            change,
+        }))?;
+        self.admit(tx)
+    }
+
+    /// A new member joins with the next free number and its own key. A
+    /// generator brings `capacity` and a share table over the customers.
+    pub fn join(&mut self, name: &str, role: Role, capacity: Wh) -> Result<MemberId, ActionError> {
+        let member = self.open.ledger().next_member_id();
+        let public_key = self.keys.key(member).public_key();
+        self.change_membership(MembershipChange::Join {
+            member,
+            name: name.trim().to_string(),
+            role,
+            public_key,
+            capacity,
+        })?;
+        Ok(member)
+    }
+
+    pub fn rename(&mut self, member: MemberId, name: &str) -> Result<&Transaction, ActionError> {
+        self.change_membership(MembershipChange::Rename {
+            member,
+            name: name.trim().to_string(),
+        })
+    }
+
+    /// The member leaves; it must hold no share of any generator first.
+    pub fn leave(&mut self, member: MemberId) -> Result<&Transaction, ActionError> {
+        self.change_membership(MembershipChange::Leave { member })
     }
 
     /// Switches a member on or offline: an offline member neither votes nor
@@ -468,7 +518,7 @@ impl Simulation {
                 ledger,
             },
         };
-        self.open = OpenBlock::new(&block.body.ledger, height + 1);
+        self.open = OpenBlock::new(&block.body.ledger, height + 1).with_registrar(self.registrar());
         self.pending.clear();
         self.open_since_ms = now_ms.max(self.open_since_ms);
         self.chain.push(block);

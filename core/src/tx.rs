@@ -2,9 +2,10 @@
 //! canonical body, and its signer's Ed25519 signature over that id.
 
 use crate::canonical::{to_canonical, CanonicalError};
-use crate::crypto::{sha256, Hash, SecretKey, Signature};
+use crate::crypto::{sha256, Hash, PublicKey, SecretKey, Signature};
 use crate::election::ElectionRecord;
 use crate::member::MemberId;
+use crate::member::Role;
 use crate::shares::ShareTable;
 use crate::units::{MilliTokens, Wh};
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,39 @@ pub struct Penalty {
     pub pot: MilliTokens,
 }
 
+/// A change to who is in the community, signed by its registrar (the
+/// member who sealed the genesis block).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum MembershipChange {
+    /// A new member, with the next free id and its own key. A generator
+    /// brings its capacity (its starting balance) and a share table.
+    Join {
+        member: MemberId,
+        name: String,
+        role: Role,
+        public_key: PublicKey,
+        capacity: Wh,
+    },
+    Rename {
+        member: MemberId,
+        name: String,
+    },
+    /// The member leaves: it keeps its balances but no longer signs,
+    /// stands in elections or holds shares.
+    Leave {
+        member: MemberId,
+    },
+}
+
+/// A membership change and the registrar's sequence number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub registrar: MemberId,
+    pub seq: u64,
+    pub change: MembershipChange,
+}
+
 /// What a transaction says; its canonical encoding is what the id hashes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -78,6 +112,7 @@ pub enum TxBody {
     /// The "mining winner" record, written by the block's miner.
     Election(ElectionRecord),
     Penalty(Penalty),
+    Membership(Membership),
 }
 
 impl TxBody {
@@ -89,6 +124,7 @@ impl TxBody {
             TxBody::Vote(v) => v.voter,
             TxBody::Election(e) => e.miner,
             TxBody::Penalty(p) => p.sealed_by,
+            TxBody::Membership(m) => m.registrar,
         }
     }
 
@@ -99,6 +135,7 @@ impl TxBody {
             TxBody::Generation(g) => Some(g.seq),
             TxBody::ShareUpdate(u) => Some(u.seq),
             TxBody::Vote(v) => Some(v.seq),
+            TxBody::Membership(m) => Some(m.seq),
             TxBody::Election(_) | TxBody::Penalty(_) => None,
         }
     }
@@ -111,6 +148,7 @@ impl TxBody {
             TxBody::Vote(_) => "vote",
             TxBody::Election(_) => "election",
             TxBody::Penalty(_) => "penalty",
+            TxBody::Membership(_) => "membership",
         }
     }
 

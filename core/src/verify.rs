@@ -12,6 +12,7 @@
 use crate::block::{Block, BLOCK_VERSION};
 use crate::crypto::Hash;
 use crate::ledger::Ledger;
+use crate::member::MemberId;
 use crate::merkle::merkle_root;
 use crate::rules::{check_share_table, OpenBlock, Violation};
 use serde::Serialize;
@@ -53,12 +54,13 @@ pub enum Check {
     VoterNotCandidate,
     ElectionMismatch,
     PenaltyMismatch,
+    MembershipInvalid,
     DescendantOfBroken,
 }
 
 impl Check {
     /// Every check, for listings and exhaustive tests.
-    pub const ALL: [Check; 32] = [
+    pub const ALL: [Check; 33] = [
         Check::GenesisInvalid,
         Check::VersionUnknown,
         Check::HashMismatch,
@@ -90,6 +92,7 @@ impl Check {
         Check::VoterNotCandidate,
         Check::ElectionMismatch,
         Check::PenaltyMismatch,
+        Check::MembershipInvalid,
         Check::DescendantOfBroken,
     ];
 
@@ -127,6 +130,7 @@ impl Check {
             Check::VoterNotCandidate => "voter-not-candidate",
             Check::ElectionMismatch => "election-mismatch",
             Check::PenaltyMismatch => "penalty-mismatch",
+            Check::MembershipInvalid => "membership-invalid",
             Check::DescendantOfBroken => "descendant-of-broken",
         }
     }
@@ -155,6 +159,9 @@ impl From<&Violation> for Check {
             Violation::DoubleVote(_) => Check::DoubleVote,
             Violation::WrongElection { .. } | Violation::SecondElection => Check::ElectionMismatch,
             Violation::PenaltyMismatch(_) => Check::PenaltyMismatch,
+            Violation::NotRegistrar(_) | Violation::MemberLeft(_) | Violation::Membership(_) => {
+                Check::MembershipInvalid
+            }
         }
     }
 }
@@ -227,6 +234,7 @@ pub fn verify_chain(blocks: &[Block]) -> Report {
     };
     let energy_supply = genesis.ledger().total_energy();
     let token_supply = genesis.ledger().total_tokens();
+    let registrar = genesis.header.sealed_by;
 
     let mut trusted: Option<Ledger> = None;
     let mut broken_at: Option<u64> = None;
@@ -248,7 +256,7 @@ pub fn verify_chain(blocks: &[Block]) -> Report {
             }
             (None, Some(parent)) => {
                 let state = trusted.take().expect("trusted ledger follows a good block");
-                let expected = check_content(block, parent, &state, &mut rec);
+                let expected = check_content(block, parent, &state, registrar, &mut rec);
                 check_conservation(block.ledger(), energy_supply, token_supply, &mut rec);
                 trusted = expected;
             }
@@ -447,6 +455,7 @@ fn check_content(
     block: &Block,
     parent: &Block,
     state: &Ledger,
+    registrar: MemberId,
     rec: &mut Recorder,
 ) -> Option<Ledger> {
     let h = &block.header;
@@ -454,7 +463,7 @@ fn check_content(
     rec.report.signatures_checked += 1;
     check_sealer(block, parent, rec);
 
-    let mut open = OpenBlock::new(state, h.height);
+    let mut open = OpenBlock::new(state, h.height).with_registrar(registrar);
     for (i, tx) in block.body.transactions.iter().enumerate() {
         rec.report.transactions_checked += 1;
         match tx.body.id() {
@@ -669,6 +678,8 @@ fn check_election(block: &Block, open: &OpenBlock, after: &Ledger, rec: &mut Rec
 }
 
 fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Recorder) {
+    // Generators that joined later brought their capacity with them.
+    let energy = energy + u128::from(ledger.joined_energy.0);
     if ledger.total_energy() != energy {
         rec.fail(
             Check::EnergyNotConserved,

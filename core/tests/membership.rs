@@ -1,0 +1,189 @@
+//! Editable communities: members join, are renamed and leave on the chain,
+//! and several generators each have their own capacity and share table.
+
+mod common;
+use common::*;
+use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
+use ecloud_core::rules::Violation;
+use ecloud_core::tx::{Membership, MembershipChange, TxBody};
+use ecloud_core::{ActionError, BasisPoints, MemberId, Role, Share, ShareTable, Wh};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn shares(pairs: &[(MemberId, u32)]) -> ShareTable {
+    ShareTable::new(
+        pairs
+            .iter()
+            .map(|&(member, bp)| Share {
+                member,
+                share: BasisPoints(bp),
+            })
+            .collect(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_new_customer_and_a_second_generator_join_and_trade() {
+    let mut sim = seeded(41);
+    let dave = sim.join("Dave", Role::Customer, Wh(0)).unwrap();
+    assert_eq!(dave, MemberId(4));
+    let park = sim
+        .join(
+            "Solar park",
+            Role::Generator {
+                shares: shares(&[(BOB, 5_000), (CARLA, 5_000)]),
+            },
+            Wh(500_000),
+        )
+        .unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    let l = sim.ledger();
+    assert_eq!(l.member(dave).unwrap().name, "Dave");
+    assert_eq!(l.member(park).unwrap().balance, Wh(500_000));
+    assert_eq!(l.total_energy(), 1_500_000);
+    // George now shares with Dave too; the park has its own table.
+    sim.update_shares(
+        GEORGE,
+        shares(&[(ANNE, 4_000), (BOB, 3_000), (CARLA, 2_000), (dave, 1_000)]),
+    )
+    .unwrap();
+    sim.seal(T0 + 2 * PERIOD_MS).unwrap();
+    sim.generate(GEORGE, Wh(10_000)).unwrap();
+    sim.generate(park, Wh(2_000)).unwrap();
+    sim.seal(T0 + 3 * PERIOD_MS).unwrap();
+    assert_eq!(balance(&sim, dave), Wh(1_000));
+    assert_eq!(balance(&sim, BOB), Wh(3_000 + 1_000));
+    assert_eq!(balance(&sim, park), Wh(498_000));
+    assert!(sim.verify().is_valid(), "{:#?}", sim.verify().findings);
+    // New members stand in elections.
+    let e = sim.last_election().unwrap();
+    assert!(
+        e.candidates.iter().any(|c| c.member == dave) || sim.chain().tip().header.sealed_by == dave
+    );
+}
+
+#[test]
+fn a_generator_cannot_overdraw_the_capacity_it_brought() {
+    let mut sim = seeded(42);
+    let park = sim
+        .join(
+            "Park",
+            Role::Generator {
+                shares: shares(&[(ANNE, 10_000)]),
+            },
+            Wh(1_000),
+        )
+        .unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    assert!(matches!(
+        sim.generate(park, Wh(1_001)),
+        Err(ActionError::Rule(Violation::CapacityExceeded { .. }))
+    ));
+}
+
+#[test]
+fn renaming_is_recorded_and_names_stay_distinct() {
+    let mut sim = seeded(43);
+    sim.rename(ANNE, "Annie").unwrap();
+    assert!(
+        sim.rename(BOB, "annie").is_err(),
+        "names are distinct regardless of case"
+    );
+    assert!(sim.rename(BOB, "   ").is_err());
+    assert!(sim.join("George", Role::Customer, Wh(0)).is_err());
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    assert_eq!(sim.ledger().member(ANNE).unwrap().name, "Annie");
+    assert!(sim.verify().is_valid());
+}
+
+#[test]
+fn a_member_leaves_only_without_shares_and_then_signs_and_stands_no_more() {
+    let mut sim = seeded(44);
+    sim.generate(GEORGE, Wh(1_000)).unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    let err = sim.leave(CARLA).unwrap_err();
+    assert!(
+        sim.explain(&err)
+            .contains("Carla still holds a share of George"),
+        "{}",
+        sim.explain(&err)
+    );
+    sim.update_shares(GEORGE, shares(&[(ANNE, 6_000), (BOB, 4_000)]))
+        .unwrap();
+    sim.seal(T0 + 2 * PERIOD_MS).unwrap();
+    sim.leave(CARLA).unwrap();
+    sim.seal(T0 + 3 * PERIOD_MS).unwrap();
+    let carla = sim.ledger().member(CARLA).unwrap();
+    assert!(!carla.active);
+    assert_eq!(
+        carla.balance,
+        Wh(200),
+        "a member who leaves keeps its energy"
+    );
+    assert!(!sim.is_online(CARLA));
+    for _ in 0..4 {
+        sim.seal(T0 + 9 * PERIOD_MS).unwrap();
+        assert!(sim
+            .last_election()
+            .unwrap()
+            .candidates
+            .iter()
+            .all(|c| c.member != CARLA));
+    }
+    assert!(sim.leave(GEORGE).is_err(), "the registrar stays");
+    assert!(sim.verify().is_valid());
+}
+
+#[test]
+fn only_the_registrar_changes_membership() {
+    let sim = sample_run(45, 3);
+    let keys = sim.keys().clone();
+    let mut c = sim.chain().clone();
+    let seq = c.blocks()[2].ledger().member(ANNE).unwrap().seq + 1;
+    let body = TxBody::Membership(Membership {
+        registrar: ANNE,
+        seq,
+        change: MembershipChange::Rename {
+            member: BOB,
+            name: "Robert".into(),
+        },
+    });
+    let tx = ecloud_core::tx::Transaction::sign(body, &keys.key(ANNE)).unwrap();
+    c.blocks_mut()[2].body.transactions.insert(0, tx);
+    reseal(&mut c.blocks_mut()[2], &keys);
+    assert_breaks_at(&c.verify(), 2, "membership-invalid", c.len() as u64);
+}
+
+#[test]
+fn a_joining_member_must_take_the_next_number() {
+    let mut sim = seeded(46);
+    sim.join("Dave", Role::Customer, Wh(0)).unwrap();
+    sim.seal(T0 + PERIOD_MS).unwrap();
+    let keys = sim.keys().clone();
+    let mut c = sim.chain().clone();
+    let tx = c.blocks_mut()[1]
+        .body
+        .transactions
+        .iter_mut()
+        .find(|t| matches!(t.body, TxBody::Membership(_)))
+        .unwrap();
+    if let TxBody::Membership(m) = &mut tx.body {
+        if let MembershipChange::Join { member, .. } = &mut m.change {
+            *member = MemberId(9);
+        }
+    }
+    resign(tx, &keys);
+    reseal(&mut c.blocks_mut()[1], &keys);
+    assert_breaks_at(&c.verify(), 1, "membership-invalid", c.len() as u64);
+}
+
+#[test]
+fn a_customer_brings_no_capacity() {
+    let mut sim = seeded(47);
+    assert!(matches!(
+        sim.join("Eve", Role::Customer, Wh(5)),
+        Err(ActionError::Rule(Violation::Membership(_)))
+    ));
+    assert!(sim.pending().is_empty());
+}
