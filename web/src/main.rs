@@ -1,10 +1,11 @@
-use yew::prelude::*;
+//! E-Cloud's page: mounts the app; everything else lives in the modules.
 
-#[function_component]
-fn App() -> Html {
-    html! { <h1>{ "E-Cloud" }</h1> }
-}
+mod clock;
+mod components;
+mod format;
+mod hooks;
+mod state;
 
 fn main() {
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<components::app::App>::new().render();
 }

@@ -1,0 +1,102 @@
+use crate::clock;
+use crate::components::balances::Balances;
+use crate::components::block_list::BlockList;
+use crate::components::generation::Generation;
+use crate::components::next_block::NextBlock;
+use crate::components::open_block::OpenBlock;
+use crate::components::shares::Shares;
+use crate::components::verify::Verify;
+use crate::hooks::use_block_timer;
+use crate::state::AppState;
+use yew::prelude::*;
+
+/// Starts the seed's community once; if that fails (no secure random
+/// source, say), the page says so instead of dying.
+#[function_component]
+pub fn App() -> Html {
+    let started = use_memo((), |_| AppState::start(clock::wall_ms()));
+    match &*started {
+        Ok(state) => html! { <Dashboard initial={state.clone()} /> },
+        Err(why) => html! {
+            <>
+                <Masthead />
+                <main class="failed">
+                    <p role="alert">{ format!("E-Cloud could not start: {why}.") }</p>
+                </main>
+            </>
+        },
+    }
+}
+
+#[function_component]
+fn Masthead() -> Html {
+    html! {
+        <header class="masthead">
+            <h1>{ "E-Cloud" }</h1>
+            <p class="tagline">
+                { "A community shares a generator's energy without a utility in the middle: \
+                   every reading and every share change is signed, sealed into a block \
+                   and checked by everyone." }
+            </p>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DashboardProps {
+    initial: AppState,
+}
+
+#[function_component]
+fn Dashboard(props: &DashboardProps) -> Html {
+    let initial = props.initial.clone();
+    let state = use_reducer(move || initial);
+    use_block_timer(state.dispatcher());
+    let on_action = state.dispatcher().to_callback();
+    html! {
+        <>
+            <Masthead />
+            <main class="dashboard">
+                <NextBlock
+                    community={state.community.clone()}
+                    clock={state.clock.clone()}
+                    now_ms={state.now_ms}
+                    notice={state.notices.clock.clone()}
+                    on_action={on_action.clone()}
+                />
+                <Balances community={state.community.clone()} />
+                <Generation
+                    community={state.community.clone()}
+                    drafts={state.energy_drafts.clone()}
+                    auto={state.auto.clone()}
+                    notice={state.notices.generation.clone()}
+                    on_action={on_action.clone()}
+                />
+                <Shares
+                    community={state.community.clone()}
+                    drafts={state.share_drafts.clone()}
+                    notice={state.notices.shares.clone()}
+                    on_action={on_action.clone()}
+                />
+                <OpenBlock community={state.community.clone()} />
+                <Verify
+                    community={state.community.clone()}
+                    verification={state.verification.clone()}
+                    on_action={on_action.clone()}
+                />
+                <BlockList
+                    community={state.community.clone()}
+                    window={state.blocks.clone()}
+                    notice={state.notices.blocks.clone()}
+                    on_action={on_action}
+                />
+            </main>
+            <footer class="colophon">
+                <p>
+                    { "Runs entirely in this browser: Rust compiled to WebAssembly, \
+                       no server, nothing loaded from other sites." }
+                </p>
+            </footer>
+        </>
+    }
+}

@@ -1,0 +1,52 @@
+use crate::components::ledger_table::LedgerTable;
+use crate::components::panel::Panel;
+use crate::state::Community;
+use ecloud_core::Wh;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct BalancesProps {
+    pub community: Community,
+}
+
+/// The ledger after the last sealed block, and each generator's capacity left.
+#[function_component]
+pub fn Balances(props: &BalancesProps) -> Html {
+    let sim = props.community.read();
+    let ledger = sim.ledger();
+    let height = sim.chain().tip().height();
+    let capacities = ledger.members.iter().filter(|m| m.is_generator()).map(|m| {
+        let after_pending = sim
+            .open_ledger()
+            .member(m.id)
+            .map_or(m.balance, |open| open.balance);
+        let pending_note = if after_pending == m.balance {
+            String::new()
+        } else {
+            format!(" ({after_pending} once the open block is sealed)")
+        };
+        html! {
+            <p class="capacity" key={m.id.0}>
+                { format!("{}'s remaining capacity: ", m.name) }
+                <strong>{ m.balance.to_string() }</strong>
+                { pending_note }
+            </p>
+        }
+    });
+    let total = ledger
+        .energy()
+        .map_or_else(|| "too large to show".to_string(), |e: Wh| e.to_string());
+    html! {
+        <Panel
+            id="balances"
+            title="Balances"
+            why="The ledger every member holds. Energy is only ever moved from the \
+                 generator's capacity to the customers, never created, so the total \
+                 stays the same."
+        >
+            { for capacities }
+            <LedgerTable ledger={ledger.clone()} caption={format!("After block {height}")} />
+            <p class="total">{ format!("Total energy held: {total}") }</p>
+        </Panel>
+    }
+}

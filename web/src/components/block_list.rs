@@ -1,0 +1,114 @@
+use crate::components::block_card::BlockCard;
+use crate::components::notice::NoticeView;
+use crate::components::panel::Panel;
+use crate::state::{Action, BlockWindow, Community, Notice};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct BlockListProps {
+    pub community: Community,
+    pub window: BlockWindow,
+    pub notice: Option<Notice>,
+    pub on_action: Callback<Action>,
+}
+
+/// The chain, newest first, one page of blocks at a time: a long chain is
+/// never rendered whole.
+#[function_component]
+pub fn BlockList(props: &BlockListProps) -> Html {
+    let goto = use_state(String::new);
+    let tip = props.community.read().chain().tip().height();
+    let heights: Vec<u64> = props.window.heights(tip).collect();
+    let newest = heights.first().copied().unwrap_or(tip);
+    let oldest = heights.last().copied().unwrap_or(0);
+    let follows_tip = props.window.newest.is_none();
+
+    let cards = heights.iter().map(|&height| {
+        html! {
+            <BlockCard
+                key={height}
+                community={props.community.clone()}
+                {height}
+                expanded={props.window.expanded.contains(&height)}
+                on_action={props.on_action.clone()}
+            />
+        }
+    });
+    let nav = |label: &'static str, action: Action, enabled: bool| {
+        html! {
+            <button
+                type="button"
+                class="secondary"
+                disabled={!enabled}
+                onclick={props.on_action.reform(move |_: MouseEvent| action.clone())}
+            >
+                { label }
+            </button>
+        }
+    };
+    let on_goto_input = {
+        let goto = goto.clone();
+        Callback::from(move |e: InputEvent| {
+            goto.set(
+                e.target_dyn_into::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default(),
+            )
+        })
+    };
+    let on_goto = {
+        let goto = goto.clone();
+        props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::ShowBlock {
+                text: (*goto).clone(),
+            }
+        })
+    };
+    let showing = if follows_tip {
+        format!(
+            "Blocks {oldest}\u{2013}{newest} of {}, newest first, following new blocks.",
+            tip + 1
+        )
+    } else {
+        format!(
+            "Blocks {oldest}\u{2013}{newest} of {}, newest first.",
+            tip + 1
+        )
+    };
+    html! {
+        <Panel
+            id="blocks"
+            title="Blocks"
+            class="wide"
+            why="The chain itself. Each block records its parent's hash, so changing \
+                 any past block changes its hash and breaks every link after it. \
+                 Open a block to see the exact text that is hashed."
+        >
+            <nav class="block-nav" aria-label="Pages of blocks">
+                <p class="showing">{ showing }</p>
+                <div class="row">
+                    { nav("Newest", Action::ShowNewestBlocks, !follows_tip) }
+                    { nav("Newer", Action::ShowNewerBlocks, !follows_tip) }
+                    { nav("Older", Action::ShowOlderBlocks, oldest > 0) }
+                </div>
+                <form class="row" onsubmit={on_goto}>
+                    <label for="goto-block">{ "Go to block" }</label>
+                    <input
+                        id="goto-block"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        placeholder={format!("0\u{2013}{tip}")}
+                        value={(*goto).clone()}
+                        oninput={on_goto_input}
+                    />
+                    <button type="submit" class="secondary">{ "Show" }</button>
+                </form>
+                <NoticeView notice={props.notice.clone()} />
+            </nav>
+            <ol class="blocks" reversed=true>{ for cards }</ol>
+        </Panel>
+    }
+}

@@ -1,0 +1,152 @@
+use crate::components::notice::NoticeView;
+use crate::components::panel::Panel;
+use crate::format::{market_period, name};
+use crate::state::{
+    period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, Notice,
+};
+use ecloud_core::profile::Profile;
+use ecloud_core::Wh;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct GenerationProps {
+    pub community: Community,
+    pub drafts: Vec<EnergyDraft>,
+    pub auto: AutoGeneration,
+    pub notice: Option<Notice>,
+    pub on_action: Callback<Action>,
+}
+
+fn input_text(e: InputEvent) -> String {
+    e.target_dyn_into::<HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// Generation by hand, and by a production profile before each block.
+#[function_component]
+pub fn Generation(props: &GenerationProps) -> Html {
+    let sim = props.community.read();
+    let open_height = sim.open_height();
+    let ledger = sim.open_ledger();
+
+    let manual = props.drafts.iter().map(|draft| {
+        let generator = draft.generator;
+        let who = name(ledger, generator);
+        let id = format!("energy-{}", generator.0);
+        let on_input = props
+            .on_action
+            .reform(move |e: InputEvent| Action::EditEnergy {
+                generator,
+                text: input_text(e),
+            });
+        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::Generate { generator }
+        });
+        html! {
+            <form class="row" onsubmit={on_submit} key={generator.0}>
+                <label for={id.clone()}>{ format!("Energy {who} generates (kWh)") }</label>
+                <input
+                    id={id}
+                    type="text"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    value={draft.text.clone()}
+                    oninput={on_input}
+                />
+                <button type="submit">{ "Generate" }</button>
+            </form>
+        }
+    });
+
+    let auto = &props.auto;
+    let period = period_of_day(open_height);
+    let next_output = auto.profile.energy(period, auto.peak);
+    let forecast = if next_output == Wh(0) {
+        format!(
+            "Block {open_height} closes the market period {}: the {} profile gives nothing then.",
+            market_period(period),
+            profile_name(auto.profile)
+        )
+    } else {
+        format!(
+            "Block {open_height} closes the market period {}: the {} profile gives {next_output}.",
+            market_period(period),
+            profile_name(auto.profile)
+        )
+    };
+    let on_toggle = props.on_action.reform(|e: Event| {
+        Action::SetAuto(
+            e.target_dyn_into::<HtmlInputElement>()
+                .is_some_and(|i| i.checked()),
+        )
+    });
+    let on_profile = props.on_action.reform(|e: Event| {
+        let value = e
+            .target_dyn_into::<HtmlSelectElement>()
+            .map(|s| s.value())
+            .unwrap_or_default();
+        Action::SetAutoProfile(if value == "wind" {
+            Profile::Wind
+        } else {
+            Profile::Solar
+        })
+    });
+    let on_peak = props
+        .on_action
+        .reform(|e: InputEvent| Action::EditAutoPeak(input_text(e)));
+    let profile_option = |profile: Profile, label: &'static str| {
+        html! {
+            <option value={profile_name(profile)} selected={auto.profile == profile}>
+                { label }
+            </option>
+        }
+    };
+
+    html! {
+        <Panel
+            id="generation"
+            title="Generate energy"
+            why="The generator's cryptometer signs how much energy it produced; the \
+                 energy is split among the customers by their shares and the \
+                 generator's remaining capacity goes down. It cannot produce more \
+                 than it has left."
+        >
+            { for manual }
+            <fieldset class="auto">
+                <legend>{ "Auto-generation" }</legend>
+                <div class="row check">
+                    <input
+                        id="auto-on"
+                        type="checkbox"
+                        checked={auto.on}
+                        onchange={on_toggle}
+                    />
+                    <label for="auto-on">{ "Generate automatically before each block" }</label>
+                </div>
+                <div class="row">
+                    <label for="auto-profile">{ "Production profile" }</label>
+                    <select id="auto-profile" onchange={on_profile}>
+                        { profile_option(Profile::Solar, "Solar park") }
+                        { profile_option(Profile::Wind, "Wind turbine") }
+                    </select>
+                </div>
+                <div class="row">
+                    <label for="auto-peak">{ "Peak output per market period (kWh)" }</label>
+                    <input
+                        id="auto-peak"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        value={auto.peak_text.clone()}
+                        oninput={on_peak}
+                    />
+                </div>
+                <p class="forecast">{ forecast }</p>
+            </fieldset>
+            <NoticeView notice={props.notice.clone()} />
+        </Panel>
+    }
+}

@@ -1,0 +1,53 @@
+use ecloud_core::member::Role;
+use ecloud_core::units::fixed_point;
+use ecloud_core::Ledger;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LedgerTableProps {
+    pub ledger: Ledger,
+    pub caption: AttrValue,
+}
+
+/// Every member's balances in one ledger: energy (for a generator, the
+/// capacity it has left), free and frozen voting tokens, blocks sealed.
+#[function_component]
+pub fn LedgerTable(props: &LedgerTableProps) -> Html {
+    let rows = props.ledger.members.iter().map(|m| {
+        let role = match &m.role {
+            Role::Generator { .. } => "generator",
+            Role::Customer => "customer",
+        };
+        let frozen = m.frozen_total();
+        html! {
+            <tr key={m.id.0}>
+                <th scope="row">
+                    { m.name.clone() }
+                    <span class="role">{ role }</span>
+                </th>
+                <td class="num">{ m.balance.to_string() }</td>
+                // The column heading says "tokens"; the cells stay narrow.
+                <td class="num">{ fixed_point(m.tokens.0, 3) }</td>
+                <td class="num">{ fixed_point(frozen.0, 3) }</td>
+                <td class="num">{ m.reputation }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-wrap">
+            <table class="ledger">
+                <caption>{ props.caption.clone() }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Member" }</th>
+                        <th scope="col">{ "Energy" }</th>
+                        <th scope="col">{ "Tokens" }</th>
+                        <th scope="col">{ "Frozen" }</th>
+                        <th scope="col">{ "Sealed" }</th>
+                    </tr>
+                </thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,16 @@
+//! The page's components, one per file.
+
+pub mod app;
+pub mod balances;
+pub mod block_card;
+pub mod block_list;
+pub mod generation;
+pub mod hex;
+pub mod ledger_table;
+pub mod next_block;
+pub mod notice;
+pub mod open_block;
+pub mod panel;
+pub mod shares;
+pub mod transaction;
+pub mod verify;

@@ -1,0 +1,96 @@
+use crate::clock;
+use crate::components::notice::NoticeView;
+use crate::components::panel::Panel;
+use crate::format::{name, seconds_left};
+use crate::state::{Action, BlockClock, Community, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NextBlockProps {
+    pub community: Community,
+    pub clock: BlockClock,
+    pub now_ms: f64,
+    pub notice: Option<Notice>,
+    pub on_action: Callback<Action>,
+}
+
+/// The countdown to the next block, who will seal it, and the timer's controls.
+#[function_component]
+pub fn NextBlock(props: &NextBlockProps) -> Html {
+    let (open_height, miner) = {
+        let sim = props.community.read();
+        (sim.open_height(), name(sim.ledger(), sim.next_miner()))
+    };
+    let left_ms = props.clock.left_ms(props.now_ms);
+    let period_ms = props.clock.period_ms();
+    let paused = props.clock.is_paused();
+
+    let on_secs = props.on_action.reform(|e: Event| Action::SetBlockSecs {
+        text: e
+            .target_dyn_into::<HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default(),
+        now_ms: clock::wall_ms(),
+    });
+    let on_pause = props.on_action.reform(move |_: MouseEvent| {
+        let now_ms = clock::wall_ms();
+        if paused {
+            Action::Resume { now_ms }
+        } else {
+            Action::Pause { now_ms }
+        }
+    });
+    let on_seal = props.on_action.reform(|_: MouseEvent| Action::SealNow {
+        now_ms: clock::wall_ms(),
+    });
+
+    let countdown = if paused {
+        format!("paused, {} s left", seconds_left(left_ms))
+    } else {
+        format!("in {} s", seconds_left(left_ms))
+    };
+    html! {
+        <Panel
+            id="next-block"
+            title="Next block"
+            why="Each block closes one market period: it seals the waiting transactions \
+                 and links to the block before it by its hash, so history cannot be \
+                 changed quietly."
+        >
+            <div class={classes!("countdown", paused.then_some("paused"))}>
+                <p class="countdown-line">
+                    <span>{ format!("Block {open_height} ") }</span>
+                    <strong class="big" id="countdown">{ countdown }</strong>
+                </p>
+                <progress
+                    max={period_ms.to_string()}
+                    value={(period_ms - left_ms).max(0.0).to_string()}
+                    aria-label="time until the next block"
+                />
+                <p class="miner">
+                    { "Next miner: " }<strong>{ miner }</strong>
+                    <span class="hint">{ " (seals the next block)" }</span>
+                </p>
+            </div>
+            <div class="controls">
+                <label for="block-secs">{ "Seconds per block" }</label>
+                <input
+                    id="block-secs"
+                    type="number"
+                    inputmode="numeric"
+                    min={MIN_BLOCK_SECS.to_string()}
+                    max={MAX_BLOCK_SECS.to_string()}
+                    step="1"
+                    value={props.clock.block_secs.to_string()}
+                    onchange={on_secs}
+                />
+                <button type="button" onclick={on_pause}>
+                    { if paused { "Resume" } else { "Pause" } }
+                </button>
+                <button type="button" onclick={on_seal}>{ "Seal now" }</button>
+            </div>
+            <NoticeView notice={props.notice.clone()} />
+        </Panel>
+    }
+}

@@ -1,0 +1,48 @@
+use crate::clock;
+use crate::components::panel::Panel;
+use crate::components::transaction::transaction_view;
+use crate::format::count;
+use crate::state::Community;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct OpenBlockProps {
+    pub community: Community,
+}
+
+/// Transactions signed since the last block, waiting to be sealed.
+#[function_component]
+pub fn OpenBlock(props: &OpenBlockProps) -> Html {
+    let sim = props.community.read();
+    let height = sim.open_height();
+    let ledger = sim.open_ledger();
+    let pending = sim.pending();
+    let list = if pending.is_empty() {
+        html! {
+            <p class="empty">{ "Nothing waits yet: generate energy or change the shares." }</p>
+        }
+    } else {
+        html! {
+            <ol class="txs">
+                { for pending.iter().map(|tx| transaction_view(tx, ledger, height, true)) }
+            </ol>
+        }
+    };
+    html! {
+        <Panel
+            id="open-block"
+            title={format!("Open block {height}")}
+            why="Signed transactions wait here. They count only once a block seals \
+                 them; until then they are pending."
+        >
+            <p class="summary">
+                { format!(
+                    "Open since {}: {} waiting.",
+                    clock::time_of_day(sim.open_since_ms()),
+                    count(pending.len() as u64, "transaction", "transactions")
+                ) }
+            </p>
+            { list }
+        </Panel>
+    }
+}

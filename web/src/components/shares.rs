@@ -1,0 +1,155 @@
+use crate::components::notice::NoticeView;
+use crate::components::panel::Panel;
+use crate::format::name;
+use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
+use ecloud_core::tx::TxBody;
+use ecloud_core::{BasisPoints, Ledger, ShareTable};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SharesProps {
+    pub community: Community,
+    pub drafts: Vec<ShareDraft>,
+    pub notice: Option<Notice>,
+    pub on_action: Callback<Action>,
+}
+
+fn table_text(table: &ShareTable, ledger: &Ledger) -> String {
+    table
+        .shares()
+        .iter()
+        .map(|s| format!("{} {}", name(ledger, s.member), s.share))
+        .collect::<Vec<_>>()
+        .join(" \u{b7} ")
+}
+
+/// Each generator's share table, edited with sliders or typed percentages,
+/// and applied as a signed share update.
+#[function_component]
+pub fn Shares(props: &SharesProps) -> Html {
+    let sim = props.community.read();
+    let ledger = sim.open_ledger();
+    let open_height = sim.open_height();
+
+    let editors = props.drafts.iter().map(|draft| {
+        let generator = draft.generator;
+        let rows = draft.rows.iter().map(|row| {
+            let member = row.member;
+            let who = name(ledger, member);
+            let id = format!("share-{}-{}", generator.0, member.0);
+            let edit = move |e: InputEvent| Action::EditShare {
+                generator,
+                member,
+                text: e
+                    .target_dyn_into::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default(),
+            };
+            // A slider cannot show text that is not a percentage; it rests
+            // at 0 until the typed value reads as one again.
+            let slider_value = BasisPoints::parse_percent(&row.text)
+                .map(|bp| percent_text(BasisPoints(bp.0.min(BasisPoints::WHOLE.0))))
+                .unwrap_or_else(|_| "0".into());
+            html! {
+                <div class="share-row" key={member.0}>
+                    <label for={id.clone()} class="who">{ format!("{who}'s share (%)") }</label>
+                    <input
+                        type="range"
+                        min="0"
+                        max="100"
+                        step="0.01"
+                        value={slider_value}
+                        aria-label={format!("{who}'s share slider")}
+                        oninput={props.on_action.reform(edit)}
+                    />
+                    <input
+                        id={id}
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        class="percent"
+                        value={row.text.clone()}
+                        oninput={props.on_action.reform(edit)}
+                    />
+                </div>
+            }
+        });
+        let (total_text, total_ok) = match draft.total() {
+            Ok(total) => (total.to_string(), total == BasisPoints::WHOLE),
+            Err(member) => (
+                format!("? ({}'s share is not a percentage)", name(ledger, member)),
+                false,
+            ),
+        };
+        let total_hint = if total_ok {
+            "ready to apply"
+        } else {
+            "must be exactly 100 %"
+        };
+        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::ApplyShares { generator }
+        });
+        let on_reset = props
+            .on_action
+            .reform(move |_: MouseEvent| Action::ResetShares { generator });
+        let member = ledger.member(generator);
+        let in_force = member
+            .and_then(|m| m.share_table())
+            .map(|t| table_text(t, ledger))
+            .unwrap_or_default();
+        let pending = sim.pending().iter().rev().find_map(|tx| match &tx.body {
+            TxBody::ShareUpdate(u) if u.generator == generator => Some(&u.shares),
+            TxBody::ShareUpdate(_)
+            | TxBody::Generation(_)
+            | TxBody::Vote(_)
+            | TxBody::Election(_)
+            | TxBody::Penalty(_)
+            | TxBody::Membership(_) => None,
+        });
+        let who = name(ledger, generator);
+        html! {
+            <form class="shares" onsubmit={on_submit} key={generator.0}>
+                <h3>{ format!("{who}'s customers") }</h3>
+                { for rows }
+                <p class={classes!("share-total", if total_ok { "ok" } else { "off" })}>
+                    { "Total: " }
+                    <output>{ total_text }</output>
+                    { format!(" \u{2014} {total_hint}") }
+                </p>
+                <div class="row">
+                    <button type="submit">{ "Apply shares" }</button>
+                    <button type="button" class="secondary" onclick={on_reset}>
+                        { "Undo edits" }
+                    </button>
+                </div>
+                <p class="in-force">
+                    { format!("In force for block {open_height}: {in_force}") }
+                </p>
+                if let Some(table) = pending {
+                    <p class="in-force pending">
+                        { format!(
+                            "Pending in block {open_height}, in force from block {}: {}",
+                            open_height + 1,
+                            table_text(table, ledger)
+                        ) }
+                    </p>
+                }
+            </form>
+        }
+    });
+
+    html! {
+        <Panel
+            id="shares"
+            title="Shares"
+            why="Each customer owns a share of the generator's output. A change is \
+                 signed by the generator and goes on the chain like everything else; \
+                 it splits energy from the block after the one that records it."
+        >
+            { for editors }
+            <NoticeView notice={props.notice.clone()} />
+        </Panel>
+    }
+}

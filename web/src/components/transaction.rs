@@ -1,0 +1,219 @@
+use crate::components::hex::Hex;
+use crate::format::name;
+use ecloud_core::election::ElectionRecord;
+use ecloud_core::member::Role;
+use ecloud_core::tx::{
+    Generation, Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
+};
+use ecloud_core::units::fixed_point;
+use ecloud_core::Ledger;
+use yew::prelude::*;
+
+/// One transaction, in block `height` (sealed, or the open block when
+/// `pending`): what it says, who signed it, its id and signature.
+pub fn transaction_view(tx: &Transaction, ledger: &Ledger, height: u64, pending: bool) -> Html {
+    // No catch-all arm: a new kind of transaction must get its own rendering.
+    let (kind_class, what) = match &tx.body {
+        TxBody::Generation(g) => ("generation", generation_view(g, ledger)),
+        TxBody::ShareUpdate(u) => (
+            "share-update",
+            share_update_view(u, ledger, height, pending),
+        ),
+        TxBody::Vote(v) => ("vote", vote_view(v, ledger)),
+        TxBody::Election(e) => ("election", election_view(e, ledger)),
+        TxBody::Penalty(p) => ("penalty", penalty_view(p, ledger)),
+        TxBody::Membership(m) => ("membership", membership_view(m, ledger)),
+    };
+    let signer = name(ledger, tx.signer());
+    let seq = tx
+        .body
+        .seq()
+        .map(|s| format!(", sequence number {s}"))
+        .unwrap_or_default();
+    html! {
+        <li class={classes!("tx", kind_class)}>
+            <p class="tx-head">
+                <span class="kind">{ tx.body.kind() }</span>
+                if pending { <span class="badge pending">{ "pending" }</span> }
+                <span class="signer">{ format!("signed by {signer}{seq}") }</span>
+            </p>
+            { what }
+            <dl class="tx-ids">
+                <dt>{ "id" }</dt>
+                <dd><Hex value={tx.id.to_hex()} what="transaction id" /></dd>
+                <dt>{ "signature" }</dt>
+                <dd><Hex value={tx.signature.to_hex()} what="signature" /></dd>
+            </dl>
+        </li>
+    }
+}
+
+fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
+    let allocation = g.allocation.iter().map(|a| {
+        html! {
+            <li>
+                <span class="who">{ name(ledger, a.member) }</span>
+                { " " }
+                <span class="amount">{ a.energy.to_string() }</span>
+            </li>
+        }
+    });
+    let minted = g
+        .minted
+        .iter()
+        .map(|m| format!("{} {}", name(ledger, m.member), m.tokens))
+        .collect::<Vec<_>>()
+        .join(" \u{b7} ");
+    html! {
+        <>
+            <p class="tx-what">
+                { format!("{} generated ", name(ledger, g.generator)) }
+                <strong>{ g.energy.to_string() }</strong>
+                { format!(" in market period {}, allocated by shares:", g.period) }
+            </p>
+            <ul class="allocation" aria-label="allocation">{ for allocation }</ul>
+            <p class="minted">{ format!("Voting tokens minted: {minted}") }</p>
+        </>
+    }
+}
+
+fn share_update_view(u: &ShareUpdate, ledger: &Ledger, height: u64, pending: bool) -> Html {
+    let shares = u.shares.shares().iter().map(|s| {
+        html! {
+            <li>
+                <span class="who">{ name(ledger, s.member) }</span>
+                { " " }
+                <span class="amount">{ s.share.to_string() }</span>
+            </li>
+        }
+    });
+    let when = if pending {
+        format!(
+            "Waits for block {height}; in force from block {} once sealed.",
+            height + 1
+        )
+    } else {
+        format!("In force from block {}.", height + 1)
+    };
+    html! {
+        <>
+            <p class="tx-what">{ format!("{} sets new shares:", name(ledger, u.generator)) }</p>
+            <ul class="allocation" aria-label="new shares">{ for shares }</ul>
+            <p class="minted">{ when }</p>
+        </>
+    }
+}
+
+fn vote_view(v: &Vote, ledger: &Ledger) -> Html {
+    html! {
+        <p class="tx-what">
+            { format!("{} bets ", name(ledger, v.voter)) }
+            <strong>{ v.bet.to_string() }</strong>
+            { format!(" to be elected miner of block {}.", v.election) }
+        </p>
+    }
+}
+
+fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
+    let rows = e.candidates.iter().map(|c| {
+        let winner = c.member == e.winner;
+        html! {
+            <tr key={c.member.0} class={classes!(winner.then_some("winner"))}>
+                <th scope="row">
+                    { name(ledger, c.member) }
+                    if winner { { " \u{2605}" } }
+                </th>
+                <td class="num">{ fixed_point(c.bet.0, 3) }</td>
+                <td class="num">{ c.age }</td>
+                <td class="num">{ c.reputation }</td>
+                // Wealth is kept in millionths of a token; thousandths read well.
+                <td class="num">{ fixed_point(c.wealth / 1_000, 3) }</td>
+                <td class="num">{ format!("{:.4}", c.u()) }</td>
+                <td class="num">{ c.score.clone() }</td>
+            </tr>
+        }
+    });
+    let runner_up = e
+        .runner_up
+        .map(|r| {
+            format!(
+                " Runner-up, who seals if {} is offline: {}.",
+                name(ledger, e.winner),
+                name(ledger, r)
+            )
+        })
+        .unwrap_or_default();
+    let r = &ledger.rules;
+    let weights = format!(
+        "Score = wealth \u{f7} u, with wealth = {} \u{d7} bet + {} \u{d7} age + {} \u{d7} reputation",
+        fixed_point(r.alpha_permille, 3),
+        fixed_point(r.beta_permille, 3),
+        fixed_point(r.gamma_permille, 3)
+    );
+    html! {
+        <>
+            <p class="tx-what">
+                { format!("Election of the miner of block {}: ", e.height) }
+                <strong>{ format!("{} wins", name(ledger, e.winner)) }</strong>
+                { format!(" the pot of {}.{runner_up}", e.pot) }
+            </p>
+            <div class="table-wrap">
+                <table class="election">
+                    <caption>{ weights }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Candidate" }</th>
+                            <th scope="col">{ "Bet (tokens)" }</th>
+                            <th scope="col">{ "Age" }</th>
+                            <th scope="col">{ "Reputation" }</th>
+                            <th scope="col">{ "Wealth" }</th>
+                            <th scope="col">{ "Draw u" }</th>
+                            <th scope="col">{ "Score" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </>
+    }
+}
+
+fn penalty_view(p: &Penalty, ledger: &Ledger) -> Html {
+    let missed = name(ledger, p.missed);
+    let sealer = name(ledger, p.sealed_by);
+    html! {
+        <p class="tx-what">
+            { format!(
+                "{missed} was elected but missed the slot of block {}: {sealer} sealed instead \
+                 and receives the pot of {}; {missed} loses {} reputation.",
+                p.height, p.pot, p.reputation_lost
+            ) }
+        </p>
+    }
+}
+
+fn membership_view(m: &Membership, ledger: &Ledger) -> Html {
+    let text = match &m.change {
+        MembershipChange::Join {
+            member,
+            name: new_name,
+            role,
+            capacity,
+            ..
+        } => match role {
+            Role::Generator { .. } => {
+                format!("{new_name} joins as generator {member} with {capacity} of capacity.")
+            }
+            Role::Customer => format!("{new_name} joins as customer {member}."),
+        },
+        MembershipChange::Rename {
+            member,
+            name: new_name,
+        } => format!("Member {member} is now called {new_name}."),
+        MembershipChange::Leave { member } => format!(
+            "{} leaves the community, keeping its balances.",
+            name(ledger, *member)
+        ),
+    };
+    html! { <p class="tx-what">{ text }</p> }
+}

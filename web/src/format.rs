@@ -1,0 +1,54 @@
+//! Small pieces of text the panels share.
+
+use ecloud_core::{Ledger, MemberId};
+
+/// The member's name as the ledger has it, or its number if unknown.
+pub fn name(ledger: &Ledger, id: MemberId) -> String {
+    ledger
+        .member(id)
+        .map_or_else(|| format!("member {id}"), |m| m.name.clone())
+}
+
+/// The first hex digits of a long value: enough to tell blocks apart on a
+/// projector; the full value stays one click (or hover) away.
+pub fn short_hex(hex: &str) -> String {
+    const SHOWN: usize = 10;
+    match hex.get(..SHOWN) {
+        Some(head) if hex.len() > SHOWN => format!("{head}\u{2026}"),
+        _ => hex.to_string(),
+    }
+}
+
+/// Whole seconds left, rounded up so "0 s" means now.
+pub fn seconds_left(ms: f64) -> u64 {
+    (ms / 1000.0).ceil().max(0.0) as u64
+}
+
+/// A duration in ms with the precision it deserves.
+pub fn millis(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// "1 block", "2 blocks".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The market period of the day as a time span: `10:00\u{2013}10:15`.
+pub fn market_period(period: u64) -> String {
+    let start = period * 15;
+    let end = start + 15;
+    format!(
+        "{:02}:{:02}\u{2013}{:02}:{:02}",
+        start / 60 % 24,
+        start % 60,
+        end / 60 % 24,
+        end % 60
+    )
+}

@@ -1,0 +1,22 @@
+use crate::clock;
+use crate::state::{Action, AppState};
+use gloo_timers::callback::Interval;
+use yew::prelude::*;
+
+/// How often the timer looks at the clock: often enough for a smooth
+/// countdown, rarely enough to leave the CPU to the class's projector.
+const TICK_MS: u32 = 250;
+
+/// Drives the block timer: tells the state the time, which seals a block
+/// when the countdown is over. The interval lives as long as the component.
+#[hook]
+pub fn use_block_timer(dispatcher: UseReducerDispatcher<AppState>) {
+    use_effect_with((), move |_| {
+        let interval = Interval::new(TICK_MS, move || {
+            dispatcher.dispatch(Action::Tick {
+                now_ms: clock::wall_ms(),
+            })
+        });
+        move || drop(interval)
+    });
+}

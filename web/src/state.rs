@@ -1,0 +1,1069 @@
+//! The page's one state: the running community plus what the class has
+//! typed and chosen. Every click becomes an [`Action`]; every rule stays in
+//! the core, which either does what was asked or says why not.
+
+use crate::clock;
+use ecloud_core::community::CommunitySpec;
+use ecloud_core::profile::{Profile, PERIODS_PER_DAY};
+use ecloud_core::tx::TxBody;
+use ecloud_core::{BasisPoints, Keyring, MemberId, Report, Share, ShareTable, Simulation, Wh};
+use std::cell::{Ref, RefCell, RefMut};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The stand-in for the 15-minute market period (SPEC section 8).
+pub const DEFAULT_BLOCK_SECS: u64 = 15;
+pub const MIN_BLOCK_SECS: u64 = 1;
+pub const MAX_BLOCK_SECS: u64 = 60;
+
+/// Blocks per page of the block list: the chain may hold thousands, and
+/// only a window of them is ever rendered.
+pub const BLOCKS_PER_PAGE: u64 = 10;
+
+/// The market period (of the day) that block 1 closes under auto-generation:
+/// 10:00, so a class starts in daylight rather than at a dark midnight.
+pub const FIRST_PERIOD: u64 = 40;
+
+/// The market period of the day a block closes, for the production profile.
+pub fn period_of_day(height: u64) -> u64 {
+    (FIRST_PERIOD + height.saturating_sub(1)) % PERIODS_PER_DAY
+}
+
+/// The running simulation, shared (not copied) between the state and the
+/// panels. Two views are equal when they show the same revision, so a panel
+/// re-renders only when the chain or the open block changed.
+///
+/// The `RefCell` is borrowed mutably only inside the reducer and immutably
+/// only while rendering; no code dispatches an action while holding a borrow.
+#[derive(Clone)]
+pub struct Community {
+    sim: Rc<RefCell<Simulation>>,
+    revision: u64,
+}
+
+impl PartialEq for Community {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision && Rc::ptr_eq(&self.sim, &other.sim)
+    }
+}
+
+impl Community {
+    pub fn new(sim: Simulation) -> Community {
+        Community {
+            sim: Rc::new(RefCell::new(sim)),
+            revision: 0,
+        }
+    }
+
+    pub fn read(&self) -> Ref<'_, Simulation> {
+        self.sim.borrow()
+    }
+
+    #[cfg(test)]
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn write(&mut self) -> Option<RefMut<'_, Simulation>> {
+        self.revision += 1;
+        self.sim.try_borrow_mut().ok()
+    }
+}
+
+/// When the next block is sealed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Countdown {
+    Running { seal_at_ms: f64 },
+    Paused { left_ms: f64 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockClock {
+    pub block_secs: u64,
+    pub countdown: Countdown,
+}
+
+impl BlockClock {
+    pub fn period_ms(&self) -> f64 {
+        (self.block_secs * 1000) as f64
+    }
+
+    /// Milliseconds to the next seal (frozen while paused).
+    pub fn left_ms(&self, now_ms: f64) -> f64 {
+        match self.countdown {
+            Countdown::Running { seal_at_ms } => (seal_at_ms - now_ms).max(0.0),
+            Countdown::Paused { left_ms } => left_ms,
+        }
+    }
+
+    pub fn is_paused(&self) -> bool {
+        matches!(self.countdown, Countdown::Paused { .. })
+    }
+
+    fn restart(&mut self, now_ms: f64) {
+        let period = self.period_ms();
+        self.countdown = match self.countdown {
+            Countdown::Running { .. } => Countdown::Running {
+                seal_at_ms: now_ms + period,
+            },
+            Countdown::Paused { .. } => Countdown::Paused { left_ms: period },
+        };
+    }
+}
+
+/// Generation that happens on its own before each block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutoGeneration {
+    pub on: bool,
+    pub profile: Profile,
+    /// Output per market period at the profile's 100 %.
+    pub peak: Wh,
+    pub peak_text: String,
+}
+
+/// What the class typed for one customer's share, before it is applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareRow {
+    pub member: MemberId,
+    pub text: String,
+}
+
+/// A generator's share table as being edited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareDraft {
+    pub generator: MemberId,
+    pub rows: Vec<ShareRow>,
+}
+
+impl ShareDraft {
+    /// The running total, or the first row that is not a percentage.
+    pub fn total(&self) -> Result<BasisPoints, MemberId> {
+        let mut total: u64 = 0;
+        for row in &self.rows {
+            let bp = BasisPoints::parse_percent(&row.text).map_err(|_| row.member)?;
+            total = total.saturating_add(u64::from(bp.0));
+        }
+        Ok(BasisPoints(u32::try_from(total).unwrap_or(u32::MAX)))
+    }
+
+    fn from_table(generator: MemberId, table: &ShareTable) -> ShareDraft {
+        ShareDraft {
+            generator,
+            rows: table
+                .shares()
+                .iter()
+                .map(|s| ShareRow {
+                    member: s.member,
+                    text: percent_text(s.share),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Basis points as plain percent text an input accepts back: `33.33`.
+pub fn percent_text(bp: BasisPoints) -> String {
+    ecloud_core::units::fixed_point(u64::from(bp.0), 2).replace(',', "")
+}
+
+/// What a generator's cryptometer will report when Generate is pressed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnergyDraft {
+    pub generator: MemberId,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Done as asked.
+    Done,
+    /// Refused: nothing changed.
+    Refused,
+}
+
+/// The answer to the last action in one panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub tone: Tone,
+    pub text: String,
+}
+
+impl Notice {
+    fn done(text: impl Into<String>) -> Option<Notice> {
+        Some(Notice {
+            tone: Tone::Done,
+            text: text.into(),
+        })
+    }
+
+    fn refused(text: impl Into<String>) -> Option<Notice> {
+        Some(Notice {
+            tone: Tone::Refused,
+            text: text.into(),
+        })
+    }
+}
+
+/// Each panel answers beside its own buttons.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Notices {
+    pub clock: Option<Notice>,
+    pub shares: Option<Notice>,
+    pub generation: Option<Notice>,
+    pub blocks: Option<Notice>,
+}
+
+/// The outcome of pressing "Verify chain".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    pub report: Rc<Report>,
+    pub millis: f64,
+    /// The tip when it ran, so the page can say the chain has grown since.
+    pub tip_height: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verification {
+    NotRun,
+    /// Asked for; runs once the page has painted "Verifying".
+    Running,
+    Done(Verified),
+}
+
+/// Which blocks the block list shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BlockWindow {
+    /// The newest block shown; `None` follows the tip as blocks are sealed.
+    pub newest: Option<u64>,
+    /// Blocks opened to show their header, preimage, signatures and ledger.
+    pub expanded: BTreeSet<u64>,
+}
+
+impl BlockWindow {
+    /// Heights shown, newest first.
+    pub fn heights(&self, tip: u64) -> impl Iterator<Item = u64> {
+        let newest = self.newest.unwrap_or(tip).min(tip);
+        let oldest = newest.saturating_sub(BLOCKS_PER_PAGE - 1);
+        (oldest..=newest).rev()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The block timer fired: seal if the countdown is over.
+    Tick {
+        now_ms: f64,
+    },
+    SealNow {
+        now_ms: f64,
+    },
+    Pause {
+        now_ms: f64,
+    },
+    Resume {
+        now_ms: f64,
+    },
+    SetBlockSecs {
+        text: String,
+        now_ms: f64,
+    },
+    EditShare {
+        generator: MemberId,
+        member: MemberId,
+        text: String,
+    },
+    ApplyShares {
+        generator: MemberId,
+    },
+    ResetShares {
+        generator: MemberId,
+    },
+    EditEnergy {
+        generator: MemberId,
+        text: String,
+    },
+    Generate {
+        generator: MemberId,
+    },
+    SetAuto(bool),
+    SetAutoProfile(Profile),
+    EditAutoPeak(String),
+    RequestVerify,
+    Verify,
+    ShowNewestBlocks,
+    ShowOlderBlocks,
+    ShowNewerBlocks,
+    ShowBlock {
+        text: String,
+    },
+    ToggleBlock(u64),
+}
+
+#[derive(Clone, PartialEq)]
+pub struct AppState {
+    pub community: Community,
+    pub now_ms: f64,
+    pub clock: BlockClock,
+    pub auto: AutoGeneration,
+    pub share_drafts: Vec<ShareDraft>,
+    pub energy_drafts: Vec<EnergyDraft>,
+    pub notices: Notices,
+    pub verification: Verification,
+    pub blocks: BlockWindow,
+}
+
+impl AppState {
+    /// The seed's community with fresh keys, its genesis sealed at `now_ms`.
+    pub fn start(now_ms: f64) -> Result<AppState, String> {
+        let keys = Keyring::random().map_err(|e| e.to_string())?;
+        let sim = Simulation::start(&CommunitySpec::default(), keys, now_ms as u64)
+            .map_err(|e| e.to_string())?;
+        Ok(AppState::around(sim, now_ms))
+    }
+
+    /// The page around an already running simulation.
+    pub fn around(sim: Simulation, now_ms: f64) -> AppState {
+        let ledger = sim.open_ledger();
+        let share_drafts = ledger
+            .members
+            .iter()
+            .filter_map(|m| m.share_table().map(|t| ShareDraft::from_table(m.id, t)))
+            .collect();
+        let energy_drafts = ledger
+            .members
+            .iter()
+            .filter(|m| m.is_generator())
+            .map(|m| EnergyDraft {
+                generator: m.id,
+                text: "10".into(),
+            })
+            .collect();
+        let clock = BlockClock {
+            block_secs: DEFAULT_BLOCK_SECS,
+            countdown: Countdown::Running {
+                seal_at_ms: now_ms + (DEFAULT_BLOCK_SECS * 1000) as f64,
+            },
+        };
+        AppState {
+            community: Community::new(sim),
+            now_ms,
+            clock,
+            auto: AutoGeneration {
+                on: false,
+                profile: Profile::Solar,
+                peak: Wh(4_000),
+                peak_text: "4".into(),
+            },
+            share_drafts,
+            energy_drafts,
+            notices: Notices::default(),
+            verification: Verification::NotRun,
+            blocks: BlockWindow::default(),
+        }
+    }
+
+    fn name_of(&self, id: MemberId) -> String {
+        self.community
+            .read()
+            .open_ledger()
+            .member(id)
+            .map_or_else(|| id.to_string(), |m| m.name.clone())
+    }
+
+    fn busy() -> Option<Notice> {
+        Notice::refused("The page was busy with another action; nothing changed. Try again.")
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Tick { now_ms } => {
+                self.now_ms = now_ms;
+                if let Countdown::Running { seal_at_ms } = self.clock.countdown {
+                    if now_ms >= seal_at_ms {
+                        self.seal(now_ms);
+                        self.clock.countdown = Countdown::Running {
+                            seal_at_ms: now_ms + self.clock.period_ms(),
+                        };
+                    }
+                }
+            }
+            Action::SealNow { now_ms } => {
+                self.now_ms = now_ms;
+                self.seal(now_ms);
+                self.clock.restart(now_ms);
+            }
+            Action::Pause { now_ms } => {
+                self.now_ms = now_ms;
+                if let Countdown::Running { .. } = self.clock.countdown {
+                    self.clock.countdown = Countdown::Paused {
+                        left_ms: self.clock.left_ms(now_ms),
+                    };
+                }
+                self.notices.clock = Notice::done("Paused: no block is sealed until you resume.");
+            }
+            Action::Resume { now_ms } => {
+                self.now_ms = now_ms;
+                if let Countdown::Paused { left_ms } = self.clock.countdown {
+                    self.clock.countdown = Countdown::Running {
+                        seal_at_ms: now_ms + left_ms,
+                    };
+                }
+                self.notices.clock = None;
+            }
+            Action::SetBlockSecs { text, now_ms } => {
+                self.now_ms = now_ms;
+                self.set_block_secs(&text, now_ms);
+            }
+            Action::EditShare {
+                generator,
+                member,
+                text,
+            } => {
+                let row = self
+                    .share_drafts
+                    .iter_mut()
+                    .filter(|d| d.generator == generator)
+                    .flat_map(|d| d.rows.iter_mut())
+                    .find(|r| r.member == member);
+                if let Some(row) = row {
+                    row.text = text;
+                }
+            }
+            Action::ApplyShares { generator } => self.apply_shares(generator),
+            Action::ResetShares { generator } => self.reset_shares(generator),
+            Action::EditEnergy { generator, text } => {
+                if let Some(d) = self
+                    .energy_drafts
+                    .iter_mut()
+                    .find(|d| d.generator == generator)
+                {
+                    d.text = text;
+                }
+            }
+            Action::Generate { generator } => self.generate(generator),
+            Action::SetAuto(on) => {
+                self.auto.on = on;
+                self.notices.generation = if on {
+                    Notice::done(format!(
+                        "Auto-generation is on: before each block the {} profile adds its output.",
+                        profile_name(self.auto.profile)
+                    ))
+                } else {
+                    Notice::done("Auto-generation is off.")
+                };
+            }
+            Action::SetAutoProfile(profile) => self.auto.profile = profile,
+            Action::EditAutoPeak(text) => {
+                match Wh::parse_kwh(&text) {
+                    Ok(peak) if peak > Wh(0) => {
+                        self.auto.peak = peak;
+                        self.notices.generation = None;
+                    }
+                    Ok(_) => {
+                        self.notices.generation =
+                            Notice::refused("The peak must be more than 0 kWh; it stays as it was.")
+                    }
+                    Err(e) => {
+                        self.notices.generation =
+                            Notice::refused(format!("Peak output: {e}; it stays as it was."))
+                    }
+                }
+                self.auto.peak_text = text;
+            }
+            Action::RequestVerify => self.verification = Verification::Running,
+            Action::Verify => self.verify(),
+            Action::ShowNewestBlocks => {
+                self.blocks.newest = None;
+                self.notices.blocks = None;
+            }
+            Action::ShowOlderBlocks => {
+                let tip = self.tip_height();
+                let oldest_shown = self.blocks.heights(tip).last().unwrap_or(0);
+                if oldest_shown > 0 {
+                    self.blocks.newest = Some(oldest_shown - 1);
+                }
+            }
+            Action::ShowNewerBlocks => {
+                let tip = self.tip_height();
+                let newest = self
+                    .blocks
+                    .newest
+                    .unwrap_or(tip)
+                    .saturating_add(BLOCKS_PER_PAGE);
+                self.blocks.newest = (newest < tip).then_some(newest);
+            }
+            Action::ShowBlock { text } => self.show_block(&text),
+            Action::ToggleBlock(height) => {
+                if !self.blocks.expanded.remove(&height) {
+                    self.blocks.expanded.insert(height);
+                }
+            }
+        }
+    }
+
+    pub fn tip_height(&self) -> u64 {
+        self.community.read().chain().tip().height()
+    }
+
+    /// Auto-generation (if on), then the block is sealed and the next opens.
+    fn seal(&mut self, now_ms: f64) {
+        self.generate_automatically();
+        let Some(mut sim) = self.community.write() else {
+            self.notices.clock = Self::busy();
+            return;
+        };
+        let sealed = match sim.seal(now_ms as u64) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(sim.explain(&e)),
+        };
+        drop(sim);
+        match sealed {
+            Ok(_) => {
+                self.notices.clock = None;
+                // "Waits for block N" is no longer true once N is sealed.
+                for notice in [&mut self.notices.shares, &mut self.notices.generation] {
+                    if notice.as_ref().is_some_and(|n| n.tone == Tone::Done) {
+                        *notice = None;
+                    }
+                }
+            }
+            Err(e) => {
+                self.notices.clock = Notice::refused(format!("The block could not be sealed: {e}"))
+            }
+        }
+    }
+
+    fn generate_automatically(&mut self) {
+        if !self.auto.on {
+            return;
+        }
+        let generators: Vec<(MemberId, String)> = self
+            .community
+            .read()
+            .open_ledger()
+            .members
+            .iter()
+            .filter(|m| m.is_generator())
+            .map(|m| (m.id, m.name.clone()))
+            .collect();
+        let profile = self.auto.profile;
+        let peak = self.auto.peak;
+        let Some(mut sim) = self.community.write() else {
+            self.notices.generation = Self::busy();
+            return;
+        };
+        let energy = profile.energy(period_of_day(sim.open_height()), peak);
+        if energy == Wh(0) {
+            // Night for a solar park: nothing to report this period.
+            return;
+        }
+        for (generator, name) in generators {
+            if let Err(e) = sim.generate(generator, energy) {
+                let why = sim.explain(&e);
+                self.auto.on = false;
+                self.notices.generation =
+                    Notice::refused(format!("{name}: {why}. Auto-generation is now off."));
+                return;
+            }
+        }
+    }
+
+    fn set_block_secs(&mut self, text: &str, now_ms: f64) {
+        let secs = match text.trim().parse::<u64>() {
+            Ok(secs) => secs,
+            Err(_) => {
+                self.notices.clock = Notice::refused(format!(
+                    "\u{201c}{}\u{201d} is not a whole number of seconds; the timer is unchanged.",
+                    text.trim()
+                ));
+                return;
+            }
+        };
+        if !(MIN_BLOCK_SECS..=MAX_BLOCK_SECS).contains(&secs) {
+            self.notices.clock = Notice::refused(format!(
+                "A block every {secs} s is out of range: choose {MIN_BLOCK_SECS} to {MAX_BLOCK_SECS} s; the timer is unchanged."
+            ));
+            return;
+        }
+        self.clock.block_secs = secs;
+        self.clock.restart(now_ms);
+        self.notices.clock = None;
+    }
+
+    fn apply_shares(&mut self, generator: MemberId) {
+        let Some(draft) = self
+            .share_drafts
+            .iter()
+            .find(|d| d.generator == generator)
+            .cloned()
+        else {
+            return;
+        };
+        let mut shares = Vec::with_capacity(draft.rows.len());
+        for row in &draft.rows {
+            match BasisPoints::parse_percent(&row.text) {
+                Ok(share) => shares.push(Share {
+                    member: row.member,
+                    share,
+                }),
+                Err(e) => {
+                    self.notices.shares = Notice::refused(format!(
+                        "{}'s share: {e}. Nothing was changed.",
+                        self.name_of(row.member)
+                    ));
+                    return;
+                }
+            }
+        }
+        let table = match ShareTable::new(shares) {
+            Ok(table) => table,
+            Err(e) => {
+                self.notices.shares = Notice::refused(format!("Refused: {e}."));
+                return;
+            }
+        };
+        let name = self.name_of(generator);
+        let Some(mut sim) = self.community.write() else {
+            self.notices.shares = Self::busy();
+            return;
+        };
+        let height = sim.open_height();
+        let result = match sim.update_shares(generator, table) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(sim.explain(&e)),
+        };
+        drop(sim);
+        self.notices.shares = match result {
+            Ok(()) => Notice::done(format!(
+                "{name} signed the new shares. The share update waits in block {height} and is in force from block {}.",
+                height + 1
+            )),
+            Err(e) => Notice::refused(format!("Refused: {e}. Nothing was changed.")),
+        };
+    }
+
+    /// Back to the table that will be in force after the open block.
+    fn reset_shares(&mut self, generator: MemberId) {
+        let table = upcoming_shares(&self.community.read(), generator);
+        if let (Some(table), Some(draft)) = (
+            table,
+            self.share_drafts
+                .iter_mut()
+                .find(|d| d.generator == generator),
+        ) {
+            *draft = ShareDraft::from_table(generator, &table);
+        }
+        self.notices.shares = None;
+    }
+
+    fn generate(&mut self, generator: MemberId) {
+        let text = self
+            .energy_drafts
+            .iter()
+            .find(|d| d.generator == generator)
+            .map(|d| d.text.clone())
+            .unwrap_or_default();
+        let energy = match Wh::parse_kwh(&text) {
+            Ok(energy) => energy,
+            Err(e) => {
+                self.notices.generation =
+                    Notice::refused(format!("Energy in kWh: {e}. Nothing was generated."));
+                return;
+            }
+        };
+        let name = self.name_of(generator);
+        let Some(mut sim) = self.community.write() else {
+            self.notices.generation = Self::busy();
+            return;
+        };
+        let height = sim.open_height();
+        let result = match sim.generate(generator, energy) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(sim.explain(&e)),
+        };
+        drop(sim);
+        self.notices.generation = match result {
+            Ok(()) => Notice::done(format!(
+                "{name}'s cryptometer signed a reading of {energy}; it waits for block {height}."
+            )),
+            Err(e) => Notice::refused(format!("Refused: {e}. Nothing changed.")),
+        };
+    }
+
+    fn verify(&mut self) {
+        let (report, millis, tip_height) = {
+            let sim = self.community.read();
+            let start = clock::precise_ms();
+            let report = sim.verify();
+            let millis = clock::precise_ms() - start;
+            (report, millis, sim.chain().tip().height())
+        };
+        self.verification = Verification::Done(Verified {
+            report: Rc::new(report),
+            millis,
+            tip_height,
+        });
+    }
+
+    fn show_block(&mut self, text: &str) {
+        let tip = self.tip_height();
+        match text.trim().trim_start_matches('#').parse::<u64>() {
+            Ok(height) if height <= tip => {
+                self.blocks.newest = (height < tip).then_some(height);
+                self.blocks.expanded.insert(height);
+                self.notices.blocks = None;
+            }
+            Ok(height) => {
+                self.notices.blocks = Notice::refused(format!(
+                    "There is no block {height} yet: the newest is block {tip}."
+                ))
+            }
+            Err(_) => {
+                self.notices.blocks = Notice::refused(format!(
+                "\u{201c}{}\u{201d} is not a block height: type a whole number from 0 to {tip}.",
+                text.trim()
+            ))
+            }
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+/// The share table `generator` will have once the open block is sealed: its
+/// last pending share update, or else the table in force.
+pub fn upcoming_shares(sim: &Simulation, generator: MemberId) -> Option<ShareTable> {
+    let pending = sim.pending().iter().rev().find_map(|tx| match &tx.body {
+        TxBody::ShareUpdate(u) if u.generator == generator => Some(u.shares.clone()),
+        TxBody::ShareUpdate(_)
+        | TxBody::Generation(_)
+        | TxBody::Vote(_)
+        | TxBody::Election(_)
+        | TxBody::Penalty(_)
+        | TxBody::Membership(_) => None,
+    });
+    pending.or_else(|| {
+        sim.open_ledger()
+            .member(generator)
+            .and_then(|m| m.share_table().cloned())
+    })
+}
+
+pub fn profile_name(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Solar => "solar",
+        Profile::Wind => "wind",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
+    use ecloud_core::tx::TxBody;
+
+    const T0: f64 = 1_700_000_000_000.0;
+
+    fn state() -> AppState {
+        let sim = Simulation::start(
+            &CommunitySpec::default(),
+            Keyring::from_seed_number(7),
+            T0 as u64,
+        )
+        .expect("the seed's community starts");
+        AppState::around(sim, T0)
+    }
+
+    fn run(state: AppState, actions: impl IntoIterator<Item = Action>) -> AppState {
+        actions
+            .into_iter()
+            .fold(Rc::new(state), |s, a| s.reduce(a))
+            .as_ref()
+            .clone()
+    }
+
+    fn set_share(member: MemberId, text: &str) -> Action {
+        Action::EditShare {
+            generator: GEORGE,
+            member,
+            text: text.into(),
+        }
+    }
+
+    fn balance(s: &AppState, id: MemberId) -> Wh {
+        s.community
+            .read()
+            .ledger()
+            .member(id)
+            .map(|m| m.balance)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn applied_shares_govern_the_block_after_the_update() {
+        let s = run(
+            state(),
+            [
+                set_share(ANNE, "60"),
+                set_share(BOB, "25"),
+                set_share(CARLA, "15"),
+                Action::ApplyShares { generator: GEORGE },
+                Action::SealNow { now_ms: T0 + 1.0 },
+                Action::EditEnergy {
+                    generator: GEORGE,
+                    text: "10".into(),
+                },
+                Action::Generate { generator: GEORGE },
+                Action::SealNow { now_ms: T0 + 2.0 },
+            ],
+        );
+        assert_eq!(s.tip_height(), 2);
+        assert_eq!(balance(&s, ANNE), Wh(6_000));
+        assert_eq!(balance(&s, BOB), Wh(2_500));
+        assert_eq!(balance(&s, CARLA), Wh(1_500));
+        assert_eq!(balance(&s, GEORGE), Wh(990_000));
+        let sim = s.community.read();
+        let kinds: Vec<_> = sim.chain().blocks()[1]
+            .body
+            .transactions
+            .iter()
+            .map(|t| t.body.kind())
+            .collect();
+        assert_eq!(kinds.first(), Some(&"share update"));
+        assert!(!kinds.contains(&"generation"));
+    }
+
+    #[test]
+    fn a_table_off_100_percent_is_refused_and_changes_nothing() {
+        let before = state();
+        let revision = before.community.revision();
+        let s = run(
+            before,
+            [
+                set_share(ANNE, "60"),
+                Action::ApplyShares { generator: GEORGE },
+            ],
+        );
+        let notice = s.notices.shares.clone().expect("a message");
+        assert_eq!(notice.tone, Tone::Refused);
+        assert!(notice.text.contains("110 %"), "{}", notice.text);
+        assert_eq!(s.community.read().pending().len(), 0);
+        assert_eq!(s.community.revision(), revision);
+        assert_eq!(s.share_drafts[0].total(), Ok(BasisPoints(11_000)));
+    }
+
+    #[test]
+    fn a_share_that_is_not_a_number_names_the_member() {
+        let s = run(
+            state(),
+            [
+                set_share(BOB, "abc"),
+                Action::ApplyShares { generator: GEORGE },
+            ],
+        );
+        let notice = s.notices.shares.expect("a message");
+        assert!(notice.text.starts_with("Bob's share"), "{}", notice.text);
+        assert_eq!(s.share_drafts[0].total(), Err(BOB));
+    }
+
+    #[test]
+    fn generation_above_capacity_is_refused_with_the_core_message() {
+        let s = run(
+            state(),
+            [
+                Action::EditEnergy {
+                    generator: GEORGE,
+                    text: "1000.001".into(),
+                },
+                Action::Generate { generator: GEORGE },
+            ],
+        );
+        let notice = s.notices.generation.clone().expect("a message");
+        assert_eq!(notice.tone, Tone::Refused);
+        assert!(notice.text.contains("cannot produce"), "{}", notice.text);
+        assert!(s.community.read().pending().is_empty());
+        assert_eq!(balance(&s, GEORGE), Wh(1_000_000));
+    }
+
+    #[test]
+    fn unreadable_energy_is_refused() {
+        let s = run(
+            state(),
+            [
+                Action::EditEnergy {
+                    generator: GEORGE,
+                    text: "ten".into(),
+                },
+                Action::Generate { generator: GEORGE },
+            ],
+        );
+        assert_eq!(s.notices.generation.map(|n| n.tone), Some(Tone::Refused));
+    }
+
+    #[test]
+    fn the_timer_seals_when_the_countdown_ends_and_not_while_paused() {
+        let period = (DEFAULT_BLOCK_SECS * 1000) as f64;
+        let s = run(
+            state(),
+            [Action::Tick {
+                now_ms: T0 + period - 1.0,
+            }],
+        );
+        assert_eq!(s.tip_height(), 0);
+        let s = run(
+            s,
+            [Action::Tick {
+                now_ms: T0 + period,
+            }],
+        );
+        assert_eq!(s.tip_height(), 1);
+        let s = run(
+            s,
+            [
+                Action::Pause {
+                    now_ms: T0 + period + 1_000.0,
+                },
+                Action::Tick {
+                    now_ms: T0 + 10.0 * period,
+                },
+            ],
+        );
+        assert_eq!(s.tip_height(), 1);
+        assert_eq!(s.clock.left_ms(T0 + 10.0 * period), period - 1_000.0);
+        let s = run(
+            s,
+            [
+                Action::SealNow {
+                    now_ms: T0 + 10.0 * period,
+                },
+                Action::Resume {
+                    now_ms: T0 + 11.0 * period,
+                },
+                Action::Tick {
+                    now_ms: T0 + 12.0 * period,
+                },
+            ],
+        );
+        assert_eq!(s.tip_height(), 3);
+    }
+
+    #[test]
+    fn the_block_period_stays_between_1_and_60_seconds() {
+        let s = run(
+            state(),
+            [Action::SetBlockSecs {
+                text: "2".into(),
+                now_ms: T0,
+            }],
+        );
+        assert_eq!(s.clock.block_secs, 2);
+        for bad in ["0", "61", "x", ""] {
+            let s = run(
+                s.clone(),
+                [Action::SetBlockSecs {
+                    text: bad.into(),
+                    now_ms: T0,
+                }],
+            );
+            assert_eq!(s.clock.block_secs, 2, "{bad}");
+            assert_eq!(s.notices.clock.map(|n| n.tone), Some(Tone::Refused));
+        }
+    }
+
+    #[test]
+    fn auto_generation_follows_the_profile_and_stops_when_capacity_runs_out() {
+        let s = run(
+            state(),
+            [
+                Action::SetAuto(true),
+                Action::EditAutoPeak("600".into()),
+                Action::SealNow { now_ms: T0 + 1.0 },
+            ],
+        );
+        let expected = Profile::Solar.energy(period_of_day(1), Wh(600_000));
+        assert!(expected > Wh(0));
+        assert_eq!(balance(&s, GEORGE), Wh(1_000_000 - expected.0));
+        let s = run(
+            s,
+            [
+                Action::SealNow { now_ms: T0 + 2.0 },
+                Action::SealNow { now_ms: T0 + 3.0 },
+            ],
+        );
+        assert!(!s.auto.on);
+        let notice = s.notices.generation.clone().expect("a message");
+        assert!(notice.text.contains("cannot produce"), "{}", notice.text);
+        assert_eq!(s.tip_height(), 3);
+    }
+
+    #[test]
+    fn verification_reports_every_block() {
+        let s = run(
+            state(),
+            [
+                Action::SealNow { now_ms: T0 + 1.0 },
+                Action::RequestVerify,
+                Action::Verify,
+            ],
+        );
+        let Verification::Done(v) = &s.verification else {
+            panic!("verified");
+        };
+        assert!(v.report.is_valid());
+        assert_eq!(v.report.blocks_checked, 2);
+        assert_eq!(v.tip_height, 1);
+    }
+
+    #[test]
+    fn the_block_window_pages_through_a_long_chain() {
+        let seals = (1..=25).map(|i| Action::SealNow {
+            now_ms: T0 + f64::from(i),
+        });
+        let s = run(state(), seals);
+        let shown = |s: &AppState| s.blocks.heights(s.tip_height()).collect::<Vec<_>>();
+        assert_eq!(shown(&s), (16..=25).rev().collect::<Vec<_>>());
+        let s = run(s, [Action::ShowOlderBlocks, Action::ShowOlderBlocks]);
+        assert_eq!(shown(&s), (0..=5).rev().collect::<Vec<_>>());
+        let s = run(s, [Action::ShowOlderBlocks, Action::ShowNewerBlocks]);
+        assert_eq!(shown(&s), (6..=15).rev().collect::<Vec<_>>());
+        let s = run(s, [Action::ShowNewerBlocks]);
+        assert_eq!(s.blocks.newest, None);
+        let s = run(s, [Action::ShowBlock { text: "#3".into() }]);
+        assert_eq!(shown(&s)[0], 3);
+        assert!(s.blocks.expanded.contains(&3));
+        let s = run(s, [Action::ShowBlock { text: "99".into() }]);
+        assert_eq!(s.notices.blocks.map(|n| n.tone), Some(Tone::Refused));
+    }
+
+    #[test]
+    fn reset_brings_back_the_upcoming_table() {
+        let s = run(
+            state(),
+            [
+                set_share(ANNE, "60"),
+                set_share(BOB, "25"),
+                set_share(CARLA, "15"),
+                Action::ApplyShares { generator: GEORGE },
+                set_share(ANNE, "1"),
+                Action::ResetShares { generator: GEORGE },
+            ],
+        );
+        let texts: Vec<_> = s.share_drafts[0]
+            .rows
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(texts, ["60", "25", "15"]);
+        let sim = s.community.read();
+        assert!(matches!(sim.pending()[0].body, TxBody::ShareUpdate(_)));
+    }
+}
