@@ -1,0 +1,64 @@
+// The README's picture: the main view after a few blocks, with a share
+// change, generation by hand and by the solar profile, and a verification.
+// Writes docs/screenshot.png (desktop) and docs/screenshot-phone.png (the
+// top of the page on a phone).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { useApp, screenshot } from "./harness.mjs";
+
+const app = useApp();
+
+async function sealNow(page) {
+  const heading = page.getByRole("heading", { level: 2, name: /^Open block \d+$/ });
+  const height = Number((await heading.innerText()).match(/\d+/)[0]);
+  await page.getByRole("button", { name: "Seal now" }).click();
+  await page.getByRole("article", { name: `Block ${height}`, exact: true }).waitFor();
+}
+
+async function playAFewBlocks(page) {
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByLabel("Energy George generates (kWh)").fill("10");
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await sealNow(page);
+  await page.getByLabel("Anne's share (%)").fill("60");
+  await page.getByLabel("Bob's share (%)").fill("25");
+  await page.getByLabel("Carla's share (%)").fill("15");
+  await page.getByRole("button", { name: "Apply shares" }).click();
+  await sealNow(page);
+  await page.getByLabel("Generate automatically before each block").check();
+  await sealNow(page);
+  await sealNow(page);
+  await page.getByLabel("Energy George generates (kWh)").fill("12.5");
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await page.getByRole("button", { name: "Verify chain" }).click();
+  await page.getByText(/Valid\./).waitFor();
+  await page.getByRole("button", { name: "Resume" }).click();
+  // The picture starts at the top, with no focus ring in it.
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    window.scrollTo(0, 0);
+  });
+}
+
+test("README screenshot: the main view after a few blocks", async () => {
+  const { page, problems } = await app.open("", {
+    waitFor: "h1",
+    viewport: { width: 1600, height: 1300 },
+  });
+  await playAFewBlocks(page);
+  const path = await screenshot(page, "screenshot");
+  assert.match(path, /docs\/screenshot\.png$/);
+  problems.assertNone();
+});
+
+test("phone screenshot: the same view in one column", async () => {
+  const { page, problems } = await app.open("", {
+    waitFor: "h1",
+    viewport: { width: 390, height: 844 },
+  });
+  await playAFewBlocks(page);
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= 390, `the page fits a phone's width (${scrollWidth}px)`);
+  await screenshot(page, "screenshot-phone");
+  problems.assertNone();
+});
