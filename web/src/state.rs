@@ -1024,6 +1024,59 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "timing, run by hand: cargo test -p ecloud-web --release -- --ignored --nocapture"]
+    fn ten_thousand_blocks_stay_cheap_per_action() {
+        let mut s = Rc::new(state());
+        let start = std::time::Instant::now();
+        for i in 0..10_000u32 {
+            s = s.reduce(Action::SealNow {
+                now_ms: T0 + f64::from(i),
+            });
+        }
+        let sealing = start.elapsed();
+        let start = std::time::Instant::now();
+        for _ in 0..100 {
+            s = s.reduce(Action::ToggleBlock(5));
+        }
+        let per_action = start.elapsed() / 100;
+        let start = std::time::Instant::now();
+        s = s.reduce(Action::Verify);
+        println!(
+            "10,000 seals: {sealing:?}; a UI action: {per_action:?}; verify: {:?}",
+            start.elapsed()
+        );
+        assert_eq!(s.tip_height(), 10_000);
+    }
+
+    #[test]
+    fn verification_names_the_first_broken_block() {
+        let s = run(
+            state(),
+            [
+                Action::Generate { generator: GEORGE },
+                Action::SealNow { now_ms: T0 + 1.0 },
+                Action::SealNow { now_ms: T0 + 2.0 },
+            ],
+        );
+        s.community
+            .sim
+            .borrow_mut()
+            .tamper(&ecloud_core::tamper::Edit {
+                height: 1,
+                pointer: "/body/ledger/members/1/balance".into(),
+                value: serde_json::json!(99_999),
+            })
+            .expect("block 1 has Anne's balance");
+        let s = run(s, [Action::Verify]);
+        let Verification::Done(v) = &s.verification else {
+            panic!("verified");
+        };
+        let first = v.report.first_failure().expect("a failure");
+        assert_eq!(first.height, 1);
+        assert!(!first.check.code().is_empty());
+    }
+
+    #[test]
     fn the_block_window_pages_through_a_long_chain() {
         let seals = (1..=25).map(|i| Action::SealNow {
             now_ms: T0 + f64::from(i),

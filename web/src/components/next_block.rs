@@ -18,9 +18,34 @@ pub struct NextBlockProps {
 /// The countdown to the next block, who will seal it, and the timer's controls.
 #[function_component]
 pub fn NextBlock(props: &NextBlockProps) -> Html {
-    let (open_height, miner) = {
+    let (open_height, miner, why_miner) = {
         let sim = props.community.read();
-        (sim.open_height(), name(sim.ledger(), sim.next_miner()))
+        let ledger = sim.ledger();
+        let elected = sim.next_miner();
+        let tip = sim.chain().tip().height();
+        let how = if tip == 0 {
+            ", who sealed the genesis block".to_string()
+        } else if sim.last_election().is_some() {
+            format!(", who won the election held in block {tip}")
+        } else {
+            String::new()
+        };
+        match sim.due_sealer() {
+            Ok(sealer) if sealer == elected => (sim.open_height(), name(ledger, elected), how),
+            Ok(sealer) => (
+                sim.open_height(),
+                name(ledger, sealer),
+                format!(
+                    ", standing in for {}, who is offline",
+                    name(ledger, elected)
+                ),
+            ),
+            Err(e) => (
+                sim.open_height(),
+                name(ledger, elected),
+                format!(": {}", sim.explain(&e)),
+            ),
+        }
     };
     let left_ms = props.clock.left_ms(props.now_ms);
     let period_ms = props.clock.period_ms();
@@ -70,7 +95,7 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                 />
                 <p class="miner">
                     { "Next miner: " }<strong>{ miner }</strong>
-                    <span class="hint">{ " (seals the next block)" }</span>
+                    <span class="hint">{ why_miner }</span>
                 </p>
             </div>
             <div class="controls">
