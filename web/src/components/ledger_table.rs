@@ -34,16 +34,16 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
         }
     });
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="ledger">
                 <caption>{ props.caption.clone() }</caption>
                 <thead>
                     <tr>
                         <th scope="col">{ "Member" }</th>
-                        <th scope="col">{ "Energy" }</th>
-                        <th scope="col">{ "Tokens" }</th>
-                        <th scope="col">{ "Frozen" }</th>
-                        <th scope="col">{ "Sealed" }</th>
+                        <th scope="col" class="num">{ "Energy" }</th>
+                        <th scope="col" class="num">{ "Tokens" }</th>
+                        <th scope="col" class="num">{ "Frozen" }</th>
+                        <th scope="col" class="num">{ "Sealed" }</th>
                     </tr>
                 </thead>
                 <tbody>{ for rows }</tbody>

@@ -157,18 +157,18 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                 <strong>{ format!("{} wins", name(ledger, e.winner)) }</strong>
                 { format!(" the pot of {}.{runner_up}", e.pot) }
             </p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="election">
                     <caption>{ weights }</caption>
                     <thead>
                         <tr>
                             <th scope="col">{ "Candidate" }</th>
-                            <th scope="col">{ "Bet (tokens)" }</th>
-                            <th scope="col">{ "Age" }</th>
-                            <th scope="col">{ "Reputation" }</th>
-                            <th scope="col">{ "Wealth" }</th>
-                            <th scope="col">{ "Draw u" }</th>
-                            <th scope="col">{ "Score" }</th>
+                            <th scope="col" class="num">{ "Bet (tokens)" }</th>
+                            <th scope="col" class="num">{ "Age" }</th>
+                            <th scope="col" class="num">{ "Reputation" }</th>
+                            <th scope="col" class="num">{ "Wealth" }</th>
+                            <th scope="col" class="num">{ "Draw u" }</th>
+                            <th scope="col" class="num">{ "Score" }</th>
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>
