@@ -208,7 +208,10 @@ impl Notice {
 /// Each panel answers beside its own buttons.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notices {
+    /// Answers to the timer's controls.
     pub clock: Option<Notice>,
+    /// Why the last seal failed; cleared by the next seal that works.
+    pub sealing: Option<Notice>,
     pub shares: Option<Notice>,
     pub generation: Option<Notice>,
     pub blocks: Option<Notice>,
@@ -507,10 +510,12 @@ impl AppState {
     }
 
     /// Auto-generation (if on), then the block is sealed and the next opens.
+    /// Leaves the timer's own answers alone: with 1-second blocks they would
+    /// vanish before anyone could read them.
     fn seal(&mut self, now_ms: f64) {
         self.generate_automatically();
         let Some(mut sim) = self.community.write() else {
-            self.notices.clock = Self::busy();
+            self.notices.sealing = Self::busy();
             return;
         };
         let sealed = match sim.seal(now_ms as u64) {
@@ -520,7 +525,7 @@ impl AppState {
         drop(sim);
         match sealed {
             Ok(_) => {
-                self.notices.clock = None;
+                self.notices.sealing = None;
                 // "Waits for block N" is no longer true once N is sealed.
                 for notice in [&mut self.notices.shares, &mut self.notices.generation] {
                     if notice.as_ref().is_some_and(|n| n.tone == Tone::Done) {
@@ -529,7 +534,8 @@ impl AppState {
                 }
             }
             Err(e) => {
-                self.notices.clock = Notice::refused(format!("The block could not be sealed: {e}"))
+                self.notices.sealing =
+                    Notice::refused(format!("The block could not be sealed: {e}"))
             }
         }
     }
@@ -975,6 +981,9 @@ mod tests {
                 }],
             );
             assert_eq!(s.clock.block_secs, 2, "{bad}");
+            assert_eq!(s.notices.clock.clone().map(|n| n.tone), Some(Tone::Refused));
+            // Still there after the next block: a 1-second timer must not hide it.
+            let s = run(s, [Action::SealNow { now_ms: T0 + 1.0 }]);
             assert_eq!(s.notices.clock.map(|n| n.tone), Some(Tone::Refused));
         }
     }

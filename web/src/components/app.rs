@@ -62,6 +62,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     clock={state.clock.clone()}
                     now_ms={state.now_ms}
                     notice={state.notices.clock.clone()}
+                    sealing={state.notices.sealing.clone()}
                     on_action={on_action.clone()}
                 />
                 <Balances community={state.community.clone()} />

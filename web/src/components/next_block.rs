@@ -12,6 +12,7 @@ pub struct NextBlockProps {
     pub clock: BlockClock,
     pub now_ms: f64,
     pub notice: Option<Notice>,
+    pub sealing: Option<Notice>,
     pub on_action: Callback<Action>,
 }
 
@@ -115,6 +116,7 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                 </button>
                 <button type="button" onclick={on_seal}>{ "Seal now" }</button>
             </div>
+            <NoticeView notice={props.sealing.clone()} />
             <NoticeView notice={props.notice.clone()} />
         </Panel>
     }
