@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 /// Market periods in a day (15 minutes each).
 pub const PERIODS_PER_DAY: u64 = 96;
 
+/// The market period of the day that block 1 closes: 10:00, so a class
+/// starts in daylight rather than at a dark midnight.
+pub const FIRST_PERIOD_OF_DAY: u64 = 40;
+
+/// The period of the day (0 = 00:00-00:15) that block `height` closes, for
+/// the production profiles. Generations record the block height as their
+/// market period; this maps it onto a clock face.
+pub fn period_of_day(height: u64) -> u64 {
+    (FIRST_PERIOD_OF_DAY + height.saturating_sub(1)) % PERIODS_PER_DAY
+}
+
 /// A shape of production over the day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Profile {

@@ -290,6 +290,17 @@ impl OpenBlock {
         self
     }
 
+    /// The share table `generator` will have once this block closes: the
+    /// last one staged in this block, or the one in force.
+    pub fn upcoming_shares(&self, generator: MemberId) -> Option<&ShareTable> {
+        self.staged_shares
+            .iter()
+            .rev()
+            .find(|(g, _)| *g == generator)
+            .map(|(_, t)| t)
+            .or_else(|| self.in_force.member(generator)?.share_table())
+    }
+
     /// The election record applied in this block, if any.
     pub fn election(&self) -> Option<&ElectionRecord> {
         self.election.as_ref()

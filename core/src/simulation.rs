@@ -268,6 +268,12 @@ impl Simulation {
         }
     }
 
+    /// The share table `generator` will have from the next block on: a
+    /// pending update if there is one, else the table in force.
+    pub fn upcoming_shares(&self, generator: MemberId) -> Option<&ShareTable> {
+        self.open.upcoming_shares(generator)
+    }
+
     /// The election held by the last sealed block.
     pub fn last_election(&self) -> Option<&ElectionRecord> {
         self.chain.tip().election()

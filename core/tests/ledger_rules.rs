@@ -253,3 +253,30 @@ fn a_refused_action_keeps_the_page_working() {
     assert_eq!(sim.chain().len(), 2);
     assert!(sim.verify().is_valid());
 }
+
+#[test]
+fn the_upcoming_share_table_is_the_pending_one_or_the_one_in_force() {
+    let mut sim = seeded(1);
+    assert_eq!(
+        sim.upcoming_shares(GEORGE),
+        Some(&table(5_000, 3_000, 2_000))
+    );
+    sim.update_shares(GEORGE, table(1_000, 1_000, 8_000))
+        .unwrap();
+    assert_eq!(
+        sim.upcoming_shares(GEORGE),
+        Some(&table(1_000, 1_000, 8_000))
+    );
+    assert_eq!(
+        sim.ledger().member(GEORGE).unwrap().share_table(),
+        Some(&table(5_000, 3_000, 2_000))
+    );
+    assert_eq!(sim.upcoming_shares(ANNE), None);
+}
+
+#[test]
+fn block_1_closes_the_ten_oclock_period() {
+    use ecloud_core::profile::period_of_day;
+    assert_eq!(period_of_day(1), 40);
+    assert_eq!(period_of_day(57), 0, "a day has 96 periods");
+}
