@@ -10,7 +10,7 @@
 //! are marked as descendants of a broken block.
 
 use crate::block::{Block, BLOCK_VERSION};
-use crate::crypto::Hash;
+use crate::crypto::{verify_each, Hash, KeyCache, PublicKey, Signature, SignedDigest};
 use crate::ledger::Ledger;
 use crate::member::MemberId;
 use crate::merkle::merkle_root;
@@ -210,6 +210,7 @@ impl Report {
 
 struct Recorder<'r> {
     report: &'r mut Report,
+    sigs: &'r mut Signatures,
     height: u64,
     broke: bool,
 }
@@ -226,8 +227,84 @@ impl Recorder<'_> {
     }
 }
 
+/// What a verification does with each Ed25519 signature it meets. Every
+/// other check runs the same way in every mode.
+enum SigMode {
+    /// Check it there and then (the reference behaviour).
+    Each,
+    /// Assume it good: the structural checks alone, for benchmarks.
+    Skip,
+    /// Assume it good and keep it, to be checked apart.
+    Collect,
+}
+
+struct Signatures {
+    mode: SigMode,
+    keys: KeyCache,
+    collected: Vec<SignedDigest>,
+}
+
+impl Signatures {
+    fn new(mode: SigMode) -> Signatures {
+        Signatures {
+            mode,
+            keys: KeyCache::new(),
+            collected: Vec::new(),
+        }
+    }
+
+    /// False when `signature` is known not to be `key`'s over `digest`.
+    fn check(&mut self, key: &PublicKey, digest: &Hash, signature: &Signature) -> bool {
+        match self.mode {
+            SigMode::Each => self.keys.verifies(key, digest, signature),
+            SigMode::Skip => true,
+            SigMode::Collect => {
+                self.collected.push(SignedDigest {
+                    key: *key,
+                    digest: *digest,
+                    signature: *signature,
+                });
+                true
+            }
+        }
+    }
+}
+
 /// Verifies `blocks` from genesis to tip.
 pub fn verify_chain(blocks: &[Block]) -> Report {
+    walk(blocks, &mut Signatures::new(SigMode::Each))
+}
+
+/// [`verify_chain`] checking each signature alone, as it meets it: the
+/// reference the batched checks must agree with (tests and benchmarks).
+pub fn verify_chain_one_by_one(blocks: &[Block]) -> Report {
+    walk(blocks, &mut Signatures::new(SigMode::Each))
+}
+
+/// Every check of [`verify_chain`] except the Ed25519 signature checks,
+/// which are counted but taken as good: what verification costs besides
+/// the signatures (hashes, links, Merkle roots, the replay of every
+/// balance and election). For benchmarks; never a verdict on a chain.
+pub fn verify_structure(blocks: &[Block]) -> Report {
+    walk(blocks, &mut Signatures::new(SigMode::Skip))
+}
+
+/// The signatures [`verify_chain`] checks on a chain whose structure is
+/// sound, in the order it checks them. [`verify_signatures`] checks them
+/// the way [`verify_chain`] does; the two benchmarks together time the two
+/// halves of a verification.
+pub fn chain_signatures(blocks: &[Block]) -> Vec<SignedDigest> {
+    let mut sigs = Signatures::new(SigMode::Collect);
+    walk(blocks, &mut sigs);
+    sigs.collected
+}
+
+/// Whether every signature verifies, checked as [`verify_chain`] checks them.
+pub fn verify_signatures(items: &[SignedDigest]) -> bool {
+    verify_each(items)
+}
+
+fn walk(blocks: &[Block], sigs: &mut Signatures) -> Report {
     let mut report = Report::default();
     let Some(genesis) = blocks.first() else {
         return report;
@@ -245,6 +322,7 @@ pub fn verify_chain(blocks: &[Block]) -> Report {
         let mut rec = Recorder {
             height: i as u64,
             report: &mut report,
+            sigs: &mut *sigs,
             broke: false,
         };
         let parent = i.checked_sub(1).map(|p| &blocks[p]);
@@ -440,7 +518,7 @@ fn check_seal(block: &Block, state: &Ledger, rec: &mut Recorder) {
             None,
             format!("the block is sealed by member {sealer}, who is not in the community"),
         ),
-        Some(m) if !m.public_key.verifies(&block.hash, &block.seal) => rec.fail(
+        Some(m) if !rec.sigs.check(&m.public_key, &block.hash, &block.seal) => rec.fail(
             Check::SealInvalid,
             None,
             format!("the seal is not {}'s signature over the block hash", m.name),
@@ -482,7 +560,7 @@ fn check_content(
         let signer = tx.signer();
         rec.report.signatures_checked += 1;
         match state.member(signer) {
-            Some(m) if m.public_key.verifies(&tx.id, &tx.signature) => {}
+            Some(m) if rec.sigs.check(&m.public_key, &tx.id, &tx.signature) => {}
             Some(m) => rec.fail(
                 Check::TxSignatureInvalid,
                 Some(i),

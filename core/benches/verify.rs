@@ -1,0 +1,157 @@
+//! Verification benchmarks against the cryptographic limit (docs/PERFORMANCE.md).
+//!
+//! For each chain size (1,000, 10,000 and 100,000 blocks of the workload in
+//! `workload.rs`), group `blocks-N` times:
+//!
+//! - `full`: `verify_chain`, what the page runs;
+//! - `structure`: every check but the Ed25519 equations (`verify_structure`);
+//! - `signatures`: the chain's signatures checked as `verify_chain` checks them
+//!   (`verify_signatures` on `chain_signatures`);
+//! - `limit-ed25519`: the same signatures through ed25519-dalek's batch
+//!   verification, keys decoded beforehand: the cost of the cryptography alone;
+//! - `limit-sha256`: SHA-256 of the same bytes verification hashes, message by
+//!   message;
+//! - `limit-ed25519-single` (1,000 blocks only): the same signatures verified one
+//!   by one, for comparison with batching.
+//!
+//! The limit is `limit-ed25519 + limit-sha256`; the report divides `full` by it.
+//!
+//!     cargo bench -p ecloud-core --bench verify                      # all sizes
+//!     ECLOUD_BENCH_SIZES=1000 cargo bench -p ecloud-core --bench verify
+//!     ECLOUD_BENCH_SIZES=100000 cargo bench -p ecloud-core --bench verify -- --quick
+//!
+//! At 100,000 blocks one run takes tens of seconds, so `--quick` (one run per
+//! benchmark when a run is that long) is how scripts/bench times that size.
+//! With ECLOUD_BENCH_OUT=DIR each size also writes DIR/native-N.json: the chain's
+//! shape (blocks, transactions, signatures, bytes hashed), its tip hash and the
+//! time one build took.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "workload.rs"]
+mod workload;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    native::main();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use crate::workload::{build_chain, hashed_messages, GENERATIONS, SEED};
+    use criterion::{Criterion, SamplingMode};
+    use ecloud_core::crypto::{sha256, BATCH_SIZE};
+    use ecloud_core::verify::{
+        chain_signatures, verify_chain, verify_signatures, verify_structure,
+    };
+    use ed25519_dalek::{Verifier, VerifyingKey};
+    use std::hint::black_box;
+    use std::time::{Duration, Instant};
+
+    pub fn main() {
+        let sizes: Vec<u64> = std::env::var("ECLOUD_BENCH_SIZES")
+            .unwrap_or_else(|_| "1000,10000,100000".into())
+            .split(',')
+            .map(|s| s.trim().parse().expect("ECLOUD_BENCH_SIZES: numbers"))
+            .collect();
+        let mut c = Criterion::default().configure_from_args();
+        for &n in &sizes {
+            bench_size(&mut c, n);
+        }
+        c.final_summary();
+    }
+
+    fn bench_size(c: &mut Criterion, n: u64) {
+        let t = Instant::now();
+        let blocks = build_chain(n);
+        let build = t.elapsed();
+        let sigs = chain_signatures(&blocks);
+        let messages = hashed_messages(&blocks);
+        let report = verify_chain(&blocks);
+        assert!(report.is_valid(), "the benchmark chain verifies");
+        assert_eq!(report.signatures_checked, sigs.len() as u64);
+        write_shape(n, &blocks, &report, sigs.len(), &messages, build);
+
+        // The limit's inputs, decoded once.
+        let keys: Vec<VerifyingKey> = sigs
+            .iter()
+            .map(|s| VerifyingKey::from_bytes(&s.key.0).expect("a member's key"))
+            .collect();
+        let signatures: Vec<ed25519_dalek::Signature> = sigs
+            .iter()
+            .map(|s| ed25519_dalek::Signature::from_bytes(&s.signature.0))
+            .collect();
+        let digests: Vec<&[u8]> = sigs.iter().map(|s| &s.digest.0[..]).collect();
+
+        let mut g = c.benchmark_group(format!("blocks-{n}"));
+        g.sampling_mode(SamplingMode::Flat);
+        g.sample_size(10);
+        g.warm_up_time(Duration::from_millis(500));
+        g.measurement_time(Duration::from_secs(if n >= 10_000 { 20 } else { 5 }));
+
+        g.bench_function("full", |b| b.iter(|| black_box(verify_chain(&blocks))));
+        g.bench_function("structure", |b| {
+            b.iter(|| black_box(verify_structure(&blocks)))
+        });
+        g.bench_function("signatures", |b| {
+            b.iter(|| assert!(verify_signatures(black_box(&sigs))))
+        });
+        g.bench_function("limit-ed25519", |b| {
+            b.iter(|| {
+                for ((d, s), k) in digests
+                    .chunks(BATCH_SIZE)
+                    .zip(signatures.chunks(BATCH_SIZE))
+                    .zip(keys.chunks(BATCH_SIZE))
+                {
+                    ed25519_dalek::verify_batch(d, s, k).expect("valid signatures");
+                }
+            })
+        });
+        if n <= 1_000 {
+            g.bench_function("limit-ed25519-single", |b| {
+                b.iter(|| {
+                    for ((d, s), k) in digests.iter().zip(&signatures).zip(&keys) {
+                        k.verify(d, s).expect("valid signature");
+                    }
+                })
+            });
+        }
+        g.bench_function("limit-sha256", |b| {
+            b.iter(|| {
+                for m in &messages {
+                    black_box(sha256(black_box(m)));
+                }
+            })
+        });
+        g.finish();
+    }
+
+    /// DIR/native-N.json, when ECLOUD_BENCH_OUT=DIR is set.
+    fn write_shape(
+        n: u64,
+        blocks: &[ecloud_core::Block],
+        report: &ecloud_core::Report,
+        signatures: usize,
+        messages: &[Vec<u8>],
+        build: Duration,
+    ) {
+        let Ok(dir) = std::env::var("ECLOUD_BENCH_OUT") else {
+            return;
+        };
+        let bytes: usize = messages.iter().map(Vec::len).sum();
+        let json = format!(
+            "{{\"blocks\":{n},\"seed\":{SEED},\"generations_per_block\":{GENERATIONS},\
+             \"blocks_with_genesis\":{},\"transactions\":{},\"signatures\":{signatures},\
+             \"hashed_messages\":{},\"hashed_bytes\":{bytes},\"tip\":\"{}\",\"build_ms\":{:.1}}}\n",
+            blocks.len(),
+            report.transactions_checked,
+            messages.len(),
+            blocks.last().expect("a chain").hash,
+            build.as_secs_f64() * 1e3,
+        );
+        std::fs::create_dir_all(&dir).expect("ECLOUD_BENCH_OUT is writable");
+        std::fs::write(format!("{dir}/native-{n}.json"), json).expect("write native-N.json");
+    }
+}
