@@ -6,9 +6,10 @@
 //! because another crate in the build turning on serde_json's
 //! `preserve_order` feature would silently change every hash.
 
-use serde::Serialize;
+use serde::ser::{self, Serialize, Serializer};
 use serde_json::Value;
-use std::fmt::Write;
+use std::cmp::Ordering;
+use std::fmt::{self, Write};
 
 /// Why a value has no canonical encoding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +31,33 @@ impl std::fmt::Display for CanonicalError {
 }
 
 /// The canonical JSON text of `value`.
+///
+/// Written in one pass by a serializer that sorts each object's entries in
+/// place ([`Encoder`]); any value it cannot encode goes through
+/// [`to_canonical_reference`] instead, so errors are exactly the reference's.
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
+    // The encoder's buffers are kept from one call to the next.
+    thread_local! {
+        static SPARE: std::cell::Cell<Option<Box<Encoder>>> = const { std::cell::Cell::new(None) };
+    }
+    let mut enc = SPARE.take().unwrap_or_default();
+    enc.out.clear();
+    let result = value.serialize(&mut *enc);
+    // One allocation of the exact size; the buffer stays for the next call.
+    let out = enc.out.as_str().to_owned();
+    enc.keys.clear();
+    enc.entries.clear();
+    SPARE.set(Some(enc));
+    match result {
+        Ok(()) => Ok(out),
+        Err(Unencodable) => to_canonical_reference(value),
+    }
+}
+
+/// The canonical JSON text of `value`, the slow and obvious way: through a
+/// `serde_json::Value` tree, then written with sorted keys. The definition
+/// [`to_canonical`] must agree with, byte for byte (tests compare the two).
+pub fn to_canonical_reference<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     let value =
         serde_json::to_value(value).map_err(|e| CanonicalError::Serialize(e.to_string()))?;
     let mut out = String::new();
@@ -38,14 +65,15 @@ pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, Canonica
     Ok(out)
 }
 
+/// Integers up to 2^53 are the ones that survive RFC 8785's IEEE doubles.
+const SAFE: u64 = 1 << 53;
+
 fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
-            // RFC 8785 writes numbers as IEEE doubles would; integers up to
-            // 2^53 are the ones that survive that unchanged.
-            const SAFE: u64 = 1 << 53;
+            // RFC 8785 writes numbers as IEEE doubles would.
             match (n.as_u64(), n.as_i64()) {
                 (Some(u), _) if u <= SAFE => write!(out, "{u}").expect("write to String"),
                 (None, Some(i)) if i.unsigned_abs() <= SAFE => {
@@ -69,7 +97,7 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
             // RFC 8785 sorts keys by UTF-16 code units; for the ASCII keys
             // E-Cloud uses this equals byte order, but be exact anyway.
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            entries.sort_by(|a, b| key_order(a.0, b.0));
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -87,25 +115,546 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
 
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c < '\u{20}' => write!(out, "\\u{:04x}", c as u32).expect("write to String"),
-            c => out.push(c),
+    // Copy runs that need no escape whole; only '"', '\\' and control
+    // characters are escaped (every byte of a multi-byte UTF-8 character is
+    // 0x80 or above, so scanning bytes finds exactly those).
+    let bytes = s.as_bytes();
+    // A fold rather than any(): no early exit, so it vectorises.
+    let plain = !bytes.iter().fold(false, |seen, &b| {
+        seen | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        // The usual case (names, hex digests): nothing to escape.
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            write!(out, "\\u{b:04x}").expect("write to String");
+        } else {
+            out.push_str(escape);
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    out.push('"');
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+}
+
+/// RFC 8785 orders keys by their UTF-16 code units. UTF-8 bytes compare as
+/// code points do, and code points compare as UTF-16 does except between a
+/// character from U+E000 to U+FFFF (UTF-8 lead byte 0xEE or 0xEF) and one
+/// past U+FFFF (lead byte 0xF0 to 0xF4), which UTF-16 writes as surrogates
+/// (0xD800 to 0xDFFF) and so sorts first. At the first byte where two keys
+/// differ both are at the start of a character or inside characters with
+/// the same lead byte, so that one byte decides.
+fn key_order(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (&x, &y) in a.iter().zip(b) {
+        if x != y {
+            let bmp_top = |c: u8| c == 0xee || c == 0xef;
+            let astral = |c: u8| c >= 0xf0;
+            return if (bmp_top(x) && astral(y)) || (astral(x) && bmp_top(y)) {
+                y.cmp(&x)
+            } else {
+                x.cmp(&y)
+            };
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+// ---- the one-pass encoder ---------------------------------------------------
+
+/// What the one-pass encoder leaves to the reference: a float, a number past
+/// 2^53, an error from a `Serialize` impl. [`to_canonical`] then encodes the
+/// whole value with [`to_canonical_reference`], which gives the exact error.
+#[derive(Debug)]
+pub struct Unencodable;
+
+impl fmt::Display for Unencodable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no one-pass canonical encoding")
+    }
+}
+
+impl std::error::Error for Unencodable {}
+
+impl ser::Error for Unencodable {
+    fn custom<M: fmt::Display>(_: M) -> Unencodable {
+        Unencodable
+    }
+}
+
+/// One entry of an object being written: its key (a range of `keys`) and
+/// its text `"key":value` (a range of `out`).
+#[derive(Clone, Copy)]
+struct Entry {
+    key: (usize, usize),
+    text: (usize, usize),
+}
+
+/// Writes canonical JSON in one pass. An object's entries are written in the
+/// order serde gives them, then, unless that is already key order, moved
+/// into key order in place. Keys and entries live on two stacks shared by
+/// all the objects being written, so nothing is allocated per object.
+#[derive(Default)]
+pub struct Encoder {
+    out: String,
+    keys: String,
+    entries: Vec<Entry>,
+    scratch: String,
+}
+
+/// An object being written: where it starts in each stack.
+#[derive(Clone, Copy)]
+pub struct Object {
+    start: usize,
+    entries: usize,
+    keys: usize,
+}
+
+impl Encoder {
+    fn begin_object(&mut self) -> Object {
+        let obj = Object {
+            start: self.out.len(),
+            entries: self.entries.len(),
+            keys: self.keys.len(),
+        };
+        self.out.push('{');
+        obj
+    }
+
+    /// Writes the comma and the key; returns where the key and the text begin.
+    fn begin_entry(&mut self, obj: &Object, key: &str) -> (usize, usize) {
+        if self.entries.len() > obj.entries {
+            self.out.push(',');
+        }
+        let k = self.keys.len();
+        self.keys.push_str(key);
+        let t = self.out.len();
+        write_string(key, &mut self.out);
+        self.out.push(':');
+        (k, t)
+    }
+
+    fn end_entry(&mut self, (k, t): (usize, usize)) {
+        self.entries.push(Entry {
+            key: (k, self.keys.len()),
+            text: (t, self.out.len()),
+        });
+    }
+
+    fn end_object(&mut self, obj: Object) {
+        let keys = &self.keys;
+        let key = |e: &Entry| &keys[e.key.0..e.key.1];
+        let entries = &mut self.entries[obj.entries..];
+        let in_order = entries
+            .windows(2)
+            .all(|w| key_order(key(&w[0]), key(&w[1])) == Ordering::Less);
+        if !in_order {
+            // A stable sort, so of entries with equal keys the last written
+            // stays last, and it alone is kept: in a JSON map the last wins.
+            entries.sort_by(|a, b| key_order(key(a), key(b)));
+            let body = obj.start + 1;
+            self.scratch.clear();
+            self.scratch.push_str(&self.out[body..]);
+            self.out.truncate(body);
+            let mut first = true;
+            for (i, e) in entries.iter().enumerate() {
+                if entries.get(i + 1).is_some_and(|next| key(next) == key(e)) {
+                    continue;
+                }
+                if !first {
+                    self.out.push(',');
+                }
+                first = false;
+                self.out
+                    .push_str(&self.scratch[e.text.0 - body..e.text.1 - body]);
+            }
+        }
+        self.out.push('}');
+        self.entries.truncate(obj.entries);
+        self.keys.truncate(obj.keys);
+    }
+
+    fn write_u64(&mut self, v: u64) -> Result<(), Unencodable> {
+        if v > SAFE {
+            return Err(Unencodable);
+        }
+        push_u64(&mut self.out, v);
+        Ok(())
+    }
+
+    fn write_i64(&mut self, v: i64) -> Result<(), Unencodable> {
+        if v < 0 {
+            if v.unsigned_abs() > SAFE {
+                return Err(Unencodable);
+            }
+            self.out.push('-');
+        }
+        self.write_u64(v.unsigned_abs())
+    }
+
+    /// A rare shape (bytes, 128-bit or float numbers), left to serde_json and
+    /// the reference writer.
+    fn delegate<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
+        let value = serde_json::to_value(v).map_err(|_| Unencodable)?;
+        write_value(&value, &mut self.out).map_err(|_| Unencodable)
+    }
+}
+
+/// A map key as serde_json turns it into a string.
+fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String, Unencodable> {
+    use serde::ser::SerializeMap;
+    let mut map = serde_json::value::Serializer
+        .serialize_map(Some(1))
+        .map_err(|_| Unencodable)?;
+    map.serialize_entry(key, &()).map_err(|_| Unencodable)?;
+    match map.end().map_err(|_| Unencodable)? {
+        Value::Object(m) => m.into_iter().next().map(|(k, _)| k).ok_or(Unencodable),
+        _ => Err(Unencodable),
+    }
+}
+
+/// A sequence or an object being written, and what closes it.
+pub enum Compound<'a> {
+    Seq {
+        enc: &'a mut Encoder,
+        first: bool,
+        /// `]`, or `]}` for a tuple variant's `{"variant":[...]}`.
+        close: &'static str,
+    },
+    Obj {
+        enc: &'a mut Encoder,
+        obj: Object,
+        /// The entry a map key has begun.
+        pending: Option<(usize, usize)>,
+        /// A struct variant's `{"variant":{...}}` needs one more `}`.
+        wrapped: bool,
+    },
+}
+
+impl Compound<'_> {
+    fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
+        match self {
+            Compound::Seq { enc, first, .. } => {
+                if !*first {
+                    enc.out.push(',');
+                }
+                *first = false;
+                v.serialize(&mut **enc)
+            }
+            Compound::Obj { .. } => Err(Unencodable),
+        }
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), Unencodable> {
+        match self {
+            Compound::Obj { enc, obj, .. } => {
+                let at = enc.begin_entry(obj, key);
+                v.serialize(&mut **enc)?;
+                enc.end_entry(at);
+                Ok(())
+            }
+            Compound::Seq { .. } => Err(Unencodable),
+        }
+    }
+
+    fn close(self) -> Result<(), Unencodable> {
+        match self {
+            Compound::Seq { enc, close, .. } => enc.out.push_str(close),
+            Compound::Obj {
+                enc,
+                obj,
+                pending,
+                wrapped,
+            } => {
+                if pending.is_some() {
+                    return Err(Unencodable);
+                }
+                enc.end_object(obj);
+                if wrapped {
+                    enc.out.push('}');
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+macro_rules! seq_like {
+    ($trait:ident, $method:ident) => {
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Unencodable;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
+                self.element(v)
+            }
+            fn end(self) -> Result<(), Unencodable> {
+                self.close()
+            }
+        }
+    };
+}
+seq_like!(SerializeSeq, serialize_element);
+seq_like!(SerializeTuple, serialize_element);
+seq_like!(SerializeTupleStruct, serialize_field);
+seq_like!(SerializeTupleVariant, serialize_field);
+
+macro_rules! struct_like {
+    ($trait:ident) => {
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Unencodable;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), Unencodable> {
+                self.field(key, v)
+            }
+            fn end(self) -> Result<(), Unencodable> {
+                self.close()
+            }
+        }
+    };
+}
+struct_like!(SerializeStruct);
+struct_like!(SerializeStructVariant);
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Unencodable;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unencodable> {
+        match self {
+            Compound::Obj {
+                enc, obj, pending, ..
+            } if pending.is_none() => {
+                let key = map_key(key)?;
+                *pending = Some(enc.begin_entry(obj, &key));
+                Ok(())
+            }
+            _ => Err(Unencodable),
+        }
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
+        match self {
+            Compound::Obj { enc, pending, .. } => {
+                let at = pending.take().ok_or(Unencodable)?;
+                v.serialize(&mut **enc)?;
+                enc.end_entry(at);
+                Ok(())
+            }
+            Compound::Seq { .. } => Err(Unencodable),
+        }
+    }
+    fn end(self) -> Result<(), Unencodable> {
+        self.close()
+    }
+}
+
+impl<'a> ser::Serializer for &'a mut Encoder {
+    type Ok = ();
+    type Error = Unencodable;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Unencodable> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Unencodable> {
+        self.write_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Unencodable> {
+        self.write_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Unencodable> {
+        self.write_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Unencodable> {
+        self.write_i64(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Unencodable> {
+        self.delegate(&v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Unencodable> {
+        self.write_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Unencodable> {
+        self.write_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Unencodable> {
+        self.write_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Unencodable> {
+        self.write_u64(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Unencodable> {
+        self.delegate(&v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Unencodable> {
+        self.delegate(&v)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Unencodable> {
+        self.delegate(&v)
+    }
+    fn serialize_char(self, v: char) -> Result<(), Unencodable> {
+        write_string(v.encode_utf8(&mut [0; 4]), &mut self.out);
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Unencodable> {
+        write_string(v, &mut self.out);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Unencodable> {
+        self.delegate(&Value::from(v))
+    }
+    fn serialize_none(self) -> Result<(), Unencodable> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Unencodable> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Unencodable> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unencodable> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Unencodable> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Unencodable> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<(), Unencodable> {
+        self.out.push('{');
+        write_string(variant, &mut self.out);
+        self.out.push(':');
+        v.serialize(&mut *self)?;
+        self.out.push('}');
+        Ok(())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Unencodable> {
+        self.out.push('[');
+        Ok(Compound::Seq {
+            enc: self,
+            first: true,
+            close: "]",
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, Unencodable> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, Unencodable> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, Unencodable> {
+        self.out.push('{');
+        write_string(variant, &mut self.out);
+        self.out.push_str(":[");
+        Ok(Compound::Seq {
+            enc: self,
+            first: true,
+            close: "]}",
+        })
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Unencodable> {
+        let obj = self.begin_object();
+        Ok(Compound::Obj {
+            enc: self,
+            obj,
+            pending: None,
+            wrapped: false,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a>, Unencodable> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, Unencodable> {
+        self.out.push('{');
+        write_string(variant, &mut self.out);
+        self.out.push(':');
+        let obj = self.begin_object();
+        Ok(Compound::Obj {
+            enc: self,
+            obj,
+            pending: None,
+            wrapped: true,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Serialize;
     use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -142,5 +691,178 @@ mod tests {
             to_canonical(&json!(1u64 << 53)).unwrap(),
             "9007199254740992"
         );
+    }
+
+    /// Both encoders on `v`: the same text, or the same error.
+    fn agree<T: Serialize + ?Sized>(v: &T) -> Result<String, CanonicalError> {
+        let fast = to_canonical(v);
+        assert_eq!(fast, to_canonical_reference(v));
+        fast
+    }
+
+    #[derive(Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum Tagged {
+        Unit,
+        Fields { zeta: u8, alpha: Option<i32> },
+        Inner(Inner),
+    }
+
+    #[derive(Serialize)]
+    struct Inner {
+        y: Vec<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<u8>,
+        b: (i8, char),
+    }
+
+    #[derive(Serialize)]
+    enum External {
+        Unit,
+        Newtype(u16),
+        Tuple(u8, String),
+        Struct { z: bool, a: () },
+    }
+
+    /// Writes the key "k" twice, as a flattened field might.
+    struct Twice;
+    impl Serialize for Twice {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(None)?;
+            m.serialize_entry("k", &1)?;
+            m.serialize_entry("a", &2)?;
+            m.serialize_entry("k", &3)?;
+            m.end()
+        }
+    }
+
+    #[test]
+    fn the_one_pass_encoder_agrees_with_the_reference_on_every_shape() {
+        let inner = Inner {
+            y: vec![1, 1 << 53],
+            skipped: None,
+            b: (-128, '\u{7}'),
+        };
+        assert_eq!(
+            agree(&Tagged::Inner(inner)).unwrap(),
+            r#"{"b":[-128,"\u0007"],"type":"inner","y":[1,9007199254740992]}"#
+        );
+        agree(&Tagged::Unit).unwrap();
+        agree(&Tagged::Fields {
+            zeta: 255,
+            alpha: None,
+        })
+        .unwrap();
+        agree(&[
+            External::Unit,
+            External::Newtype(7),
+            External::Tuple(1, "t".into()),
+            External::Struct { z: true, a: () },
+        ])
+        .unwrap();
+        assert_eq!(agree(&Twice).unwrap(), r#"{"a":2,"k":3}"#);
+        let mut by_number = std::collections::BTreeMap::new();
+        by_number.insert(10u32, "ten");
+        by_number.insert(9u32, "nine");
+        assert_eq!(agree(&by_number).unwrap(), r#"{"10":"ten","9":"nine"}"#);
+        // U+E000 sorts after U+10000 in UTF-8 but before it in UTF-16.
+        agree(&json!({"\u{10000}": 1, "\u{e000}": 2, "é": 3, "z": 4})).unwrap();
+        agree(&json!("\u{0}\u{1f}\u{7f}\t\r\n\u{8}\u{c}\"\\/é😀")).unwrap();
+        agree(&json!([i64::MIN, -(1i64 << 53), (1i64 << 53) + 1])).unwrap_err();
+        agree(&json!([-(1i64 << 53), 0, -1])).unwrap();
+        agree(&(u128::MAX, 1u128)).unwrap_err();
+        agree(&(1u128, -1i128)).unwrap();
+        agree(&[0.5f64]).unwrap_err();
+        agree(&[f64::NAN]).unwrap();
+        agree(&1.5f32).unwrap_err();
+        agree(&serde_bytes_like()).unwrap();
+        agree(&json!({})).unwrap();
+        agree(&json!([])).unwrap();
+        agree(&json!({"b": {"d": {}, "c": []}, "a": null})).unwrap();
+    }
+
+    /// `serialize_bytes`, which derive never calls for a Vec<u8>.
+    fn serde_bytes_like() -> impl Serialize {
+        struct Bytes;
+        impl Serialize for Bytes {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(&[0, 1, 255])
+            }
+        }
+        Bytes
+    }
+
+    #[test]
+    fn keys_sort_by_utf_16_code_units() {
+        let keys = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "\u{7ff}",
+            "\u{d7ff}",
+            "\u{10000}",
+            "\u{10ffff}",
+            "\u{e000}",
+            "\u{ffff}",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(
+                    key_order(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_error_is_the_references_error() {
+        // Two numbers out of range: the reference names the first in key
+        // order ("a"), though "z" is written first.
+        #[derive(Serialize)]
+        struct Two {
+            z: u64,
+            a: u64,
+        }
+        let err = to_canonical(&Two {
+            z: u64::MAX,
+            a: (1 << 53) + 1,
+        })
+        .unwrap_err();
+        assert_eq!(err, CanonicalError::NotAnInteger("9007199254740993".into()));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<u64>().prop_map(|n| json!(n >> (n % 16))),
+                any::<i64>().prop_map(|n| json!(n >> (n.rem_euclid(16)))),
+                any::<f64>().prop_map(|f| json!(f)),
+                ".{0,6}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(4, 48, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                    prop::collection::btree_map("[a-cé\u{e000}\u{10000}\"]{0,3}", inner, 0..6)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn the_one_pass_encoder_agrees_with_the_reference(v in value()) {
+                prop_assert_eq!(to_canonical(&v), to_canonical_reference(&v));
+            }
+        }
     }
 }

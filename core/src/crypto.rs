@@ -151,6 +151,15 @@ pub fn to_hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Writes `bytes` as lowercase hex into `buf` (twice as long) and returns it.
+fn hex_into<'b>(bytes: &[u8], buf: &'b mut [u8]) -> &'b str {
+    for (pair, b) in buf.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0xf)];
+    }
+    std::str::from_utf8(buf).expect("hex digits are ASCII")
+}
+
 /// Decodes exactly `N` bytes of lowercase or uppercase hex.
 pub fn from_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
     let bytes = text.as_bytes();
@@ -196,7 +205,9 @@ macro_rules! hex_newtype {
         }
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.to_hex())
+                // Hex on the stack: no allocation per digest, key or signature.
+                let mut buf = [0u8; 2 * $len];
+                s.serialize_str(hex_into(&self.0, &mut buf))
             }
         }
         impl<'de> Deserialize<'de> for $name {
