@@ -99,7 +99,15 @@ pub struct SignedDigest {
 /// costs about a tenth of a verification, and a chain has few signers.
 #[derive(Default)]
 pub struct KeyCache {
-    keys: Vec<(PublicKey, Option<VerifyingKey>)>,
+    keys: Vec<(PublicKey, Option<Decoded>)>,
+}
+
+#[derive(Clone, Copy)]
+struct Decoded {
+    key: VerifyingKey,
+    /// No small-order component: batch verification judges this key's
+    /// signatures as one-by-one verification does.
+    torsion_free: bool,
 }
 
 impl KeyCache {
@@ -107,17 +115,21 @@ impl KeyCache {
         KeyCache::default()
     }
 
+    fn decoded(&mut self, key: &PublicKey) -> Option<Decoded> {
+        if let Some((_, d)) = self.keys.iter().find(|(k, _)| k == key) {
+            return *d;
+        }
+        let decoded = VerifyingKey::from_bytes(&key.0).ok().map(|key| Decoded {
+            torsion_free: key.to_edwards().is_torsion_free(),
+            key,
+        });
+        self.keys.push((*key, decoded));
+        decoded
+    }
+
     /// The decoded key, or None for bytes that are not a curve point.
-    pub fn get(&mut self, key: &PublicKey) -> Option<&VerifyingKey> {
-        let at = match self.keys.iter().position(|(k, _)| k == key) {
-            Some(at) => at,
-            None => {
-                self.keys
-                    .push((*key, VerifyingKey::from_bytes(&key.0).ok()));
-                self.keys.len() - 1
-            }
-        };
-        self.keys[at].1.as_ref()
+    pub fn get(&mut self, key: &PublicKey) -> Option<VerifyingKey> {
+        self.decoded(key).map(|d| d.key)
     }
 
     /// Exactly [`PublicKey::verifies`], with the key decoded once.
@@ -130,12 +142,136 @@ impl KeyCache {
     }
 }
 
+/// Signatures gathered to be verified together: ed25519-dalek's batch
+/// verification checks one random linear combination of all their
+/// equations, about twice as fast per signature as one by one at
+/// [`BATCH_SIZE`]. It says only whether all are good; a caller that needs to
+/// name a bad one checks them again one by one.
+///
+/// Batch and one-by-one verification agree on every signature made by a
+/// standard signer, and on every forgery: the batch equation holds for a
+/// bad signature only with probability 2^-128. They can differ only on a
+/// signature built on purpose with a small-order part, and
+/// [`SignatureBatch::push`] checks alone, at once, every such case that is
+/// cheap to see: a key with a small-order part, an R or s not written in
+/// canonical form. One case is left, because seeing it costs as much as a
+/// verification: R with a small-order part added (R + T, T of order 2, 4 or
+/// 8), which `verify` refuses and the batch equation accepts with
+/// probability 1/2, 1/4 or 1/8. Only the key's holder can make one, and it
+/// could as well sign the same message properly, so nothing can be forged
+/// this way; but a chain holding one may pass [`verify_chain`] where
+/// [`verify_chain_one_by_one`] reports it (see docs/PERFORMANCE.md).
+///
+/// [`verify_chain`]: crate::verify::verify_chain
+/// [`verify_chain_one_by_one`]: crate::verify::verify_chain_one_by_one
+#[derive(Default)]
+pub struct SignatureBatch {
+    keys: KeyCache,
+    digests: Vec<Hash>,
+    signatures: Vec<ed25519_dalek::Signature>,
+    verifying: Vec<VerifyingKey>,
+}
+
+impl SignatureBatch {
+    pub fn new() -> SignatureBatch {
+        SignatureBatch::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.digests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.digests.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.digests.clear();
+        self.signatures.clear();
+        self.verifying.clear();
+    }
+
+    /// Adds a signature to the batch, or checks it alone at once when the
+    /// batch could judge it differently. False only when it is known bad.
+    pub fn push(&mut self, key: &PublicKey, digest: &Hash, signature: &Signature) -> bool {
+        let Some(decoded) = self.keys.decoded(key) else {
+            return false;
+        };
+        if !decoded.torsion_free || !canonical_r(&signature.0) || !small_s(&signature.0) {
+            return self.check_alone(key, digest, signature);
+        }
+        self.digests.push(*digest);
+        self.signatures
+            .push(ed25519_dalek::Signature::from_bytes(&signature.0));
+        self.verifying.push(decoded.key);
+        true
+    }
+
+    /// Checks one signature by itself, exactly as [`PublicKey::verifies`].
+    pub fn check_alone(&mut self, key: &PublicKey, digest: &Hash, signature: &Signature) -> bool {
+        self.keys.verifies(key, digest, signature)
+    }
+
+    /// Whether every signature in the batch verifies (true for none).
+    pub fn verify(&self) -> bool {
+        let messages: Vec<&[u8]> = self.digests.iter().map(|d| &d.0[..]).collect();
+        messages
+            .chunks(BATCH_SIZE)
+            .zip(self.signatures.chunks(BATCH_SIZE))
+            .zip(self.verifying.chunks(BATCH_SIZE))
+            .all(|((m, s), k)| ed25519_dalek::verify_batch(m, s, k).is_ok())
+    }
+}
+
+/// Whether R, the first half of a signature, is the canonical encoding of
+/// a point: y below p = 2^255 - 19, and no sign bit on x = 0 (y = 1 or
+/// y = p - 1). Batch verification decodes R leniently; `verify` compares
+/// R's bytes with a canonical encoding, so it rejects any other.
+fn canonical_r(sig: &[u8; 64]) -> bool {
+    let r = &sig[..32];
+    let sign = r[31] & 0x80 != 0;
+    let high = r[31] & 0x7f == 0x7f && r[1..31].iter().all(|&b| b == 0xff);
+    // y >= p: the top 250 bits all ones and the low byte at least 0xed.
+    if high && r[0] >= 0xed {
+        return false;
+    }
+    // y = p - 1 (low byte 0xec) or y = 1: x = 0, which has no sign.
+    let minus_one = high && r[0] == 0xec;
+    let one = r[0] == 1 && r[1..31].iter().all(|&b| b == 0) && r[31] & 0x7f == 0;
+    !(sign && (minus_one || one))
+}
+
+/// Whether s, the second half, is below 2^252 (so below the group order):
+/// true for all but a 2^-125 fraction of signatures; the rest are checked
+/// alone, where s >= the group order is refused.
+fn small_s(sig: &[u8; 64]) -> bool {
+    sig[63] & 0xf0 == 0
+}
+
 /// Whether every signature in `items` verifies, checked one by one.
 pub fn verify_each(items: &[SignedDigest]) -> bool {
     let mut keys = KeyCache::new();
     items
         .iter()
         .all(|s| keys.verifies(&s.key, &s.digest, &s.signature))
+}
+
+/// Whether every signature in `items` verifies, checked in batches of
+/// [`BATCH_SIZE`] as verification checks a chain's.
+pub fn verify_batched(items: &[SignedDigest]) -> bool {
+    let mut batch = SignatureBatch::new();
+    for s in items {
+        if !batch.push(&s.key, &s.digest, &s.signature) {
+            return false;
+        }
+        if batch.len() >= BATCH_SIZE {
+            if !batch.verify() {
+                return false;
+            }
+            batch.clear();
+        }
+    }
+    batch.verify()
 }
 
 // ---- hex text ----------------------------------------------------------
@@ -226,6 +362,10 @@ hex_newtype!(Signature, 64);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+    use curve25519_dalek::traits::IsIdentity;
+    use curve25519_dalek::Scalar;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -257,5 +397,140 @@ mod tests {
         let mut forged = sig;
         forged.0[10] ^= 1;
         assert!(!alice.public_key().verifies(&digest, &forged));
+    }
+
+    fn signed_digests(n: usize) -> Vec<SignedDigest> {
+        let keys: Vec<SecretKey> = (1..=3u8).map(|i| SecretKey::from_bytes([i; 32])).collect();
+        (0..n)
+            .map(|i| {
+                let key = &keys[i % keys.len()];
+                let digest = sha256(&i.to_le_bytes());
+                SignedDigest {
+                    key: key.public_key(),
+                    digest,
+                    signature: key.sign(&digest),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn batched_and_one_by_one_checks_agree() {
+        for n in [0, 1, 7, BATCH_SIZE, BATCH_SIZE + 3] {
+            let good = signed_digests(n);
+            assert!(verify_each(&good) && verify_batched(&good), "{n} good");
+            for i in [0, n / 2, n.saturating_sub(1)]
+                .into_iter()
+                .filter(|&i| i < n)
+            {
+                let mut bad = good.clone();
+                bad[i].signature.0[7] ^= 4;
+                assert!(
+                    !verify_each(&bad) && !verify_batched(&bad),
+                    "{n}, {i} forged"
+                );
+                let mut bad = good.clone();
+                bad[i].key = good[(i + 1) % n].key;
+                if bad[i].key != good[i].key {
+                    assert!(!verify_each(&bad) && !verify_batched(&bad), "{n}, {i} key");
+                }
+            }
+        }
+        let mut not_a_point = signed_digests(2);
+        not_a_point[1].key = PublicKey([0xff; 32]);
+        assert!(!verify_each(&not_a_point) && !verify_batched(&not_a_point));
+    }
+
+    /// A key's holder signing with scalar `a` for key bytes `key`, nonce
+    /// point bytes `r_bytes` and nonce scalar `r`: s = r + H(R, A, M) a.
+    fn raw_signature(
+        a: Scalar,
+        key: [u8; 32],
+        r: Scalar,
+        r_bytes: [u8; 32],
+        message: &Hash,
+    ) -> (Signature, Scalar) {
+        use sha2::Sha512;
+        let mut h = Sha512::new();
+        h.update(r_bytes);
+        h.update(key);
+        h.update(message.0);
+        let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+        let s = r + k * a;
+        let mut sig = [0u8; 64];
+        sig[..32].copy_from_slice(&r_bytes);
+        sig[32..].copy_from_slice(s.as_bytes());
+        (Signature(sig), k)
+    }
+
+    #[test]
+    fn a_non_canonical_r_is_checked_alone() {
+        // R = the identity written with the sign bit set: a lenient decoder
+        // reads the identity, so the batch equation holds with s = k a, but
+        // `verify` compares R's bytes with the canonical ones and refuses.
+        let a = Scalar::from_bytes_mod_order([9; 32]);
+        let key = (a * ED25519_BASEPOINT_POINT).compress().to_bytes();
+        let mut r_bytes = [0u8; 32];
+        r_bytes[0] = 1;
+        r_bytes[31] = 0x80;
+        let digest = sha256(b"odd R");
+        let (sig, _) = raw_signature(a, key, Scalar::ZERO, r_bytes, &digest);
+        let vk = VerifyingKey::from_bytes(&key).unwrap();
+        let dalek_sig = ed25519_dalek::Signature::from_bytes(&sig.0);
+        assert!(
+            ed25519_dalek::verify_batch(&[&digest.0[..]], &[dalek_sig], &[vk]).is_ok(),
+            "the batch equation alone accepts it"
+        );
+        assert!(!canonical_r(&sig.0));
+        assert!(!PublicKey(key).verifies(&digest, &sig));
+        let item = SignedDigest {
+            key: PublicKey(key),
+            digest,
+            signature: sig,
+        };
+        assert!(!verify_batched(&[item]));
+        assert!(!SignatureBatch::new().push(&item.key, &item.digest, &item.signature));
+    }
+
+    #[test]
+    fn canonical_r_knows_every_non_canonical_encoding() {
+        let mut r = [0xff; 32];
+        r[31] = 0x7f;
+        for low in 0xed..=0xff {
+            r[0] = low;
+            assert!(!canonical_r(&[r, [0; 32]].concat().try_into().unwrap()));
+        }
+        r[0] = 0xec; // p - 1: canonical without the sign bit, not with it
+        assert!(canonical_r(&[r, [0; 32]].concat().try_into().unwrap()));
+        r[31] = 0xff;
+        assert!(!canonical_r(&[r, [0; 32]].concat().try_into().unwrap()));
+        let sig = SecretKey::from_bytes([5; 32]).sign(&sha256(b"m"));
+        assert!(canonical_r(&sig.0) && small_s(&sig.0));
+    }
+
+    #[test]
+    fn a_key_with_a_small_order_part_is_checked_alone() {
+        // A' = aB + T, T of order 2. With H(R, A', M) odd, `verify` refuses
+        // the holder's signature; the batch equation may not.
+        let a = Scalar::from_bytes_mod_order([3; 32]);
+        let mut t = [0xff; 32];
+        t[0] = 0xec;
+        t[31] = 0x7f;
+        let t = CompressedEdwardsY(t).decompress().unwrap();
+        assert!(t.is_small_order() && !t.is_identity());
+        let key = (a * ED25519_BASEPOINT_POINT + t).compress().to_bytes();
+        let r = Scalar::from_bytes_mod_order([4; 32]);
+        let r_bytes = (r * ED25519_BASEPOINT_POINT).compress().to_bytes();
+        let (digest, sig) = (0u32..)
+            .map(|i| sha256(&i.to_le_bytes()))
+            .find_map(|d| {
+                let (sig, k) = raw_signature(a, key, r, r_bytes, &d);
+                (k.as_bytes()[0] & 1 == 1).then_some((d, sig))
+            })
+            .unwrap();
+        assert!(!PublicKey(key).verifies(&digest, &sig));
+        let mut keys = KeyCache::new();
+        assert!(!keys.decoded(&PublicKey(key)).unwrap().torsion_free);
+        assert!(!SignatureBatch::new().push(&PublicKey(key), &digest, &sig));
     }
 }

@@ -10,7 +10,9 @@
 //! are marked as descendants of a broken block.
 
 use crate::block::{Block, BLOCK_VERSION};
-use crate::crypto::{verify_each, Hash, KeyCache, PublicKey, Signature, SignedDigest};
+use crate::crypto::{
+    verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
+};
 use crate::ledger::Ledger;
 use crate::member::MemberId;
 use crate::merkle::merkle_root;
@@ -229,9 +231,14 @@ impl Recorder<'_> {
 
 /// What a verification does with each Ed25519 signature it meets. Every
 /// other check runs the same way in every mode.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum SigMode {
     /// Check it there and then (the reference behaviour).
     Each,
+    /// Gather it into a batch, checked when the batch is full or the chain
+    /// ends; a batch that fails is undone and its blocks replayed in `Each`
+    /// mode, so findings are exactly the reference's.
+    Batch,
     /// Assume it good: the structural checks alone, for benchmarks.
     Skip,
     /// Assume it good and keep it, to be checked apart.
@@ -240,7 +247,7 @@ enum SigMode {
 
 struct Signatures {
     mode: SigMode,
-    keys: KeyCache,
+    batch: SignatureBatch,
     collected: Vec<SignedDigest>,
 }
 
@@ -248,7 +255,7 @@ impl Signatures {
     fn new(mode: SigMode) -> Signatures {
         Signatures {
             mode,
-            keys: KeyCache::new(),
+            batch: SignatureBatch::new(),
             collected: Vec::new(),
         }
     }
@@ -256,7 +263,8 @@ impl Signatures {
     /// False when `signature` is known not to be `key`'s over `digest`.
     fn check(&mut self, key: &PublicKey, digest: &Hash, signature: &Signature) -> bool {
         match self.mode {
-            SigMode::Each => self.keys.verifies(key, digest, signature),
+            SigMode::Each => self.batch.check_alone(key, digest, signature),
+            SigMode::Batch => self.batch.push(key, digest, signature),
             SigMode::Skip => true,
             SigMode::Collect => {
                 self.collected.push(SignedDigest {
@@ -271,8 +279,13 @@ impl Signatures {
 }
 
 /// Verifies `blocks` from genesis to tip.
+///
+/// Signatures are checked in batches ([`SignatureBatch`]); when a batch
+/// fails, the blocks since it began are verified again checking each
+/// signature alone, so a finding names the exact transaction or seal, and
+/// the report is the one [`verify_chain_one_by_one`] gives.
 pub fn verify_chain(blocks: &[Block]) -> Report {
-    walk(blocks, &mut Signatures::new(SigMode::Each))
+    walk(blocks, &mut Signatures::new(SigMode::Batch))
 }
 
 /// [`verify_chain`] checking each signature alone, as it meets it: the
@@ -301,42 +314,130 @@ pub fn chain_signatures(blocks: &[Block]) -> Vec<SignedDigest> {
 
 /// Whether every signature verifies, checked as [`verify_chain`] checks them.
 pub fn verify_signatures(items: &[SignedDigest]) -> bool {
-    verify_each(items)
+    verify_batched(items)
+}
+
+/// The state of a verification between two blocks.
+struct Walk<'b> {
+    blocks: &'b [Block],
+    energy_supply: u128,
+    token_supply: u128,
+    registrar: MemberId,
+    /// The ledger the last block should have produced, while none is broken.
+    trusted: Option<Ledger>,
+    broken_at: Option<u64>,
+    report: Report,
+}
+
+/// Where a batch began: enough to undo the blocks since.
+struct Mark {
+    next: usize,
+    trusted: Option<Ledger>,
+    broken_at: Option<u64>,
+    counts: (u64, u64, u64),
+    findings: usize,
 }
 
 fn walk(blocks: &[Block], sigs: &mut Signatures) -> Report {
-    let mut report = Report::default();
     let Some(genesis) = blocks.first() else {
-        return report;
+        return Report::default();
     };
-    let energy_supply = genesis.ledger().total_energy();
-    let token_supply = genesis.ledger().total_tokens();
-    let registrar = genesis.header.sealed_by;
+    let mut walk = Walk {
+        blocks,
+        energy_supply: genesis.ledger().total_energy(),
+        token_supply: genesis.ledger().total_tokens(),
+        registrar: genesis.header.sealed_by,
+        trusted: None,
+        broken_at: None,
+        report: Report::default(),
+    };
+    let batching = sigs.mode == SigMode::Batch;
+    let mut mark: Option<Mark> = None;
+    for i in 0..blocks.len() {
+        if batching && sigs.batch.is_empty() {
+            mark = Some(walk.mark(i));
+        }
+        walk.step(i, sigs);
+        let last = i + 1 == blocks.len();
+        if batching && (sigs.batch.len() >= BATCH_SIZE || last) && !sigs.batch.is_empty() {
+            let good = sigs.batch.verify();
+            sigs.batch.clear();
+            if !good {
+                let from = mark.take().expect("a batch begins at a mark");
+                let start = from.next;
+                walk.undo(from);
+                sigs.mode = SigMode::Each;
+                for j in start..=i {
+                    walk.step(j, sigs);
+                }
+                sigs.mode = SigMode::Batch;
+            }
+        }
+    }
+    walk.finish()
+}
 
-    let mut trusted: Option<Ledger> = None;
-    let mut broken_at: Option<u64> = None;
-    for (i, block) in blocks.iter().enumerate() {
-        report.blocks_checked += 1;
+impl Walk<'_> {
+    fn mark(&self, next: usize) -> Mark {
+        let r = &self.report;
+        Mark {
+            next,
+            trusted: self.trusted.clone(),
+            broken_at: self.broken_at,
+            counts: (
+                r.blocks_checked,
+                r.transactions_checked,
+                r.signatures_checked,
+            ),
+            findings: r.findings.len(),
+        }
+    }
+
+    fn undo(&mut self, mark: Mark) {
+        self.trusted = mark.trusted;
+        self.broken_at = mark.broken_at;
+        let r = &mut self.report;
+        (
+            r.blocks_checked,
+            r.transactions_checked,
+            r.signatures_checked,
+        ) = mark.counts;
+        r.findings.truncate(mark.findings);
+    }
+
+    /// Verifies block `i`.
+    fn step(&mut self, i: usize, sigs: &mut Signatures) {
+        let blocks = self.blocks;
+        let block = &blocks[i];
+        self.report.blocks_checked += 1;
         // Findings name a block by its position in the chain, which is what
         // its height should be even when a tampered header says otherwise.
         let mut rec = Recorder {
             height: i as u64,
-            report: &mut report,
-            sigs: &mut *sigs,
+            report: &mut self.report,
+            sigs,
             broke: false,
         };
         let parent = i.checked_sub(1).map(|p| &blocks[p]);
         check_structure(block, parent, &mut rec);
-        match (&broken_at, parent) {
+        match (&self.broken_at, parent) {
             (None, None) => {
                 check_genesis(block, &mut rec);
-                trusted = Some(block.ledger().clone());
+                self.trusted = Some(block.ledger().clone());
             }
             (None, Some(parent)) => {
-                let state = trusted.take().expect("trusted ledger follows a good block");
-                let expected = check_content(block, parent, &state, registrar, &mut rec);
-                check_conservation(block.ledger(), energy_supply, token_supply, &mut rec);
-                trusted = expected;
+                let state = self
+                    .trusted
+                    .take()
+                    .expect("trusted ledger follows a good block");
+                let expected = check_content(block, parent, &state, self.registrar, &mut rec);
+                check_conservation(
+                    block.ledger(),
+                    self.energy_supply,
+                    self.token_supply,
+                    &mut rec,
+                );
+                self.trusted = expected;
             }
             (Some(first), _) => {
                 let first = *first;
@@ -347,16 +448,19 @@ fn walk(blocks: &[Block], sigs: &mut Signatures) -> Report {
                 );
             }
         }
-        if rec.broke && broken_at.is_none() {
-            broken_at = Some(i as u64);
+        if rec.broke && self.broken_at.is_none() {
+            self.broken_at = Some(i as u64);
         }
     }
-    for f in &mut report.findings {
-        if let Some(block) = blocks.get(f.height as usize) {
-            f.message = name_members(&f.message, block.ledger());
+
+    fn finish(mut self) -> Report {
+        for f in &mut self.report.findings {
+            if let Some(block) = self.blocks.get(f.height as usize) {
+                f.message = name_members(&f.message, block.ledger());
+            }
         }
+        self.report
     }
-    report
 }
 
 /// Replaces "member #N" in a message with the member's name, so a student

@@ -97,3 +97,52 @@ fn the_one_pass_encoding_of_every_header_ledger_and_transaction_is_the_reference
         assert_eq!(to_canonical(b), to_canonical_reference(b));
     }
 }
+
+/// Long enough for several batches of signatures: a bad signature in any
+/// batch, or two, or one after another kind of break, gives exactly the
+/// reference's report.
+#[test]
+fn batched_verification_replays_exactly_the_batch_that_fails() {
+    use ecloud_core::crypto::BATCH_SIZE;
+    let good = chain(300);
+    let sigs = verify_chain(good.blocks()).signatures_checked as usize;
+    assert!(
+        sigs > 2 * BATCH_SIZE,
+        "{sigs} signatures: three batches or more"
+    );
+    let last = good.len() - 1;
+    let cases: &[&[(usize, Option<usize>)]] = &[
+        &[(1, Some(0))],
+        &[(last, None)],
+        &[(last / 2, Some(1))],
+        &[(130, None), (250, Some(0))],
+        &[(40, Some(0)), (41, Some(1))],
+    ];
+    for &case in cases {
+        let mut c = good.clone();
+        for &(block, tx) in case {
+            let b = &mut c.blocks_mut()[block];
+            match tx {
+                Some(t) => b.body.transactions[t].signature.0[2] ^= 1,
+                None => b.seal.0[2] ^= 1,
+            }
+        }
+        let r = verify_chain(c.blocks());
+        assert_eq!(r, verify_chain_one_by_one(c.blocks()), "{case:?}");
+        assert_eq!(r.first_broken(), Some(case[0].0 as u64), "{case:?}");
+    }
+    // Another kind of break first, then a bad signature in the same batch.
+    let mut c = good.clone();
+    c.blocks_mut()[100].header.period_start_ms += 1;
+    c.blocks_mut()[101].seal.0[0] ^= 1;
+    let r = verify_chain(c.blocks());
+    assert_eq!(r, verify_chain_one_by_one(c.blocks()));
+    assert_eq!(r.first_broken(), Some(100));
+    // A bad signature early, then another kind of break.
+    let mut c = good.clone();
+    c.blocks_mut()[150].body.transactions[0].signature.0[0] ^= 1;
+    c.blocks_mut()[152].header.period_start_ms += 1;
+    let r = verify_chain(c.blocks());
+    assert_eq!(r, verify_chain_one_by_one(c.blocks()));
+    assert_eq!(r.first_broken(), Some(150));
+}
