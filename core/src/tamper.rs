@@ -54,8 +54,7 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
         .ok()
         .and_then(|h| chain.blocks().get(h))
         .ok_or(TamperError::NoSuchBlock(edit.height))?;
-    let mut value =
-        serde_json::to_value(block).map_err(|e| TamperError::Unhashable(e.to_string()))?;
+    let mut value = block_value(block).map_err(TamperError::Unhashable)?;
     let slot = value
         .pointer_mut(&edit.pointer)
         .ok_or_else(|| TamperError::NoSuchField(edit.pointer.clone()))?;
@@ -70,10 +69,19 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
             })?,
         _ => edit.value.clone(),
     };
-    serde_json::from_value(value).map_err(|e| TamperError::DoesNotFit {
+    serde_json::from_str(&value.to_string()).map_err(|e| TamperError::DoesNotFit {
         field: edit.pointer.clone(),
         why: e.to_string(),
     })
+}
+
+/// The block as a JSON tree. Through text rather than `to_value` and
+/// `from_value`: the page already writes and reads blocks as text (export,
+/// import, saved runs), and a second path through `Value` would double the
+/// serde code in the WebAssembly build (tens of KB gzipped).
+fn block_value(block: &Block) -> Result<Value, String> {
+    let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
 /// What a forger without the sealer's key can do after an edit: recompute
@@ -123,7 +131,7 @@ pub fn fields(block: &Block) -> Vec<(String, Value)> {
         }
     }
     let mut out = Vec::new();
-    if let Ok(v) = serde_json::to_value(block) {
+    if let Ok(v) = block_value(block) {
         walk(&v, &mut String::new(), &mut out);
     }
     out

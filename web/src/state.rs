@@ -12,6 +12,9 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
+mod explore;
+pub use explore::{ExploreAction, Explorer, FieldKind};
+
 /// The stand-in for the 15-minute market period (SPEC section 8).
 pub const DEFAULT_BLOCK_SECS: u64 = 15;
 pub const MIN_BLOCK_SECS: u64 = 1;
@@ -301,6 +304,8 @@ pub enum Action {
         text: String,
     },
     ToggleBlock(u64),
+    /// Block explorer, tampering, files and storage (state/explore.rs).
+    Explore(ExploreAction),
 }
 
 #[derive(Clone, PartialEq)]
@@ -314,6 +319,7 @@ pub struct AppState {
     pub notices: Notices,
     pub verification: Verification,
     pub blocks: BlockWindow,
+    pub explorer: Explorer,
 }
 
 impl AppState {
@@ -363,6 +369,7 @@ impl AppState {
             notices: Notices::default(),
             verification: Verification::NotRun,
             blocks: BlockWindow::default(),
+            explorer: Explorer::default(),
         }
     }
 
@@ -502,6 +509,7 @@ impl AppState {
                     self.blocks.expanded.insert(height);
                 }
             }
+            Action::Explore(action) => self.explore(action),
         }
     }
 
@@ -513,6 +521,10 @@ impl AppState {
     /// Leaves the timer's own answers alone: with 1-second blocks they would
     /// vanish before anyone could read them.
     fn seal(&mut self, now_ms: f64) {
+        if let Some(why) = self.why_not_sealing() {
+            self.notices.sealing = Notice::refused(why);
+            return;
+        }
         self.generate_automatically();
         let Some(mut sim) = self.community.write() else {
             self.notices.sealing = Self::busy();

@@ -5,6 +5,7 @@ use crate::components::generation::Generation;
 use crate::components::next_block::NextBlock;
 use crate::components::open_block::OpenBlock;
 use crate::components::shares::Shares;
+use crate::components::tamper::TamperPanel;
 use crate::components::verify::Verify;
 use crate::hooks::use_block_timer;
 use crate::state::AppState;
@@ -85,7 +86,10 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     verification={state.verification.clone()}
                     on_action={on_action.clone()}
                 />
+                <TamperPanel community={state.community.clone()} notice={state.explorer.notice.clone()} on_action={on_action.clone()} />
                 <BlockList
+                    verification={state.verification.clone()}
+                    explorer={state.explorer.clone()}
                     community={state.community.clone()}
                     window={state.blocks.clone()}
                     notice={state.notices.blocks.clone()}

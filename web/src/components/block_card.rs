@@ -1,9 +1,11 @@
 use crate::clock;
+use crate::components::explorer::{neighbours, status_view, BlockStatus, Preimage};
 use crate::components::hex::Hex;
 use crate::components::ledger_table::LedgerTable;
+use crate::components::tamper::BlockEditor;
 use crate::components::transaction::transaction_view;
 use crate::format::{count, name};
-use crate::state::{Action, Community};
+use crate::state::{Action, Community, ExploreAction, Notice};
 use ecloud_core::Block;
 use yew::prelude::*;
 
@@ -13,6 +15,14 @@ pub struct BlockCardProps {
     pub height: u64,
     pub expanded: bool,
     pub on_action: Callback<Action>,
+    /// What the last verification said about this block.
+    #[prop_or(BlockStatus::Unknown)]
+    pub status: BlockStatus,
+    /// Its values are listed for editing (tampering).
+    #[prop_or_default]
+    pub editing: bool,
+    #[prop_or_default]
+    pub edit_notice: Option<Notice>,
 }
 
 /// One sealed block: its links and transactions, and on demand its full
@@ -43,8 +53,17 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
     let toggle = props
         .on_action
         .reform(move |_: MouseEvent| Action::ToggleBlock(height));
+    let edit = props
+        .on_action
+        .reform(move |_: MouseEvent| Action::Explore(ExploreAction::EditValues(height)));
+    let tip = sim.chain().tip().height();
+    let state_class = match &props.status {
+        BlockStatus::Broken(_) => "broken",
+        BlockStatus::Descendant => "descendant",
+        BlockStatus::Ok | BlockStatus::Unknown => "",
+    };
     html! {
-        <li class="block">
+        <li class={classes!("block", state_class)}>
             <article aria-labelledby={title_id.clone()}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>
@@ -56,6 +75,7 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
                             count(txs.len() as u64, "transaction", "transactions")
                         ) }
                     </p>
+                    { status_view(&props.status, height) }
                 </header>
                 <dl class="links">
                     <dt>{ "hash" }</dt>
@@ -79,7 +99,26 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
                 </button>
                 if props.expanded {
                     <div id={details_id} class="block-details">
+                        { neighbours(height, tip, &props.on_action) }
                         { details(block) }
+                        <div class="row">
+                            <button
+                                type="button"
+                                class="secondary"
+                                aria-expanded={props.editing.to_string()}
+                                onclick={edit}
+                            >
+                                { if props.editing { format!("Stop editing block {height}") } else { format!("Edit values of block {height}") } }
+                            </button>
+                        </div>
+                        if props.editing {
+                            <BlockEditor
+                                community={props.community.clone()}
+                                {height}
+                                notice={props.edit_notice.clone()}
+                                on_action={props.on_action.clone()}
+                            />
+                        }
                     </div>
                 }
             </article>
@@ -91,17 +130,7 @@ fn details(block: &Block) -> Html {
     let h = &block.header;
     let ledger = block.ledger();
     let preimage = match h.preimage() {
-        Ok(text) => html! {
-            <>
-                <p class="hint">
-                    { "The block hash is the SHA-256 of exactly this text. Check it: save it \
-                       without a final newline and run " }
-                    <code>{ "sha256sum" }</code>
-                    { ", or paste it into any SHA-256 tool." }
-                </p>
-                <pre class="preimage" tabindex="0" aria-label={format!("hash preimage of block {}", h.height)}>{ text }</pre>
-            </>
-        },
+        Ok(text) => html! { <Preimage height={h.height} text={text} /> },
         Err(e) => html! { <p role="alert">{ format!("The header cannot be encoded: {e}") }</p> },
     };
     html! {

@@ -1,7 +1,8 @@
 use crate::components::block_card::BlockCard;
+use crate::components::explorer::BlockStatus;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
-use crate::state::{Action, BlockWindow, Community, Notice};
+use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -11,6 +12,10 @@ pub struct BlockListProps {
     pub window: BlockWindow,
     pub notice: Option<Notice>,
     pub on_action: Callback<Action>,
+    #[prop_or(Verification::NotRun)]
+    pub verification: Verification,
+    #[prop_or_default]
+    pub explorer: Explorer,
 }
 
 /// The chain, newest first, one page of blocks at a time: a long chain is
@@ -32,6 +37,9 @@ pub fn BlockList(props: &BlockListProps) -> Html {
                 {height}
                 expanded={props.window.expanded.contains(&height)}
                 on_action={props.on_action.clone()}
+                status={BlockStatus::of(&props.verification, height)}
+                editing={props.explorer.editing == Some(height)}
+                edit_notice={(props.explorer.editing == Some(height)).then(|| props.explorer.edit_notice.clone()).flatten()}
             />
         }
     });

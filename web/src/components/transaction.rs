@@ -43,6 +43,10 @@ pub fn transaction_view(tx: &Transaction, ledger: &Ledger, height: u64, pending:
                 <dd><Hex value={tx.id.to_hex()} what="transaction id" /></dd>
                 <dt>{ "signature" }</dt>
                 <dd><Hex value={tx.signature.to_hex()} what="signature" /></dd>
+                if let Some(m) = ledger.member(tx.signer()) {
+                    <dt>{ "signer key" }</dt>
+                    <dd><Hex value={m.public_key.to_hex()} what="signer's public key" /></dd>
+                }
             </dl>
         </li>
     }

@@ -1,0 +1,211 @@
+//! Tampering with history: a block's every value as an input, re-hashing as
+//! a keyless forger, and undo. The core makes each change; verification
+//! then says which block and rule broke.
+
+use crate::components::notice::NoticeView;
+use crate::components::panel::Panel;
+use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
+use ecloud_core::tamper::fields;
+use serde_json::Value;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TamperPanelProps {
+    pub community: Community,
+    pub notice: Option<Notice>,
+    pub on_action: Callback<Action>,
+}
+
+/// What has been changed, and the way back.
+#[function_component]
+pub fn TamperPanel(props: &TamperPanelProps) -> Html {
+    let heights = props.community.read().tampered_heights();
+    let undo = |label: &'static str, action: ExploreAction| {
+        html! {
+            <button
+                type="button"
+                class="secondary"
+                disabled={heights.is_empty()}
+                onclick={props.on_action.reform(move |_: MouseEvent| Action::Explore(action.clone()))}
+            >
+                { label }
+            </button>
+        }
+    };
+    let state = if heights.is_empty() {
+        html! {
+            <p>
+                { "History is as it was sealed. Open a block below and press " }
+                <strong>{ "Edit values" }</strong>
+                { " to change anything in it: a share, an allocation, a balance, a bet, a signature." }
+            </p>
+        }
+    } else {
+        let list = heights
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        html! {
+            <p class="tampered" role="status">
+                <strong>{ "History is tampered: undo to continue." }</strong>
+                { format!(" Changed: block {list}. The timer seals nothing until every change is undone.") }
+            </p>
+        }
+    };
+    html! {
+        <Panel
+            id="tamper"
+            title="Tamper with history"
+            why="Change any past value and watch verification point at the exact block \
+                 and rule that broke. Re-hashing the block as a forger would still \
+                 leaves its seal and the next block's link broken: without the \
+                 members' keys, history cannot be rewritten."
+        >
+            { state }
+            <div class="row">
+                { undo("Undo last change", ExploreAction::UndoLast) }
+                { undo("Undo all", ExploreAction::UndoAll) }
+            </div>
+            <NoticeView notice={props.notice.clone()} />
+        </Panel>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BlockEditorProps {
+    pub community: Community,
+    pub height: u64,
+    pub notice: Option<Notice>,
+    pub on_action: Callback<Action>,
+}
+
+/// Every value of one block as a labelled input; Enter or Set changes it.
+#[function_component]
+pub fn BlockEditor(props: &BlockEditorProps) -> Html {
+    let filter = use_state(String::new);
+    let height = props.height;
+    let all = {
+        let sim = props.community.read();
+        usize::try_from(height)
+            .ok()
+            .and_then(|i| sim.chain().blocks().get(i))
+            .map(fields)
+            .unwrap_or_default()
+    };
+    let wanted = filter.trim().to_lowercase();
+    let rows = all
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (pointer, _))| wanted.is_empty() || pointer.to_lowercase().contains(&wanted))
+        .map(|(i, (pointer, value))| {
+            let text = match &value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let key = format!("{pointer}={text}");
+            html! {
+                <FieldRow
+                    {key}
+                    {height}
+                    id={format!("field-{height}-{i}")}
+                    pointer={pointer}
+                    value={text}
+                    kind={FieldKind::of(&value)}
+                    on_action={props.on_action.clone()}
+                />
+            }
+        })
+        .collect::<Html>();
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                filter.set(i.value())
+            }
+        })
+    };
+    let rehash = props
+        .on_action
+        .reform(move |_: MouseEvent| Action::Explore(ExploreAction::Rehash(height)));
+    let filter_id = format!("filter-{height}");
+    html! {
+        <section class="editor" aria-label={format!("edit block {height}'s values")}>
+            <p class="hint">
+                { "Each value as stored in the block (the export file's JSON pointer). \
+                   Change one and press Enter or Set: the page does it the way a forger \
+                   editing the file would." }
+            </p>
+            <div class="row">
+                <label for={filter_id.clone()}>{ "Find a field" }</label>
+                <input
+                    id={filter_id}
+                    type="search"
+                    placeholder="allocation, balance, bet, signature"
+                    value={(*filter).clone()}
+                    oninput={on_filter}
+                />
+            </div>
+            <div class="fields" tabindex="0" aria-label={format!("block {height}'s values")}>
+                { rows }
+            </div>
+            <div class="row">
+                <button type="button" onclick={rehash}>{ "Re-hash this block" }</button>
+            </div>
+            <NoticeView notice={props.notice.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FieldRowProps {
+    height: u64,
+    id: AttrValue,
+    pointer: AttrValue,
+    value: AttrValue,
+    kind: FieldKind,
+    on_action: Callback<Action>,
+}
+
+#[function_component]
+fn FieldRow(props: &FieldRowProps) -> Html {
+    let text = use_state(|| props.value.to_string());
+    let on_input = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                text.set(i.value())
+            }
+        })
+    };
+    let on_submit = {
+        let text = text.clone();
+        let height = props.height;
+        let pointer = props.pointer.to_string();
+        let kind = props.kind;
+        props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::Explore(ExploreAction::Tamper {
+                height,
+                pointer: pointer.clone(),
+                text: (*text).clone(),
+                kind,
+            })
+        })
+    };
+    html! {
+        <form class="field" onsubmit={on_submit}>
+            <label for={props.id.clone()}>{ props.pointer.clone() }</label>
+            <input
+                id={props.id.clone()}
+                type="text"
+                spellcheck="false"
+                autocomplete="off"
+                value={(*text).clone()}
+                oninput={on_input}
+            />
+            <button type="submit" class="secondary" aria-label={format!("Set {}", props.pointer)}>{ "Set" }</button>
+        </form>
+    }
+}
