@@ -463,22 +463,28 @@ impl Walk<'_> {
     }
 }
 
-/// Replaces "member #N" in a message with the member's name, so a student
-/// reads "Anne" where the rules speak of member #1.
+/// Replaces member numbers in a message with names, so a student reads
+/// "Anne" where the rules speak of member #1, and "generator George" where
+/// they speak of generator #0.
 pub fn name_members(text: &str, ledger: &Ledger) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("member #") {
+    while let Some(at) = rest.find('#') {
         out.push_str(&rest[..at]);
-        let after = &rest[at + "member #".len()..];
+        let after = &rest[at + 1..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let name = after[..digits]
+        let member = after[..digits]
             .parse::<u32>()
             .ok()
             .and_then(|n| ledger.member(crate::member::MemberId(n)));
-        match name {
-            Some(m) => out.push_str(&m.name),
-            None => out.push_str(&rest[at..at + "member #".len() + digits]),
+        match member {
+            Some(m) => {
+                if out.ends_with("member ") {
+                    out.truncate(out.len() - "member ".len());
+                }
+                out.push_str(&m.name);
+            }
+            None => out.push_str(&rest[at..at + 1 + digits]),
         }
         rest = &after[digits..];
     }

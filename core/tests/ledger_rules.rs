@@ -280,3 +280,21 @@ fn block_1_closes_the_ten_oclock_period() {
     assert_eq!(period_of_day(1), 40);
     assert_eq!(period_of_day(57), 0, "a day has 96 periods");
 }
+
+#[test]
+fn refusals_name_members_by_name() {
+    let mut sim = seeded(1);
+    let err = sim.generate(GEORGE, Wh(2_000_000)).unwrap_err();
+    let text = sim.explain(&err);
+    assert!(
+        text.starts_with("generator George cannot produce 2,000 kWh"),
+        "{text}"
+    );
+    let err = sim.generate(ANNE, Wh(1)).unwrap_err();
+    assert_eq!(sim.explain(&err), "Anne is not a generator");
+    let ledger = sim.ledger().clone();
+    assert_eq!(
+        ecloud_core::verify::name_members("member #9 and #x", &ledger),
+        "member #9 and #x"
+    );
+}
