@@ -155,8 +155,11 @@ impl Chain {
             }
             None => return Err(ImportError::NotAChainFile),
         }
+        // From the text again rather than `from_value`: one copy of the
+        // blocks' serde code in the WebAssembly build, shared with tampering
+        // and saved runs.
         let file: ChainFile =
-            serde_json::from_value(value).map_err(|e| ImportError::Malformed(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
         Chain::from_blocks_unchecked(file.blocks).ok_or(ImportError::NoBlocks)
     }
 

@@ -3,17 +3,16 @@
 //! the core, which either does what was asked or says why not.
 
 use crate::clock;
-use ecloud_core::community::CommunitySpec;
 use ecloud_core::profile::{Profile, PERIODS_PER_DAY};
 use ecloud_core::tx::TxBody;
-use ecloud_core::{BasisPoints, Keyring, MemberId, Report, Share, ShareTable, Simulation, Wh};
+use ecloud_core::{BasisPoints, MemberId, Report, Share, ShareTable, Simulation, Wh};
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
 mod explore;
-pub use explore::{ExploreAction, Explorer, FieldKind};
+pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, FOREIGN};
 
 /// The stand-in for the 15-minute market period (SPEC section 8).
 pub const DEFAULT_BLOCK_SECS: u64 = 15;
@@ -323,14 +322,6 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The seed's community with fresh keys, its genesis sealed at `now_ms`.
-    pub fn start(now_ms: f64) -> Result<AppState, String> {
-        let keys = Keyring::random().map_err(|e| e.to_string())?;
-        let sim = Simulation::start(&CommunitySpec::default(), keys, now_ms as u64)
-            .map_err(|e| e.to_string())?;
-        Ok(AppState::around(sim, now_ms))
-    }
-
     /// The page around an already running simulation.
     pub fn around(sim: Simulation, now_ms: f64) -> AppState {
         let ledger = sim.open_ledger();
@@ -786,8 +777,9 @@ pub fn profile_name(profile: Profile) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
+    use ecloud_core::community::{CommunitySpec, ANNE, BOB, CARLA, GEORGE};
     use ecloud_core::tx::TxBody;
+    use ecloud_core::Keyring;
 
     const T0: f64 = 1_700_000_000_000.0;
 

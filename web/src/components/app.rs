@@ -1,6 +1,7 @@
 use crate::clock;
 use crate::components::balances::Balances;
 use crate::components::block_list::BlockList;
+use crate::components::files::Files;
 use crate::components::generation::Generation;
 use crate::components::next_block::NextBlock;
 use crate::components::open_block::OpenBlock;
@@ -15,7 +16,7 @@ use yew::prelude::*;
 /// source, say), the page says so instead of dying.
 #[function_component]
 pub fn App() -> Html {
-    let started = use_memo((), |_| AppState::start(clock::wall_ms()));
+    let started = use_memo((), |_| crate::hooks::start(clock::wall_ms()));
     match &*started {
         Ok(state) => html! { <Dashboard initial={state.clone()} /> },
         Err(why) => html! {
@@ -53,6 +54,11 @@ fn Dashboard(props: &DashboardProps) -> Html {
     let initial = props.initial.clone();
     let state = use_reducer(move || initial);
     use_block_timer(state.dispatcher());
+    crate::hooks::use_storage(
+        state.community.clone(),
+        state.explorer.foreign_keys,
+        state.dispatcher(),
+    );
     let on_action = state.dispatcher().to_callback();
     html! {
         <>
@@ -86,6 +92,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     verification={state.verification.clone()}
                     on_action={on_action.clone()}
                 />
+                <Files community={state.community.clone()} explorer={state.explorer.clone()} on_action={on_action.clone()} />
                 <TamperPanel community={state.community.clone()} notice={state.explorer.notice.clone()} on_action={on_action.clone()} />
                 <BlockList
                     verification={state.verification.clone()}

@@ -5,6 +5,7 @@ pub mod balances;
 pub mod block_card;
 pub mod block_list;
 pub mod explorer;
+pub mod files;
 pub mod generation;
 pub mod hex;
 pub mod ledger_table;

@@ -2,9 +2,13 @@
 //! undoing it. Every change is a core call; this module only keeps what the
 //! class is doing and the page's answers.
 
-use super::{AppState, Notice, Verification};
+use super::{AppState, Countdown, Notice, Verification, Verified};
+use crate::clock;
+use ecloud_core::community::CommunitySpec;
 use ecloud_core::tamper::Edit;
+use ecloud_core::{Chain, Keyring, RunSeed, Simulation};
 use serde_json::Value;
+use std::rc::Rc;
 
 /// What sort of value a field holds, so typed text becomes the right JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +44,21 @@ pub enum ExploreAction {
     Rehash(u64),
     UndoLast,
     UndoAll,
+    /// A chain file's text, read from a file picker or a drop.
+    Import {
+        name: String,
+        text: String,
+        now_ms: f64,
+    },
+    /// A fresh run: from the seed number if given, else with random keys.
+    Reset {
+        seed: Option<u64>,
+        now_ms: f64,
+    },
+    /// Browser storage refused to keep the run, or the like.
+    StorageProblem(String),
+    /// The page's own answer about files (a download that failed).
+    FilesProblem(String),
 }
 
 /// The explorer's answers and modes.
@@ -51,6 +70,94 @@ pub struct Explorer {
     pub edit_notice: Option<Notice>,
     /// The answer to undo, shown in the tampering panel.
     pub notice: Option<Notice>,
+    /// Export and import answers.
+    pub files_notice: Option<Notice>,
+    /// What happened to the run kept in this browser.
+    pub storage_notice: Option<Notice>,
+    /// The chain was imported with keys this page does not hold: it can be
+    /// viewed and verified, not extended (and is not kept across reloads).
+    pub foreign_keys: bool,
+}
+
+/// Said while an imported chain's keys are not this page's.
+pub const FOREIGN: &str =
+    "This chain was imported with keys this page does not hold: it can be viewed \
+     and verified, but no block can be sealed on it. Reset to start a run of your own.";
+
+/// A fresh run. A seeded run's genesis is dated 0 (1970): its time is the
+/// only thing a run draws from the clock, so the same seed then gives the
+/// same genesis block, keys and hash on every machine.
+pub fn fresh_run(seed: Option<u64>, now_ms: f64) -> Result<Simulation, String> {
+    let spec = CommunitySpec::default();
+    match seed {
+        Some(n) => {
+            let keys = Keyring::from_seed_number(n);
+            let genesis = spec.genesis_block(&keys, 0).map_err(|e| e.to_string())?;
+            Ok(Simulation::resume(Chain::new(genesis), keys, now_ms as u64))
+        }
+        None => {
+            let keys = Keyring::random().map_err(|e| e.to_string())?;
+            Simulation::start(&spec, keys, now_ms as u64).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// The seed number of a run, if it was started from one.
+pub fn seed_of(sim: &Simulation) -> Option<u64> {
+    match sim.keys().seed() {
+        RunSeed::Number(n) => Some(n),
+        RunSeed::Random => None,
+    }
+}
+
+/// The page at start: the run kept in this browser if there is one (and it
+/// matches the seed asked for in the address), else a fresh run. `saved` is
+/// what storage held, or why storage could not be read.
+pub fn start_page(
+    seed: Option<u64>,
+    saved: Result<Option<String>, String>,
+    now_ms: f64,
+) -> Result<AppState, String> {
+    let (restored, notice) = match saved {
+        Ok(None) => (None, None),
+        Ok(Some(text)) => match Simulation::restore(&text, now_ms as u64) {
+            Ok(sim) if seed.is_some() && seed_of(&sim) != seed => (
+                None,
+                Notice::done(format!(
+                    "A new run from seed {} replaces the run this browser kept.",
+                    seed.unwrap_or_default()
+                )),
+            ),
+            Ok(sim) => {
+                let blocks = sim.chain().len();
+                (
+                    Some(sim),
+                    Notice::done(format!(
+                        "Your run is back: {blocks} blocks, as kept in this browser."
+                    )),
+                )
+            }
+            Err(e) => (
+                None,
+                Notice::refused(format!(
+                    "The run kept in this browser could not be restored: {e}. A fresh run started."
+                )),
+            ),
+        },
+        Err(why) => (
+            None,
+            Notice::refused(format!(
+                "This browser keeps no storage for this page ({why}): the run will not survive a reload."
+            )),
+        ),
+    };
+    let sim = match restored {
+        Some(sim) => sim,
+        None => fresh_run(seed, now_ms)?,
+    };
+    let mut state = AppState::around(sim, now_ms);
+    state.explorer.storage_notice = notice;
+    Ok(state)
 }
 
 /// Shown while history is changed: the timer waits instead of failing.
@@ -61,6 +168,9 @@ impl AppState {
     /// Why the timer must not seal now, if it must not: said once, not
     /// failed every tick.
     pub(super) fn why_not_sealing(&self) -> Option<String> {
+        if self.explorer.foreign_keys {
+            return Some(FOREIGN.to_string());
+        }
         let sim = self.community.read();
         sim.is_tampered().then(|| TAMPERED.to_string())
     }
@@ -82,6 +192,30 @@ impl AppState {
                 text,
                 kind,
             } => self.tamper(height, pointer, text, kind),
+            ExploreAction::Import { name, text, now_ms } => self.import(&name, &text, now_ms),
+            ExploreAction::Reset { seed, now_ms } => match fresh_run(seed, now_ms) {
+                Ok(sim) => {
+                    let block_secs = self.clock.block_secs;
+                    *self = AppState::around(sim, now_ms);
+                    self.clock.block_secs = block_secs;
+                    self.explorer.files_notice = Notice::done(match seed {
+                        Some(n) => {
+                            format!("A fresh run from seed {n} started; the old run is gone.")
+                        }
+                        None => {
+                            "A fresh run with new random keys started; the old run is gone.".into()
+                        }
+                    });
+                }
+                Err(e) => {
+                    self.explorer.files_notice =
+                        Notice::refused(format!("No fresh run could start: {e}. Nothing changed."))
+                }
+            },
+            ExploreAction::StorageProblem(text) => {
+                self.explorer.storage_notice = Notice::refused(text)
+            }
+            ExploreAction::FilesProblem(text) => self.explorer.files_notice = Notice::refused(text),
             ExploreAction::Rehash(height) => {
                 let Some(mut sim) = self.community.write() else {
                     self.explorer.edit_notice = Self::busy();
@@ -154,6 +288,47 @@ impl AppState {
         }
     }
 
+    fn import(&mut self, name: &str, text: &str, now_ms: f64) {
+        let start = clock::precise_ms();
+        let (chain, report) = match Chain::import_json(text) {
+            Ok(imported) => imported,
+            Err(e) => {
+                self.explorer.files_notice = Notice::refused(format!(
+                    "\u{201c}{name}\u{201d} was not imported: {e}. The chain in use is unchanged."
+                ));
+                return;
+            }
+        };
+        let millis = clock::precise_ms() - start;
+        let keys = self.community.read().keys().clone();
+        let sim = Simulation::resume(chain, keys, now_ms as u64);
+        let ours = sim.holds_keys();
+        let blocks = sim.chain().len();
+        let tip_height = sim.chain().tip().height();
+        let explorer = Explorer {
+            storage_notice: self.explorer.storage_notice.clone(),
+            foreign_keys: !ours,
+            files_notice: Notice::done(if ours {
+                format!("\u{201c}{name}\u{201d} imported and verified: {blocks} blocks. It is this run's chain, so sealing goes on.")
+            } else {
+                format!("\u{201c}{name}\u{201d} imported and verified: {blocks} blocks. {FOREIGN}")
+            }),
+            ..Explorer::default()
+        };
+        let block_secs = self.clock.block_secs;
+        *self = AppState::around(sim, now_ms);
+        self.clock.block_secs = block_secs;
+        self.clock.countdown = Countdown::Paused {
+            left_ms: self.clock.period_ms(),
+        };
+        self.explorer = explorer;
+        self.verification = Verification::Done(Verified {
+            report: Rc::new(report),
+            millis,
+            tip_height,
+        });
+    }
+
     fn tamper(&mut self, height: u64, pointer: String, text: String, kind: FieldKind) {
         let value = match kind {
             FieldKind::Text | FieldKind::Number => Value::String(text.clone()),
@@ -212,8 +387,97 @@ mod tests {
             .clone()
     }
 
+    fn run_on(s: AppState, actions: impl IntoIterator<Item = Action>) -> AppState {
+        actions
+            .into_iter()
+            .fold(Rc::new(s), |s, a| s.reduce(a))
+            .as_ref()
+            .clone()
+    }
+
     fn explore(a: ExploreAction) -> Action {
         Action::Explore(a)
+    }
+
+    #[test]
+    fn import_verifies_first_and_a_foreign_chain_is_view_only() {
+        let s = run([Action::SealNow { now_ms: T0 + 1.0 }]);
+        let text = s.community.read().chain().to_json();
+        let before = s.community.read().chain().tip().hash;
+        let bad = text.replacen("\"balance\": 1000000", "\"balance\": 1000001", 1);
+        assert_ne!(bad, text);
+        let s = run_on(
+            s,
+            [explore(ExploreAction::Import {
+                name: "bad.json".into(),
+                text: bad,
+                now_ms: T0 + 2.0,
+            })],
+        );
+        let n = s.explorer.files_notice.clone().expect("an answer");
+        assert_eq!(n.tone, Tone::Refused);
+        assert!(n.text.contains("block 0"), "{}", n.text);
+        assert_eq!(s.community.read().chain().tip().hash, before);
+        // Our own export comes back and can be extended.
+        let s = run_on(
+            s,
+            [
+                explore(ExploreAction::Import {
+                    name: "ok.json".into(),
+                    text: text.clone(),
+                    now_ms: T0 + 2.0,
+                }),
+                Action::SealNow { now_ms: T0 + 3.0 },
+            ],
+        );
+        assert!(!s.explorer.foreign_keys);
+        assert_eq!(s.tip_height(), 2);
+        // Another run's chain: viewable, not extendable.
+        let other = run([explore(ExploreAction::Reset {
+            seed: Some(5),
+            now_ms: T0,
+        })]);
+        let s = run_on(
+            other,
+            [
+                explore(ExploreAction::Import {
+                    name: "theirs.json".into(),
+                    text,
+                    now_ms: T0 + 4.0,
+                }),
+                Action::SealNow { now_ms: T0 + 5.0 },
+            ],
+        );
+        assert!(s.explorer.foreign_keys);
+        assert_eq!(s.tip_height(), 1);
+        assert_eq!(s.notices.sealing.map(|n| n.text), Some(FOREIGN.to_string()));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_genesis_and_a_saved_run_comes_back() {
+        let a = start_page(Some(42), Ok(None), T0).expect("starts");
+        let b = start_page(Some(42), Ok(None), T0 + 12_345.0).expect("starts");
+        assert_eq!(
+            a.community.read().chain().genesis().hash,
+            b.community.read().chain().genesis().hash
+        );
+        let a = run_on(a, [Action::SealNow { now_ms: T0 + 1.0 }]);
+        let saved = a.community.read().save();
+        let back = start_page(Some(42), Ok(Some(saved.clone())), T0 + 2.0).expect("starts");
+        assert_eq!(back.tip_height(), 1);
+        let other_seed = start_page(Some(43), Ok(Some(saved)), T0 + 2.0).expect("starts");
+        assert_eq!(other_seed.tip_height(), 0);
+        let corrupt = start_page(None, Ok(Some("garbage".into())), T0).expect("starts");
+        assert_eq!(
+            corrupt.explorer.storage_notice.clone().map(|n| n.tone),
+            Some(Tone::Refused)
+        );
+        assert_eq!(corrupt.tip_height(), 0);
+        let none = start_page(None, Err("blocked".into()), T0).expect("starts");
+        assert_eq!(
+            none.explorer.storage_notice.map(|n| n.tone),
+            Some(Tone::Refused)
+        );
     }
 
     #[test]

@@ -1,0 +1,121 @@
+// Export, import, the run kept in this browser, reproducible runs from a seed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { useApp } from "./harness.mjs";
+
+const app = useApp();
+
+const panel = (page, name) => page.getByRole("region", { name, exact: true });
+const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
+const files = (page) => panel(page, "Save, share, start again");
+
+async function openPaused(path = "") {
+  const opened = await app.open(path, { waitFor: "h1" });
+  await opened.page.getByRole("button", { name: "Pause" }).click();
+  await opened.page.getByRole("button", { name: "Resume" }).waitFor();
+  return opened;
+}
+
+async function seal(page, height) {
+  await page.getByRole("button", { name: "Seal now" }).click();
+  await block(page, height).waitFor();
+}
+
+async function exportChain(page) {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    files(page).getByRole("button", { name: /^Export chain/ }).click(),
+  ]);
+  const path = join(mkdtempSync(join(tmpdir(), "ecloud-")), download.suggestedFilename());
+  await download.saveAs(path);
+  return path;
+}
+
+test("export then import gives the identical chain; a tampered file is refused and nothing changes", async () => {
+  const { page, problems } = await openPaused();
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  await seal(page, 1);
+  await seal(page, 2);
+  const file = await exportChain(page);
+  const text = readFileSync(file, "utf8");
+  const exported = JSON.parse(text);
+  assert.equal(exported.format, "e-cloud-chain");
+  assert.equal(exported.blocks.length, 3);
+
+  // A tampered copy: one allocation changed.
+  const bad = JSON.parse(text);
+  bad.blocks[1].body.transactions[0].body.allocation[0].energy += 1000;
+  const badFile = join(tmpdir(), `tampered-${process.pid}.json`);
+  writeFileSync(badFile, JSON.stringify(bad));
+  await seal(page, 3);
+  await page.locator("#import-file").setInputFiles(badFile);
+  const refusal = files(page).getByRole("alert");
+  await refusal.getByText(/was not imported: the chain fails verification: block 1: .*\(tx-id-mismatch\)\. The chain in use is unchanged\./).waitFor();
+  await block(page, 3).waitFor();
+
+  // The good file replaces the chain (block 3 is gone) and verifies.
+  await page.locator("#import-file").setInputFiles(file);
+  await files(page).getByText(/imported and verified: 3 blocks/).waitFor();
+  assert.equal(await block(page, 3).count(), 0);
+  await panel(page, "Verify the chain").getByText(/Valid\./).waitFor();
+  const again = readFileSync(await exportChain(page), "utf8");
+  assert.equal(again, text);
+  // It is this run's chain: sealing goes on.
+  await seal(page, 3);
+  problems.assertNone();
+});
+
+test("a reload keeps the chain; garbage in storage gives a message and a fresh start", async () => {
+  const { page, problems } = await openPaused();
+  await seal(page, 1);
+  await seal(page, 2);
+  const hash = await block(page, 2).locator("details.hex summary").first().getAttribute("title");
+  await page.waitForTimeout(1500); // the run is saved at most once a second
+  await page.reload();
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  await files(page).getByText("Your run is back: 3 blocks, as kept in this browser.").waitFor();
+  assert.equal(await block(page, 2).locator("details.hex summary").first().getAttribute("title"), hash);
+
+  await page.evaluate(() => localStorage.setItem("e-cloud-run", "{not a run"));
+  await page.reload();
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  await files(page).getByRole("alert").getByText(/could not be restored: the saved run is damaged .*A fresh run started\./).waitFor();
+  await block(page, 0).waitFor();
+  assert.equal(await block(page, 1).count(), 0);
+  problems.assertNone();
+});
+
+test("the same seed gives the same genesis block and keys in two page loads", async () => {
+  const read = async () => {
+    const { page } = await openPaused("?seed=42");
+    const genesis = block(page, 0);
+    const hash = await genesis.locator("details.hex summary").first().getAttribute("title");
+    await files(page).getByText("This run is reproducible from seed 42").waitFor();
+    const link = await files(page).getByRole("link").getAttribute("href");
+    await genesis.getByRole("button", { name: "Show block 0's header and ledger" }).click();
+    const preimage = await page.getByLabel("hash preimage of block 0").innerText();
+    return { hash, link, preimage };
+  };
+  const a = await read();
+  const b = await read();
+  assert.match(a.hash, /^[0-9a-f]{64}$/);
+  assert.deepEqual(a, b);
+  assert.match(a.link, /\?seed=42$/);
+  // The members' public keys are in the genesis ledger, hence in its hash.
+  const { page, problems } = await openPaused("?seed=43");
+  assert.notEqual(await block(page, 0).locator("details.hex summary").first().getAttribute("title"), a.hash);
+  await page.getByLabel("New run from seed").fill("forty");
+  await page.getByRole("button", { name: "Start", exact: true }).click();
+  await files(page).getByRole("alert").getByText(/is not a seed number/).waitFor();
+  await page.getByLabel("New run from seed").fill("42");
+  await page.getByRole("button", { name: "Start", exact: true }).click();
+  await page.waitForURL(/\?seed=42$/);
+  await files(page).getByText("This run is reproducible from seed 42").waitFor();
+  assert.equal(await block(page, 0).locator("details.hex summary").first().getAttribute("title"), a.hash);
+  await page.getByRole("button", { name: "Reset: start afresh" }).click();
+  await files(page).getByText("A fresh run from seed 42 started; the old run is gone.").waitFor();
+  problems.assertNone();
+});

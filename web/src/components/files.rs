@@ -1,0 +1,236 @@
+//! Export and import of the chain, the run kept in this browser, a
+//! reproducible run from a seed number, and starting afresh.
+
+use crate::clock;
+use crate::components::notice::NoticeView;
+use crate::components::panel::Panel;
+use crate::hooks::url_seed;
+use crate::state::{seed_of, Action, Community, ExploreAction, Explorer};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FilesProps {
+    pub community: Community,
+    pub explorer: Explorer,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component]
+pub fn Files(props: &FilesProps) -> Html {
+    let seed_text = use_state(String::new);
+    let (seed, tampered, blocks) = {
+        let sim = props.community.read();
+        (seed_of(&sim), sim.is_tampered(), sim.chain().len())
+    };
+    // Dropping a file anywhere on the page imports it.
+    {
+        let on_action = props.on_action.clone();
+        use_effect_with((), move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let over = Closure::<dyn FnMut(web_sys::DragEvent)>::new(|e: web_sys::DragEvent| {
+                e.prevent_default()
+            });
+            let drop =
+                Closure::<dyn FnMut(web_sys::DragEvent)>::new(move |e: web_sys::DragEvent| {
+                    e.prevent_default();
+                    if let Some(file) = e
+                        .data_transfer()
+                        .and_then(|d| d.files())
+                        .and_then(|f| f.get(0))
+                    {
+                        read_file(file, on_action.clone());
+                    }
+                });
+            if let Some(d) = &document {
+                let _ =
+                    d.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
+                let _ = d.add_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = &document {
+                    let _ = d.remove_event_listener_with_callback(
+                        "dragover",
+                        over.as_ref().unchecked_ref(),
+                    );
+                    let _ = d
+                        .remove_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    let on_export = {
+        let community = props.community.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = community.read().chain().to_json();
+            if let Err(why) = download("e-cloud-chain.json", &text) {
+                on_action.emit(Action::Explore(ExploreAction::FilesProblem(format!(
+                    "The file could not be saved: {why}."
+                ))));
+            }
+        })
+    };
+    let on_file = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                read_file(file, on_action.clone());
+            }
+            // The same file chosen again still counts as a change.
+            input.set_value("");
+        })
+    };
+    let on_seed_input = {
+        let seed_text = seed_text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                seed_text.set(i.value())
+            }
+        })
+    };
+    let on_seed = {
+        let seed_text = seed_text.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match seed_text.trim().parse::<u64>() {
+                Ok(n) if n <= MAX_SEED => {
+                    if let Some(w) = web_sys::window() {
+                        // Loads the page again as ?seed=n: a run anyone can repeat.
+                        let _ = w.location().set_search(&format!("seed={n}"));
+                    }
+                }
+                _ => on_action.emit(Action::Explore(ExploreAction::FilesProblem(format!(
+                    "\u{201c}{}\u{201d} is not a seed number: type a whole number from 0 to {MAX_SEED}.",
+                    seed_text.trim()
+                )))),
+            }
+        })
+    };
+    let on_reset = props.on_action.reform(|_: MouseEvent| {
+        Action::Explore(ExploreAction::Reset {
+            seed: url_seed(),
+            now_ms: clock::wall_ms(),
+        })
+    });
+    let share = match seed {
+        Some(n) => {
+            let url = share_url(n);
+            html! {
+                <p>
+                    { format!("This run is reproducible from seed {n}: the same seed gives the same keys, draws and genesis block on any machine. Share this run: ") }
+                    <a href={url.clone()}>{ url }</a>
+                </p>
+            }
+        }
+        None => html! {
+            <p>{ "This run uses random keys. Start a run from a seed number to get one a class can repeat." }</p>
+        },
+    };
+    html! {
+        <Panel
+            id="files"
+            title="Save, share, start again"
+            why="The chain is a file anyone can keep and check: export it, import one \
+                 (it is verified before it replaces anything), or start a run from a \
+                 seed number that gives the same keys and hashes on every machine."
+        >
+            if props.explorer.foreign_keys {
+                <p class="tampered" role="status">{ crate::state::FOREIGN }</p>
+            }
+            <div class="row">
+                <button type="button" onclick={on_export}>
+                    { if tampered { "Export chain (tampered)" } else { "Export chain" } }
+                </button>
+                <input id="import-file" class="file-input" type="file" accept=".json,application/json" onchange={on_file} />
+                <label class="file-button" for="import-file">{ "Import a chain file" }</label>
+            </div>
+            <p class="hint">{ format!("{blocks} blocks. You can also drop a chain file anywhere on the page.") }</p>
+            <NoticeView notice={props.explorer.files_notice.clone()} />
+            <NoticeView notice={props.explorer.storage_notice.clone()} />
+            { share }
+            <form class="row" onsubmit={on_seed}>
+                <label for="seed-number">{ "New run from seed" }</label>
+                <input
+                    id="seed-number"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    placeholder="42"
+                    value={(*seed_text).clone()}
+                    oninput={on_seed_input}
+                />
+                <button type="submit" class="secondary">{ "Start" }</button>
+            </form>
+            <div class="row">
+                <button type="button" class="secondary" onclick={on_reset}>{ "Reset: start afresh" }</button>
+            </div>
+        </Panel>
+    }
+}
+
+/// Seeds above 2^53 would not survive a trip through JavaScript numbers.
+const MAX_SEED: u64 = (1 << 53) - 1;
+
+fn share_url(seed: u64) -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let base = location
+        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
+        .unwrap_or_default();
+    format!("{base}?seed={seed}")
+}
+
+/// Reads a chosen or dropped file and hands its text to the state.
+fn read_file(file: web_sys::File, on_action: Callback<Action>) {
+    let name = file.name();
+    let failed_name = name.clone();
+    let failed_action = on_action.clone();
+    let ok = Closure::<dyn FnMut(JsValue)>::new(move |text: JsValue| {
+        on_action.emit(Action::Explore(ExploreAction::Import {
+            name: name.clone(),
+            text: text.as_string().unwrap_or_default(),
+            now_ms: clock::wall_ms(),
+        }))
+    });
+    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        failed_action.emit(Action::Explore(ExploreAction::FilesProblem(format!(
+            "\u{201c}{failed_name}\u{201d} could not be read. The chain in use is unchanged."
+        ))))
+    });
+    let _ = file.text().then2(&ok, &failed);
+    ok.forget();
+    failed.forget();
+}
+
+/// Offers `text` as a file download through a Blob and an object URL.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser refused to make the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser refused to make the file")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .dyn_into()
+        .map_err(|_| "no link")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Freed once the download has started.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}

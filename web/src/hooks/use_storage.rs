@@ -1,0 +1,97 @@
+//! The run kept in this browser: restored at start, saved after changes
+//! (at most once a second, less often when saving takes long), and the seed
+//! number in the address (`?seed=42`).
+
+use crate::state::{start_page, Action, AppState, Community, ExploreAction};
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const KEY: &str = "e-cloud-run";
+
+/// The seed number in the address, `?seed=42`.
+pub fn url_seed() -> Option<u64> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("seed="))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+fn storage() -> Result<web_sys::Storage, String> {
+    match web_sys::window().map(|w| w.local_storage()) {
+        Some(Ok(Some(s))) => Ok(s),
+        _ => Err("storage is switched off".into()),
+    }
+}
+
+/// What storage holds, or why it cannot be read.
+fn read_saved() -> Result<Option<String>, String> {
+    storage()?
+        .get_item(KEY)
+        .map_err(|_| "storage could not be read".to_string())
+}
+
+/// The page at start: the kept run, or a fresh one (seeded from the address).
+pub fn start(now_ms: f64) -> Result<AppState, String> {
+    start_page(url_seed(), read_saved(), now_ms)
+}
+
+/// Keeps the run in storage as it changes.
+#[hook]
+pub fn use_storage(
+    community: Community,
+    foreign_keys: bool,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let latest: Rc<RefCell<Option<Community>>> = use_mut_ref(|| None);
+    let pending = use_mut_ref(|| false);
+    let gap_ms = use_mut_ref(|| 1_000u32);
+    let failing = use_mut_ref(|| false);
+    use_effect_with(
+        (community, foreign_keys),
+        move |(community, foreign_keys)| {
+            // An imported chain with other keys could not be restored: not kept.
+            if !*foreign_keys {
+                *latest.borrow_mut() = Some(community.clone());
+                if !*pending.borrow() {
+                    *pending.borrow_mut() = true;
+                    let pending = pending.clone();
+                    let gap = *gap_ms.borrow();
+                    Timeout::new(gap, move || {
+                    *pending.borrow_mut() = false;
+                    let Some(community) = latest.borrow_mut().take() else {
+                        return;
+                    };
+                    let started = crate::clock::precise_ms();
+                    let text = community.read().save();
+                    let saved = storage().and_then(|s| {
+                        s.set_item(KEY, &text)
+                            .map_err(|_| "storage is full or refused it".to_string())
+                    });
+                    let took = crate::clock::precise_ms() - started;
+                    // Saving a long chain is O(chain): keep it under 5 % of the time.
+                    *gap_ms.borrow_mut() = (took * 20.0).clamp(1_000.0, 60_000.0) as u32;
+                    match saved {
+                        Ok(()) => *failing.borrow_mut() = false,
+                        Err(why) if !*failing.borrow() => {
+                            *failing.borrow_mut() = true;
+                            dispatcher.dispatch(Action::Explore(ExploreAction::StorageProblem(
+                                format!(
+                                    "The run ({} KB) could not be kept in this browser: {why}. It will not survive a reload: export the chain to keep it.",
+                                    text.len() / 1024
+                                ),
+                            )));
+                        }
+                        Err(_) => {}
+                    }
+                })
+                .forget();
+                }
+            }
+            || ()
+        },
+    );
+}
