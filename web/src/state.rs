@@ -14,6 +14,11 @@ use yew::Reducible;
 mod explore;
 pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, FOREIGN};
 
+mod election;
+pub use election::{
+    strategy_text, ElectionAction, ElectionUi, SimulatedWins, StrategyKind, WinSimulation,
+};
+
 /// The stand-in for the 15-minute market period (SPEC section 8).
 pub const DEFAULT_BLOCK_SECS: u64 = 15;
 pub const MIN_BLOCK_SECS: u64 = 1;
@@ -305,6 +310,8 @@ pub enum Action {
     ToggleBlock(u64),
     /// Block explorer, tampering, files and storage (state/explore.rs).
     Explore(ExploreAction),
+    /// Strategies, online switches, the election shown, the simulation (state/election.rs).
+    Election(ElectionAction),
 }
 
 #[derive(Clone, PartialEq)]
@@ -319,6 +326,7 @@ pub struct AppState {
     pub verification: Verification,
     pub blocks: BlockWindow,
     pub explorer: Explorer,
+    pub election: ElectionUi,
 }
 
 impl AppState {
@@ -361,6 +369,7 @@ impl AppState {
             verification: Verification::NotRun,
             blocks: BlockWindow::default(),
             explorer: Explorer::default(),
+            election: ElectionUi::default(),
         }
     }
 
@@ -501,6 +510,7 @@ impl AppState {
                 }
             }
             Action::Explore(action) => self.explore(action),
+            Action::Election(action) => self.apply_election(action),
         }
     }
 

@@ -1,6 +1,7 @@
 use crate::clock;
 use crate::components::balances::Balances;
 use crate::components::block_list::BlockList;
+use crate::components::election::ElectionPanels;
 use crate::components::files::Files;
 use crate::components::generation::Generation;
 use crate::components::next_block::NextBlock;
@@ -86,6 +87,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     notice={state.notices.shares.clone()}
                     on_action={on_action.clone()}
                 />
+                <ElectionPanels community={state.community.clone()} election={state.election.clone()} on_action={on_action.clone()} />
                 <OpenBlock community={state.community.clone()} />
                 <Verify
                     community={state.community.clone()}

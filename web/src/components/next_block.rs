@@ -19,7 +19,7 @@ pub struct NextBlockProps {
 /// The countdown to the next block, who will seal it, and the timer's controls.
 #[function_component]
 pub fn NextBlock(props: &NextBlockProps) -> Html {
-    let (open_height, miner, why_miner) = {
+    let (open_height, miner, why_miner, stand_in) = {
         let sim = props.community.read();
         let ledger = sim.ledger();
         let elected = sim.next_miner();
@@ -31,22 +31,23 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
         } else {
             String::new()
         };
-        match sim.due_sealer() {
-            Ok(sealer) if sealer == elected => (sim.open_height(), name(ledger, elected), how),
-            Ok(sealer) => (
-                sim.open_height(),
-                name(ledger, sealer),
-                format!(
-                    ", standing in for {}, who is offline",
-                    name(ledger, elected)
-                ),
-            ),
-            Err(e) => (
-                sim.open_height(),
-                name(ledger, elected),
-                format!(": {}", sim.explain(&e)),
-            ),
-        }
+        // Who stands in, and what the elected miner loses, if it is offline.
+        let stand_in = match sim.due_sealer() {
+            Ok(sealer) if sealer == elected => None,
+            Ok(sealer) => {
+                let who = name(ledger, elected);
+                let loses = match sim.open_ledger().member(elected) {
+                    Some(m) if m.reputation > 0 => format!("{who} loses 1 reputation"),
+                    _ => format!("{who}, with no reputation, loses none"),
+                };
+                Some(format!(
+                    "{who} is offline: {} (runner-up) will seal and {loses}.",
+                    name(ledger, sealer)
+                ))
+            }
+            Err(e) => Some(format!("{}.", sim.explain(&e))),
+        };
+        (sim.open_height(), name(ledger, elected), how, stand_in)
     };
     let left_ms = props.clock.left_ms(props.now_ms);
     let period_ms = props.clock.period_ms();
@@ -98,6 +99,7 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                     { "Next miner: " }<strong>{ miner }</strong>
                     <span class="hint">{ why_miner }</span>
                 </p>
+                <p class="miner-warning" role="status">{ stand_in }</p>
             </div>
             <div class="controls">
                 <label for="block-secs">{ "Seconds per block" }</label>

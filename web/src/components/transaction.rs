@@ -185,12 +185,18 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
 fn penalty_view(p: &Penalty, ledger: &Ledger) -> Html {
     let missed = name(ledger, p.missed);
     let sealer = name(ledger, p.sealed_by);
+    let pot = if p.pot.0 == 0 {
+        "there was no pot to win".to_string()
+    } else {
+        format!("the pot of {} went to {sealer}, frozen", p.pot)
+    };
     html! {
-        <p class="tx-what">
+        <p class="tx-what penalty-what">
+            <strong>{ format!("{missed} missed the slot of block {}: ", p.height) }</strong>
             { format!(
-                "{missed} was elected but missed the slot of block {}: {sealer} sealed instead \
-                 and receives the pot of {}; {missed} loses {} reputation.",
-                p.height, p.pot, p.reputation_lost
+                "{missed} was elected but offline, so {sealer} (runner-up) sealed; \
+                 {missed} lost {} reputation; {pot}.",
+                p.reputation_lost
             ) }
         </p>
     }

@@ -1,0 +1,313 @@
+use crate::components::notice::NoticeView;
+use crate::components::panel::Panel;
+use crate::components::voting_tokens::{tokens, VotingTokens};
+use crate::components::win_chart::WinChart;
+use crate::format::{count, name};
+use crate::state::{Action, Community, ElectionAction, ElectionUi};
+use ecloud_core::election::ElectionRecord;
+use ecloud_core::units::fixed_point;
+use ecloud_core::{Block, Ledger, Simulation};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ElectionProps {
+    pub community: Community,
+    pub election: ElectionUi,
+    pub on_action: Callback<Action>,
+}
+
+/// The election's three panels: members' tokens and strategies, the
+/// election of a block, and 1,000 simulated elections.
+#[function_component]
+pub fn ElectionPanels(props: &ElectionProps) -> Html {
+    html! {
+        <>
+            <VotingTokens
+                community={props.community.clone()}
+                election={props.election.clone()}
+                on_action={props.on_action.clone()}
+            />
+            <ElectionPanel
+                community={props.community.clone()}
+                election={props.election.clone()}
+                on_action={props.on_action.clone()}
+            />
+            <WinChart
+                community={props.community.clone()}
+                election={props.election.clone()}
+                on_action={props.on_action.clone()}
+            />
+        </>
+    }
+}
+
+/// Millionths of a token as tokens with three decimals (rounded down).
+fn micro_tokens(millionths: u64) -> String {
+    fixed_point(millionths / 1_000, 3)
+}
+
+/// Weights in thousandths as decimals: 600 reads 0.6.
+fn weight(permille: u64) -> String {
+    fixed_point(permille, 3)
+}
+
+/// The election held in one block: every candidate's bet, age, reputation,
+/// wealth terms, draw and score, the winner, and where the pot went.
+#[function_component]
+pub fn ElectionPanel(props: &ElectionProps) -> Html {
+    let goto = use_state(String::new);
+    let sim = props.community.read();
+    let tip = sim.chain().tip().height();
+    let height = props.election.shown_height(tip);
+    let follows_tip = props.election.shown.is_none();
+    let Some(block) = usize::try_from(height)
+        .ok()
+        .and_then(|i| sim.chain().blocks().get(i))
+    else {
+        return html! {};
+    };
+    let ledger = block.ledger();
+    let r = &ledger.rules;
+    let explain = format!(
+        "Wealth W = {} \u{d7} bet + {} \u{d7} age + {} \u{d7} reputation: tokens staked, \
+         blocks since the candidate last sealed (plus one), and blocks it has sealed. \
+         Each candidate draws a random u between 0 and 1 and scores W \u{f7} u; the highest \
+         score wins. Wealth helps, luck decides: a small u can lift a poorer candidate \
+         above a richer one.",
+        weight(r.alpha_permille),
+        weight(r.beta_permille),
+        weight(r.gamma_permille)
+    );
+
+    let show = |h: Option<u64>| {
+        props
+            .on_action
+            .reform(move |_: MouseEvent| Action::Election(ElectionAction::ShowElection(h)))
+    };
+    let on_goto_input = {
+        let goto = goto.clone();
+        Callback::from(move |e: InputEvent| {
+            goto.set(
+                e.target_dyn_into::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default(),
+            )
+        })
+    };
+    let on_goto = {
+        let goto = goto.clone();
+        props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::Election(ElectionAction::ShowElectionAt {
+                text: (*goto).clone(),
+            })
+        })
+    };
+    let body = match block.election() {
+        Some(record) => record_view(record, block, &sim, tip),
+        None => html! {
+            <p class="empty">
+                { format!(
+                    "Block {height} holds no election: {}, who {}, seals block {}.",
+                    name(ledger, block.header.next_miner),
+                    if height == 0 { "sealed the genesis block" } else { "sealed it" },
+                    height + 1
+                ) }
+            </p>
+        },
+    };
+    let showing = if follows_tip {
+        format!(
+            "Held in block {height}, the newest, for the miner of block {}.",
+            height + 1
+        )
+    } else {
+        format!(
+            "Held in block {height}, for the miner of block {}.",
+            height + 1
+        )
+    };
+    html! {
+        <Panel
+            id="election"
+            title="Election"
+            class="wide"
+            why="After each block, every member except its sealer stands to seal the next \
+                 one. This is how the miner was chosen, step by step."
+        >
+            <p class="election-explain">{ explain }</p>
+            <nav class="block-nav" aria-label="Elections">
+                <p class="showing">{ showing }</p>
+                <div class="row">
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled={height == 0}
+                        onclick={show(height.checked_sub(1))}
+                    >
+                        { "Earlier" }
+                    </button>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled={follows_tip}
+                        onclick={show(Some(height + 1))}
+                    >
+                        { "Later" }
+                    </button>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled={follows_tip}
+                        onclick={show(None)}
+                    >
+                        { "Newest" }
+                    </button>
+                </div>
+                <form class="row" onsubmit={on_goto}>
+                    <label for="goto-election">{ "Election of block" }</label>
+                    <input
+                        id="goto-election"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        placeholder={format!("0\u{2013}{tip}")}
+                        value={(*goto).clone()}
+                        oninput={on_goto_input}
+                    />
+                    <button type="submit" class="secondary">{ "Show" }</button>
+                </form>
+                <NoticeView notice={props.election.election_notice.clone()} />
+            </nav>
+            { body }
+        </Panel>
+    }
+}
+
+fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) -> Html {
+    let ledger = block.ledger();
+    let r = &ledger.rules;
+    let next = sim
+        .chain()
+        .blocks()
+        .get(usize::try_from(e.height).unwrap_or(usize::MAX));
+    let missed = next
+        .and_then(|b| b.penalty())
+        .is_some_and(|p| p.missed == e.winner);
+    let rows = e.candidates.iter().map(|c| {
+        let winner = c.member == e.winner;
+        let runner_up = e.runner_up == Some(c.member);
+        let [bet_term, age_term, reputation_term] = c.wealth_terms(r);
+        let tag = if winner {
+            html! {
+                <span class="tag winner-tag">
+                    { if missed { "\u{2605} winner, missed the slot" } else { "\u{2605} winner" } }
+                </span>
+            }
+        } else if runner_up {
+            html! { <span class="tag">{ "runner-up" }</span> }
+        } else {
+            html! {}
+        };
+        html! {
+            <tr key={c.member.0} class={classes!(winner.then_some("winner"), runner_up.then_some("runner-up"))}>
+                <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
+                <td class="num bet">{ tokens(c.bet) }</td>
+                <td class="num">{ c.age }</td>
+                <td class="num">{ c.reputation }</td>
+                <td class="num term">{ micro_tokens(bet_term) }</td>
+                <td class="num term">{ micro_tokens(age_term) }</td>
+                <td class="num term">{ micro_tokens(reputation_term) }</td>
+                <td class="num">{ micro_tokens(c.wealth) }</td>
+                <td class="num">{ format!("{:.4}", c.u()) }</td>
+                <td class="num score">{ c.score.clone() }</td>
+            </tr>
+        }
+    });
+    let winner = name(ledger, e.winner);
+    let outcome = match e.runner_up {
+        Some(r) => format!(
+            "{winner} has the highest score, so {winner} is elected to seal block {}. \
+             If {winner} is offline, {} (runner-up) seals instead.",
+            e.height,
+            name(ledger, r)
+        ),
+        None => format!(
+            "{winner} is the only candidate, so {winner} is elected to seal block {}.",
+            e.height
+        ),
+    };
+    html! {
+        <>
+            <div class="table-wrap" tabindex="0">
+                <table class="election big-table">
+                    <caption>
+                        { format!(
+                            "Election held in block {} for the miner of block {}: wealth terms, \
+                             wealth and scores in tokens",
+                            block.height(),
+                            e.height
+                        ) }
+                    </caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Candidate" }</th>
+                            <th scope="col" class="num">{ "Bet" }</th>
+                            <th scope="col" class="num">{ "Age" }</th>
+                            <th scope="col" class="num">{ "Reputation" }</th>
+                            <th scope="col" class="num">{ format!("{} \u{d7} bet", weight(r.alpha_permille)) }</th>
+                            <th scope="col" class="num">{ format!("{} \u{d7} age", weight(r.beta_permille)) }</th>
+                            <th scope="col" class="num">{ format!("{} \u{d7} rep.", weight(r.gamma_permille)) }</th>
+                            <th scope="col" class="num">{ "Wealth W" }</th>
+                            <th scope="col" class="num">{ "Draw u" }</th>
+                            <th scope="col" class="num">{ "Score W \u{f7} u" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+            <p class="outcome">{ outcome }</p>
+            <p class="pot">{ pot_text(e, next, ledger, tip) }</p>
+        </>
+    }
+}
+
+/// Where the pot of election `e` goes, and when it unlocks.
+fn pot_text(e: &ElectionRecord, next: Option<&Block>, ledger: &Ledger, tip: u64) -> String {
+    let unlocks_at = e.height.saturating_add(ledger.rules.freeze_blocks);
+    let pot = format!("Pot: {}, all the bets.", e.pot);
+    if e.pot.0 == 0 {
+        return "Pot: nothing, no one bet.".into();
+    }
+    let Some(next) = next else {
+        return format!(
+            "{pot} Whoever seals block {} receives it frozen, until block {unlocks_at}.",
+            e.height
+        );
+    };
+    let next_ledger = next.ledger();
+    let sealer = name(next_ledger, next.header.sealed_by);
+    let penalty = next
+        .penalty()
+        .map(|p| {
+            format!(
+                " ({} missed the slot and lost {} reputation)",
+                name(next_ledger, p.missed),
+                p.reputation_lost
+            )
+        })
+        .unwrap_or_default();
+    let when = if unlocks_at > tip {
+        format!(
+            "it unlocks at block {unlocks_at} ({})",
+            count(unlocks_at - tip, "block left", "blocks left")
+        )
+    } else {
+        format!("it unlocked at block {unlocks_at}")
+    };
+    format!(
+        "{pot} {sealer} sealed block {}{penalty} and received it frozen: {when}.",
+        e.height
+    )
+}
