@@ -2,6 +2,7 @@
 
 mod clock;
 mod components;
+mod console;
 mod format;
 mod hooks;
 mod state;

@@ -55,6 +55,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
     let initial = props.initial.clone();
     let state = use_reducer(move || initial);
     use_block_timer(state.dispatcher());
+    crate::console::use_console(state.community.clone());
     crate::hooks::use_storage(
         state.community.clone(),
         state.explorer.foreign_keys,
