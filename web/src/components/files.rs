@@ -151,7 +151,7 @@ pub fn Files(props: &FilesProps) -> Html {
                 <input id="import-file" class="file-input" type="file" accept=".json,application/json" onchange={on_file} />
                 <label class="file-button" for="import-file">{ "Import a chain file" }</label>
             </div>
-            <p class="hint">{ format!("{blocks} blocks. You can also drop a chain file anywhere on the page.") }</p>
+            <p class="hint">{ format!("{}. You can also drop a chain file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")) }</p>
             <NoticeView notice={props.explorer.files_notice.clone()} />
             <NoticeView notice={props.explorer.storage_notice.clone()} />
             { share }
