@@ -22,9 +22,12 @@
 //!
 //! At 100,000 blocks one run takes tens of seconds, so `--quick` (one run per
 //! benchmark when a run is that long) is how scripts/bench times that size.
-//! With ECLOUD_BENCH_OUT=DIR each size also writes DIR/native-N.json: the chain's
-//! shape (blocks, transactions, signatures, bytes hashed), its tip hash and the
-//! time one build took.
+//! After the criterion groups, sizes up to 10,000 blocks also time `full` and the
+//! limit paired (alternately, 7 rounds at 1,000 blocks, 3 at 10,000), so that load
+//! from elsewhere on the machine hits both alike; the ratio of their medians is
+//! printed. With ECLOUD_BENCH_OUT=DIR each size also writes DIR/native-N.json (the
+//! chain's shape: blocks, transactions, signatures, bytes hashed; its tip hash; the
+//! time one build took) and DIR/paired-N.json.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -40,13 +43,11 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use crate::workload::{build_chain, hashed_messages, GENERATIONS, SEED};
+    use crate::workload::{build_chain, hashed_messages, sha256_all, Limit, GENERATIONS, SEED};
     use criterion::{Criterion, SamplingMode};
-    use ecloud_core::crypto::{sha256, BATCH_SIZE};
     use ecloud_core::verify::{
         chain_signatures, verify_chain, verify_signatures, verify_structure,
     };
-    use ed25519_dalek::{Verifier, VerifyingKey};
     use std::hint::black_box;
     use std::time::{Duration, Instant};
 
@@ -74,22 +75,13 @@ mod native {
         assert_eq!(report.signatures_checked, sigs.len() as u64);
         write_shape(n, &blocks, &report, sigs.len(), &messages, build);
 
-        // The limit's inputs, decoded once.
-        let keys: Vec<VerifyingKey> = sigs
-            .iter()
-            .map(|s| VerifyingKey::from_bytes(&s.key.0).expect("a member's key"))
-            .collect();
-        let signatures: Vec<ed25519_dalek::Signature> = sigs
-            .iter()
-            .map(|s| ed25519_dalek::Signature::from_bytes(&s.signature.0))
-            .collect();
-        let digests: Vec<&[u8]> = sigs.iter().map(|s| &s.digest.0[..]).collect();
+        let limit = Limit::new(&sigs);
 
         let mut g = c.benchmark_group(format!("blocks-{n}"));
         g.sampling_mode(SamplingMode::Flat);
         g.sample_size(10);
         g.warm_up_time(Duration::from_millis(500));
-        g.measurement_time(Duration::from_secs(if n >= 10_000 { 20 } else { 5 }));
+        g.measurement_time(Duration::from_secs(if n >= 10_000 { 10 } else { 5 }));
 
         g.bench_function("full", |b| b.iter(|| black_box(verify_chain(&blocks))));
         g.bench_function("structure", |b| {
@@ -99,33 +91,54 @@ mod native {
             b.iter(|| assert!(verify_signatures(black_box(&sigs))))
         });
         g.bench_function("limit-ed25519", |b| {
-            b.iter(|| {
-                for ((d, s), k) in digests
-                    .chunks(BATCH_SIZE)
-                    .zip(signatures.chunks(BATCH_SIZE))
-                    .zip(keys.chunks(BATCH_SIZE))
-                {
-                    ed25519_dalek::verify_batch(d, s, k).expect("valid signatures");
-                }
-            })
+            b.iter(|| assert!(limit.verify_batched()))
         });
         if n <= 1_000 {
             g.bench_function("limit-ed25519-single", |b| {
-                b.iter(|| {
-                    for ((d, s), k) in digests.iter().zip(&signatures).zip(&keys) {
-                        k.verify(d, s).expect("valid signature");
-                    }
-                })
+                b.iter(|| assert!(limit.verify_single()))
             });
         }
         g.bench_function("limit-sha256", |b| {
-            b.iter(|| {
-                for m in &messages {
-                    black_box(sha256(black_box(m)));
-                }
-            })
+            b.iter(|| black_box(sha256_all(black_box(&messages))))
         });
         g.finish();
+
+        // The ratio that matters, measured paired: full verification and the limit
+        // alternately, so that load from elsewhere on the machine hits both alike.
+        let rounds = match n {
+            0..=1_000 => 7,
+            1_001..=10_000 => 3,
+            _ => 0,
+        };
+        let (mut full, mut lim) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let t = Instant::now();
+            black_box(verify_chain(&blocks));
+            full.push(t.elapsed().as_secs_f64() * 1e3);
+            let t = Instant::now();
+            assert!(limit.verify_batched());
+            black_box(sha256_all(&messages));
+            lim.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        if rounds > 0 {
+            let (f, l) = (median(&mut full), median(&mut lim));
+            println!("blocks-{n}: paired, median of {rounds}: full {f:.1} ms, limit {l:.1} ms, ratio {:.3}", f / l);
+            write_json(
+                n,
+                "paired",
+                &format!("{{\"rounds\":{rounds},\"full_ms\":{f:.3},\"limit_ms\":{l:.3}}}\n"),
+            );
+        }
+    }
+
+    fn median(xs: &mut [f64]) -> f64 {
+        xs.sort_by(f64::total_cmp);
+        let m = xs.len() / 2;
+        if xs.len() % 2 == 1 {
+            xs[m]
+        } else {
+            (xs[m - 1] + xs[m]) / 2.0
+        }
     }
 
     /// DIR/native-N.json, when ECLOUD_BENCH_OUT=DIR is set.
@@ -137,9 +150,6 @@ mod native {
         messages: &[Vec<u8>],
         build: Duration,
     ) {
-        let Ok(dir) = std::env::var("ECLOUD_BENCH_OUT") else {
-            return;
-        };
         let bytes: usize = messages.iter().map(Vec::len).sum();
         let json = format!(
             "{{\"blocks\":{n},\"seed\":{SEED},\"generations_per_block\":{GENERATIONS},\
@@ -151,7 +161,15 @@ mod native {
             blocks.last().expect("a chain").hash,
             build.as_secs_f64() * 1e3,
         );
+        write_json(n, "native", &json);
+    }
+
+    /// DIR/KIND-N.json, when ECLOUD_BENCH_OUT=DIR is set.
+    fn write_json(n: u64, kind: &str, json: &str) {
+        let Ok(dir) = std::env::var("ECLOUD_BENCH_OUT") else {
+            return;
+        };
         std::fs::create_dir_all(&dir).expect("ECLOUD_BENCH_OUT is writable");
-        std::fs::write(format!("{dir}/native-{n}.json"), json).expect("write native-N.json");
+        std::fs::write(format!("{dir}/{kind}-{n}.json"), json).expect("write the JSON");
     }
 }

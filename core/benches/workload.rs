@@ -66,3 +66,57 @@ pub fn hashed_messages(blocks: &[Block]) -> Vec<Vec<u8>> {
     }
     out
 }
+
+/// The limit's signature inputs, keys decoded once: what ed25519-dalek's batch
+/// verification needs and nothing else.
+#[derive(Default)]
+pub struct Limit {
+    digests: Vec<[u8; 32]>,
+    signatures: Vec<ed25519_dalek::Signature>,
+    keys: Vec<ed25519_dalek::VerifyingKey>,
+}
+
+impl Limit {
+    pub fn new(items: &[ecloud_core::crypto::SignedDigest]) -> Limit {
+        Limit {
+            digests: items.iter().map(|s| s.digest.0).collect(),
+            signatures: items
+                .iter()
+                .map(|s| ed25519_dalek::Signature::from_bytes(&s.signature.0))
+                .collect(),
+            keys: items
+                .iter()
+                .map(|s| ed25519_dalek::VerifyingKey::from_bytes(&s.key.0).expect("a member's key"))
+                .collect(),
+        }
+    }
+
+    /// Batch verification in batches of `BATCH_SIZE`, as the verifier batches.
+    pub fn verify_batched(&self) -> bool {
+        use ecloud_core::crypto::BATCH_SIZE;
+        let messages: Vec<&[u8]> = self.digests.iter().map(|d| &d[..]).collect();
+        messages
+            .chunks(BATCH_SIZE)
+            .zip(self.signatures.chunks(BATCH_SIZE))
+            .zip(self.keys.chunks(BATCH_SIZE))
+            .all(|((m, s), k)| ed25519_dalek::verify_batch(m, s, k).is_ok())
+    }
+
+    /// One signature at a time (`Verifier::verify`, as the one-by-one check).
+    pub fn verify_single(&self) -> bool {
+        use ed25519_dalek::Verifier;
+        self.digests
+            .iter()
+            .zip(&self.signatures)
+            .zip(&self.keys)
+            .all(|((d, s), k)| k.verify(d, s).is_ok())
+    }
+}
+
+/// SHA-256 of every message, one call each; returns a byte of the last digests
+/// so that none can be optimised away.
+pub fn sha256_all(messages: &[Vec<u8>]) -> u8 {
+    messages
+        .iter()
+        .fold(0u8, |acc, m| acc ^ ecloud_core::crypto::sha256(m).0[0])
+}

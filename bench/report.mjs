@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+// bench/report.mjs DIR: the performance table, from what scripts/bench left in DIR
+// (default target/bench): native-N.json (chain shapes, from core/benches/verify.rs),
+// the criterion estimates under target/criterion/, wasm.json (bench/run.mjs) and
+// dist/ (the release page). Prints Markdown; with --update-docs it also replaces the
+// part of docs/PERFORMANCE.md between the "bench:begin" and "bench:end" markers.
+
+import { execSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const dir = resolve(args.find((a) => !a.startsWith("--")) ?? join(ROOT, "target", "bench"));
+const target = resolve(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"));
+const readJson = (f) => (existsSync(f) ? JSON.parse(readFileSync(f, "utf8")) : null);
+const sh = (cmd) => {
+  try {
+    return execSync(cmd, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "";
+  }
+};
+
+// ---- inputs --------------------------------------------------------------------
+const sizes = readdirSync(dir)
+  .map((f) => /^native-(\d+)\.json$/.exec(f)?.[1])
+  .filter(Boolean)
+  .map(Number)
+  .sort((a, b) => a - b);
+const shape = Object.fromEntries(sizes.map((n) => [n, readJson(join(dir, `native-${n}.json`))]));
+/** Criterion's median for blocks-N/NAME, in ms (null if not run). */
+const native = (n, name) => {
+  const e = readJson(join(target, "criterion", `blocks-${n}`, name, "new", "estimates.json"));
+  return e ? e.median.point_estimate / 1e6 : null;
+};
+const wasmReport = readJson(join(dir, "wasm.json"));
+const wasm = Object.fromEntries((wasmReport?.results ?? []).map((r) => [r.blocks, r]));
+const variants = readdirSync(dir)
+  .map((f) => /^wasm-(.+)\.json$/.exec(f)?.[1])
+  .filter(Boolean)
+  .map((name) => ({ name, ...readJson(join(dir, `wasm-${name}.json`)) }));
+
+// ---- formatting ----------------------------------------------------------------
+const num = (x) => x.toLocaleString("en-US");
+const ms = (x) => (x == null ? "-" : x >= 100 ? `${num(Math.round(x))} ms` : `${x.toFixed(1)} ms`);
+const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`);
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+const lines = [];
+const row = (cells) => lines.push(`| ${cells.join(" | ")} |`);
+const header = (cells) => {
+  row(cells);
+  row(cells.map(() => "---"));
+};
+
+// ---- machine -------------------------------------------------------------------
+const model = sh("lscpu | sed -n 's/^Model name: *//p'") || "unknown CPU";
+const cores = sh("nproc") || "?";
+const mem = sh("free -g | awk '/^Mem:/ {print $2}'");
+const os = sh(". /etc/os-release && echo $PRETTY_NAME");
+const rustc = sh("rustc --version");
+const commit = sh("git rev-parse --short HEAD");
+const dirty = sh("git status --porcelain -- core bench Cargo.toml Cargo.lock") ? " + uncommitted changes" : "";
+lines.push(
+  `Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit}${dirty} on: ${model}, ` +
+    `${cores} cores, ${mem} GiB, ${os}; ${rustc}` +
+    (wasmReport ? `; Chromium ${wasmReport.browser} (headless)` : "") +
+    `. The machine is shared (other builds run on it), so figures move by 10-20 % ` +
+    `from run to run; ratios measured in one run move less.`,
+  "",
+);
+
+// ---- verification --------------------------------------------------------------
+const cols = sizes.map((n) => `${num(n)} blocks`);
+header(["figure", ...cols, "reproduce"]);
+const bench = (filter, n = "N") =>
+  `\`ECLOUD_BENCH_SIZES=${n} cargo bench -p ecloud-core --bench verify${filter ? ` -- ${filter}` : ""}\``;
+row([
+  "chain: transactions / signatures / bytes hashed",
+  ...sizes.map((n) => `${num(shape[n].transactions)} / ${num(shape[n].signatures)} / ${(shape[n].hashed_bytes / 1e6).toFixed(1)} MB`),
+  "(printed by the benchmark)",
+]);
+row(["native: build the chain (one run)", ...sizes.map((n) => ms(shape[n].build_ms)), bench()]);
+const fig = (label, name, note) =>
+  row([label, ...sizes.map((n) => ms(native(n, name))), note ?? bench(`blocks-N/${name}`)]);
+fig("**native: full verification** (`verify_chain`)", "full");
+fig("native: structural checks only", "structure");
+fig("native: signature checks only", "signatures");
+fig("limit: Ed25519 batch verification (ed25519-dalek)", "limit-ed25519");
+fig("limit: SHA-256 of the same bytes", "limit-sha256");
+const limit = (n) => {
+  const a = native(n, "limit-ed25519");
+  const b = native(n, "limit-sha256");
+  return a == null || b == null ? null : a + b;
+};
+row(["limit: signatures + hashes", ...sizes.map((n) => ms(limit(n))), "the two rows above"]);
+row([
+  "**full / limit** (target: at most 1.25x)",
+  ...sizes.map((n) => ratio(native(n, "full"), limit(n))),
+  "",
+]);
+row([
+  "full / limit, paired (alternate runs, medians)",
+  ...sizes.map((n) => {
+    const p = readJson(join(dir, `paired-${n}.json`));
+    return p ? `${ratio(p.full_ms, p.limit_ms)} (${ms(p.full_ms)} / ${ms(p.limit_ms)})` : "-";
+  }),
+  bench("blocks-N/nothing", undefined).replace("blocks-N/nothing", "'^$'") + " (printed at the end)",
+]);
+row([
+  "Ed25519 one by one / batched (per signature)",
+  ...sizes.map((n) => {
+    const one = native(n, "limit-ed25519-single");
+    const batch = native(n, "limit-ed25519");
+    const sigs = shape[n].signatures;
+    return one == null
+      ? "-"
+      : `${((one / sigs) * 1000).toFixed(1)} µs / ${((batch / sigs) * 1000).toFixed(1)} µs`;
+  }),
+  bench("blocks-1000/limit-ed25519", 1000),
+]);
+if (wasmReport) {
+  const w = (n, k) => wasm[n]?.[`${k}_ms`];
+  const wrow = (label, k) =>
+    row([label, ...sizes.map((n) => ms(w(n, k))), `\`node bench/run.mjs --sizes N\``]);
+  wrow("wasm: build the chain (one run)", "build");
+  wrow("**wasm: full verification**", "full");
+  wrow("wasm: structural checks only", "structure");
+  wrow("wasm: signature checks only", "signatures");
+  wrow("wasm limit: Ed25519 batch verification", "limit-ed25519");
+  wrow("wasm limit: SHA-256 of the same bytes", "limit-sha256");
+  row([
+    "**wasm / native, full verification** (target: at most 2x)",
+    ...sizes.map((n) => ratio(w(n, "full"), native(n, "full"))),
+    "",
+  ]);
+  row([
+    "wasm / native, Ed25519 batch alone",
+    ...sizes.map((n) => ratio(w(n, "limit-ed25519"), native(n, "limit-ed25519"))),
+    "",
+  ]);
+  row([
+    "wasm / native, structural checks",
+    ...sizes.map((n) => ratio(w(n, "structure"), native(n, "structure"))),
+    "",
+  ]);
+  const mismatch = sizes.filter((n) => wasm[n] && wasm[n].tip !== shape[n].tip);
+  if (mismatch.length) lines.push("", `**Not the same chain** in wasm at ${mismatch.join(", ")} blocks!`);
+}
+lines.push(
+  "",
+  "Native figures are criterion medians (10 samples at 1,000 and 10,000 blocks; " +
+    "at 100,000 blocks one run, with criterion's `--quick`: add it after `--`). Wasm figures are the median of 5 runs at 1,000 " +
+    "blocks and 3 at 10,000 (after a warm-up run), 1 above, timed with `performance.now()`; " +
+    "the wasm chain is built from the same seed and its tip hash matches the native one.",
+  "",
+);
+
+// ---- optimisation levels in wasm ----------------------------------------------------
+if (variants.length && wasmReport) {
+  const n = Math.min(...Object.keys(wasm).map(Number));
+  const all = [{ name: "page profile", ...wasmReport }, ...variants];
+  header([`wasm build, ${num(n)} blocks`, "full", "structure", "Ed25519 batch", "SHA-256", "bench wasm (raw)"]);
+  for (const v of all) {
+    const r = v.results.find((x) => x.blocks === n);
+    if (!r) continue;
+    row([
+      v.name,
+      ms(r.full_ms),
+      ms(r.structure_ms),
+      ms(r["limit-ed25519_ms"]),
+      ms(r["limit-sha256_ms"]),
+      kb(v.wasm_bytes),
+    ]);
+  }
+  lines.push(
+    "",
+    "Reproduce: `scripts/bench --variants` (each variant is a separate wasm build; the " +
+      "page profile is the root Cargo.toml's `[profile.release]`).",
+    "",
+  );
+}
+
+// ---- size ----------------------------------------------------------------------
+const dist = join(dir, "dist");
+if (existsSync(dist)) {
+  const walk = (d) =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)],
+    );
+  const files = walk(dist).filter((f) => /\.(wasm|js|css)$/.test(f)).sort();
+  header(["release page (`trunk build --release`)", "raw", "gzipped (level 9)"]);
+  let raw = 0;
+  let gz = 0;
+  for (const f of files) {
+    const r = statSync(f).size;
+    const g = gzipSync(readFileSync(f), { level: 9 }).length;
+    raw += r;
+    gz += g;
+    row([relative(dist, f).replace(/-[0-9a-f]{16}(_bg)?\./, "$1."), kb(r), kb(g)]);
+  }
+  const budget = Number(process.env.SIZE_BUDGET_KB ?? 250);
+  row([
+    `**total** (budget: ${budget} KB gzipped)`,
+    kb(raw),
+    `**${kb(gz)}** ${gz <= budget * 1000 ? "(within budget)" : "(OVER BUDGET)"}`,
+  ]);
+  lines.push(
+    "",
+    "Reproduce: `trunk build --release && node scripts/size-budget dist` " +
+      "(scripts/test runs the same check).",
+    "",
+  );
+}
+
+const table = lines.join("\n");
+console.log(table);
+writeFileSync(join(dir, "table.md"), table + "\n");
+if (args.includes("--update-docs")) {
+  const doc = join(ROOT, "docs", "PERFORMANCE.md");
+  const text = readFileSync(doc, "utf8");
+  const begin = "<!-- bench:begin -->";
+  const end = "<!-- bench:end -->";
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${doc}: no ${begin} ... ${end} markers`);
+  writeFileSync(doc, `${text.slice(0, a + begin.length)}\n${table}\n${text.slice(b)}`);
+  console.error(`updated ${relative(ROOT, doc)}`);
+}

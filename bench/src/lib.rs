@@ -1,0 +1,96 @@
+//! The verification benchmarks of `core/benches/verify.rs`, as WebAssembly for
+//! headless Chromium. The same workload (`core/benches/workload.rs`, included
+//! below) builds the same chain from the same seed; `bench/run.mjs` times each
+//! call from JavaScript with `performance.now()` and compares with the native
+//! figures. Nothing here reads a clock.
+
+use ecloud_core::crypto::SignedDigest;
+use ecloud_core::verify::{chain_signatures, verify_chain, verify_signatures, verify_structure};
+use ecloud_core::Block;
+use wasm_bindgen::prelude::*;
+
+#[path = "../../core/benches/workload.rs"]
+mod workload;
+use workload::{build_chain, hashed_messages, sha256_all, Limit};
+
+/// One chain and everything its benchmarks need, prepared untimed.
+#[wasm_bindgen]
+pub struct Bench {
+    blocks: Vec<Block>,
+    signatures: Vec<SignedDigest>,
+    messages: Vec<Vec<u8>>,
+    limit: Limit,
+}
+
+#[wasm_bindgen]
+impl Bench {
+    /// Builds the workload's chain of `blocks` blocks (timed as "build").
+    #[wasm_bindgen(constructor)]
+    pub fn new(blocks: u32) -> Bench {
+        let blocks = build_chain(u64::from(blocks));
+        Bench {
+            blocks,
+            signatures: Vec::new(),
+            messages: Vec::new(),
+            limit: Limit::default(),
+        }
+    }
+
+    /// Gathers the signatures and hashed bytes the limit needs (untimed).
+    pub fn prepare(&mut self) {
+        self.signatures = chain_signatures(&self.blocks);
+        self.messages = hashed_messages(&self.blocks);
+        self.limit = Limit::new(&self.signatures);
+    }
+
+    /// The tip's hash: the same as the native run's, or it is not the same chain.
+    pub fn tip(&self) -> String {
+        self.blocks
+            .last()
+            .map(|b| b.hash.to_hex())
+            .unwrap_or_default()
+    }
+
+    #[wasm_bindgen(js_name = signatureCount)]
+    pub fn signature_count(&self) -> usize {
+        self.signatures.len()
+    }
+
+    #[wasm_bindgen(js_name = hashedBytes)]
+    pub fn hashed_bytes(&self) -> usize {
+        self.messages.iter().map(Vec::len).sum()
+    }
+
+    /// `verify_chain`: true when the chain verifies.
+    pub fn full(&self) -> bool {
+        verify_chain(&self.blocks).is_valid()
+    }
+
+    /// Every check but the Ed25519 equations.
+    pub fn structure(&self) -> bool {
+        verify_structure(&self.blocks).is_valid()
+    }
+
+    /// The signatures alone, as `verify_chain` checks them.
+    pub fn signatures(&self) -> bool {
+        verify_signatures(&self.signatures)
+    }
+
+    /// ed25519-dalek's batch verification of the same signatures.
+    #[wasm_bindgen(js_name = limitEd25519)]
+    pub fn limit_ed25519(&self) -> bool {
+        self.limit.verify_batched()
+    }
+
+    /// The same signatures verified one at a time.
+    #[wasm_bindgen(js_name = limitEd25519Single)]
+    pub fn limit_ed25519_single(&self) -> bool {
+        self.limit.verify_single()
+    }
+
+    /// SHA-256 of the same bytes; returns a byte of the digests so none is skipped.
+    #[wasm_bindgen(js_name = limitSha256)]
+    pub fn limit_sha256(&self) -> u8 {
+        sha256_all(&self.messages)
+    }
+}
