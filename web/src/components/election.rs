@@ -42,6 +42,20 @@ pub fn ElectionPanels(props: &ElectionProps) -> Html {
     }
 }
 
+/// A right-aligned cell of a table of numbers.
+pub fn num_cell(text: String) -> Html {
+    html! { <td class="num">{ text }</td> }
+}
+
+/// The heading row of a table whose first column names candidates and
+/// whose other columns hold numbers.
+pub fn head_row(numbers: &[&str]) -> Html {
+    let cols = numbers.iter().map(|&t| {
+        html! { <th scope="col" class="num">{ t.to_string() }</th> }
+    });
+    html! { <tr><th scope="col">{ "Candidate" }</th>{ for cols }</tr> }
+}
+
 /// Millionths of a token as tokens with three decimals (rounded down).
 fn micro_tokens(millionths: u64) -> String {
     fixed_point(millionths / 1_000, 3)
@@ -213,15 +227,17 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
         html! {
             <tr key={c.member.0} class={classes!(winner.then_some("winner"), runner_up.then_some("runner-up"))}>
                 <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
-                <td class="num bet">{ tokens(c.bet) }</td>
-                <td class="num">{ c.age }</td>
-                <td class="num">{ c.reputation }</td>
-                <td class="num term">{ micro_tokens(bet_term) }</td>
-                <td class="num term">{ micro_tokens(age_term) }</td>
-                <td class="num term">{ micro_tokens(reputation_term) }</td>
-                <td class="num">{ micro_tokens(c.wealth) }</td>
-                <td class="num">{ format!("{:.4}", c.u()) }</td>
-                <td class="num score">{ c.score.clone() }</td>
+                { for [
+                    tokens(c.bet),
+                    c.age.to_string(),
+                    c.reputation.to_string(),
+                    micro_tokens(bet_term),
+                    micro_tokens(age_term),
+                    micro_tokens(reputation_term),
+                    micro_tokens(c.wealth),
+                    format!("{:.4}", c.u()),
+                    c.score.clone(),
+                ].into_iter().map(num_cell) }
             </tr>
         }
     });
@@ -251,18 +267,17 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
                         ) }
                     </caption>
                     <thead>
-                        <tr>
-                            <th scope="col">{ "Candidate" }</th>
-                            <th scope="col" class="num">{ "Bet" }</th>
-                            <th scope="col" class="num">{ "Age" }</th>
-                            <th scope="col" class="num">{ "Reputation" }</th>
-                            <th scope="col" class="num">{ format!("{} \u{d7} bet", weight(r.alpha_permille)) }</th>
-                            <th scope="col" class="num">{ format!("{} \u{d7} age", weight(r.beta_permille)) }</th>
-                            <th scope="col" class="num">{ format!("{} \u{d7} rep.", weight(r.gamma_permille)) }</th>
-                            <th scope="col" class="num">{ "Wealth W" }</th>
-                            <th scope="col" class="num">{ "Draw u" }</th>
-                            <th scope="col" class="num">{ "Score W \u{f7} u" }</th>
-                        </tr>
+                        { head_row(&[
+                            "Bet",
+                            "Age",
+                            "Reputation",
+                            &format!("{} \u{d7} bet", weight(r.alpha_permille)),
+                            &format!("{} \u{d7} age", weight(r.beta_permille)),
+                            &format!("{} \u{d7} rep.", weight(r.gamma_permille)),
+                            "Wealth W",
+                            "Draw u",
+                            "Score W \u{f7} u",
+                        ]) }
                     </thead>
                     <tbody>{ for rows }</tbody>
                 </table>

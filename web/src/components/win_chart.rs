@@ -1,4 +1,4 @@
-use crate::components::election::ElectionProps;
+use crate::components::election::{head_row, num_cell, ElectionProps};
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
 use crate::format::{millis, name};
@@ -88,11 +88,13 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
         html! {
             <tr key={c.member.0}>
                 <th scope="row">{ c.name.clone() }</th>
-                <td class="num">{ tokens(c.bet) }</td>
-                <td class="num">{ fixed_point(c.wealth / 1_000, 3) }</td>
-                <td class="num wins">{ c.wins }</td>
-                <td class="num">{ percent(f64::from(c.wins) / rounds) }</td>
-                <td class="num">{ percent(c.expected) }</td>
+                { for [
+                    tokens(c.bet),
+                    fixed_point(c.wealth / 1_000, 3),
+                    c.wins.to_string(),
+                    percent(f64::from(c.wins) / rounds),
+                    percent(c.expected),
+                ].into_iter().map(num_cell) }
             </tr>
         }
     });
@@ -108,16 +110,7 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
             <div class="table-wrap" tabindex="0">
                 <table class="wins">
                     <caption>{ "Wins per candidate (bet and wealth in tokens)" }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "Candidate" }</th>
-                            <th scope="col" class="num">{ "Bet" }</th>
-                            <th scope="col" class="num">{ "Wealth" }</th>
-                            <th scope="col" class="num">{ "Wins" }</th>
-                            <th scope="col" class="num">{ "Simulated" }</th>
-                            <th scope="col" class="num">{ "Expected" }</th>
-                        </tr>
-                    </thead>
+                    <thead>{ head_row(&["Bet", "Wealth", "Wins", "Simulated", "Expected"]) }</thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>

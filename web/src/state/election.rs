@@ -10,7 +10,6 @@ use ecloud_core::election::{
 };
 use ecloud_core::units::fixed_point;
 use ecloud_core::{MemberId, MilliTokens, RunSeed};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Elections per simulation: the seed's author tallied 1,000 in a spreadsheet.
@@ -189,7 +188,8 @@ pub struct ElectionUi {
     /// The block whose election is shown; `None` follows the newest block.
     pub shown: Option<u64>,
     /// Strategies being typed; a member without one shows its strategy in force.
-    pub drafts: BTreeMap<MemberId, StrategyDraft>,
+    /// A short list: one entry per member at most.
+    pub drafts: Vec<(MemberId, StrategyDraft)>,
     /// Answers to the strategy and online controls.
     pub members_notice: Option<Notice>,
     /// Answers to the election panel's block selector.
@@ -201,9 +201,14 @@ impl ElectionUi {
     /// The draft for `member`, or its strategy in force.
     pub fn draft(&self, member: MemberId, in_force: Strategy) -> StrategyDraft {
         self.drafts
-            .get(&member)
-            .cloned()
-            .unwrap_or_else(|| StrategyDraft::of(in_force))
+            .iter()
+            .find(|(m, _)| *m == member)
+            .map_or_else(|| StrategyDraft::of(in_force), |(_, d)| d.clone())
+    }
+
+    fn keep_draft(&mut self, member: MemberId, draft: StrategyDraft) {
+        self.drafts.retain(|(m, _)| *m != member);
+        self.drafts.push((member, draft));
     }
 
     /// The block whose election is shown.
@@ -218,7 +223,7 @@ impl AppState {
             ElectionAction::ChooseStrategy { member, kind } => {
                 let mut draft = self.strategy_draft(member);
                 draft.kind = kind;
-                self.election.drafts.insert(member, draft);
+                self.election.keep_draft(member, draft);
                 self.apply_strategy(member);
             }
             ElectionAction::EditStrategy { member, text } => {
@@ -228,7 +233,7 @@ impl AppState {
                     StrategyKind::Manual => draft.amount = text,
                     StrategyKind::Random => {}
                 }
-                self.election.drafts.insert(member, draft);
+                self.election.keep_draft(member, draft);
             }
             ElectionAction::ApplyStrategy { member } => self.apply_strategy(member),
             ElectionAction::SetOnline { member, online } => self.set_online(member, online),
@@ -270,7 +275,7 @@ impl AppState {
         sim.set_strategy(member, strategy);
         let height = sim.open_height();
         drop(sim);
-        self.election.drafts.remove(&member);
+        self.election.drafts.retain(|(m, _)| *m != member);
         self.election.members_notice = Notice::done(format!(
             "{who} {} in the election held when block {height} is sealed.",
             strategy_text(strategy)
