@@ -590,4 +590,46 @@ mod tests {
         let s = run(s, [e(ElectionAction::ShowElection(None))]);
         assert_eq!(s.election.shown, None);
     }
+
+    #[test]
+    fn with_nobody_to_seal_the_timer_waits_and_says_why() {
+        let s = run(state(), [seal(1)]);
+        let (elected, runner_up) = {
+            let sim = s.community.read();
+            let record = sim.last_election().expect("an election");
+            (record.winner, record.runner_up.expect("a runner-up"))
+        };
+        let offline = |member| {
+            e(ElectionAction::SetOnline {
+                member,
+                online: false,
+            })
+        };
+        let period = s.clock.period_ms();
+        let ticks = (1..=3).map(|i| Action::Tick {
+            now_ms: T0 + f64::from(i) * period + 10.0,
+        });
+        let s = run(
+            s,
+            [offline(elected), offline(runner_up)]
+                .into_iter()
+                .chain(ticks),
+        );
+        assert_eq!(s.tip_height(), 1);
+        let notice = s.notices.sealing.clone().expect("a message");
+        assert_eq!(notice.tone, Tone::Refused);
+        assert!(notice.text.contains("both are offline"), "{}", notice.text);
+        let s = run(
+            s,
+            [
+                e(ElectionAction::SetOnline {
+                    member: runner_up,
+                    online: true,
+                }),
+                seal(9),
+            ],
+        );
+        assert_eq!(s.tip_height(), 2);
+        assert_eq!(s.notices.sealing, None);
+    }
 }
