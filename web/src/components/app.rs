@@ -82,13 +82,13 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     notice={state.notices.generation.clone()}
                     on_action={on_action.clone()}
                 />
+                <ElectionPanels community={state.community.clone()} election={state.election.clone()} on_action={on_action.clone()} />
                 <Shares
                     community={state.community.clone()}
                     drafts={state.share_drafts.clone()}
                     notice={state.notices.shares.clone()}
                     on_action={on_action.clone()}
                 />
-                <ElectionPanels community={state.community.clone()} election={state.election.clone()} on_action={on_action.clone()} />
                 <OpenBlock community={state.community.clone()} />
                 <Verify
                     community={state.community.clone()}

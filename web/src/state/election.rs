@@ -53,8 +53,8 @@ impl StrategyKind {
 
     pub fn label(self) -> &'static str {
         match self {
-            StrategyKind::Random => "Random 1\u{2013}100 % (the seed's rule)",
-            StrategyKind::Fixed => "Fixed % of free tokens",
+            StrategyKind::Random => "Random 1\u{2013}100 %",
+            StrategyKind::Fixed => "Fixed %",
             StrategyKind::Manual => "Manual amount",
         }
     }
@@ -114,7 +114,9 @@ impl StrategyDraft {
 /// How a strategy reads in a sentence: "bets 10 % of its free tokens".
 pub fn strategy_text(strategy: Strategy) -> String {
     match strategy {
-        Strategy::RandomPercent => "bets a random 1\u{2013}100 % of its free tokens".into(),
+        Strategy::RandomPercent => {
+            "bets a random 1\u{2013}100 % of its free tokens (the seed's rule)".into()
+        }
         Strategy::FixedPercent { percent } => format!("bets {percent} % of its free tokens"),
         Strategy::Manual { amount } => format!("bets {amount} (at most its free tokens)"),
     }
