@@ -785,15 +785,16 @@ pub fn profile_name(profile: Profile) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ecloud_core::community::{CommunitySpec, ANNE, BOB, CARLA, GEORGE};
     use ecloud_core::tx::TxBody;
     use ecloud_core::Keyring;
 
-    const T0: f64 = 1_700_000_000_000.0;
+    pub(crate) const T0: f64 = 1_700_000_000_000.0;
 
-    fn state() -> AppState {
+    /// The seed's community in a reproducible run, as the reducer tests start it.
+    pub(crate) fn state() -> AppState {
         let sim = Simulation::start(
             &CommunitySpec::default(),
             Keyring::from_seed_number(7),
@@ -803,7 +804,8 @@ mod tests {
         AppState::around(sim, T0)
     }
 
-    fn run(state: AppState, actions: impl IntoIterator<Item = Action>) -> AppState {
+    /// The state after the reducer has taken `actions` in order.
+    pub(crate) fn run(state: AppState, actions: impl IntoIterator<Item = Action>) -> AppState {
         actions
             .into_iter()
             .fold(Rc::new(state), |s, a| s.reduce(a))

@@ -394,30 +394,9 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::tests::{run, state, T0};
     use crate::state::{Action, Tone};
-    use ecloud_core::community::{CommunitySpec, ANNE, BOB, CARLA};
-    use ecloud_core::{Keyring, Simulation};
-    use yew::Reducible;
-
-    const T0: f64 = 1_700_000_000_000.0;
-
-    fn state() -> AppState {
-        let sim = Simulation::start(
-            &CommunitySpec::default(),
-            Keyring::from_seed_number(7),
-            T0 as u64,
-        )
-        .expect("the seed's community starts");
-        AppState::around(sim, T0)
-    }
-
-    fn run(state: AppState, actions: impl IntoIterator<Item = Action>) -> AppState {
-        actions
-            .into_iter()
-            .fold(Rc::new(state), |s, a| s.reduce(a))
-            .as_ref()
-            .clone()
-    }
+    use ecloud_core::community::{ANNE, BOB, CARLA};
 
     fn e(action: ElectionAction) -> Action {
         Action::Election(action)
