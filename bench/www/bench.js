@@ -1,8 +1,13 @@
 // Runs in the page: builds each chain in wasm and times each verification from
-// JavaScript. bench/run.mjs calls window.runBench(sizes, reps) and reads the result.
-import init, { Bench } from "./pkg/ecloud_bench.js";
+// JavaScript. bench/run.mjs calls window.runBench(sizes, reps), or
+// window.compareBench(names, blocks, rounds) for builds served under /v/NAME/.
 
-const ready = init();
+/** Loads and starts a wasm-bindgen package; resolves to its exports. */
+async function load(base) {
+  const mod = await import(`${base}ecloud_bench.js`);
+  await mod.default();
+  return mod;
+}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -10,26 +15,38 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-// Times `f` `reps` times (after one untimed warm-up run when reps > 1): median ms.
-function time(f, reps) {
-  if (reps > 1) f();
-  const runs = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    const ok = f();
-    runs.push(performance.now() - t);
-    if (ok === false) throw new Error(`${f.name} failed: the benchmark chain must verify`);
-  }
-  return { ms: median(runs), runs };
+/** Runs `f` once and returns the time it took in ms; throws if it returns false. */
+function once(name, f) {
+  const t = performance.now();
+  const ok = f();
+  const ms = performance.now() - t;
+  if (ok === false) throw new Error(`${name} failed: the benchmark chain must verify`);
+  return ms;
 }
 
+/** The calls timed, on a prepared Bench `b`. */
+function cases(b, n) {
+  const c = {
+    full: () => b.full(),
+    structure: () => b.structure(),
+    signatures: () => b.signatures(),
+    "limit-ed25519": () => b.limitEd25519(),
+    "limit-sha256": () => (b.limitSha256(), true),
+  };
+  if (n <= 1000) c["limit-ed25519-single"] = () => b.limitEd25519Single();
+  return c;
+}
+
+const main = location.search.includes("compare") ? null : load("./pkg/");
+window.benchReady = main?.then(() => true);
+
 window.runBench = async (sizes, repsFor) => {
-  await ready;
+  const { Bench } = await main;
   const results = [];
   for (const n of sizes) {
     const reps = repsFor[n] ?? 1;
     console.log(`wasm: building ${n} blocks`);
-    let t = performance.now();
+    const t = performance.now();
     const b = new Bench(n);
     const build_ms = performance.now() - t;
     b.prepare();
@@ -41,24 +58,54 @@ window.runBench = async (sizes, repsFor) => {
       reps,
       build_ms,
     };
-    const cases = {
-      full: () => b.full(),
-      structure: () => b.structure(),
-      signatures: () => b.signatures(),
-      "limit-ed25519": () => b.limitEd25519(),
-      "limit-sha256": () => (b.limitSha256(), true),
-    };
-    if (n <= 1000) cases["limit-ed25519-single"] = () => b.limitEd25519Single();
-    for (const [name, f] of Object.entries(cases)) {
+    for (const [name, f] of Object.entries(cases(b, n))) {
       console.log(`wasm: ${n} blocks: ${name}`);
-      const { ms, runs } = time(f, reps);
-      r[`${name}_ms`] = ms;
+      if (reps > 1) once(name, f); // warm-up
+      const runs = Array.from({ length: reps }, () => once(name, f));
+      r[`${name}_ms`] = median(runs);
       r[`${name}_runs`] = runs;
     }
+    // Full verification and the limit alternately, for their ratio.
+    const full = [];
+    const limit = [];
+    for (let i = 0; i < reps; i++) {
+      full.push(once("full", () => b.full()));
+      limit.push(once("limit", () => (b.limitEd25519(), b.limitSha256(), true)));
+    }
+    r.paired = { rounds: reps, full_ms: median(full), limit_ms: median(limit) };
     b.free();
     results.push(r);
   }
   return { userAgent: navigator.userAgent, results };
 };
 
-window.benchReady = ready.then(() => true);
+window.compareBench = async (names, n, rounds) => {
+  const benches = [];
+  for (const name of names) {
+    const { Bench } = await load(`/v/${name}/`);
+    console.log(`compare: ${name}: building ${n} blocks`);
+    const b = new Bench(n);
+    b.prepare();
+    benches.push({ name, b, tip: b.tip(), runs: {} });
+  }
+  // Round by round, call by call, every build in turn.
+  for (let r = 0; r < rounds + 1; r++) {
+    for (const name of ["full", "structure", "signatures", "limit-ed25519", "limit-sha256"]) {
+      for (const v of benches) {
+        const ms = once(name, cases(v.b, n)[name]);
+        if (r > 0) (v.runs[name] ??= []).push(ms); // round 0 warms up
+      }
+    }
+  }
+  const variants = benches.map((v) => {
+    v.b.free();
+    const pick = (g) => Object.fromEntries(Object.entries(v.runs).map(([k, xs]) => [k, g(xs)]));
+    return {
+      name: v.name,
+      tip: v.tip,
+      median_ms: pick(median),
+      min_ms: pick((xs) => Math.min(...xs)),
+    };
+  });
+  return { blocks: n, rounds, userAgent: navigator.userAgent, variants };
+};
