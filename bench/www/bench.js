@@ -72,7 +72,13 @@ window.runBench = async (sizes, repsFor) => {
       full.push(once("full", () => b.full()));
       limit.push(once("limit", () => (b.limitEd25519(), b.limitSha256(), true)));
     }
-    r.paired = { rounds: reps, full_ms: median(full), limit_ms: median(limit) };
+    r.paired = {
+      rounds: reps,
+      full_ms: median(full),
+      limit_ms: median(limit),
+      full_min_ms: Math.min(...full),
+      limit_min_ms: Math.min(...limit),
+    };
     b.free();
     results.push(r);
   }

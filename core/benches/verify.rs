@@ -121,12 +121,22 @@ mod native {
             lim.push(t.elapsed().as_secs_f64() * 1e3);
         }
         {
+            let min = |xs: &[f64]| xs.iter().copied().fold(f64::INFINITY, f64::min);
+            let (fmin, lmin) = (min(&full), min(&lim));
             let (f, l) = (median(&mut full), median(&mut lim));
-            println!("blocks-{n}: paired, median of {rounds}: full {f:.1} ms, limit {l:.1} ms, ratio {:.3}", f / l);
+            println!(
+                "blocks-{n}: paired, {rounds} rounds: full {f:.1} ms, limit {l:.1} ms, ratio {:.3} \
+                 (medians); fastest {fmin:.1} / {lmin:.1} ms, ratio {:.3}",
+                f / l,
+                fmin / lmin
+            );
             write_json(
                 n,
                 "paired",
-                &format!("{{\"rounds\":{rounds},\"full_ms\":{f:.3},\"limit_ms\":{l:.3}}}\n"),
+                &format!(
+                    "{{\"rounds\":{rounds},\"full_ms\":{f:.3},\"limit_ms\":{l:.3},\
+                     \"full_min_ms\":{fmin:.3},\"limit_min_ms\":{lmin:.3}}}\n"
+                ),
             );
         }
     }
