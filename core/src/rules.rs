@@ -299,6 +299,9 @@ impl OpenBlock {
             .find(|(g, _)| *g == generator)
             .map(|(_, t)| t)
             .or_else(|| self.in_force.member(generator)?.share_table())
+            // A generator that joins in this block brings the table it
+            // will split by from the next block on.
+            .or_else(|| self.ledger.member(generator)?.share_table())
     }
 
     /// The election record applied in this block, if any.

@@ -77,6 +77,26 @@ impl ShareTable {
         Ok(())
     }
 
+    /// Equal shares for `customers`, as a new generator's opening table:
+    /// the basis points left over go one each to the earliest members, so
+    /// three customers get 33.34 %, 33.33 % and 33.33 % and the table still
+    /// sums to exactly 100 %.
+    pub fn equal(customers: &[MemberId]) -> Result<ShareTable, ShareError> {
+        let whole = BasisPoints::WHOLE.0;
+        let count = u32::try_from(customers.len()).unwrap_or(u32::MAX).max(1);
+        let (base, extra) = (whole / count, whole % count);
+        ShareTable::new(
+            customers
+                .iter()
+                .enumerate()
+                .map(|(i, &member)| Share {
+                    member,
+                    share: BasisPoints(base + u32::from(i < extra as usize)),
+                })
+                .collect(),
+        )
+    }
+
     pub fn shares(&self) -> &[Share] {
         &self.0
     }
@@ -135,6 +155,22 @@ mod tests {
             })
         );
         assert_eq!(ShareTable::new(vec![]), Err(ShareError::Empty));
+    }
+
+    #[test]
+    fn equal_shares_sum_to_100_percent_and_favour_the_earliest() {
+        let t = ShareTable::equal(&[MemberId(1), MemberId(2), MemberId(3)]).unwrap();
+        assert_eq!(t.shares(), [share(1, 3334), share(2, 3333), share(3, 3333)]);
+        let seven: Vec<MemberId> = (1..=7).map(MemberId).collect();
+        let t = ShareTable::equal(&seven).unwrap();
+        assert_eq!(t.shares().iter().map(|s| s.share.0).sum::<u32>(), 10_000);
+        assert_eq!(t.share_of(MemberId(1)), Some(BasisPoints(1429)));
+        assert_eq!(t.share_of(MemberId(7)), Some(BasisPoints(1428)));
+        assert_eq!(ShareTable::equal(&[]), Err(ShareError::Empty));
+        assert_eq!(
+            ShareTable::equal(&[MemberId(2), MemberId(2)]),
+            Err(ShareError::Duplicate(MemberId(2)))
+        );
     }
 
     #[test]

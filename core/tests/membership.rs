@@ -37,6 +37,11 @@ fn a_new_customer_and_a_second_generator_join_and_trade() {
             Wh(500_000),
         )
         .unwrap();
+    assert_eq!(
+        sim.upcoming_shares(park),
+        Some(&shares(&[(BOB, 5_000), (CARLA, 5_000)])),
+        "a joining generator's table is the one it will split by"
+    );
     sim.seal(T0 + PERIOD_MS).unwrap();
     let l = sim.ledger();
     assert_eq!(l.member(dave).unwrap().name, "Dave");

@@ -4,7 +4,6 @@
 
 use crate::clock;
 use ecloud_core::profile::{Profile, PERIODS_PER_DAY};
-use ecloud_core::tx::TxBody;
 use ecloud_core::{BasisPoints, MemberId, Report, Share, ShareTable, Simulation, Wh};
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::BTreeSet;
@@ -13,6 +12,9 @@ use yew::Reducible;
 
 mod explore;
 pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, FOREIGN};
+
+mod membership;
+pub use membership::{MembershipAction, MembershipUi, RoleKind};
 
 mod election;
 pub use election::{
@@ -27,6 +29,9 @@ pub const MAX_BLOCK_SECS: u64 = 60;
 /// Blocks per page of the block list: the chain may hold thousands, and
 /// only a window of them is ever rendered.
 pub const BLOCKS_PER_PAGE: u64 = 10;
+
+/// What a generator's energy field holds until the class types: 10 kWh.
+const DEFAULT_ENERGY_TEXT: &str = "10";
 
 /// The market period (of the day) that block 1 closes under auto-generation:
 /// 10:00, so a class starts in daylight rather than at a dark midnight.
@@ -152,20 +157,6 @@ impl ShareDraft {
             total = total.saturating_add(u64::from(bp.0));
         }
         Ok(BasisPoints(u32::try_from(total).unwrap_or(u32::MAX)))
-    }
-
-    fn from_table(generator: MemberId, table: &ShareTable) -> ShareDraft {
-        ShareDraft {
-            generator,
-            rows: table
-                .shares()
-                .iter()
-                .map(|s| ShareRow {
-                    member: s.member,
-                    text: percent_text(s.share),
-                })
-                .collect(),
-        }
     }
 }
 
@@ -312,6 +303,8 @@ pub enum Action {
     Explore(ExploreAction),
     /// Strategies, online switches, the election shown, the simulation (state/election.rs).
     Election(ElectionAction),
+    /// Joining, renaming and leaving (state/membership.rs).
+    Membership(MembershipAction),
 }
 
 #[derive(Clone, PartialEq)]
@@ -327,33 +320,19 @@ pub struct AppState {
     pub blocks: BlockWindow,
     pub explorer: Explorer,
     pub election: ElectionUi,
+    pub membership: MembershipUi,
 }
 
 impl AppState {
     /// The page around an already running simulation.
     pub fn around(sim: Simulation, now_ms: f64) -> AppState {
-        let ledger = sim.open_ledger();
-        let share_drafts = ledger
-            .members
-            .iter()
-            .filter_map(|m| m.share_table().map(|t| ShareDraft::from_table(m.id, t)))
-            .collect();
-        let energy_drafts = ledger
-            .members
-            .iter()
-            .filter(|m| m.is_generator())
-            .map(|m| EnergyDraft {
-                generator: m.id,
-                text: "10".into(),
-            })
-            .collect();
         let clock = BlockClock {
             block_secs: DEFAULT_BLOCK_SECS,
             countdown: Countdown::Running {
                 seal_at_ms: now_ms + (DEFAULT_BLOCK_SECS * 1000) as f64,
             },
         };
-        AppState {
+        let mut state = AppState {
             community: Community::new(sim),
             now_ms,
             clock,
@@ -363,14 +342,17 @@ impl AppState {
                 peak: Wh(4_000),
                 peak_text: "4".into(),
             },
-            share_drafts,
-            energy_drafts,
+            share_drafts: Vec::new(),
+            energy_drafts: Vec::new(),
             notices: Notices::default(),
             verification: Verification::NotRun,
             blocks: BlockWindow::default(),
             explorer: Explorer::default(),
             election: ElectionUi::default(),
-        }
+            membership: MembershipUi::default(),
+        };
+        state.follow_members();
+        state
     }
 
     fn name_of(&self, id: MemberId) -> String {
@@ -511,7 +493,9 @@ impl AppState {
             }
             Action::Explore(action) => self.explore(action),
             Action::Election(action) => self.apply_election(action),
+            Action::Membership(action) => self.apply_membership(action),
         }
+        self.follow_members();
     }
 
     pub fn tip_height(&self) -> u64 {
@@ -635,6 +619,11 @@ impl AppState {
                 }
             }
         }
+        // A customer with 0 % is left out of the table, so it is free to
+        // leave the community once the new table is in force.
+        if shares.iter().any(|s| s.share.0 > 0) {
+            shares.retain(|s| s.share.0 > 0);
+        }
         let table = match ShareTable::new(shares) {
             Ok(table) => table,
             Err(e) => {
@@ -664,15 +653,18 @@ impl AppState {
 
     /// Back to the table that will be in force after the open block.
     fn reset_shares(&mut self, generator: MemberId) {
-        let table = upcoming_shares(&self.community.read(), generator);
-        if let (Some(table), Some(draft)) = (
-            table,
-            self.share_drafts
-                .iter_mut()
-                .find(|d| d.generator == generator),
-        ) {
-            *draft = ShareDraft::from_table(generator, &table);
+        let sim = self.community.read();
+        let table = sim.upcoming_shares(generator);
+        if let Some(draft) = self
+            .share_drafts
+            .iter_mut()
+            .find(|d| d.generator == generator)
+        {
+            for row in &mut draft.rows {
+                row.text = membership::share_text(table, row.member);
+            }
         }
+        drop(sim);
         self.notices.shares = None;
     }
 
@@ -756,25 +748,6 @@ impl Reducible for AppState {
         next.apply(action);
         Rc::new(next)
     }
-}
-
-/// The share table `generator` will have once the open block is sealed: its
-/// last pending share update, or else the table in force.
-pub fn upcoming_shares(sim: &Simulation, generator: MemberId) -> Option<ShareTable> {
-    let pending = sim.pending().iter().rev().find_map(|tx| match &tx.body {
-        TxBody::ShareUpdate(u) if u.generator == generator => Some(u.shares.clone()),
-        TxBody::ShareUpdate(_)
-        | TxBody::Generation(_)
-        | TxBody::Vote(_)
-        | TxBody::Election(_)
-        | TxBody::Penalty(_)
-        | TxBody::Membership(_) => None,
-    });
-    pending.or_else(|| {
-        sim.open_ledger()
-            .member(generator)
-            .and_then(|m| m.share_table().cloned())
-    })
 }
 
 pub fn profile_name(profile: Profile) -> &'static str {

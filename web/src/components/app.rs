@@ -4,6 +4,7 @@ use crate::components::block_list::BlockList;
 use crate::components::election::ElectionPanels;
 use crate::components::files::Files;
 use crate::components::generation::Generation;
+use crate::components::members::Members;
 use crate::components::next_block::NextBlock;
 use crate::components::open_block::OpenBlock;
 use crate::components::shares::Shares;
@@ -87,6 +88,11 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     community={state.community.clone()}
                     drafts={state.share_drafts.clone()}
                     notice={state.notices.shares.clone()}
+                    on_action={on_action.clone()}
+                />
+                <Members
+                    community={state.community.clone()}
+                    membership={state.membership.clone()}
                     on_action={on_action.clone()}
                 />
                 <OpenBlock community={state.community.clone()} />

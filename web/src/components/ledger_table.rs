@@ -14,9 +14,10 @@ pub struct LedgerTableProps {
 #[function_component]
 pub fn LedgerTable(props: &LedgerTableProps) -> Html {
     let rows = props.ledger.members.iter().map(|m| {
-        let role = match &m.role {
-            Role::Generator { .. } => "generator",
-            Role::Customer => "customer",
+        let role = match (&m.role, m.active) {
+            (_, false) => "has left",
+            (Role::Generator { .. }, true) => "generator",
+            (Role::Customer, true) => "customer",
         };
         let frozen = m.frozen_total();
         html! {

@@ -10,6 +10,7 @@ pub mod files;
 pub mod generation;
 pub mod hex;
 pub mod ledger_table;
+pub mod members;
 pub mod next_block;
 pub mod notice;
 pub mod open_block;
