@@ -186,6 +186,19 @@ test("auto-generation follows the solar profile and switches off when capacity r
   problems.assertNone();
 });
 
+test("typing the seconds per block slowly is not undone by the ticking countdown", async () => {
+  const { page, problems } = await app.open("", { waitFor: "h1" });
+  const secs = page.getByLabel("Seconds per block");
+  await secs.fill("");
+  await secs.pressSequentially("3");
+  await page.waitForTimeout(800); // three ticks of the countdown re-render the panel
+  assert.equal(await secs.inputValue(), "3");
+  await secs.pressSequentially("0");
+  await secs.press("Enter");
+  await panel(page, "Next block").getByText(/Block 1 in (30|29) s/).waitFor();
+  problems.assertNone();
+});
+
 test("a block is sealed every period; pause stops the timer, seal now and resume still work", async () => {
   const { page, problems } = await app.open("", { waitFor: "h1" });
   const secs = page.getByLabel("Seconds per block");

@@ -88,6 +88,35 @@ test("a reload keeps the chain; garbage in storage gives a message and a fresh s
   problems.assertNone();
 });
 
+test("a reload keeps the settings: timer, pause and auto-generation; damaged settings give the defaults", async () => {
+  const { page, problems } = await openPaused();
+  const seconds = page.getByLabel("Seconds per block");
+  await seconds.fill("7");
+  await seconds.press("Enter");
+  await page.getByText("paused, 7 s left").waitFor();
+  await page.getByLabel("Generate automatically before each block").check();
+  await page.getByLabel("Production profile").selectOption({ label: "Wind turbine" });
+  await page.getByLabel("Peak output per market period (kWh)").fill("2.5");
+  await page.reload();
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  assert.equal(await page.getByLabel("Seconds per block").inputValue(), "7");
+  await page.getByRole("button", { name: "Resume" }).waitFor();
+  assert.equal(await page.getByLabel("Generate automatically before each block").isChecked(), true);
+  assert.equal(await page.getByLabel("Peak output per market period (kWh)").inputValue(), "2.5");
+  assert.equal(
+    await page.getByLabel("Production profile").evaluate((s) => s.options[s.selectedIndex].text),
+    "Wind turbine",
+  );
+
+  await page.evaluate(() => localStorage.setItem("e-cloud-settings", "block_secs=banana"));
+  await page.reload();
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  await page.getByText(/The settings kept in this browser were damaged \(block_secs cannot be “banana”\); the defaults are back\./).waitFor();
+  assert.equal(await page.getByLabel("Seconds per block").inputValue(), "15");
+  await page.getByRole("button", { name: "Pause" }).waitFor();
+  problems.assertNone();
+});
+
 test("the same seed gives the same genesis block and keys in two page loads", async () => {
   const read = async () => {
     const { page } = await openPaused("?seed=42");

@@ -35,9 +35,14 @@ pub fn millis(ms: f64) -> String {
     }
 }
 
-/// "1 block", "2 blocks".
+/// "1 block", "2 blocks", "10,000 blocks".
 pub fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// A whole number with thousands separators: `10,000`.
+pub fn thousands(n: u64) -> String {
+    ecloud_core::units::fixed_point(n, 0)
 }
 
 /// The market period of the day as a time span: `10:00\u{2013}10:15`.
@@ -51,4 +56,9 @@ pub fn market_period(period: u64) -> String {
         end / 60 % 24,
         end % 60
     )
+}
+
+/// Energy as plain kWh text an input accepts back: `2.5`, `1000`.
+pub fn kwh_text(energy: ecloud_core::Wh) -> String {
+    ecloud_core::units::fixed_point(energy.0, 3).replace(',', "")
 }

@@ -13,6 +13,9 @@ use yew::Reducible;
 mod explore;
 pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, FOREIGN};
 
+mod settings;
+pub use settings::Settings;
+
 mod membership;
 pub use membership::{MembershipAction, MembershipUi, RoleKind};
 
@@ -72,7 +75,8 @@ impl Community {
         self.sim.borrow()
     }
 
-    #[cfg(test)]
+    /// Counts changes: a panel that keeps its own view of the simulation can
+    /// tell whether it is still current.
     pub fn revision(&self) -> u64 {
         self.revision
     }
@@ -259,6 +263,13 @@ pub enum Action {
     SealNow {
         now_ms: f64,
     },
+    /// Asked for; the blocks are sealed once the page has painted "Sealing".
+    RequestFastForward(u64),
+    /// Seals this many blocks in a row, as the timer would, without waiting.
+    FastForward {
+        blocks: u64,
+        now_ms: f64,
+    },
     Pause {
         now_ms: f64,
     },
@@ -312,6 +323,8 @@ pub struct AppState {
     pub community: Community,
     pub now_ms: f64,
     pub clock: BlockClock,
+    /// Blocks asked for by a fast forward that has not run yet.
+    pub fast_forward: Option<u64>,
     pub auto: AutoGeneration,
     pub share_drafts: Vec<ShareDraft>,
     pub energy_drafts: Vec<EnergyDraft>,
@@ -336,6 +349,7 @@ impl AppState {
             community: Community::new(sim),
             now_ms,
             clock,
+            fast_forward: None,
             auto: AutoGeneration {
                 on: false,
                 profile: Profile::Solar,
@@ -383,6 +397,13 @@ impl AppState {
             Action::SealNow { now_ms } => {
                 self.now_ms = now_ms;
                 self.seal(now_ms);
+                self.clock.restart(now_ms);
+            }
+            Action::RequestFastForward(blocks) => self.fast_forward = Some(blocks),
+            Action::FastForward { blocks, now_ms } => {
+                self.now_ms = now_ms;
+                self.fast_forward = None;
+                self.seal_many(blocks, now_ms);
                 self.clock.restart(now_ms);
             }
             Action::Pause { now_ms } => {
@@ -535,6 +556,32 @@ impl AppState {
                     Notice::refused(format!("The block could not be sealed: {e}"))
             }
         }
+    }
+
+    /// Seals `blocks` blocks one after another, each with what the timer
+    /// would add (auto-generation, votes, the election), and stops at the
+    /// first block that cannot be sealed.
+    fn seal_many(&mut self, blocks: u64, now_ms: f64) {
+        let started = clock::precise_ms();
+        let first = self.community.read().open_height();
+        let mut sealed = 0;
+        while sealed < blocks {
+            self.seal(now_ms);
+            if self.notices.sealing.is_some() {
+                break;
+            }
+            sealed += 1;
+        }
+        let took = crate::format::millis(clock::precise_ms() - started);
+        self.notices.clock = match sealed {
+            0 => None,
+            _ => Notice::done(format!(
+                "Fast forward: {} sealed in {took} (blocks {} to {}).",
+                crate::format::count(sealed, "block", "blocks"),
+                crate::format::thousands(first),
+                crate::format::thousands(first + sealed - 1)
+            )),
+        };
     }
 
     fn generate_automatically(&mut self) {
@@ -792,6 +839,66 @@ pub(crate) mod tests {
             member,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn a_fast_forward_seals_blocks_in_a_row_with_auto_generation() {
+        let s = run(
+            state(),
+            [Action::SetAuto(true), Action::RequestFastForward(50)],
+        );
+        assert_eq!(s.fast_forward, Some(50), "asked for, not yet run");
+        assert_eq!(s.tip_height(), 0);
+        let s = run(
+            s,
+            [Action::FastForward {
+                blocks: 50,
+                now_ms: T0 + 1.0,
+            }],
+        );
+        assert_eq!(s.fast_forward, None);
+        assert_eq!(s.tip_height(), 50);
+        let text = s
+            .notices
+            .clock
+            .as_ref()
+            .map(|n| n.text.clone())
+            .unwrap_or_default();
+        assert!(
+            text.starts_with("Fast forward: 50 blocks sealed in "),
+            "{text}"
+        );
+        assert!(text.ends_with("(blocks 1 to 50)."), "{text}");
+        // The solar profile produced by day: energy left George.
+        assert!(balance(&s, GEORGE) < Wh(1_000_000));
+        assert!(s.community.read().verify().is_valid());
+    }
+
+    #[test]
+    fn a_fast_forward_stops_at_the_first_block_it_cannot_seal() {
+        let s = run(
+            state(),
+            [
+                Action::Election(ElectionAction::SetOnline {
+                    member: GEORGE,
+                    online: false,
+                }),
+                Action::FastForward {
+                    blocks: 5,
+                    now_ms: T0 + 1.0,
+                },
+            ],
+        );
+        assert_eq!(
+            s.tip_height(),
+            0,
+            "George, the only possible sealer, is offline"
+        );
+        assert_eq!(s.notices.clock, None);
+        assert_eq!(
+            s.notices.sealing.as_ref().map(|n| n.tone),
+            Some(Tone::Refused)
+        );
     }
 
     fn balance(s: &AppState, id: MemberId) -> Wh {

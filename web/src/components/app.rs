@@ -62,6 +62,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
         state.explorer.foreign_keys,
         state.dispatcher(),
     );
+    crate::hooks::use_settings_storage(state.settings());
     let on_action = state.dispatcher().to_callback();
     html! {
         <>
@@ -73,6 +74,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     now_ms={state.now_ms}
                     notice={state.notices.clock.clone()}
                     sealing={state.notices.sealing.clone()}
+                    fast_forward={state.fast_forward}
                     on_action={on_action.clone()}
                 />
                 <Balances community={state.community.clone()} />

@@ -9,9 +9,15 @@ use crate::state::{Action, Community, ExploreAction, Notice};
 use ecloud_core::Block;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct BlockCardProps {
     pub community: Community,
+    /// What the card shows changes only with this: a sealed block never
+    /// changes unless history is tampered with, so the list passes the
+    /// community's revision while it is tampered and 0 otherwise, plus the
+    /// tip while the card is open (its child link). Cards are then not
+    /// re-rendered on every seal, which keeps a seal cheap on a long chain.
+    pub content: (u64, u64),
     pub height: u64,
     pub expanded: bool,
     pub on_action: Callback<Action>,
@@ -23,6 +29,19 @@ pub struct BlockCardProps {
     pub editing: bool,
     #[prop_or_default]
     pub edit_notice: Option<Notice>,
+}
+
+impl PartialEq for BlockCardProps {
+    fn eq(&self, other: &Self) -> bool {
+        // `community` is left out on purpose: see `content`.
+        self.content == other.content
+            && self.height == other.height
+            && self.expanded == other.expanded
+            && self.on_action == other.on_action
+            && self.status == other.status
+            && self.editing == other.editing
+            && self.edit_notice == other.edit_notice
+    }
 }
 
 /// One sealed block: its links and transactions, and on demand its full

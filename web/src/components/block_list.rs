@@ -29,13 +29,21 @@ pub fn BlockList(props: &BlockListProps) -> Html {
     let oldest = heights.last().copied().unwrap_or(0);
     let follows_tip = props.window.newest.is_none();
 
+    let tampered = props.community.read().is_tampered();
+    let changes = if tampered {
+        props.community.revision()
+    } else {
+        0
+    };
     let cards = heights.iter().map(|&height| {
+        let expanded = props.window.expanded.contains(&height);
         html! {
             <BlockCard
                 key={height}
                 community={props.community.clone()}
+                content={(changes, if expanded { tip } else { 0 })}
                 {height}
-                expanded={props.window.expanded.contains(&height)}
+                {expanded}
                 on_action={props.on_action.clone()}
                 status={BlockStatus::of(&props.verification, height)}
                 editing={props.explorer.editing == Some(height)}

@@ -1,10 +1,15 @@
 use crate::clock;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
-use crate::format::{name, seconds_left};
+use crate::format::{count, name, seconds_left};
 use crate::state::{Action, BlockClock, Community, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
+use gloo_timers::callback::Timeout;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// The fast-forward buttons: enough blocks for the charts and the election's
+/// long-run shares to show, sealed in a second or two.
+const FAST_FORWARDS: [u64; 2] = [100, 1_000];
 
 #[derive(Properties, PartialEq)]
 pub struct NextBlockProps {
@@ -13,12 +18,30 @@ pub struct NextBlockProps {
     pub now_ms: f64,
     pub notice: Option<Notice>,
     pub sealing: Option<Notice>,
+    /// Blocks a fast forward was asked to seal, until it has run.
+    pub fast_forward: Option<u64>,
     pub on_action: Callback<Action>,
 }
 
 /// The countdown to the next block, who will seal it, and the timer's controls.
 #[function_component]
 pub fn NextBlock(props: &NextBlockProps) -> Html {
+    {
+        // The blocks are sealed once "Sealing" has been painted: a thousand
+        // take a moment and the page should say what it is doing.
+        let on_action = props.on_action.clone();
+        use_effect_with(props.fast_forward, move |asked| {
+            let timeout = asked.map(|blocks| {
+                Timeout::new(30, move || {
+                    on_action.emit(Action::FastForward {
+                        blocks,
+                        now_ms: clock::wall_ms(),
+                    })
+                })
+            });
+            move || drop(timeout)
+        });
+    }
     let (open_height, miner, why_miner, stand_in) = {
         let sim = props.community.read();
         let ledger = sim.ledger();
@@ -53,13 +76,29 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     let period_ms = props.clock.period_ms();
     let paused = props.clock.is_paused();
 
-    let on_secs = props.on_action.reform(|e: Event| Action::SetBlockSecs {
-        text: e
-            .target_dyn_into::<HtmlInputElement>()
+    // What is being typed into "Seconds per block" until it is committed
+    // (Enter or leaving the field): the countdown re-renders the panel four
+    // times a second and must not put the old number back meanwhile.
+    let typed_secs = use_state(|| None::<String>);
+    let field_text = |e: &Event| {
+        e.target_dyn_into::<HtmlInputElement>()
             .map(|i| i.value())
-            .unwrap_or_default(),
-        now_ms: clock::wall_ms(),
-    });
+            .unwrap_or_default()
+    };
+    let on_secs_input = {
+        let typed_secs = typed_secs.clone();
+        move |e: InputEvent| typed_secs.set(Some(field_text(&e)))
+    };
+    let on_secs = {
+        let typed_secs = typed_secs.clone();
+        props.on_action.reform(move |e: Event| {
+            typed_secs.set(None);
+            Action::SetBlockSecs {
+                text: field_text(&e),
+                now_ms: clock::wall_ms(),
+            }
+        })
+    };
     let on_pause = props.on_action.reform(move |_: MouseEvent| {
         let now_ms = clock::wall_ms();
         if paused {
@@ -110,13 +149,38 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                     min={MIN_BLOCK_SECS.to_string()}
                     max={MAX_BLOCK_SECS.to_string()}
                     step="1"
-                    value={props.clock.block_secs.to_string()}
+                    value={(*typed_secs).clone().unwrap_or_else(|| props.clock.block_secs.to_string())}
+                    oninput={on_secs_input}
                     onchange={on_secs}
                 />
                 <button type="button" onclick={on_pause}>
                     { if paused { "Resume" } else { "Pause" } }
                 </button>
                 <button type="button" onclick={on_seal}>{ "Seal now" }</button>
+            </div>
+            <div class="controls fast-forward" role="group" aria-labelledby="fast-forward-label">
+                <span id="fast-forward-label">{ "Fast forward" }</span>
+                { for FAST_FORWARDS.into_iter().map(|blocks| {
+                    let label = format!("Seal {}", count(blocks, "block", "blocks"));
+                    let on_click = props
+                        .on_action
+                        .reform(move |_: MouseEvent| Action::RequestFastForward(blocks));
+                    html! {
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled={props.fast_forward.is_some()}
+                            onclick={on_click}
+                        >
+                            { label }
+                        </button>
+                    }
+                }) }
+                if let Some(blocks) = props.fast_forward {
+                    <span role="status">
+                        { format!("Sealing {}\u{2026}", count(blocks, "block", "blocks")) }
+                    </span>
+                }
             </div>
             <NoticeView notice={props.sealing.clone()} />
             <NoticeView notice={props.notice.clone()} />

@@ -4,4 +4,4 @@ mod use_block_timer;
 mod use_storage;
 
 pub use use_block_timer::use_block_timer;
-pub use use_storage::{start, url_seed, use_storage};
+pub use use_storage::{start, url_seed, use_settings_storage, use_storage};

@@ -2,13 +2,15 @@
 //! (at most once a second, less often when saving takes long), and the seed
 //! number in the address (`?seed=42`).
 
-use crate::state::{start_page, Action, AppState, Community, ExploreAction};
+use crate::state::{start_page, Action, AppState, Community, ExploreAction, Settings};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
 const KEY: &str = "e-cloud-run";
+/// The page's settings, kept apart from the run: small, and saved at once.
+const SETTINGS_KEY: &str = "e-cloud-settings";
 
 /// The seed number in the address, `?seed=42`.
 pub fn url_seed() -> Option<u64> {
@@ -34,9 +36,28 @@ fn read_saved() -> Result<Option<String>, String> {
         .map_err(|_| "storage could not be read".to_string())
 }
 
-/// The page at start: the kept run, or a fresh one (seeded from the address).
+/// The page at start: the kept run, or a fresh one (seeded from the address),
+/// with the kept settings.
 pub fn start(now_ms: f64) -> Result<AppState, String> {
+    // Unreadable storage is already said about the run; the settings then
+    // simply start as the defaults.
+    let settings = storage()
+        .ok()
+        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten());
     start_page(url_seed(), read_saved(), now_ms)
+        .map(|state| state.with_settings(settings.as_deref(), now_ms))
+}
+
+/// Keeps the page's settings as they change.
+#[hook]
+pub fn use_settings_storage(settings: Settings) {
+    use_effect_with(settings, |settings| {
+        // A refusal here is said by the run's own saving, which fails too.
+        if let Ok(s) = storage() {
+            let _ = s.set_item(SETTINGS_KEY, &settings.to_text());
+        }
+        || ()
+    });
 }
 
 /// Keeps the run in storage as it changes.
