@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// scripts/finish-page.mjs: trunk's post_build hook (Trunk.toml). For a release build it
+//
+//  1. writes sw.js, a service worker that keeps every file of this build in the
+//     browser's cache, so the page works offline once it has been loaded; the cache's
+//     name is a hash of the files, so a new build replaces the old cache;
+//  2. adds the few lines that register it to index.html;
+//  3. adds a Content-Security-Policy to index.html: scripts only from this site (and
+//     the inline start-up scripts, allowed by their SHA-256 hashes), WebAssembly
+//     compiled from them ('wasm-unsafe-eval'), styles, images, fetches and workers
+//     only from this site, no plugins, no <base>, no form posts anywhere.
+//
+// A debug build (trunk serve) is left alone: trunk's live reload is an inline script
+// the policy would block, and a service worker would serve stale files while editing.
+// Reads and writes $TRUNK_STAGING_DIR (trunk sets it); exits non-zero on any surprise.
+
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const fail = (why) => {
+  console.error(`finish-page: ${why}`);
+  process.exit(1);
+};
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) fail("TRUNK_STAGING_DIR is not set: run through trunk (see Trunk.toml)");
+if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
+
+const indexPath = join(staging, "index.html");
+let html = readFileSync(indexPath, "utf8");
+
+// 1. The service worker: every file of the build, addressed relative to sw.js.
+const files = readdirSync(staging, { withFileTypes: true })
+  .filter((e) => e.isFile() && e.name !== "sw.js")
+  .map((e) => e.name)
+  .sort();
+const digest = createHash("sha256");
+for (const name of files) digest.update(name).update(readFileSync(join(staging, name)));
+const version = digest.digest("hex").slice(0, 16);
+const precache = ["./", ...files.map((f) => `./${f}`)];
+writeFileSync(
+  join(staging, "sw.js"),
+  `// E-Cloud's service worker, written by scripts/finish-page.mjs for one build.
+// It keeps this build's files in the cache, so the page opens without a network.
+"use strict";
+const CACHE = "e-cloud-${version}";
+const FILES = ${JSON.stringify(precache)};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k.startsWith("e-cloud-") && k !== CACHE).map((k) => caches.delete(k))),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    // The page itself: the network first, so a new build shows at once; the kept
+    // copy when offline, whatever the query (?seed=42).
+    event.respondWith(
+      fetch(request).catch(() =>
+        caches.open(CACHE).then((cache) => cache.match("./", { ignoreSearch: true })),
+      ),
+    );
+    return;
+  }
+  // Every other file's name carries its hash: the kept copy is always right.
+  event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+});
+`,
+);
+
+// 2. Registration, once the page has loaded (it never delays the start).
+const register = `
+if ("serviceWorker" in navigator) {
+  addEventListener("load", () => {
+    navigator.serviceWorker.register("./sw.js").catch((e) => console.warn("E-Cloud works online only:", e));
+  });
+}
+`;
+if (!html.includes("</body>")) fail("index.html has no </body>");
+html = html.replace("</body>", `<script>${register}</script>\n  </body>`);
+
+// 3. The policy, with a hash for each inline script.
+const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+  (m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`,
+);
+if (hashes.length === 0) fail("no inline start-up script found in index.html");
+const policy = [
+  "default-src 'self'",
+  `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(" ")}`,
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+const charset = html.match(/<meta charset="utf-8"\s*\/?>/i);
+if (!charset) fail('index.html has no <meta charset="utf-8">');
+html = html.replace(
+  charset[0],
+  `${charset[0]}\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
+);
+writeFileSync(indexPath, html);
+console.log(`finish-page: sw.js caches ${precache.length} files (e-cloud-${version}); CSP with ${hashes.length} script hashes`);
