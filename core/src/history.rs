@@ -13,7 +13,6 @@
 use crate::block::Block;
 use crate::ledger::Ledger;
 use crate::member::MemberId;
-use std::collections::BTreeMap;
 
 /// The most blocks a history samples.
 pub const MAX_POINTS: usize = 200;
@@ -120,32 +119,41 @@ impl History {
         let ledgers: Vec<&Ledger> = positions.iter().map(|&p| blocks[p].ledger()).collect();
 
         // Later ledgers overwrite earlier ones, so names are the latest.
-        let mut members: BTreeMap<MemberId, Who> = BTreeMap::new();
+        // Sorted vectors rather than maps: the page's download stays smaller.
+        let mut members: Vec<Who> = Vec::new();
         for ledger in &ledgers {
             for m in &ledger.members {
-                members.insert(
-                    m.id,
-                    Who {
-                        id: m.id,
-                        name: m.name.clone(),
-                        active: m.active,
-                    },
-                );
+                let who = Who {
+                    id: m.id,
+                    name: m.name.clone(),
+                    active: m.active,
+                };
+                match members.binary_search_by_key(&m.id, |w| w.id) {
+                    Ok(i) => members[i] = who,
+                    Err(i) => members.insert(i, who),
+                }
             }
         }
-        let mut sealed_by: BTreeMap<MemberId, u64> = BTreeMap::new();
+        let mut sealed: Vec<u64> = vec![0; members.len()];
         for block in blocks {
-            let count = sealed_by.entry(block.header.sealed_by).or_default();
-            *count = count.saturating_add(1);
+            let id = block.header.sealed_by;
+            let i = match members.binary_search_by_key(&id, |w| w.id) {
+                Ok(i) => i,
+                Err(i) => {
+                    members.insert(
+                        i,
+                        Who {
+                            id,
+                            name: format!("member {id}"),
+                            active: false,
+                        },
+                    );
+                    sealed.insert(i, 0);
+                    i
+                }
+            };
+            sealed[i] = sealed[i].saturating_add(1);
         }
-        for &id in sealed_by.keys() {
-            members.entry(id).or_insert_with(|| Who {
-                id,
-                name: format!("member {id}"),
-                active: false,
-            });
-        }
-        let members: Vec<Who> = members.into_values().collect();
 
         let series = |value: &dyn Fn(&Ledger, MemberId) -> Option<u64>| -> Vec<Series> {
             members
@@ -170,10 +178,6 @@ impl History {
                 })
                 .collect(),
         };
-        let sealed = members
-            .iter()
-            .map(|who| sealed_by.get(&who.id).copied().unwrap_or(0))
-            .collect();
         History {
             heights: positions.iter().map(|&p| p as u64).collect(),
             energy,
