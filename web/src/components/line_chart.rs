@@ -1,0 +1,160 @@
+use crate::components::chart::{count_axis, label, style, value_grid, Frame, Markup};
+use ecloud_core::history::{axis, History, Series};
+use ecloud_core::units::fixed_point;
+use std::fmt::Write;
+
+/// What a line chart plots from the history.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Measure {
+    /// Each member's energy balance.
+    Energy,
+    /// Each member's free tokens, and the tokens frozen by all.
+    Tokens,
+}
+
+struct Line<'a> {
+    name: String,
+    class: String,
+    series: &'a Series,
+}
+
+const FRAME: Frame = Frame {
+    width: 640,
+    height: 360,
+    left: 96,
+    right: 128,
+    top: 40,
+    bottom: 66,
+};
+
+/// Room between two labels at the lines' ends, so close lines stay readable.
+const LABEL_GAP: i64 = 24;
+
+/// One line per member over the block heights, with its name at its end
+/// and a legend; colour and dash pattern tell the lines apart.
+pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
+    let (id, unit, what) = match measure {
+        Measure::Energy => ("energy-chart", "kWh", "Energy balance of each member"),
+        Measure::Tokens => (
+            "tokens-chart",
+            "tokens",
+            "Free voting tokens of each member and tokens frozen",
+        ),
+    };
+    let values = match measure {
+        Measure::Energy => &h.energy,
+        Measure::Tokens => &h.free,
+    };
+    let mut lines: Vec<Line> = h
+        .members
+        .iter()
+        .zip(values)
+        .enumerate()
+        .filter(|(_, (_, series))| series.values.iter().any(Option::is_some))
+        .map(|(i, (who, series))| Line {
+            name: label(who),
+            class: style(i),
+            series,
+        })
+        .collect();
+    if measure == Measure::Tokens {
+        lines.push(Line {
+            name: "Frozen (all)".to_string(),
+            class: "frozen".to_string(),
+            series: &h.frozen,
+        });
+    }
+
+    let tip = h.heights.last().copied().unwrap_or(0);
+    let mut at_tip = String::new();
+    for line in &lines {
+        if let Some(v) = line.series.last() {
+            let comma = if at_tip.is_empty() { "" } else { ", " };
+            let _ = write!(at_tip, "{comma}{} {}", line.name, fixed_point(v, 3));
+        }
+    }
+    svg.svg(
+        id,
+        &FRAME,
+        &format!("{what}, in {unit}, from block 0 to block {tip}"),
+        &format!("At block {tip}, in {unit}: {at_tip}."),
+    );
+    let max = lines.iter().map(|l| l.series.max()).max().unwrap_or(0);
+    let (step, y_top) = axis(max, 4, 1_000);
+    value_grid(svg, &FRAME, step, y_top);
+    svg.text("axis-label", (8, 24), "start", unit);
+    let x_top = count_axis(svg, &FRAME, tip, "block height");
+    for line in &lines {
+        // A member in no ledger for a while (before it joined) leaves a gap.
+        let mut run = String::new();
+        let mut points = 0;
+        for (&height, value) in h.heights.iter().zip(&line.series.values) {
+            match value {
+                Some(v) => {
+                    let _ = write!(run, "{},{} ", FRAME.x(height, x_top), FRAME.y(*v, y_top));
+                    points += 1;
+                }
+                None => {
+                    polyline(svg, &line.class, &run, points);
+                    run.clear();
+                    points = 0;
+                }
+            }
+        }
+        polyline(svg, &line.class, &run, points);
+    }
+    end_labels(svg, &lines, tip, x_top, y_top);
+    svg.raw("</svg><ul class=\"legend\">");
+    for line in &lines {
+        svg.key(&line.class, &line.name);
+    }
+    svg.raw("</ul>");
+}
+
+fn polyline(svg: &mut Markup, class: &str, run: &str, points: usize) {
+    // A lone point (one block so far) is the same point twice: with round
+    // caps, a dot.
+    let again = if points == 1 { run } else { "" };
+    if points > 0 {
+        let _ = write!(
+            svg,
+            "<polyline class=\"line {class}\" points=\"{run}{again}\"/>"
+        );
+    }
+}
+
+/// Each line's name beside its last point, moved apart just enough that
+/// no two overlap.
+fn end_labels(svg: &mut Markup, lines: &[Line], tip: u64, x_top: u64, y_top: u64) {
+    let x = FRAME.x(tip, x_top) + 10;
+    let mut placed: Vec<(i64, &Line)> = lines
+        .iter()
+        .filter_map(|l| l.series.last().map(|v| (FRAME.y(v, y_top) as i64 + 8, l)))
+        .collect();
+    // An insertion sort: a handful of labels, and no new sort in the download.
+    for i in 1..placed.len() {
+        let mut j = i;
+        while j > 0 && placed[j - 1].0 > placed[j].0 {
+            placed.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    for i in 1..placed.len() {
+        placed[i].0 = placed[i].0.max(placed[i - 1].0 + LABEL_GAP);
+    }
+    // Pushed past the bottom: move up from the last one.
+    let mut limit = FRAME.base() as i64 + 8;
+    for entry in placed.iter_mut().rev() {
+        entry.0 = entry.0.min(limit);
+        limit = entry.0 - LABEL_GAP;
+    }
+    for (y, line) in placed {
+        let y = u64::try_from(y).unwrap_or(0);
+        svg.text(
+            &format!("end-label {}", line.class),
+            (x, y),
+            "start",
+            &line.name,
+        );
+    }
+}
