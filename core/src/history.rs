@@ -26,6 +26,9 @@ pub struct Who {
     /// False once the member has left (or, for a sealer no ledger lists,
     /// when it was never a member).
     pub active: bool,
+    /// Owns a generator, so its energy balance is the capacity it has left:
+    /// a different scale from what customers receive.
+    pub generator: bool,
 }
 
 /// One value per sampled block; `None` where that block's ledger does not
@@ -127,6 +130,7 @@ impl History {
                     id: m.id,
                     name: m.name.clone(),
                     active: m.active,
+                    generator: m.is_generator(),
                 };
                 match members.binary_search_by_key(&m.id, |w| w.id) {
                     Ok(i) => members[i] = who,
@@ -146,6 +150,7 @@ impl History {
                             id,
                             name: format!("member {id}"),
                             active: false,
+                            generator: false,
                         },
                     );
                     sealed.insert(i, 0);

@@ -24,6 +24,8 @@ fn sampled_values_are_the_ledgers_values_at_those_heights() {
     assert_eq!(h.blocks, 31);
     let names: Vec<&str> = h.members.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, ["George", "Anne", "Bob", "Carla"]);
+    let generators: Vec<bool> = h.members.iter().map(|w| w.generator).collect();
+    assert_eq!(generators, [true, false, false, false]);
     for (i, &height) in h.heights.iter().enumerate() {
         let ledger = blocks[height as usize].ledger();
         assert_eq!(blocks[height as usize].height(), height);

@@ -24,8 +24,9 @@ pub fn Charts(props: &ChartsProps) -> Html {
         m.raw(
             "<figure class=\"chart\" id=\"energy-history\" aria-labelledby=\"energy-history-heading\">\
              <h3 id=\"energy-history-heading\">Energy balances</h3>\
-             <p class=\"hint\">The generator's line falls as it produces; each customer's rises \
-             by its share. The total never changes: energy is moved, not created.</p>",
+             <p class=\"hint\">Above, the generator's capacity left falls as it produces; \
+             below, on their own scale, the customers' balances rise, each by its share. The \
+             total never changes: energy is moved, not created.</p>",
         );
         line_chart(&mut m, &history, Measure::Energy);
         m.raw(

@@ -16,8 +16,11 @@ struct Line<'a> {
     name: String,
     class: String,
     series: &'a Series,
+    /// A generator's balance (capacity left), plotted apart from customers.
+    generator: bool,
 }
 
+/// One plot.
 const FRAME: Frame = Frame {
     width: 640,
     height: 360,
@@ -25,6 +28,20 @@ const FRAME: Frame = Frame {
     right: 128,
     top: 40,
     bottom: 66,
+};
+
+/// Two plots on one time axis: a generator's 1,000 kWh would flatten
+/// every customer's line on a shared scale, and how they grow by their
+/// shares is the point.
+const UPPER: Frame = Frame {
+    height: 500,
+    bottom: 350,
+    ..FRAME
+};
+const LOWER: Frame = Frame {
+    height: 500,
+    top: 210,
+    ..FRAME
 };
 
 /// Room between two labels at the lines' ends, so close lines stay readable.
@@ -55,6 +72,7 @@ pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
             name: label(who),
             class: style(i),
             series,
+            generator: who.generator,
         })
         .collect();
     if measure == Measure::Tokens {
@@ -62,6 +80,7 @@ pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
             name: "Frozen (all)".to_string(),
             class: "frozen".to_string(),
             series: &h.frozen,
+            generator: false,
         });
     }
 
@@ -73,25 +92,51 @@ pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
             let _ = write!(at_tip, "{comma}{} {}", line.name, fixed_point(v, 3));
         }
     }
+    let (generators, customers): (Vec<&Line>, Vec<&Line>) = lines.iter().partition(|l| l.generator);
+    let split = measure == Measure::Energy && !generators.is_empty() && !customers.is_empty();
+    let frame = if split { LOWER } else { FRAME };
     svg.svg(
         id,
-        &FRAME,
+        &frame,
         &format!("{what}, in {unit}, from block 0 to block {tip}"),
         &format!("At block {tip}, in {unit}: {at_tip}."),
     );
-    let max = lines.iter().map(|l| l.series.max()).max().unwrap_or(0);
-    let (step, y_top) = axis(max, 4, 1_000);
-    value_grid(svg, &FRAME, step, y_top);
-    svg.text("axis-label", (8, 24), "start", unit);
-    let x_top = count_axis(svg, &FRAME, tip, "block height");
+    let x_top = count_axis(svg, &frame, tip, "block height");
+    if split {
+        plot(svg, &UPPER, &generators, h, x_top, "kWh left, generators");
+        plot(svg, &LOWER, &customers, h, x_top, "kWh, customers");
+    } else {
+        plot(
+            svg,
+            &FRAME,
+            &lines.iter().collect::<Vec<_>>(),
+            h,
+            x_top,
+            unit,
+        );
+    }
+    svg.raw("</svg><ul class=\"legend\">");
     for line in &lines {
+        svg.key(&line.class, &line.name);
+    }
+    svg.raw("</ul>");
+}
+
+/// `lines` in `frame`, on a value axis of their own titled `caption`.
+fn plot(svg: &mut Markup, frame: &Frame, lines: &[&Line], h: &History, x_top: u64, caption: &str) {
+    let max = lines.iter().map(|l| l.series.max()).max().unwrap_or(0);
+    let ticks = if frame.plot_height() < 200 { 2 } else { 4 };
+    let (step, y_top) = axis(max, ticks, 1_000);
+    value_grid(svg, frame, step, y_top);
+    svg.text("axis-label", (8, frame.top - 16), "start", caption);
+    for line in lines {
         // A member in no ledger for a while (before it joined) leaves a gap.
         let mut run = String::new();
         let mut points = 0;
         for (&height, value) in h.heights.iter().zip(&line.series.values) {
             match value {
                 Some(v) => {
-                    let _ = write!(run, "{},{} ", FRAME.x(height, x_top), FRAME.y(*v, y_top));
+                    let _ = write!(run, "{},{} ", frame.x(height, x_top), frame.y(*v, y_top));
                     points += 1;
                 }
                 None => {
@@ -103,12 +148,8 @@ pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
         }
         polyline(svg, &line.class, &run, points);
     }
-    end_labels(svg, &lines, tip, x_top, y_top);
-    svg.raw("</svg><ul class=\"legend\">");
-    for line in &lines {
-        svg.key(&line.class, &line.name);
-    }
-    svg.raw("</ul>");
+    let tip = h.heights.last().copied().unwrap_or(0);
+    end_labels(svg, frame, lines, frame.x(tip, x_top) + 10, y_top);
 }
 
 fn polyline(svg: &mut Markup, class: &str, run: &str, points: usize) {
@@ -125,11 +166,10 @@ fn polyline(svg: &mut Markup, class: &str, run: &str, points: usize) {
 
 /// Each line's name beside its last point, moved apart just enough that
 /// no two overlap.
-fn end_labels(svg: &mut Markup, lines: &[Line], tip: u64, x_top: u64, y_top: u64) {
-    let x = FRAME.x(tip, x_top) + 10;
+fn end_labels(svg: &mut Markup, frame: &Frame, lines: &[&Line], x: u64, y_top: u64) {
     let mut placed: Vec<(i64, &Line)> = lines
         .iter()
-        .filter_map(|l| l.series.last().map(|v| (FRAME.y(v, y_top) as i64 + 8, l)))
+        .filter_map(|l| l.series.last().map(|v| (frame.y(v, y_top) as i64 + 8, *l)))
         .collect();
     // An insertion sort: a handful of labels, and no new sort in the download.
     for i in 1..placed.len() {
@@ -143,7 +183,7 @@ fn end_labels(svg: &mut Markup, lines: &[Line], tip: u64, x_top: u64, y_top: u64
         placed[i].0 = placed[i].0.max(placed[i - 1].0 + LABEL_GAP);
     }
     // Pushed past the bottom: move up from the last one.
-    let mut limit = FRAME.base() as i64 + 8;
+    let mut limit = frame.base() as i64;
     for entry in placed.iter_mut().rev() {
         entry.0 = entry.0.min(limit);
         limit = entry.0 - LABEL_GAP;
