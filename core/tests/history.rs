@@ -162,3 +162,25 @@ fn tampered_values_chart_as_they_are_without_panicking() {
     assert_eq!(h.members[0].name, "George");
     assert_eq!(History::of(&blocks[..0], MAX_POINTS), History::default());
 }
+
+#[test]
+fn ten_thousand_blocks_read_two_hundred_ledgers_and_count_every_seal() {
+    let sim = seeded(55);
+    let genesis = sim.chain().genesis().clone();
+    let blocks: Vec<_> = (0..10_000u64)
+        .map(|height| {
+            let mut b = genesis.clone();
+            b.header.height = height;
+            b.header.sealed_by = MemberId((height % 4) as u32);
+            b.body.ledger.members[1].balance = Wh(height);
+            b
+        })
+        .collect();
+    let h = History::of(&blocks, MAX_POINTS);
+    assert_eq!(h.heights.len(), MAX_POINTS);
+    assert_eq!((h.heights[0], h.heights[199]), (0, 9_999));
+    assert_eq!(h.sealed, vec![2_500; 4]);
+    // Anne's balance was set to the height: each sample is its block's.
+    let anne: Vec<u64> = h.energy[1].values.iter().flatten().copied().collect();
+    assert_eq!(anne, h.heights);
+}

@@ -72,7 +72,7 @@ test("charts screenshot: the \"Over time\" panel after a dozen blocks", async ()
   await page.getByLabel("Generate automatically before each block").check();
   for (let i = 0; i < 12; i++) await sealNow(page);
   const charts = page.getByRole("region", { name: "Over time", exact: true });
-  await charts.getByRole("img", { name: /to block 12$/ }).first().waitFor();
+  await charts.getByRole("img", { name: /from block 0 to block 12\b/ }).first().waitFor();
   await page.evaluate(() => document.activeElement?.blur());
   const path = await screenshot(page, "screenshot-charts", { locator: charts });
   assert.match(path, /docs\/screenshot-charts\.png$/);
