@@ -29,6 +29,7 @@ pub fn bar_chart(svg: &mut Markup, h: &History) {
         );
     }
     svg.svg(
+        "history-chart",
         "sealed-chart",
         &frame,
         &format!(

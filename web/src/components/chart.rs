@@ -103,12 +103,12 @@ pub fn escape(text: &str) -> String {
 pub struct Markup(String);
 
 impl Markup {
-    /// Opens an SVG chart; `title` and `desc` name it for screen readers
-    /// (`role="img"`).
-    pub fn svg(&mut self, id: &str, frame: &Frame, title: &str, desc: &str) {
+    /// Opens an SVG chart of CSS class `class`; `title` and `desc` name it
+    /// for screen readers (`role="img"`).
+    pub fn svg(&mut self, class: &str, id: &str, frame: &Frame, title: &str, desc: &str) {
         let _ = write!(
             self.0,
-            "<svg class=\"history-chart\" viewBox=\"0 0 {} {}\" role=\"img\" \
+            "<svg class=\"{class}\" viewBox=\"0 0 {} {}\" role=\"img\" \
              aria-labelledby=\"{id}-title {id}-desc\">\
              <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
             frame.width,
@@ -165,19 +165,19 @@ impl Write for Markup {
 }
 
 /// Horizontal grid lines with their values on the left, from 0 to `top`
-/// by `step`, in thousandths (kWh, tokens).
-pub fn value_grid(svg: &mut Markup, frame: &Frame, step: u64, top: u64) {
+/// by `step`, each value written by `show`.
+pub fn value_grid(svg: &mut Markup, frame: &Frame, step: u64, top: u64, show: fn(u64) -> String) {
     for i in 0..=top / step.max(1) {
         let value = i.saturating_mul(step);
         let y = frame.y(value, top);
         svg.line("grid", (frame.left, y), (frame.right_edge(), y));
-        svg.text(
-            "tick",
-            (frame.left - 8, y + 8),
-            "end",
-            &fixed_point(value, 3),
-        );
+        svg.text("tick", (frame.left - 8, y + 8), "end", &show(value));
     }
+}
+
+/// Thousandths as units: Wh as kWh, milli-tokens as tokens.
+pub fn thousandths(value: u64) -> String {
+    fixed_point(value, 3)
 }
 
 /// The bottom axis for whole numbers from 0 to `max` (block heights or

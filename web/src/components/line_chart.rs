@@ -1,4 +1,4 @@
-use crate::components::chart::{count_axis, label, style, value_grid, Frame, Markup};
+use crate::components::chart::{count_axis, label, style, thousandths, value_grid, Frame, Markup};
 use ecloud_core::history::{axis, History, Series};
 use ecloud_core::units::fixed_point;
 use std::fmt::Write;
@@ -96,6 +96,7 @@ pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
     let split = measure == Measure::Energy && !generators.is_empty() && !customers.is_empty();
     let frame = if split { LOWER } else { FRAME };
     svg.svg(
+        "history-chart",
         id,
         &frame,
         &format!("{what}, in {unit}, from block 0 to block {tip}"),
@@ -127,7 +128,7 @@ fn plot(svg: &mut Markup, frame: &Frame, lines: &[&Line], h: &History, x_top: u6
     let max = lines.iter().map(|l| l.series.max()).max().unwrap_or(0);
     let ticks = if frame.plot_height() < 200 { 2 } else { 4 };
     let (step, y_top) = axis(max, ticks, 1_000);
-    value_grid(svg, frame, step, y_top);
+    value_grid(svg, frame, step, y_top, thousandths);
     svg.text("axis-label", (8, frame.top - 16), "start", caption);
     for line in lines {
         // A member in no ledger for a while (before it joined) leaves a gap.
