@@ -57,7 +57,7 @@ pub fn bar_chart(svg: &mut Markup, h: &History) {
             ROW - 16
         );
         svg.text("value", (end + 8, baseline), "start", &n.to_string());
-        let _ = write!(svg, "</g>");
+        svg.raw("</g>");
     }
     let _ = write!(
         svg,

@@ -96,9 +96,10 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Markup being written: the charts panel's body, figures, SVGs and
-/// legends. Only [`Markup::text`], [`Markup::svg`] and [`Markup::key`] take
-/// text from the chain, and they escape it.
+/// Markup being written: a chart's SVG and what goes around it (figures,
+/// legends). Only [`Markup::text`], [`Markup::svg`] and [`Markup::key`]
+/// take text from the chain, and they escape it; `write!` is for numbers
+/// and this code's own class names.
 #[derive(Default)]
 pub struct Markup(String);
 
