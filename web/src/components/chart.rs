@@ -1,10 +1,10 @@
-//! What the history charts share: the frame, the axes, the markup and
+//! What the page's SVG charts share: the frame, the axes, the markup and
 //! the legend keys.
 //!
-//! The charts are written as text and handed to Yew in one piece: they are
-//! a few hundred elements that change together with each block, and markup
-//! built by `html!` element by element costs several times the download
-//! size. Everything that comes from the chain (member names) goes through
+//! A chart is written as text and handed to Yew in one piece: its few
+//! hundred elements change together (with each block), so diffing them one
+//! by one buys nothing, and building them with `html!` measured about
+//! 1.5 KB more gzipped download per chart. Everything that comes from the chain (member names) goes through
 //! [`escape`]; the rest is numbers and fixed class names. Coordinates are
 //! whole units of the SVG's own box (it scales to its container), so no
 //! float is formatted.
