@@ -90,3 +90,33 @@ test("three charts follow the chain: named lines, and bars that count the sealed
   assert.match(await energy.locator("title").textContent(), /to block 4$/);
   problems.assertNone();
 });
+
+test("tampered history charts as it is: a name is shown as text, a huge balance breaks nothing", async () => {
+  const { page, problems } = await app.open("", { waitFor: "h1" });
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Resume" }).waitFor();
+  await sealNow(page);
+  await sealNow(page);
+
+  const tip = page.getByRole("article", { name: "Block 2", exact: true });
+  await tip.getByRole("button", { name: "Show block 2's header and ledger" }).click();
+  await tip.getByRole("button", { name: "Edit values of block 2" }).click();
+  const edit = async (pointer, value) => {
+    await tip.getByLabel(pointer, { exact: true }).fill(value);
+    await tip.getByRole("button", { name: `Set ${pointer}` }).click();
+    await tip.getByText(`Block 2: ${pointer} is now “${value}”.`).waitFor();
+  };
+  const evil = `<img src=x onerror="window.pwned=1">Anne`;
+  await edit("/body/ledger/members/1/name", evil);
+  await edit("/body/ledger/members/2/balance", "18446744073709551615");
+
+  const charts = panel(page, "Over time");
+  const legend = charts.locator("#energy-history .legend li");
+  await legend.filter({ hasText: "onerror" }).waitFor();
+  assert.deepEqual((await legend.allInnerTexts()).map((t) => t.trim()), ["George", evil, "Bob", "Carla"]);
+  assert.equal(await charts.locator("img").count(), 0, "the name is text, not an element");
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  const energy = charts.getByRole("img", { name: /^Energy balance of each member/ });
+  assert.match(await energy.locator("desc").textContent(), /Bob 18,446,744,073,709,551\.615/);
+  problems.assertNone();
+});
