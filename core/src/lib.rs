@@ -10,6 +10,7 @@ pub mod chain;
 pub mod community;
 pub mod crypto;
 pub mod election;
+pub mod history;
 pub mod keys;
 pub mod ledger;
 pub mod member;

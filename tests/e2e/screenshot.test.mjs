@@ -1,7 +1,7 @@
 // The README's picture: the main view after a few blocks, with a share
 // change, generation by hand and by the solar profile, and a verification.
-// Writes docs/screenshot.png (desktop) and docs/screenshot-phone.png (the
-// top of the page on a phone).
+// Writes docs/screenshot.png (desktop), docs/screenshot-phone.png (the
+// top of the page on a phone) and docs/screenshot-charts.png (the charts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useApp, screenshot } from "./harness.mjs";
@@ -60,5 +60,21 @@ test("phone screenshot: the same view in one column", async () => {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scrollWidth <= 390, `the page fits a phone's width (${scrollWidth}px)`);
   await screenshot(page, "screenshot-phone");
+  problems.assertNone();
+});
+
+test("charts screenshot: the \"Over time\" panel after a dozen blocks", async () => {
+  const { page, problems } = await app.open("", {
+    waitFor: "h1",
+    viewport: { width: 1400, height: 1000 },
+  });
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByLabel("Generate automatically before each block").check();
+  for (let i = 0; i < 12; i++) await sealNow(page);
+  const charts = page.getByRole("region", { name: "Over time", exact: true });
+  await charts.getByRole("img", { name: /from block 0 to block 12\b/ }).first().waitFor();
+  await page.evaluate(() => document.activeElement?.blur());
+  const path = await screenshot(page, "screenshot-charts", { locator: charts });
+  assert.match(path, /docs\/screenshot-charts\.png$/);
   problems.assertNone();
 });

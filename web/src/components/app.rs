@@ -1,6 +1,7 @@
 use crate::clock;
 use crate::components::balances::Balances;
 use crate::components::block_list::BlockList;
+use crate::components::charts::Charts;
 use crate::components::election::ElectionPanels;
 use crate::components::files::Files;
 use crate::components::generation::Generation;
@@ -98,6 +99,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     on_action={on_action.clone()}
                 />
                 <OpenBlock community={state.community.clone()} />
+                <Charts community={state.community.clone()} />
                 <Verify
                     community={state.community.clone()}
                     verification={state.verification.clone()}

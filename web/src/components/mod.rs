@@ -2,14 +2,18 @@
 
 pub mod app;
 pub mod balances;
+pub mod bar_chart;
 pub mod block_card;
 pub mod block_list;
+pub mod chart;
+pub mod charts;
 pub mod election;
 pub mod explorer;
 pub mod files;
 pub mod generation;
 pub mod hex;
 pub mod ledger_table;
+pub mod line_chart;
 pub mod members;
 pub mod next_block;
 pub mod notice;

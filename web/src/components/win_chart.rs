@@ -1,10 +1,13 @@
+use crate::components::chart::{value_grid, Frame, Markup};
 use crate::components::election::{head_row, num_cell, ElectionProps};
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
 use crate::format::{millis, name};
 use crate::state::{Action, ElectionAction, SimulatedWins, WinSimulation};
+use ecloud_core::history::axis;
 use ecloud_core::units::fixed_point;
 use gloo_timers::callback::Timeout;
+use std::fmt::Write;
 use yew::prelude::*;
 
 /// "Simulate 1,000 elections": how often each candidate wins with its
@@ -118,118 +121,108 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
     }
 }
 
-// The chart's own coordinates; the SVG scales to its box.
-const W: f64 = 640.0;
-const H: f64 = 380.0;
-const LEFT: f64 = 92.0;
-const RIGHT: f64 = 12.0;
-const TOP: f64 = 34.0;
-const BOTTOM: f64 = 72.0;
-
-fn num(v: f64) -> String {
-    format!("{v:.1}")
+/// A share (0 to 1) in basis points, for drawing: the only float in the
+/// chart is the share itself.
+fn basis_points(share: f64) -> u64 {
+    (share * 10_000.0).round().clamp(0.0, 10_000.0) as u64
 }
+
+/// Basis points as a whole percentage: `40 %`.
+fn whole_percent(bp: u64) -> String {
+    format!("{} %", (bp + 50) / 100)
+}
+
+const FRAME: Frame = Frame {
+    width: 640,
+    height: 380,
+    left: 92,
+    right: 12,
+    top: 34,
+    bottom: 72,
+};
 
 /// A bar chart: per candidate, the simulated share of wins (solid) beside
 /// the expected share (hatched), with a percentage axis.
 fn chart(done: &SimulatedWins) -> Html {
     let rounds = f64::from(done.rounds.max(1));
-    let n = done.candidates.len().max(1) as f64;
-    let top_share = done
-        .candidates
-        .iter()
-        .map(|c| (f64::from(c.wins) / rounds).max(c.expected))
-        .fold(0.0, f64::max);
-    // The axis ends at the next 10 % above the tallest bar.
-    let axis_max = ((top_share * 10.0).ceil() / 10.0).clamp(0.1, 1.0);
-    let step = if axis_max > 0.5 { 0.2 } else { 0.1 };
-    let plot_h = H - TOP - BOTTOM;
-    let plot_w = W - LEFT - RIGHT;
-    let y = |share: f64| TOP + plot_h * (1.0 - (share / axis_max).min(1.0));
-    let ticks = (0..=((axis_max / step).round() as u32)).map(|i| {
-        let share = f64::from(i) * step;
-        html! {
-            <g class="tick">
-                <line x1={num(LEFT)} x2={num(W - RIGHT)} y1={num(y(share))} y2={num(y(share))} />
-                <text x={num(LEFT - 8.0)} y={num(y(share) + 9.0)} text-anchor="end">
-                    { format!("{:.0} %", share * 100.0) }
-                </text>
-            </g>
-        }
-    });
-    let slot = plot_w / n;
-    let bar_w = (slot * 0.34).min(90.0);
-    let groups = done.candidates.iter().enumerate().map(|(i, c)| {
-        let centre = LEFT + slot * (i as f64 + 0.5);
-        let simulated = f64::from(c.wins) / rounds;
-        let bar = |class: &'static str, share: f64, x: f64, label: String| {
-            html! {
-                <>
-                    <rect
-                        class={classes!("bar", class)}
-                        x={num(x)}
-                        y={num(y(share))}
-                        width={num(bar_w)}
-                        height={num(TOP + plot_h - y(share))}
-                        data-wins={(class == "simulated").then(|| c.wins.to_string())}
-                    />
-                    <text class="value" x={num(x + bar_w / 2.0)} y={num(y(share) - 6.0)} text-anchor="middle">
-                        { label }
-                    </text>
-                </>
-            }
-        };
-        html! {
-            <g class="candidate" key={c.member.0}>
-                { bar("simulated", simulated, centre - bar_w - 2.0, format!("{:.0} %", simulated * 100.0)) }
-                { bar("expected", c.expected, centre + 2.0, format!("{:.0} %", c.expected * 100.0)) }
-                <text class="name" x={num(centre)} y={num(H - BOTTOM + 32.0)} text-anchor="middle">
-                    { c.name.clone() }
-                </text>
-                <text class="wins-label" x={num(centre)} y={num(H - BOTTOM + 62.0)} text-anchor="middle">
-                    { format!("{} wins", c.wins) }
-                </text>
-            </g>
-        }
-    });
-    let description = done
+    let shares: Vec<(u64, u64)> = done
         .candidates
         .iter()
         .map(|c| {
-            format!(
-                "{}: {} wins ({}), expected {}",
-                c.name,
-                c.wins,
-                percent(f64::from(c.wins) / rounds),
-                percent(c.expected)
+            (
+                basis_points(f64::from(c.wins) / rounds),
+                basis_points(c.expected),
             )
         })
-        .collect::<Vec<_>>()
-        .join("; ");
-    html! {
-        <svg
-            class="win-chart"
-            viewBox={format!("0 0 {W} {H}")}
-            role="img"
-            aria-labelledby="win-chart-title win-chart-desc"
-        >
-            <title id="win-chart-title">
-                { format!(
-                    "Share of {} simulated elections won, against the expectation",
-                    fixed_point(u64::from(done.rounds), 0)
-                ) }
-            </title>
-            <desc id="win-chart-desc">{ format!("{description}.") }</desc>
-            <defs>
-                <pattern id="hatch" width="10" height="10" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                    <rect width="10" height="10" class="hatch-bg" />
-                    <line x1="0" y1="0" x2="0" y2="10" class="hatch-line" />
-                </pattern>
-            </defs>
-            { for ticks }
-            <text class="axis-label" x="4" y="20">{ "share of wins" }</text>
-            <line class="axis" x1={num(LEFT)} x2={num(W - RIGHT)} y1={num(TOP + plot_h)} y2={num(TOP + plot_h)} />
-            { for groups }
-        </svg>
+        .collect();
+    let mut description = String::new();
+    for c in &done.candidates {
+        let sep = if description.is_empty() { "" } else { "; " };
+        let _ = write!(
+            description,
+            "{sep}{}: {} wins ({}), expected {}",
+            c.name,
+            c.wins,
+            percent(f64::from(c.wins) / rounds),
+            percent(c.expected)
+        );
     }
+    let mut svg = Markup::default();
+    svg.svg(
+        "win-chart",
+        "win-chart",
+        &FRAME,
+        &format!(
+            "Share of {} simulated elections won, against the expectation",
+            fixed_point(u64::from(done.rounds), 0)
+        ),
+        &format!("{description}."),
+    );
+    svg.raw(
+        "<defs><pattern id=\"hatch\" width=\"10\" height=\"10\" patternUnits=\"userSpaceOnUse\" \
+         patternTransform=\"rotate(45)\"><rect width=\"10\" height=\"10\" class=\"hatch-bg\"/>\
+         <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"10\" class=\"hatch-line\"/></pattern></defs>",
+    );
+    let tallest = shares.iter().map(|&(s, e)| s.max(e)).max().unwrap_or(0);
+    let (step, top) = axis(tallest, 5, 1_000);
+    value_grid(&mut svg, &FRAME, step, top, whole_percent);
+    svg.text("axis-label", (4, 20), "start", "share of wins");
+    let base = FRAME.base();
+    svg.line("axis", (FRAME.left, base), (FRAME.right_edge(), base));
+    let slot = FRAME.plot_width() / (shares.len().max(1) as u64);
+    let bar_w = (slot * 34 / 100).min(90);
+    for (i, (c, &(simulated, expected))) in done.candidates.iter().zip(&shares).enumerate() {
+        let centre = FRAME.left + slot * i as u64 + slot / 2;
+        for (class, bp, x) in [
+            ("simulated", simulated, centre.saturating_sub(bar_w + 2)),
+            ("expected", expected, centre + 2),
+        ] {
+            let y = FRAME.y(bp, top);
+            let wins = if class == "simulated" {
+                format!(" data-wins=\"{}\"", c.wins)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                svg,
+                "<rect class=\"bar {class}\" x=\"{x}\" y=\"{y}\" width=\"{bar_w}\" height=\"{}\"{wins}/>",
+                base - y
+            );
+            svg.text(
+                "value",
+                (x + bar_w / 2, y.saturating_sub(6)),
+                "middle",
+                &whole_percent(bp),
+            );
+        }
+        svg.text("name", (centre, base + 32), "middle", &c.name);
+        svg.text(
+            "wins-label",
+            (centre, base + 62),
+            "middle",
+            &format!("{} wins", c.wins),
+        );
+    }
+    svg.raw("</svg>");
+    svg.finish()
 }

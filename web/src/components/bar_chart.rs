@@ -1,0 +1,67 @@
+use crate::components::chart::{count_axis, label, style, Frame, Markup};
+use crate::format::count;
+use ecloud_core::history::History;
+use std::fmt::Write;
+
+/// Height of one member's row.
+const ROW: u64 = 44;
+
+/// Blocks sealed per member: one horizontal bar per member, named at its
+/// start and counted at its end, so no colour is needed to read it.
+pub fn bar_chart(svg: &mut Markup, h: &History) {
+    let rows = h.members.len() as u64;
+    let frame = Frame {
+        width: 640,
+        height: 16 + rows.max(1) * ROW + 66,
+        left: 150,
+        right: 64,
+        top: 16,
+        bottom: 66,
+    };
+    let mut description = String::new();
+    for (who, &n) in h.members.iter().zip(&h.sealed) {
+        let comma = if description.is_empty() { "" } else { ", " };
+        let _ = write!(
+            description,
+            "{comma}{} {}",
+            who.name,
+            count(n, "block", "blocks")
+        );
+    }
+    svg.svg(
+        "history-chart",
+        "sealed-chart",
+        &frame,
+        &format!(
+            "Blocks sealed by each member, {} in all",
+            count(h.blocks, "block", "blocks")
+        ),
+        &format!("{description}."),
+    );
+    let max = h.sealed.iter().copied().max().unwrap_or(0);
+    let top = count_axis(svg, &frame, max, "blocks sealed");
+    for (i, (who, &n)) in h.members.iter().zip(&h.sealed).enumerate() {
+        let row_top = frame.top + i as u64 * ROW;
+        let end = frame.x(n, top);
+        let baseline = row_top + ROW / 2 + 8;
+        let name = label(who);
+        let _ = write!(svg, "<g class=\"sealed\" data-count=\"{n}\">");
+        svg.text("name", (frame.left - 10, baseline), "end", &name);
+        let _ = write!(
+            svg,
+            "<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+            style(i),
+            frame.left,
+            row_top + 8,
+            end - frame.left,
+            ROW - 16
+        );
+        svg.text("value", (end + 8, baseline), "start", &n.to_string());
+        svg.raw("</g>");
+    }
+    let _ = write!(
+        svg,
+        "</svg><p class=\"hint sealed-total\">{} in the chain, genesis included.</p>",
+        count(h.blocks, "block", "blocks")
+    );
+}

@@ -1,0 +1,201 @@
+use crate::components::chart::{count_axis, label, style, thousandths, value_grid, Frame, Markup};
+use ecloud_core::history::{axis, History, Series};
+use ecloud_core::units::fixed_point;
+use std::fmt::Write;
+
+/// What a line chart plots from the history.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Measure {
+    /// Each member's energy balance.
+    Energy,
+    /// Each member's free tokens, and the tokens frozen by all.
+    Tokens,
+}
+
+struct Line<'a> {
+    name: String,
+    class: String,
+    series: &'a Series,
+    /// A generator's balance (capacity left), plotted apart from customers.
+    generator: bool,
+}
+
+/// One plot.
+const FRAME: Frame = Frame {
+    width: 640,
+    height: 360,
+    left: 96,
+    right: 128,
+    top: 40,
+    bottom: 66,
+};
+
+/// Two plots on one time axis: a generator's 1,000 kWh would flatten
+/// every customer's line on a shared scale, and how they grow by their
+/// shares is the point.
+const UPPER: Frame = Frame {
+    height: 500,
+    bottom: 350,
+    ..FRAME
+};
+const LOWER: Frame = Frame {
+    height: 500,
+    top: 210,
+    ..FRAME
+};
+
+/// Room between two labels at the lines' ends, so close lines stay readable.
+const LABEL_GAP: i64 = 24;
+
+/// One line per member over the block heights, with its name at its end
+/// and a legend; colour and dash pattern tell the lines apart.
+pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
+    let (id, unit, what) = match measure {
+        Measure::Energy => ("energy-chart", "kWh", "Energy balance of each member"),
+        Measure::Tokens => (
+            "tokens-chart",
+            "tokens",
+            "Free voting tokens of each member and tokens frozen",
+        ),
+    };
+    let values = match measure {
+        Measure::Energy => &h.energy,
+        Measure::Tokens => &h.free,
+    };
+    let mut lines: Vec<Line> = h
+        .members
+        .iter()
+        .zip(values)
+        .enumerate()
+        .filter(|(_, (_, series))| series.values.iter().any(Option::is_some))
+        .map(|(i, (who, series))| Line {
+            name: label(who),
+            class: style(i),
+            series,
+            generator: who.generator,
+        })
+        .collect();
+    if measure == Measure::Tokens {
+        lines.push(Line {
+            name: "Frozen (all)".to_string(),
+            class: "frozen".to_string(),
+            series: &h.frozen,
+            generator: false,
+        });
+    }
+
+    let tip = h.heights.last().copied().unwrap_or(0);
+    let mut at_tip = String::new();
+    for line in &lines {
+        if let Some(v) = line.series.last() {
+            let comma = if at_tip.is_empty() { "" } else { ", " };
+            let _ = write!(at_tip, "{comma}{} {}", line.name, fixed_point(v, 3));
+        }
+    }
+    let (generators, customers): (Vec<&Line>, Vec<&Line>) = lines.iter().partition(|l| l.generator);
+    let split = measure == Measure::Energy && !generators.is_empty() && !customers.is_empty();
+    let frame = if split { LOWER } else { FRAME };
+    svg.svg(
+        "history-chart",
+        id,
+        &frame,
+        &format!("{what}, in {unit}, from block 0 to block {tip}"),
+        &format!("At block {tip}, in {unit}: {at_tip}."),
+    );
+    let x_top = count_axis(svg, &frame, tip, "block height");
+    if split {
+        plot(svg, &UPPER, &generators, h, x_top, "kWh left, generators");
+        plot(svg, &LOWER, &customers, h, x_top, "kWh, customers");
+    } else {
+        plot(
+            svg,
+            &FRAME,
+            &lines.iter().collect::<Vec<_>>(),
+            h,
+            x_top,
+            unit,
+        );
+    }
+    svg.raw("</svg><ul class=\"legend\">");
+    for line in &lines {
+        svg.key(&line.class, &line.name);
+    }
+    svg.raw("</ul>");
+}
+
+/// `lines` in `frame`, on a value axis of their own titled `caption`.
+fn plot(svg: &mut Markup, frame: &Frame, lines: &[&Line], h: &History, x_top: u64, caption: &str) {
+    let max = lines.iter().map(|l| l.series.max()).max().unwrap_or(0);
+    let ticks = if frame.plot_height() < 200 { 2 } else { 4 };
+    let (step, y_top) = axis(max, ticks, 1_000);
+    value_grid(svg, frame, step, y_top, thousandths);
+    svg.text("axis-label", (8, frame.top - 16), "start", caption);
+    for line in lines {
+        // A member in no ledger for a while (before it joined) leaves a gap.
+        let mut run = String::new();
+        let mut points = 0;
+        for (&height, value) in h.heights.iter().zip(&line.series.values) {
+            match value {
+                Some(v) => {
+                    let _ = write!(run, "{},{} ", frame.x(height, x_top), frame.y(*v, y_top));
+                    points += 1;
+                }
+                None => {
+                    polyline(svg, &line.class, &run, points);
+                    run.clear();
+                    points = 0;
+                }
+            }
+        }
+        polyline(svg, &line.class, &run, points);
+    }
+    let tip = h.heights.last().copied().unwrap_or(0);
+    end_labels(svg, frame, lines, frame.x(tip, x_top) + 10, y_top);
+}
+
+fn polyline(svg: &mut Markup, class: &str, run: &str, points: usize) {
+    // A lone point (one block so far) is the same point twice: with round
+    // caps, a dot.
+    let again = if points == 1 { run } else { "" };
+    if points > 0 {
+        let _ = write!(
+            svg,
+            "<polyline class=\"line {class}\" points=\"{run}{again}\"/>"
+        );
+    }
+}
+
+/// Each line's name beside its last point, moved apart just enough that
+/// no two overlap.
+fn end_labels(svg: &mut Markup, frame: &Frame, lines: &[&Line], x: u64, y_top: u64) {
+    let mut placed: Vec<(i64, &Line)> = lines
+        .iter()
+        .filter_map(|l| l.series.last().map(|v| (frame.y(v, y_top) as i64 + 8, *l)))
+        .collect();
+    // An insertion sort: a handful of labels, and no new sort in the download.
+    for i in 1..placed.len() {
+        let mut j = i;
+        while j > 0 && placed[j - 1].0 > placed[j].0 {
+            placed.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    for i in 1..placed.len() {
+        placed[i].0 = placed[i].0.max(placed[i - 1].0 + LABEL_GAP);
+    }
+    // Pushed past the bottom: move up from the last one.
+    let mut limit = frame.base() as i64;
+    for entry in placed.iter_mut().rev() {
+        entry.0 = entry.0.min(limit);
+        limit = entry.0 - LABEL_GAP;
+    }
+    for (y, line) in placed {
+        let y = u64::try_from(y).unwrap_or(0);
+        svg.text(
+            &format!("end-label {}", line.class),
+            (x, y),
+            "start",
+            &line.name,
+        );
+    }
+}
