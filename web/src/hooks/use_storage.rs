@@ -70,7 +70,10 @@ pub fn use_storage(
     let latest: Rc<RefCell<Option<Community>>> = use_mut_ref(|| None);
     let pending = use_mut_ref(|| false);
     let gap_ms = use_mut_ref(|| 1_000u32);
-    let failing = use_mut_ref(|| false);
+    // The chain length at which storage last refused the run: a longer chain
+    // would be refused too, and writing one out costs the page a pause, so
+    // saving waits until the run is shorter again (a reset or an import).
+    let refused_at: Rc<RefCell<Option<usize>>> = use_mut_ref(|| None);
     use_effect_with(
         (community, foreign_keys),
         move |(community, foreign_keys)| {
@@ -86,6 +89,10 @@ pub fn use_storage(
                     let Some(community) = latest.borrow_mut().take() else {
                         return;
                     };
+                    let blocks = community.read().chain().len();
+                    if refused_at.borrow().is_some_and(|at| blocks >= at) {
+                        return;
+                    }
                     let started = crate::clock::precise_ms();
                     let text = community.read().save();
                     let saved = storage().and_then(|s| {
@@ -96,9 +103,14 @@ pub fn use_storage(
                     // Saving a long chain is O(chain): keep it under 5 % of the time.
                     *gap_ms.borrow_mut() = (took * 20.0).clamp(1_000.0, 60_000.0) as u32;
                     match saved {
-                        Ok(()) => *failing.borrow_mut() = false,
-                        Err(why) if !*failing.borrow() => {
-                            *failing.borrow_mut() = true;
+                        Ok(()) => *refused_at.borrow_mut() = None,
+                        Err(why) => {
+                            *refused_at.borrow_mut() = Some(blocks);
+                            // An older, shorter run must not come back on a
+                            // reload as if it were this one.
+                            if let Ok(s) = storage() {
+                                let _ = s.remove_item(KEY);
+                            }
                             dispatcher.dispatch(Action::Explore(ExploreAction::StorageProblem(
                                 format!(
                                     "The run ({} KB) could not be kept in this browser: {why}. It will not survive a reload: export the chain to keep it.",
@@ -106,7 +118,6 @@ pub fn use_storage(
                                 ),
                             )));
                         }
-                        Err(_) => {}
                     }
                 })
                 .forget();

@@ -1,0 +1,57 @@
+// For everyone in the room: a chain of 10,000 blocks, grown with the page's own
+// fast-forward button, stays usable: the block list renders one page of blocks,
+// going to any block works, the page scrolls, a seal still shows at once, and a
+// run too big for the browser's storage is said, not silently lost.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { useApp } from "./harness.mjs";
+
+const app = useApp();
+
+const panel = (page, name) => page.getByRole("region", { name, exact: true });
+const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
+const thousands = (n) => n.toLocaleString("en-US");
+
+test("10,000 blocks: one page of blocks is rendered, any block can be shown, the page scrolls", async () => {
+  const { page, problems } = await app.open("?seed=7", { waitFor: "h1" });
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByLabel("Generate automatically before each block").check();
+  for (let done = 0; done < 10_000; done += 1_000) {
+    await page.getByRole("button", { name: "Seal 1,000 blocks" }).click();
+    await panel(page, "Next block")
+      .getByText(`(blocks ${thousands(done + 1)} to ${thousands(done + 1_000)}).`, { exact: false })
+      .waitFor({ timeout: 60_000 });
+  }
+  const blocks = panel(page, "Blocks");
+  await blocks.getByText("Blocks 9991–10000 of 10001, newest first, following new blocks.").waitFor();
+  await block(page, 10_000).waitFor();
+  assert.equal(await page.getByRole("article").count(), 10, "only one page of blocks is in the page");
+
+  // Storage cannot hold a run this long: the page says so instead of losing it quietly.
+  await panel(page, "Save, share, start again")
+    .getByText(/could not be kept in this browser: storage is full or refused it\. It will not survive a reload: export the chain to keep it\./)
+    .waitFor({ timeout: 20_000 });
+
+  // Any block is one step away.
+  await blocks.getByLabel("Go to block").fill("5000");
+  await blocks.getByRole("button", { name: "Show", exact: true }).click();
+  await block(page, 5_000).getByRole("button", { name: "Hide block 5000's header and ledger" }).waitFor();
+  await blocks.getByText("Blocks 4991–5000 of 10001, newest first.").waitFor();
+  await blocks.getByRole("button", { name: "Older" }).click();
+  await block(page, 4_990).waitFor();
+  assert.equal(await page.getByRole("article").count(), 10);
+
+  // The page scrolls from top to bottom and back.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.mouse.wheel(0, height);
+  await page.waitForFunction(() => window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2);
+  await page.mouse.wheel(0, -height);
+  await page.waitForFunction(() => window.scrollY === 0);
+
+  // Sealing on top of 10,000 blocks still shows at once.
+  await blocks.getByRole("button", { name: "Newest" }).click();
+  await page.getByRole("button", { name: "Seal now" }).click();
+  await block(page, 10_001).waitFor();
+  await panel(page, "Next block").getByText("Block 10002", { exact: false }).waitFor();
+  problems.assertNone();
+});
