@@ -92,13 +92,17 @@ window.compareBench = async (names, n, rounds) => {
     console.log(`compare: ${name}: building ${n} blocks`);
     const b = new Bench(n);
     b.prepare();
-    benches.push({ name, b, tip: b.tip(), runs: {} });
+    // build-100: a fresh 100-block chain (signing and sealing), timed like the rest.
+    Bench.build100 = () => new Bench(100).free();
+    benches.push({ name, Bench, b, tip: b.tip(), runs: {} });
   }
   // Round by round, call by call, every build in turn.
   for (let r = 0; r < rounds + 1; r++) {
-    for (const name of ["full", "structure", "signatures", "limit-ed25519", "limit-sha256"]) {
+    for (const name of ["full", "structure", "signatures", "limit-ed25519", "limit-sha256",
+      "limit-ed25519-single", "build-100"]) {
       for (const v of benches) {
-        const ms = once(name, cases(v.b, n)[name]);
+        const ms = once(name, name === "build-100" ? () => (v.Bench.build100(), true)
+          : cases(v.b, n)[name]);
         if (r > 0) (v.runs[name] ??= []).push(ms); // round 0 warms up
       }
     }

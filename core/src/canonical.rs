@@ -96,8 +96,8 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
         Value::Object(map) => {
             // RFC 8785 sorts keys by UTF-16 code units; for the ASCII keys
             // E-Cloud uses this equals byte order, but be exact anyway.
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| key_order(a.0, b.0));
+            let entries: Vec<(&String, &Value)> = map.iter().collect();
+            let entries = crate::order::sorted_by(&entries, &|a, b| key_order(a.0, b.0));
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {

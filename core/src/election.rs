@@ -120,12 +120,10 @@ pub fn age(last_sealed: Option<u64>, height: u64) -> u64 {
 
 /// Candidates' indices ordered best first: by score, ties to the earlier member.
 fn ranking(candidates: &[Candidate]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::order::sorted_indices(candidates.len(), &|a, b| {
         let (ca, cb) = (&candidates[a], &candidates[b]);
         compare_scores(cb.wealth, cb.draw, ca.wealth, ca.draw).then(ca.member.cmp(&cb.member))
-    });
-    order
+    })
 }
 
 /// The members who may stand when `sealer` has just sealed: every other

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod ledger;
 pub mod member;
 pub mod merkle;
+mod order;
 pub mod profile;
 pub mod rules;
 pub mod saved;

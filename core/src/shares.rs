@@ -50,9 +50,10 @@ impl std::error::Error for ShareError {}
 
 impl ShareTable {
     /// A table from (member, share) pairs; sorted into member order.
-    pub fn new(mut shares: Vec<Share>) -> Result<ShareTable, ShareError> {
-        shares.sort_by_key(|s| s.member);
-        let table = ShareTable(shares);
+    pub fn new(shares: Vec<Share>) -> Result<ShareTable, ShareError> {
+        let table = ShareTable(crate::order::sorted_by(&shares, &|a, b| {
+            a.member.cmp(&b.member)
+        }));
         table.check()?;
         Ok(table)
     }

@@ -172,8 +172,8 @@ impl Simulation {
 
     /// Heights of the blocks changed by tampering, oldest first.
     pub fn tampered_heights(&self) -> Vec<u64> {
-        let mut h: Vec<u64> = self.originals.iter().map(|(h, _)| *h as u64).collect();
-        h.sort_unstable();
+        let h: Vec<u64> = self.originals.iter().map(|(h, _)| *h as u64).collect();
+        let mut h = crate::order::sorted_by(&h, &|a, b| a.cmp(b));
         h.dedup();
         h
     }

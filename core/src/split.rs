@@ -13,16 +13,17 @@ pub fn largest_remainder(total: u64, weights: &[BasisPoints]) -> Vec<u64> {
     let whole = u128::from(BasisPoints::WHOLE.0);
     let mut parts = Vec::with_capacity(weights.len());
     let mut remainders = Vec::with_capacity(weights.len());
-    for (i, w) in weights.iter().enumerate() {
+    for w in weights {
         let exact = u128::from(total) * u128::from(w.0);
         parts.push((exact / whole) as u64);
-        remainders.push((exact % whole, i));
+        remainders.push(exact % whole);
     }
     let handed_out: u64 = parts.iter().sum();
     let left_over = total.saturating_sub(handed_out) as usize;
     // Largest remainder first; on equal remainders the earlier entry first.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in remainders.iter().take(left_over) {
+    let order =
+        crate::order::sorted_indices(remainders.len(), &|a, b| remainders[b].cmp(&remainders[a]));
+    for &i in order.iter().take(left_over) {
         parts[i] += 1;
     }
     parts

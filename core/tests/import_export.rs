@@ -17,6 +17,30 @@ fn export_then_import_gives_an_identical_chain() {
 }
 
 #[test]
+fn the_export_file_is_laid_out_as_serde_json_pretty_prints() {
+    let mut sim = sample_run(4, 5);
+    // A name with what the indenting must leave alone inside strings.
+    sim.rename(ecloud_core::community::ANNE, "Anne \"{[,:]}\" \\ Zo\u{eb}")
+        .unwrap();
+    sim.seal(T0 + 6 * PERIOD_MS).unwrap();
+    let text = sim.chain().to_json();
+    // What Chain::to_json wrote before it indented compact text itself.
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        format: &'a str,
+        version: u32,
+        blocks: &'a [ecloud_core::Block],
+    }
+    let pretty = serde_json::to_string_pretty(&Out {
+        format: "e-cloud-chain",
+        version: 1,
+        blocks: sim.chain().blocks(),
+    })
+    .unwrap();
+    assert_eq!(text, pretty);
+}
+
+#[test]
 fn a_tampered_file_is_refused_naming_the_first_failure() {
     let sim = sample_run(4, 5);
     let mut file: serde_json::Value = serde_json::from_str(&sim.chain().to_json()).unwrap();

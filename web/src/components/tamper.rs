@@ -94,11 +94,11 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
             .map(fields)
             .unwrap_or_default()
     };
-    let wanted = filter.trim().to_lowercase();
+    let wanted = ascii_lowercase(filter.trim());
     let rows = all
         .into_iter()
         .enumerate()
-        .filter(|(_, (pointer, _))| wanted.is_empty() || pointer.to_lowercase().contains(&wanted))
+        .filter(|(_, (pointer, _))| wanted.is_empty() || ascii_lowercase(pointer).contains(&wanted))
         .map(|(i, (pointer, value))| {
             let text = match &value {
                 Value::String(s) => s.clone(),
@@ -207,5 +207,40 @@ fn FieldRow(props: &FieldRowProps) -> Html {
             />
             <button type="submit" class="secondary" aria-label={format!("Set {}", props.pointer)}>{ "Set" }</button>
         </form>
+    }
+}
+
+/// Lowercase for the field filter, without Unicode's case tables (about
+/// 4 KB of the page gzipped). The filter matches against JSON pointers,
+/// which are ASCII (field names and indices), so this matches exactly what
+/// `str::to_lowercase` would: the only other character whose lowercase is
+/// ASCII is the Kelvin sign, lowercased to `k` like Unicode does.
+fn ascii_lowercase(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{212A}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_lowercase;
+
+    /// Wherever Unicode's lowercase could match an ASCII pointer, ours is the
+    /// same; wherever it could not, ours cannot either.
+    #[test]
+    fn the_filter_matches_what_to_lowercase_would() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let unicode: String = c.to_lowercase().collect();
+            let ours = ascii_lowercase(c.encode_utf8(&mut [0; 4]));
+            if unicode.is_ascii() {
+                assert_eq!(ours, unicode, "{c:?}");
+            } else {
+                assert!(!ours.is_ascii(), "{c:?}");
+            }
+        }
+        assert_eq!(ascii_lowercase("/Body/0/TX"), "/body/0/tx");
     }
 }
