@@ -110,8 +110,9 @@ const policy = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join("; ");
-const charset = html.match(/<meta charset="utf-8"\s*\/?>/i);
-if (!charset) fail('index.html has no <meta charset="utf-8">');
+// Trunk may have minified the page: <meta charset=utf-8>.
+const charset = html.match(/<meta charset=["']?utf-8["']?\s*\/?>/i);
+if (!charset) fail("index.html has no <meta charset=utf-8>");
 html = html.replace(
   charset[0],
   `${charset[0]}\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
