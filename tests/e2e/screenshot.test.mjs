@@ -78,3 +78,52 @@ test("charts screenshot: the \"Over time\" panel after a dozen blocks", async ()
   assert.match(path, /docs\/screenshot-charts\.png$/);
   problems.assertNone();
 });
+
+test("tamper screenshot: a changed allocation, the broken block and its descendants", async () => {
+  const { page, problems } = await app.open("", {
+    waitFor: "h1",
+    viewport: { width: 1400, height: 1000 },
+  });
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByLabel("Energy George generates (kWh)").fill("10");
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  for (let i = 0; i < 3; i++) await sealNow(page);
+  const one = page.getByRole("article", { name: "Block 1", exact: true });
+  await one.getByRole("button", { name: "Show block 1's header and ledger" }).click();
+  await one.getByRole("button", { name: "Edit values of block 1" }).click();
+  const pointer = "/body/transactions/0/body/allocation/0/energy";
+  await one.getByLabel(pointer, { exact: true }).fill("9000");
+  await one.getByRole("button", { name: `Set ${pointer}` }).click();
+  const blocks = page.getByRole("region", { name: "Blocks", exact: true });
+  await page.getByRole("region", { name: "Verify the chain", exact: true }).getByText("Broken at block 1.").waitFor();
+  await one.getByRole("button", { name: "Hide block 1's header and ledger" }).click();
+  await page.evaluate(() => document.activeElement?.blur());
+  const path = await screenshot(page, "screenshot-tamper", {
+    locator: blocks,
+  });
+  assert.match(path, /docs\/screenshot-tamper\.png$/);
+  problems.assertNone();
+});
+
+test("members screenshot: a generator and a customer joined, a miner election", async () => {
+  const { page, problems } = await app.open("", {
+    waitFor: "h1",
+    viewport: { width: 1400, height: 1000 },
+  });
+  await page.getByRole("button", { name: "Pause" }).click();
+  const members = page.getByRole("region", { name: "Members", exact: true });
+  await members.getByLabel("Name", { exact: true }).fill("Dora");
+  await members.getByRole("button", { name: "Join" }).click();
+  await members.getByLabel("Name", { exact: true }).fill("Wind park");
+  await members.getByRole("radio", { name: "generator" }).check();
+  await members.getByLabel("Capacity (kWh)").fill("200");
+  await members.getByRole("button", { name: "Join" }).click();
+  await members.getByText("signed Wind park's joining", { exact: false }).waitFor();
+  for (let i = 0; i < 4; i++) await sealNow(page);
+  await page.evaluate(() => document.activeElement?.blur());
+  await screenshot(page, "screenshot-members", { locator: members });
+  await screenshot(page, "screenshot-election", {
+    locator: page.getByRole("region", { name: "Election", exact: true }),
+  });
+  problems.assertNone();
+});
