@@ -3,19 +3,10 @@
 // lists, growing with each new block.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, sealNow } from "./harness.mjs";
 
 const app = useApp();
 
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
-
-async function sealNow(page) {
-  const heading = page.getByRole("heading", { level: 2, name: /^Open block \d+$/ });
-  const height = Number((await heading.innerText()).match(/\d+/)[0]);
-  await page.getByRole("button", { name: "Seal now" }).click();
-  await page.getByRole("article", { name: `Block ${height}`, exact: true }).waitFor();
-  return height;
-}
 
 /** Blocks in the chain, as the block list says: "Blocks 0–3 of 4, …". */
 async function blocksShown(page) {

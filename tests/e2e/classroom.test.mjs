@@ -4,33 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, block, openHeight, sealNow } from "./harness.mjs";
 
 const app = useApp();
 
-/** A fresh page with the block timer paused, so only the test seals blocks. */
-async function openPaused() {
-  const opened = await app.open("", { waitFor: "h1" });
-  await opened.page.getByRole("button", { name: "Pause" }).click();
-  await opened.page.getByRole("button", { name: "Resume" }).waitFor();
-  return opened;
-}
-
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
-
-/** The height of the block being filled, from the "Open block N" heading. */
-async function openHeight(page) {
-  const text = await page.getByRole("heading", { level: 2, name: /^Open block \d+$/ }).innerText();
-  return Number(text.match(/\d+/)[0]);
-}
-
-async function sealNow(page) {
-  const height = await openHeight(page);
-  await page.getByRole("button", { name: "Seal now" }).click();
-  await block(page, height).waitFor();
-  return height;
-}
 
 async function generate(page, kwh) {
   await page.getByLabel("Energy George generates (kWh)").fill(kwh);
@@ -74,7 +51,7 @@ test("the page opens on the seed's community: George 1,000 kWh, Anne 50 %, Bob 3
 });
 
 test("new shares go on the chain and split the generation of the block after", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await setShares(page, { Anne: "60", Bob: "25", Carla: "15" });
   await page.getByText("Total: 100 % — ready to apply").waitFor();
   await page.getByRole("button", { name: "Apply shares" }).click();
@@ -101,7 +78,7 @@ test("new shares go on the chain and split the generation of the block after", a
 });
 
 test("the sliders move the typed shares and the running total follows", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await page.getByLabel("Bob's share slider").fill("25");
   assert.equal(await page.getByLabel("Bob's share (%)").inputValue(), "25");
   await page.getByText("Total: 95 % — must be exactly 100 %").waitFor();
@@ -116,7 +93,7 @@ test("the sliders move the typed shares and the running total follows", async ()
 });
 
 test("a share table that does not add up to 100 % is refused and nothing changes", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await page.getByLabel("Anne's share (%)").fill("60");
   await page.getByText("Total: 110 % — must be exactly 100 %").waitFor();
   await page.getByRole("button", { name: "Apply shares" }).click();
@@ -138,7 +115,7 @@ test("a share table that does not add up to 100 % is refused and nothing changes
 });
 
 test("generation beyond George's remaining capacity is refused and no balance moves", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await generate(page, "1000.001");
   const alert = panel(page, "Generate energy").getByRole("alert");
   assert.match(await alert.innerText(), /cannot produce 1,000\.001 kWh: only 1,000 kWh of capacity is left/);
@@ -160,7 +137,7 @@ test("generation beyond George's remaining capacity is refused and no balance mo
 });
 
 test("Enter in the energy field generates: the page works from the keyboard", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await page.getByLabel("Energy George generates (kWh)").fill("2.5");
   await page.getByLabel("Energy George generates (kWh)").press("Enter");
   await panel(page, "Open block 1").getByText("1 transaction waiting").waitFor();
@@ -172,7 +149,7 @@ test("Enter in the energy field generates: the page works from the keyboard", as
 });
 
 test("auto-generation follows the solar profile and switches off when capacity runs out", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await page.getByLabel("Peak output per market period (kWh)").fill("600");
   await page.getByText("Block 1 closes the market period 10:00–10:15: the solar profile gives 378 kWh.").waitFor();
   await page.getByLabel("Generate automatically before each block").check();
@@ -236,7 +213,7 @@ test("a block is sealed every period; pause stops the timer, seal now and resume
 });
 
 test("a block shows its links, signed transactions, ledger and the exact hash preimage", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await generate(page, "10");
   await sealNow(page);
   const one = block(page, 1);
@@ -260,7 +237,7 @@ test("a block shows its links, signed transactions, ledger and the exact hash pr
 });
 
 test("the block list shows one page at a time and can go to any block", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   for (let i = 0; i < 12; i++) await page.getByRole("button", { name: "Seal now" }).click();
   await block(page, 12).waitFor();
   const blocks = panel(page, "Blocks");
@@ -280,7 +257,7 @@ test("the block list shows one page at a time and can go to any block", async ()
 });
 
 test("Verify chain checks every block and says how long it took", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await generate(page, "10");
   await sealNow(page);
   await sealNow(page);

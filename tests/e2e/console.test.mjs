@@ -2,11 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, block } from "./harness.mjs";
 
 const app = useApp();
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
 
 test("ecloud.verify on the exported chain gives the page's report, tampered or not; ecloud.sha256 matches", async () => {
   const { page, problems } = await app.open("", { waitFor: "h1" });

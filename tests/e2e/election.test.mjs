@@ -4,32 +4,10 @@
 // student reads, a fresh page with the seed's community for each test.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, block, openHeight, sealNow } from "./harness.mjs";
 
 const app = useApp();
 
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
-
-/** A fresh page with the block timer paused, so only the test seals blocks. */
-async function openPaused() {
-  const opened = await app.open("", { waitFor: "h1" });
-  await opened.page.getByRole("button", { name: "Pause" }).click();
-  await opened.page.getByRole("button", { name: "Resume" }).waitFor();
-  return opened;
-}
-
-async function openHeight(page) {
-  const text = await page.getByRole("heading", { level: 2, name: /^Open block \d+$/ }).innerText();
-  return Number(text.match(/\d+/)[0]);
-}
-
-async function sealNow(page) {
-  const height = await openHeight(page);
-  await page.getByRole("button", { name: "Seal now" }).click();
-  await block(page, height).waitFor();
-  return height;
-}
 
 /** "Next miner: Anne, who won ..." -> "Anne". */
 async function nextMiner(page) {
@@ -57,7 +35,7 @@ async function electionRow(page, who) {
 }
 
 test("the next miner switched offline: the runner-up seals and the penalty is shown", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await sealNow(page); // block 1 holds the first election
   const missed = await nextMiner(page);
   assert.notEqual(missed, "George", "George sealed block 1, so he cannot be elected for block 2");
@@ -98,7 +76,7 @@ test("the next miner switched offline: the runner-up seals and the penalty is sh
 });
 
 test("strategies set the bets: Fixed 10 % of the free tokens, and a manual amount", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await page.getByLabel("Energy George generates (kWh)").fill("10");
   await page.getByRole("button", { name: "Generate", exact: true }).click();
   await sealNow(page);
@@ -137,7 +115,7 @@ test("strategies set the bets: Fixed 10 % of the free tokens, and a manual amoun
 });
 
 test("1,000 simulated elections: a chart of wins per candidate against the expectation", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await sealNow(page);
   const sim = panel(page, "1,000 elections");
   await sim.getByRole("button", { name: "Simulate 1,000 elections" }).click();

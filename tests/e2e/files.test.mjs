@@ -4,20 +4,11 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, block } from "./harness.mjs";
 
 const app = useApp();
 
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
 const files = (page) => panel(page, "Save, share, start again");
-
-async function openPaused(path = "") {
-  const opened = await app.open(path, { waitFor: "h1" });
-  await opened.page.getByRole("button", { name: "Pause" }).click();
-  await opened.page.getByRole("button", { name: "Resume" }).waitFor();
-  return opened;
-}
 
 async function seal(page, height) {
   await page.getByRole("button", { name: "Seal now" }).click();
@@ -35,7 +26,7 @@ async function exportChain(page) {
 }
 
 test("export then import gives the identical chain; a tampered file is refused and nothing changes", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await page.getByRole("button", { name: "Generate", exact: true }).click();
   await seal(page, 1);
   await seal(page, 2);
@@ -69,7 +60,7 @@ test("export then import gives the identical chain; a tampered file is refused a
 });
 
 test("a reload keeps the chain; garbage in storage gives a message and a fresh start", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await seal(page, 1);
   await seal(page, 2);
   const hash = await block(page, 2).locator("details.hex summary").first().getAttribute("title");
@@ -89,7 +80,7 @@ test("a reload keeps the chain; garbage in storage gives a message and a fresh s
 });
 
 test("a reload keeps the settings: timer, pause and auto-generation; damaged settings give the defaults", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   const seconds = page.getByLabel("Seconds per block");
   await seconds.fill("7");
   await seconds.press("Enter");
@@ -119,7 +110,7 @@ test("a reload keeps the settings: timer, pause and auto-generation; damaged set
 
 test("the same seed gives the same genesis block and keys in two page loads", async () => {
   const read = async () => {
-    const { page } = await openPaused("?seed=42");
+    const { page } = await app.openPaused("?seed=42");
     const genesis = block(page, 0);
     const hash = await genesis.locator("details.hex summary").first().getAttribute("title");
     await files(page).getByText("This run is reproducible from seed 42").waitFor();
@@ -134,7 +125,7 @@ test("the same seed gives the same genesis block and keys in two page loads", as
   assert.deepEqual(a, b);
   assert.match(a.link, /\?seed=42$/);
   // The members' public keys are in the genesis ledger, hence in its hash.
-  const { page, problems } = await openPaused("?seed=43");
+  const { page, problems } = await app.openPaused("?seed=43");
   assert.notEqual(await block(page, 0).locator("details.hex summary").first().getAttribute("title"), a.hash);
   await page.getByLabel("New run from seed").fill("forty");
   await page.getByRole("button", { name: "Start", exact: true }).click();

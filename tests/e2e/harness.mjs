@@ -292,6 +292,7 @@ export async function screenshot(page, name, { locator, dir = DOCS_DIR, ...opts 
  * and the console log into tests/artifacts/ first when the test failed).
  * Returns `app` with:
  *   app.open(path = "", opts)  openPage() against the server: { page, context, problems }
+ *   app.openPaused(path, opts) the same, with the block timer paused
  *   app.url                    the server's base URL (after `before` ran)
  *   app.server, app.browser    the underlying server and playwright Browser
  */
@@ -331,6 +332,13 @@ export function useApp({ root = DIST_DIR, browserArgs = [] } = {}) {
       await context.close().catch(() => {});
     }
   });
+  /** A fresh page with the block timer paused, so only the test seals blocks. */
+  app.openPaused = async (path = "", opts = {}) => {
+    const opened = await app.open(path, { waitFor: "h1", ...opts });
+    await opened.page.getByRole("button", { name: "Pause" }).click();
+    await opened.page.getByRole("button", { name: "Resume" }).waitFor();
+    return opened;
+  };
   app.open = async (path = "", opts = {}) => {
     const result = await newPage(app.browser, opts);
     opened.push(result); // tracked before navigating, so a failed load still leaves artifacts
@@ -342,4 +350,26 @@ export function useApp({ root = DIST_DIR, browserArgs = [] } = {}) {
 
 function slug(s) {
   return String(s).replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 100) || "test";
+}
+
+// ---- what the tests read and press on the page --------------------------------
+
+/** A panel, by its heading (each panel is a region named by its h2). */
+export const panel = (page, name) => page.getByRole("region", { name, exact: true });
+
+/** A sealed block's card in the block list. */
+export const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
+
+/** The height of the block being filled, from the "Open block N" heading. */
+export async function openHeight(page) {
+  const text = await page.getByRole("heading", { level: 2, name: /^Open block \d+$/ }).innerText();
+  return Number(text.match(/\d+/)[0]);
+}
+
+/** Presses "Seal now" and waits for the block to show; resolves to its height. */
+export async function sealNow(page) {
+  const height = await openHeight(page);
+  await page.getByRole("button", { name: "Seal now" }).click();
+  await block(page, height).waitFor();
+  return height;
 }

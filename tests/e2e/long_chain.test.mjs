@@ -4,12 +4,10 @@
 // run too big for the browser's storage is said, not silently lost.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, block } from "./harness.mjs";
 
 const app = useApp();
 
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
 const thousands = (n) => n.toLocaleString("en-US");
 
 test("10,000 blocks: one page of blocks is rendered, any block can be shown, the page scrolls", async () => {

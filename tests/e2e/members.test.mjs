@@ -3,27 +3,10 @@
 // a second generator gets its own editors and splits its own output.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, block, sealNow } from "./harness.mjs";
 
 const app = useApp();
 
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
-
-async function openPaused() {
-  const opened = await app.open("", { waitFor: "h1" });
-  await opened.page.getByRole("button", { name: "Pause" }).click();
-  await opened.page.getByRole("button", { name: "Resume" }).waitFor();
-  return opened;
-}
-
-async function sealNow(page) {
-  const text = await page.getByRole("heading", { level: 2, name: /^Open block \d+$/ }).innerText();
-  const height = Number(text.match(/\d+/)[0]);
-  await page.getByRole("button", { name: "Seal now" }).click();
-  await block(page, height).waitFor();
-  return height;
-}
 
 async function join(page, name, { generator = false, capacity } = {}) {
   const members = panel(page, "Members");
@@ -35,7 +18,7 @@ async function join(page, name, { generator = false, capacity } = {}) {
 }
 
 test("a generator and a customer join, appear in the next block and trade", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   await join(page, "Dora");
   await join(page, "Wind park", { generator: true, capacity: "200" });
   // Editors for the newcomers appear at once, before the block is sealed.
@@ -69,7 +52,7 @@ test("a generator and a customer join, appear in the next block and trade", asyn
 });
 
 test("a member is renamed, a shareholder may not leave until its share is gone", async () => {
-  const { page, problems } = await openPaused();
+  const { page, problems } = await app.openPaused();
   const members = panel(page, "Members");
   await members.getByLabel("New name for Bob").fill("Robert");
   await members.getByRole("button", { name: "Rename" }).nth(2).click();

@@ -3,11 +3,10 @@
 // once it has been loaded (its service worker keeps the files).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp } from "./harness.mjs";
+import { useApp, block } from "./harness.mjs";
 
 const app = useApp();
 
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
 
 test("the policy lets the page work and refuses an injected script; nothing comes from elsewhere", async () => {
   // Chromium reports every refusal of the policy as a console error, which

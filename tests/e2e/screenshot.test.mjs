@@ -4,16 +4,9 @@
 // top of the page on a phone) and docs/screenshot-charts.png (the charts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp, screenshot } from "./harness.mjs";
+import { useApp, screenshot, sealNow } from "./harness.mjs";
 
 const app = useApp();
-
-async function sealNow(page) {
-  const heading = page.getByRole("heading", { level: 2, name: /^Open block \d+$/ });
-  const height = Number((await heading.innerText()).match(/\d+/)[0]);
-  await page.getByRole("button", { name: "Seal now" }).click();
-  await page.getByRole("article", { name: `Block ${height}`, exact: true }).waitFor();
-}
 
 async function playAFewBlocks(page) {
   await page.getByRole("button", { name: "Pause" }).click();

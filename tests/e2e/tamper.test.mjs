@@ -2,12 +2,10 @@
 // at the exact block and rule, re-hash as a forger, undo.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp } from "./harness.mjs";
+import { useApp, panel, block } from "./harness.mjs";
 
 const app = useApp();
 
-const panel = (page, name) => page.getByRole("region", { name, exact: true });
-const block = (page, height) => page.getByRole("article", { name: `Block ${height}`, exact: true });
 
 async function sealNow(page, height) {
   await page.getByRole("button", { name: "Seal now" }).click();

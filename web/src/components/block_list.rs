@@ -1,9 +1,9 @@
 use crate::components::block_card::BlockCard;
 use crate::components::explorer::BlockStatus;
+use crate::components::goto_block::GotoBlock;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,7 +22,6 @@ pub struct BlockListProps {
 /// never rendered whole.
 #[function_component]
 pub fn BlockList(props: &BlockListProps) -> Html {
-    let goto = use_state(String::new);
     let tip = props.community.read().chain().tip().height();
     let heights: Vec<u64> = props.window.heights(tip).collect();
     let newest = heights.first().copied().unwrap_or(tip);
@@ -63,25 +62,9 @@ pub fn BlockList(props: &BlockListProps) -> Html {
             </button>
         }
     };
-    let on_goto_input = {
-        let goto = goto.clone();
-        Callback::from(move |e: InputEvent| {
-            goto.set(
-                e.target_dyn_into::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default(),
-            )
-        })
-    };
-    let on_goto = {
-        let goto = goto.clone();
-        props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::ShowBlock {
-                text: (*goto).clone(),
-            }
-        })
-    };
+    let on_goto = props
+        .on_action
+        .reform(|text: String| Action::ShowBlock { text });
     let showing = if follows_tip {
         format!(
             "Blocks {oldest}\u{2013}{newest} of {}, newest first, following new blocks.",
@@ -109,19 +92,7 @@ pub fn BlockList(props: &BlockListProps) -> Html {
                     { nav("Newer", Action::ShowNewerBlocks, !follows_tip) }
                     { nav("Older", Action::ShowOlderBlocks, oldest > 0) }
                 </div>
-                <form class="row" onsubmit={on_goto}>
-                    <label for="goto-block">{ "Go to block" }</label>
-                    <input
-                        id="goto-block"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        placeholder={format!("0\u{2013}{tip}")}
-                        value={(*goto).clone()}
-                        oninput={on_goto_input}
-                    />
-                    <button type="submit" class="secondary">{ "Show" }</button>
-                </form>
+                <GotoBlock id="goto-block" label="Go to block" {tip} on_show={on_goto} />
                 <NoticeView notice={props.notice.clone()} />
             </nav>
             <ol class="blocks" reversed=true>{ for cards }</ol>

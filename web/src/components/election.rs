@@ -1,3 +1,4 @@
+use crate::components::goto_block::GotoBlock;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::{tokens, VotingTokens};
@@ -7,7 +8,6 @@ use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Block, Ledger, Simulation};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -70,7 +70,6 @@ fn weight(permille: u64) -> String {
 /// wealth terms, draw and score, the winner, and where the pot went.
 #[function_component]
 pub fn ElectionPanel(props: &ElectionProps) -> Html {
-    let goto = use_state(String::new);
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let height = props.election.shown_height(tip);
@@ -99,25 +98,9 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
             .on_action
             .reform(move |_: MouseEvent| Action::Election(ElectionAction::ShowElection(h)))
     };
-    let on_goto_input = {
-        let goto = goto.clone();
-        Callback::from(move |e: InputEvent| {
-            goto.set(
-                e.target_dyn_into::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default(),
-            )
-        })
-    };
-    let on_goto = {
-        let goto = goto.clone();
-        props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::Election(ElectionAction::ShowElectionAt {
-                text: (*goto).clone(),
-            })
-        })
-    };
+    let on_goto = props
+        .on_action
+        .reform(|text: String| Action::Election(ElectionAction::ShowElectionAt { text }));
     let body = match block.election() {
         Some(record) => record_view(record, block, &sim, tip),
         None => html! {
@@ -179,19 +162,7 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
                         { "Newest" }
                     </button>
                 </div>
-                <form class="row" onsubmit={on_goto}>
-                    <label for="goto-election">{ "Election of block" }</label>
-                    <input
-                        id="goto-election"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        placeholder={format!("0\u{2013}{tip}")}
-                        value={(*goto).clone()}
-                        oninput={on_goto_input}
-                    />
-                    <button type="submit" class="secondary">{ "Show" }</button>
-                </form>
+                <GotoBlock id="goto-election" label="Election of block" {tip} on_show={on_goto} />
                 <NoticeView notice={props.election.election_notice.clone()} />
             </nav>
             { body }

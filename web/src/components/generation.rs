@@ -1,3 +1,4 @@
+use crate::components::input_text;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::format::{market_period, name};
@@ -16,12 +17,6 @@ pub struct GenerationProps {
     pub auto: AutoGeneration,
     pub notice: Option<Notice>,
     pub on_action: Callback<Action>,
-}
-
-fn input_text(e: InputEvent) -> String {
-    e.target_dyn_into::<HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
 }
 
 /// Generation by hand, and by a production profile before each block.

@@ -1,8 +1,8 @@
+use crate::components::input_text;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -10,12 +10,6 @@ pub struct MembersProps {
     pub community: Community,
     pub membership: MembershipUi,
     pub on_action: Callback<Action>,
-}
-
-fn input_text(e: InputEvent) -> String {
-    e.target_dyn_into::<HtmlInputElement>()
-        .map(|i| i.value())
-        .unwrap_or_default()
 }
 
 /// Where a member stands: on the chain, or waiting in the open block.

@@ -11,6 +11,7 @@ pub mod election;
 pub mod explorer;
 pub mod files;
 pub mod generation;
+pub mod goto_block;
 pub mod hex;
 pub mod ledger_table;
 pub mod line_chart;
@@ -25,3 +26,12 @@ pub mod transaction;
 pub mod verify;
 pub mod voting_tokens;
 pub mod win_chart;
+
+/// The text of the input an input event came from ("" if it came from
+/// something else): what every typed field hands to an action.
+pub fn input_text(e: yew::InputEvent) -> String {
+    use yew::TargetCast;
+    e.target_dyn_into::<web_sys::HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
+}

@@ -1,10 +1,10 @@
+use crate::components::input_text;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
 use ecloud_core::tx::TxBody;
 use ecloud_core::{BasisPoints, Ledger, ShareTable};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -41,10 +41,7 @@ pub fn Shares(props: &SharesProps) -> Html {
             let edit = move |e: InputEvent| Action::EditShare {
                 generator,
                 member,
-                text: e
-                    .target_dyn_into::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default(),
+                text: input_text(e),
             };
             // A slider cannot show text that is not a percentage; it rests
             // at 0 until the typed value reads as one again.

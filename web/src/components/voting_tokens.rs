@@ -1,3 +1,4 @@
+use crate::components::input_text;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::format::count;
@@ -89,10 +90,7 @@ fn voter_card(
     let on_value = props.on_action.reform(move |e: InputEvent| {
         Action::Election(ElectionAction::EditStrategy {
             member,
-            text: e
-                .target_dyn_into::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default(),
+            text: input_text(e),
         })
     });
     let on_submit = props.on_action.reform(move |e: SubmitEvent| {

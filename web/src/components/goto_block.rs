@@ -1,0 +1,47 @@
+use crate::components::input_text;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct GotoBlockProps {
+    /// The input's id, so its label names it.
+    pub id: AttrValue,
+    pub label: AttrValue,
+    /// The newest block, for the hint "0–tip".
+    pub tip: u64,
+    /// Receives the typed text when the form is submitted; the reducer
+    /// parses it and says why when it is not a block height.
+    pub on_show: Callback<String>,
+}
+
+/// "Go to block N": a text field and a Show button, for the block list and
+/// the election panel alike.
+#[function_component]
+pub fn GotoBlock(props: &GotoBlockProps) -> Html {
+    let typed = use_state(String::new);
+    let on_input = {
+        let typed = typed.clone();
+        Callback::from(move |e: InputEvent| typed.set(input_text(e)))
+    };
+    let on_submit = {
+        let typed = typed.clone();
+        props.on_show.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            (*typed).clone()
+        })
+    };
+    html! {
+        <form class="row" onsubmit={on_submit}>
+            <label for={props.id.clone()}>{ props.label.clone() }</label>
+            <input
+                id={props.id.clone()}
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                placeholder={format!("0\u{2013}{}", props.tip)}
+                value={(*typed).clone()}
+                oninput={on_input}
+            />
+            <button type="submit" class="secondary">{ "Show" }</button>
+        </form>
+    }
+}
