@@ -4,7 +4,7 @@
 
 use crate::clock;
 use ecloud_core::profile::{Profile, PERIODS_PER_DAY};
-use ecloud_core::{BasisPoints, MemberId, Report, Share, ShareTable, Simulation, Wh};
+use ecloud_core::{ActionError, BasisPoints, MemberId, Report, Share, ShareTable, Simulation, Wh};
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -377,6 +377,19 @@ impl AppState {
             .map_or_else(|| id.to_string(), |m| m.name.clone())
     }
 
+    /// Runs one signed action on the simulation. Gives the height of the
+    /// open block it went into and what came of it, a refusal worded with
+    /// members' names; `None` when the simulation is busy.
+    fn sign<T>(
+        &mut self,
+        act: impl FnOnce(&mut Simulation) -> Result<T, ActionError>,
+    ) -> Option<(u64, Result<T, String>)> {
+        let mut sim = self.community.write()?;
+        let height = sim.open_height();
+        let result = act(&mut sim).map_err(|e| sim.explain(&e));
+        Some((height, result))
+    }
+
     fn busy() -> Option<Notice> {
         Notice::refused("The page was busy with another action; nothing changed. Try again.")
     }
@@ -679,16 +692,12 @@ impl AppState {
             }
         };
         let name = self.name_of(generator);
-        let Some(mut sim) = self.community.write() else {
+        let Some((height, result)) =
+            self.sign(|sim| sim.update_shares(generator, table).map(|_| ()))
+        else {
             self.notices.shares = Self::busy();
             return;
         };
-        let height = sim.open_height();
-        let result = match sim.update_shares(generator, table) {
-            Ok(_) => Ok(()),
-            Err(e) => Err(sim.explain(&e)),
-        };
-        drop(sim);
         self.notices.shares = match result {
             Ok(()) => Notice::done(format!(
                 "{name} signed the new shares. The share update waits in block {height} and is in force from block {}.",
@@ -731,16 +740,11 @@ impl AppState {
             }
         };
         let name = self.name_of(generator);
-        let Some(mut sim) = self.community.write() else {
+        let Some((height, result)) = self.sign(|sim| sim.generate(generator, energy).map(|_| ()))
+        else {
             self.notices.generation = Self::busy();
             return;
         };
-        let height = sim.open_height();
-        let result = match sim.generate(generator, energy) {
-            Ok(_) => Ok(()),
-            Err(e) => Err(sim.explain(&e)),
-        };
-        drop(sim);
         self.notices.generation = match result {
             Ok(()) => Notice::done(format!(
                 "{name}'s cryptometer signed a reading of {energy}; it waits for block {height}."

@@ -123,18 +123,11 @@ impl AppState {
             }
         };
         let is_generator = matches!(role, Role::Generator { .. });
-        let Some(mut sim) = self.community.write() else {
+        let registrar = self.name_of(self.community.read().registrar());
+        let Some((height, result)) = self.sign(|sim| sim.join(&name, role, capacity)) else {
             self.membership.notice = Self::busy();
             return;
         };
-        let height = sim.open_height();
-        let registrar = sim.registrar();
-        let result = sim.join(&name, role, capacity).map_err(|e| sim.explain(&e));
-        let registrar = sim
-            .open_ledger()
-            .member(registrar)
-            .map_or_else(|| registrar.to_string(), |m| m.name.clone());
-        drop(sim);
         self.membership.notice = match result {
             Ok(member) => {
                 self.membership.name.clear();
@@ -159,16 +152,10 @@ impl AppState {
             return;
         };
         let new = new.trim().to_string();
-        let Some(mut sim) = self.community.write() else {
+        let Some((height, result)) = self.sign(|sim| sim.rename(member, &new).map(|_| ())) else {
             self.membership.notice = Self::busy();
             return;
         };
-        let height = sim.open_height();
-        let result = sim
-            .rename(member, &new)
-            .map(|_| ())
-            .map_err(|e| sim.explain(&e));
-        drop(sim);
         self.membership.notice = match result {
             Ok(()) => {
                 self.membership.renames.retain(|(m, _)| *m != member);
@@ -182,13 +169,10 @@ impl AppState {
 
     fn leave(&mut self, member: MemberId) {
         let who = self.name_of(member);
-        let Some(mut sim) = self.community.write() else {
+        let Some((height, result)) = self.sign(|sim| sim.leave(member).map(|_| ())) else {
             self.membership.notice = Self::busy();
             return;
         };
-        let height = sim.open_height();
-        let result = sim.leave(member).map(|_| ()).map_err(|e| sim.explain(&e));
-        drop(sim);
         self.membership.notice = match result {
             Ok(()) => {
                 self.membership.renames.retain(|(m, _)| *m != member);
