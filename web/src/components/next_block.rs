@@ -2,8 +2,8 @@ use crate::clock;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
+use crate::hooks::use_after_paint;
 use crate::state::{Action, BlockClock, Community, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
-use gloo_timers::callback::Timeout;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -27,19 +27,12 @@ pub struct NextBlockProps {
 #[function_component]
 pub fn NextBlock(props: &NextBlockProps) -> Html {
     {
-        // The blocks are sealed once "Sealing" has been painted: a thousand
-        // take a moment and the page should say what it is doing.
         let on_action = props.on_action.clone();
-        use_effect_with(props.fast_forward, move |asked| {
-            let timeout = asked.map(|blocks| {
-                Timeout::new(30, move || {
-                    on_action.emit(Action::FastForward {
-                        blocks,
-                        now_ms: clock::wall_ms(),
-                    })
-                })
-            });
-            move || drop(timeout)
+        use_after_paint(props.fast_forward, move |blocks| {
+            on_action.emit(Action::FastForward {
+                blocks,
+                now_ms: clock::wall_ms(),
+            })
         });
     }
     let (open_height, miner, why_miner, stand_in) = {

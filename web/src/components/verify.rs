@@ -1,7 +1,7 @@
 use crate::components::panel::Panel;
 use crate::format::{count, millis};
+use crate::hooks::use_after_paint;
 use crate::state::{Action, Community, Verification, Verified};
-use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,12 +17,9 @@ pub struct VerifyProps {
 pub fn Verify(props: &VerifyProps) -> Html {
     let running = props.verification == Verification::Running;
     {
-        // Verification runs once "Verifying" has been painted: a long chain
-        // takes a moment and the button should not look dead meanwhile.
         let on_action = props.on_action.clone();
-        use_effect_with(running, move |running| {
-            let timeout = running.then(|| Timeout::new(30, move || on_action.emit(Action::Verify)));
-            move || drop(timeout)
+        use_after_paint(running.then_some(()), move |()| {
+            on_action.emit(Action::Verify)
         });
     }
     let blocks = props.community.read().chain().len() as u64;

@@ -3,10 +3,10 @@ use crate::components::election::{head_row, num_cell, ElectionProps};
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
 use crate::format::{millis, name};
+use crate::hooks::use_after_paint;
 use crate::state::{Action, ElectionAction, SimulatedWins, WinSimulation};
 use ecloud_core::history::axis;
 use ecloud_core::units::fixed_point;
-use gloo_timers::callback::Timeout;
 use std::fmt::Write;
 use yew::prelude::*;
 
@@ -16,16 +16,9 @@ use yew::prelude::*;
 pub fn WinChart(props: &ElectionProps) -> Html {
     let running = props.election.simulation == WinSimulation::Running;
     {
-        // The simulation runs once "Simulating" has been painted, so the
-        // click is answered at once.
         let on_action = props.on_action.clone();
-        use_effect_with(running, move |running| {
-            let timeout = running.then(|| {
-                Timeout::new(20, move || {
-                    on_action.emit(Action::Election(ElectionAction::Simulate))
-                })
-            });
-            move || drop(timeout)
+        use_after_paint(running.then_some(()), move |()| {
+            on_action.emit(Action::Election(ElectionAction::Simulate))
         });
     }
     let (last_sealer, tip) = {
