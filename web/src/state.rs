@@ -525,11 +525,18 @@ impl AppState {
                     self.blocks.expanded.insert(height);
                 }
             }
-            Action::Explore(action) => self.explore(action),
+            // Only these change who is an active member of the open block
+            // (an import, a restored or fresh run, tampering, membership).
+            Action::Explore(action) => {
+                self.explore(action);
+                self.follow_members();
+            }
             Action::Election(action) => self.apply_election(action),
-            Action::Membership(action) => self.apply_membership(action),
+            Action::Membership(action) => {
+                self.apply_membership(action);
+                self.follow_members();
+            }
         }
-        self.follow_members();
     }
 
     pub fn tip_height(&self) -> u64 {
@@ -538,16 +545,16 @@ impl AppState {
 
     /// Auto-generation (if on), then the block is sealed and the next opens.
     /// Leaves the timer's own answers alone: with 1-second blocks they would
-    /// vanish before anyone could read them.
-    fn seal(&mut self, now_ms: f64) {
+    /// vanish before anyone could read them. Says whether a block was sealed.
+    fn seal(&mut self, now_ms: f64) -> bool {
         if let Some(why) = self.why_not_sealing() {
             self.notices.sealing = Notice::refused(why);
-            return;
+            return false;
         }
         self.generate_automatically();
         let Some(mut sim) = self.community.write() else {
             self.notices.sealing = Self::busy();
-            return;
+            return false;
         };
         let sealed = match sim.seal(now_ms as u64) {
             Ok(_) => Ok(()),
@@ -563,10 +570,12 @@ impl AppState {
                         *notice = None;
                     }
                 }
+                true
             }
             Err(e) => {
                 self.notices.sealing =
-                    Notice::refused(format!("The block could not be sealed: {e}"))
+                    Notice::refused(format!("The block could not be sealed: {e}"));
+                false
             }
         }
     }
@@ -578,11 +587,7 @@ impl AppState {
         let started = clock::precise_ms();
         let first = self.community.read().open_height();
         let mut sealed = 0;
-        while sealed < blocks {
-            self.seal(now_ms);
-            if self.notices.sealing.is_some() {
-                break;
-            }
+        while sealed < blocks && self.seal(now_ms) {
             sealed += 1;
         }
         let took = crate::format::millis(clock::precise_ms() - started);

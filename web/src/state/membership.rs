@@ -197,19 +197,6 @@ impl AppState {
             .filter(|m| m.is_generator())
             .map(|m| m.id)
             .collect();
-        let same_generators = generators
-            .iter()
-            .eq(self.share_drafts.iter().map(|d| &d.generator))
-            && generators
-                .iter()
-                .eq(self.energy_drafts.iter().map(|d| &d.generator));
-        let same_customers = self
-            .share_drafts
-            .iter()
-            .all(|d| customers.iter().eq(d.rows.iter().map(|r| &r.member)));
-        if same_generators && same_customers {
-            return;
-        }
         let share_drafts = generators
             .iter()
             .map(|&generator| {
