@@ -27,10 +27,9 @@ pub mod verify;
 pub mod voting_tokens;
 pub mod win_chart;
 
-/// The text of the input an input event came from ("" if it came from
-/// something else): what every typed field hands to an action.
-pub fn input_text(e: yew::InputEvent) -> String {
-    use yew::TargetCast;
+/// The text of the input an event (input or change) came from ("" if it
+/// came from something else): what every typed field hands to an action.
+pub fn input_text(e: impl yew::TargetCast) -> String {
     e.target_dyn_into::<web_sys::HtmlInputElement>()
         .map(|i| i.value())
         .unwrap_or_default()

@@ -1,10 +1,10 @@
 use crate::clock;
+use crate::components::input_text;
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
 use crate::state::{Action, BlockClock, Community, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// The fast-forward buttons: enough blocks for the charts and the election's
@@ -73,21 +73,16 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     // (Enter or leaving the field): the countdown re-renders the panel four
     // times a second and must not put the old number back meanwhile.
     let typed_secs = use_state(|| None::<String>);
-    let field_text = |e: &Event| {
-        e.target_dyn_into::<HtmlInputElement>()
-            .map(|i| i.value())
-            .unwrap_or_default()
-    };
     let on_secs_input = {
         let typed_secs = typed_secs.clone();
-        move |e: InputEvent| typed_secs.set(Some(field_text(&e)))
+        move |e: InputEvent| typed_secs.set(Some(input_text(e)))
     };
     let on_secs = {
         let typed_secs = typed_secs.clone();
         props.on_action.reform(move |e: Event| {
             typed_secs.set(None);
             Action::SetBlockSecs {
-                text: field_text(&e),
+                text: input_text(e),
                 now_ms: clock::wall_ms(),
             }
         })
