@@ -217,14 +217,8 @@ mod tests {
 
     #[test]
     fn huge_values_stay_inside_the_plot() {
-        let f = Frame {
-            width: 640,
-            height: 360,
-            left: 96,
-            right: 128,
-            top: 40,
-            bottom: 66,
-        };
+        // The line charts' own plot.
+        let f = crate::components::line_chart::FRAME;
         assert_eq!(f.y(u64::MAX, 1_000), f.top);
         assert_eq!(f.y(0, 1_000), f.base());
         assert_eq!(f.x(u64::MAX, u64::MAX), f.right_edge());

@@ -21,7 +21,7 @@ struct Line<'a> {
 }
 
 /// One plot.
-const FRAME: Frame = Frame {
+pub(crate) const FRAME: Frame = Frame {
     width: 640,
     height: 360,
     left: 96,
