@@ -76,7 +76,7 @@ pub fn Members(props: &MembersProps) -> Html {
                  renaming and leaving, so nobody can slip in a member or a meter \
                  of their own."
         >
-            <ul class="members">{ for rows }</ul>
+            <ul class="cards members">{ for rows }</ul>
             <form class="join" onsubmit={on_join}>
                 <fieldset>
                     <legend>{ "A new member joins" }</legend>
@@ -206,7 +206,7 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
         html! {}
     };
     html! {
-        <li class={classes!("member", (!m.active).then_some("left"))} key={member.0}>
+        <li class={classes!("card", "member", (!m.active).then_some("left"))} key={member.0}>
             <p class="who">
                 <strong>{ who.clone() }</strong>
                 <span class="role">{ role }</span>

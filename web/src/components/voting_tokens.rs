@@ -49,7 +49,7 @@ pub fn VotingTokens(props: &VotingTokensProps) -> Html {
                  An offline member neither bets nor seals."
         >
             <p class="hint">{ caption }</p>
-            <ul class="voters">{ for cards }</ul>
+            <ul class="cards voters">{ for cards }</ul>
             <NoticeView notice={props.election.members_notice.clone()} />
         </Panel>
     }
@@ -161,7 +161,7 @@ fn voter_card(
         .last_sealed
         .map_or_else(|| "never".to_string(), |h| format!("block {h}"));
     html! {
-        <li class={classes!("voter", (!online).then_some("offline"))} key={member.0}>
+        <li class={classes!("card", "voter", (!online).then_some("offline"))} key={member.0}>
             <div class="voter-head">
                 <h3>{ who.clone() }</h3>
                 if !online { <span class="badge offline">{ "offline" }</span> }
