@@ -11,6 +11,7 @@ use crate::crypto::SecretKey;
 use crate::member::MemberId;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
+use std::cell::RefCell;
 
 /// The ChaCha stream reserved for election draws in a seeded run; member
 /// keys use streams 0 to 2^32 - 1.
@@ -31,6 +32,10 @@ pub enum RunSeed {
 pub struct Keyring {
     master: [u8; 32],
     seed: RunSeed,
+    /// Keys already derived. Deriving one computes its public key, a
+    /// scalar multiplication as costly as a signature (more so in the page,
+    /// which has no precomputed tables), and every signature needs its key.
+    derived: RefCell<Vec<(MemberId, SecretKey)>>,
 }
 
 /// The OS random source failed (no `crypto.getRandomValues`, for example).
@@ -55,23 +60,24 @@ pub fn os_random_bytes() -> Result<[u8; 32], EntropyError> {
 impl Keyring {
     /// Keys for a reproducible run.
     pub fn from_seed_number(seed: u64) -> Keyring {
-        Keyring {
-            master: ChaCha20Rng::seed_from_u64(seed).get_seed(),
-            seed: RunSeed::Number(seed),
-        }
+        Keyring::from_master(
+            ChaCha20Rng::seed_from_u64(seed).get_seed(),
+            RunSeed::Number(seed),
+        )
     }
 
     /// Keys from the OS CSPRNG.
     pub fn random() -> Result<Keyring, EntropyError> {
-        Ok(Keyring {
-            master: os_random_bytes()?,
-            seed: RunSeed::Random,
-        })
+        Ok(Keyring::from_master(os_random_bytes()?, RunSeed::Random))
     }
 
     /// Keys from a master seed kept from an earlier run (a reload).
     pub fn from_master(master: [u8; 32], seed: RunSeed) -> Keyring {
-        Keyring { master, seed }
+        Keyring {
+            master,
+            seed,
+            derived: RefCell::default(),
+        }
     }
 
     pub fn master(&self) -> [u8; 32] {
@@ -84,6 +90,15 @@ impl Keyring {
 
     /// Member `id`'s secret key.
     pub fn key(&self, id: MemberId) -> SecretKey {
+        if let Some((_, key)) = self.derived.borrow().iter().find(|(m, _)| *m == id) {
+            return key.clone();
+        }
+        let key = self.derive(id);
+        self.derived.borrow_mut().push((id, key.clone()));
+        key
+    }
+
+    fn derive(&self, id: MemberId) -> SecretKey {
         let mut rng = ChaCha20Rng::from_seed(self.master);
         rng.set_stream(u64::from(id.0));
         let mut bytes = [0u8; 32];
@@ -121,6 +136,30 @@ mod tests {
         assert_ne!(
             a.key(MemberId(1)).public_key(),
             a.key(MemberId(2)).public_key()
+        );
+    }
+
+    #[test]
+    fn a_kept_key_is_the_key_derived_afresh() {
+        let ring = Keyring::from_seed_number(7);
+        let ids = [
+            MemberId(3),
+            MemberId(0),
+            MemberId(3),
+            MemberId(9),
+            MemberId(0),
+        ];
+        for id in ids {
+            let kept = ring.key(id);
+            let fresh = ring.derive(id);
+            assert_eq!(kept.public_key(), fresh.public_key());
+            let digest = crate::crypto::sha256(&[id.0 as u8]);
+            assert_eq!(kept.sign(&digest), fresh.sign(&digest));
+        }
+        // A clone keeps answering with the same keys.
+        assert_eq!(
+            ring.clone().key(MemberId(9)).public_key(),
+            ring.derive(MemberId(9)).public_key()
         );
     }
 
