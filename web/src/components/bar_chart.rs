@@ -1,4 +1,4 @@
-use crate::components::chart::{count_axis, label, style, Frame, Markup};
+use crate::components::chart::{count_axis, label, num, style, Drawing, Frame};
 use crate::format::count;
 use ecloud_core::history::History;
 use std::fmt::Write;
@@ -8,7 +8,7 @@ const ROW: u64 = 44;
 
 /// Blocks sealed per member: one horizontal bar per member, named at its
 /// start and counted at its end, so no colour is needed to read it.
-pub fn bar_chart(svg: &mut Markup, h: &History) {
+pub fn bar_chart(svg: &mut Drawing, h: &History) {
     let rows = h.members.len() as u64;
     let frame = Frame {
         width: 640,
@@ -32,11 +32,11 @@ pub fn bar_chart(svg: &mut Markup, h: &History) {
         "history-chart",
         "sealed-chart",
         &frame,
-        &format!(
+        format!(
             "Blocks sealed by each member, {} in all",
             count(h.blocks, "block", "blocks")
         ),
-        &format!("{description}."),
+        format!("{description}."),
     );
     let max = h.sealed.iter().copied().max().unwrap_or(0);
     let top = count_axis(svg, &frame, max, "blocks sealed");
@@ -45,23 +45,27 @@ pub fn bar_chart(svg: &mut Markup, h: &History) {
         let end = frame.x(n, top);
         let baseline = row_top + ROW / 2 + 8;
         let name = label(who);
-        let _ = write!(svg, "<g class=\"sealed\" data-count=\"{n}\">");
-        svg.text("name", (frame.left - 10, baseline), "end", &name);
-        let _ = write!(
-            svg,
-            "<rect class=\"bar {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            style(i),
-            frame.left,
-            row_top + 8,
-            end - frame.left,
-            ROW - 16
+        svg.open("g", &["class", "data-count"], vec!["sealed".into(), num(n)]);
+        svg.text("name", (frame.left - 10, baseline), "end", name);
+        svg.leaf(
+            "rect",
+            &["class", "x", "y", "width", "height"],
+            vec![
+                format!("bar {}", style(i)).into(),
+                num(frame.left),
+                num(row_top + 8),
+                num(end - frame.left),
+                num(ROW - 16),
+            ],
         );
-        svg.text("value", (end + 8, baseline), "start", &n.to_string());
-        svg.raw("</g>");
+        svg.text("value", (end + 8, baseline), "start", n.to_string());
+        svg.close();
     }
-    let _ = write!(
-        svg,
-        "</svg><p class=\"hint sealed-total\">{} in the chain, genesis included.</p>",
-        count(h.blocks, "block", "blocks")
-    );
+    svg.close();
+    svg.open("p", &["class"], vec!["hint sealed-total".into()])
+        .content(format!(
+            "{} in the chain, genesis included.",
+            count(h.blocks, "block", "blocks")
+        ))
+        .close();
 }

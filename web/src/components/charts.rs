@@ -1,5 +1,5 @@
 use crate::components::bar_chart::bar_chart;
-use crate::components::chart::Markup;
+use crate::components::chart::Drawing;
 use crate::components::line_chart::{line_chart, Measure};
 use crate::components::panel::Panel;
 use crate::state::Community;
@@ -19,33 +19,37 @@ pub fn Charts(props: &ChartsProps) -> Html {
     // string, so an unchanged chart is not touched.
     let body = use_memo(props.community.clone(), |community| {
         let history = History::of(community.read().chain().blocks(), MAX_POINTS);
-        let mut m = Markup::default();
-        m.raw("<div class=\"charts\">");
-        m.raw(
-            "<figure class=\"chart\" id=\"energy-history\" aria-labelledby=\"energy-history-heading\">\
-             <h3 id=\"energy-history-heading\">Energy balances</h3>\
-             <p class=\"hint\">Above, the generator's capacity left falls as it produces; \
-             below, on their own scale, the customers' balances rise, each by its share. The \
-             total never changes: energy is moved, not created.</p>",
+        let mut d = Drawing::default();
+        d.open("div", &["class"], vec!["charts".into()]);
+        figure(
+            &mut d,
+            "energy-history",
+            "Energy balances",
+            "Above, the generator's capacity left falls as it produces; below, on their own \
+             scale, the customers' balances rise, each by its share. The total never changes: \
+             energy is moved, not created.",
         );
-        line_chart(&mut m, &history, Measure::Energy);
-        m.raw(
-            "</figure><figure class=\"chart\" id=\"tokens-history\" aria-labelledby=\"tokens-history-heading\">\
-             <h3 id=\"tokens-history-heading\">Voting tokens</h3>\
-             <p class=\"hint\">Free tokens can be bet in the elections. Bets go to the pot, won \
-             by the next sealer and frozen for a few blocks: the black dotted line counts them \
-             until they unlock. Generating energy mints new tokens.</p>",
+        line_chart(&mut d, &history, Measure::Energy);
+        d.close();
+        figure(
+            &mut d,
+            "tokens-history",
+            "Voting tokens",
+            "Free tokens can be bet in the elections. Bets go to the pot, won by the next \
+             sealer and frozen for a few blocks: the black dotted line counts them until they \
+             unlock. Generating energy mints new tokens.",
         );
-        line_chart(&mut m, &history, Measure::Tokens);
-        m.raw(
-            "</figure><figure class=\"chart\" id=\"sealed-history\" aria-labelledby=\"sealed-history-heading\">\
-             <h3 id=\"sealed-history-heading\">Blocks sealed per member</h3>\
-             <p class=\"hint\">Who sealed each block: the elections decide it. Every block \
-             sealed adds to the sealer's reputation, which weighs in the next elections.</p>",
+        line_chart(&mut d, &history, Measure::Tokens);
+        d.close();
+        figure(
+            &mut d,
+            "sealed-history",
+            "Blocks sealed per member",
+            "Who sealed each block: the elections decide it. Every block sealed adds to the \
+             sealer's reputation, which weighs in the next elections.",
         );
-        bar_chart(&mut m, &history);
-        m.raw("</figure></div>");
-        m.finish()
+        bar_chart(&mut d, &history);
+        d.finish()
     });
     html! {
         <Panel
@@ -59,4 +63,20 @@ pub fn Charts(props: &ChartsProps) -> Html {
             { (*body).clone() }
         </Panel>
     }
+}
+
+/// Opens a chart's figure, with its heading and what to read in it.
+fn figure(d: &mut Drawing, id: &'static str, heading: &'static str, hint: &'static str) {
+    let heading_id = format!("{id}-heading");
+    d.open(
+        "figure",
+        &["class", "id", "aria-labelledby"],
+        vec!["chart".into(), id.into(), heading_id.clone().into()],
+    );
+    d.open("h3", &["id"], vec![heading_id.into()])
+        .content(heading)
+        .close();
+    d.open("p", &["class"], vec!["hint".into()])
+        .content(hint)
+        .close();
 }

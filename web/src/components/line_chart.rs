@@ -1,4 +1,4 @@
-use crate::components::chart::{count_axis, label, style, thousandths, value_grid, Frame, Markup};
+use crate::components::chart::{count_axis, label, style, thousandths, value_grid, Drawing, Frame};
 use ecloud_core::history::{axis, History, Series};
 use ecloud_core::units::fixed_point;
 use std::fmt::Write;
@@ -49,7 +49,7 @@ const LABEL_GAP: i64 = 24;
 
 /// One line per member over the block heights, with its name at its end
 /// and a legend; colour and dash pattern tell the lines apart.
-pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
+pub fn line_chart(svg: &mut Drawing, h: &History, measure: Measure) {
     let (id, unit, what) = match measure {
         Measure::Energy => ("energy-chart", "kWh", "Energy balance of each member"),
         Measure::Tokens => (
@@ -99,8 +99,8 @@ pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
         "history-chart",
         id,
         &frame,
-        &format!("{what}, in {unit}, from block 0 to block {tip}"),
-        &format!("At block {tip}, in {unit}: {at_tip}."),
+        format!("{what}, in {unit}, from block 0 to block {tip}"),
+        format!("At block {tip}, in {unit}: {at_tip}."),
     );
     let x_top = count_axis(svg, &frame, tip, "block height");
     if split {
@@ -116,15 +116,23 @@ pub fn line_chart(svg: &mut Markup, h: &History, measure: Measure) {
             unit,
         );
     }
-    svg.raw("</svg><ul class=\"legend\">");
+    svg.close();
+    svg.open("ul", &["class"], vec!["legend".into()]);
     for line in &lines {
-        svg.key(&line.class, &line.name);
+        svg.key(&line.class, line.name.clone());
     }
-    svg.raw("</ul>");
+    svg.close();
 }
 
 /// `lines` in `frame`, on a value axis of their own titled `caption`.
-fn plot(svg: &mut Markup, frame: &Frame, lines: &[&Line], h: &History, x_top: u64, caption: &str) {
+fn plot(
+    svg: &mut Drawing,
+    frame: &Frame,
+    lines: &[&Line],
+    h: &History,
+    x_top: u64,
+    caption: &'static str,
+) {
     let max = lines.iter().map(|l| l.series.max()).max().unwrap_or(0);
     let ticks = if frame.plot_height() < 200 { 2 } else { 4 };
     let (step, y_top) = axis(max, ticks, 1_000);
@@ -153,21 +161,25 @@ fn plot(svg: &mut Markup, frame: &Frame, lines: &[&Line], h: &History, x_top: u6
     end_labels(svg, frame, lines, frame.x(tip, x_top) + 10, y_top);
 }
 
-fn polyline(svg: &mut Markup, class: &str, run: &str, points: usize) {
+fn polyline(svg: &mut Drawing, class: &str, run: &str, points: usize) {
     // A lone point (one block so far) is the same point twice: with round
     // caps, a dot.
     let again = if points == 1 { run } else { "" };
     if points > 0 {
-        let _ = write!(
-            svg,
-            "<polyline class=\"line {class}\" points=\"{run}{again}\"/>"
+        svg.leaf(
+            "polyline",
+            &["class", "points"],
+            vec![
+                format!("line {class}").into(),
+                format!("{run}{again}").into(),
+            ],
         );
     }
 }
 
 /// Each line's name beside its last point, moved apart just enough that
 /// no two overlap.
-fn end_labels(svg: &mut Markup, frame: &Frame, lines: &[&Line], x: u64, y_top: u64) {
+fn end_labels(svg: &mut Drawing, frame: &Frame, lines: &[&Line], x: u64, y_top: u64) {
     let mut placed: Vec<(i64, &Line)> = lines
         .iter()
         .filter_map(|l| l.series.last().map(|v| (frame.y(v, y_top) as i64 + 8, *l)))
@@ -192,10 +204,10 @@ fn end_labels(svg: &mut Markup, frame: &Frame, lines: &[&Line], x: u64, y_top: u
     for (y, line) in placed {
         let y = u64::try_from(y).unwrap_or(0);
         svg.text(
-            &format!("end-label {}", line.class),
+            format!("end-label {}", line.class),
             (x, y),
             "start",
-            &line.name,
+            line.name.clone(),
         );
     }
 }

@@ -1,4 +1,4 @@
-use crate::components::chart::{value_grid, Frame, Markup};
+use crate::components::chart::{num, value_grid, Drawing, Frame};
 use crate::components::election::{head_row, num_cell, ElectionProps};
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
@@ -160,22 +160,36 @@ fn chart(done: &SimulatedWins) -> Html {
             percent(c.expected)
         );
     }
-    let mut svg = Markup::default();
+    let mut svg = Drawing::default();
     svg.svg(
         "win-chart",
         "win-chart",
         &FRAME,
-        &format!(
+        format!(
             "Share of {} simulated elections won, against the expectation",
             fixed_point(u64::from(done.rounds), 0)
         ),
-        &format!("{description}."),
+        format!("{description}."),
     );
-    svg.raw(
-        "<defs><pattern id=\"hatch\" width=\"10\" height=\"10\" patternUnits=\"userSpaceOnUse\" \
-         patternTransform=\"rotate(45)\"><rect width=\"10\" height=\"10\" class=\"hatch-bg\"/>\
-         <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"10\" class=\"hatch-line\"/></pattern></defs>",
+    svg.open("defs", &[], Vec::new());
+    svg.open(
+        "pattern",
+        &["id", "width", "height", "patternUnits", "patternTransform"],
+        vec![
+            "hatch".into(),
+            "10".into(),
+            "10".into(),
+            "userSpaceOnUse".into(),
+            "rotate(45)".into(),
+        ],
     );
+    svg.leaf(
+        "rect",
+        &["width", "height", "class"],
+        vec!["10".into(), "10".into(), "hatch-bg".into()],
+    );
+    svg.line("hatch-line", (0, 0), (0, 10));
+    svg.close().close();
     let tallest = shares.iter().map(|&(s, e)| s.max(e)).max().unwrap_or(0);
     let (step, top) = axis(tallest, 5, 1_000);
     value_grid(&mut svg, &FRAME, step, top, whole_percent);
@@ -191,31 +205,34 @@ fn chart(done: &SimulatedWins) -> Html {
             ("expected", expected, centre + 2),
         ] {
             let y = FRAME.y(bp, top);
-            let wins = if class == "simulated" {
-                format!(" data-wins=\"{}\"", c.wins)
+            let (bx, by, w, h) = (num(x), num(y), num(bar_w), num(base - y));
+            if class == "simulated" {
+                svg.leaf(
+                    "rect",
+                    &["class", "x", "y", "width", "height", "data-wins"],
+                    vec!["bar simulated".into(), bx, by, w, h, num(c.wins.into())],
+                );
             } else {
-                String::new()
-            };
-            let _ = write!(
-                svg,
-                "<rect class=\"bar {class}\" x=\"{x}\" y=\"{y}\" width=\"{bar_w}\" height=\"{}\"{wins}/>",
-                base - y
-            );
+                svg.leaf(
+                    "rect",
+                    &["class", "x", "y", "width", "height"],
+                    vec!["bar expected".into(), bx, by, w, h],
+                );
+            }
             svg.text(
                 "value",
                 (x + bar_w / 2, y.saturating_sub(6)),
                 "middle",
-                &whole_percent(bp),
+                whole_percent(bp),
             );
         }
-        svg.text("name", (centre, base + 32), "middle", &c.name);
+        svg.text("name", (centre, base + 32), "middle", c.name.clone());
         svg.text(
             "wins-label",
             (centre, base + 62),
             "middle",
-            &format!("{} wins", c.wins),
+            format!("{} wins", c.wins),
         );
     }
-    svg.raw("</svg>");
     svg.finish()
 }
