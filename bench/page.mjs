@@ -3,6 +3,7 @@
 //
 //   node bench/page.mjs                          # dist/ as built; 0, 1,000 and 10,000 blocks
 //   node bench/page.mjs --sizes 0,1000,10000,20000 --seals 20 --out target/bench/page.json
+//   node bench/page.mjs --compare before=DIR,after=DIR --sizes 2000 --seals 30
 //
 // It serves the release page (dist/, from `trunk build --release`; ECLOUD_DIST to point
 // elsewhere) on 127.0.0.1, opens it at ?seed=2018 with a 1280 x 720 window, pauses the
@@ -14,11 +15,22 @@
 // handler), then a forced layout (getBoundingClientRect), then performance.now(). It
 // checks the "Open block N" heading has moved on, so the time covers the whole render.
 // The target (issue "Performance") is under 16 ms with 10,000 blocks.
-// Prints one line per size (median, 90th percentile and maximum); --out writes JSON.
+//
+// Two figures per seal: the wall time above, and the main thread's CPU time over the
+// same two tasks, from a Chromium trace (the tasks' thread time, "tdur"). On a machine
+// shared with other work the wall time includes time the thread waited for a core; the
+// CPU time does not, so it is the figure to compare builds by when the machine is busy.
+//
+// --compare NAME=DIR,NAME=DIR opens each build in its own tab of one browser, grows
+// each chain to each size, and alternates the timed seals between the tabs, so load
+// from elsewhere falls on all of them alike.
+//
+// Prints one line per size (and build): median, 90th percentile and maximum of each
+// figure; --out writes JSON.
 
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { startServer, launchBrowser, newPage, gotoApp } from "../tests/e2e/harness.mjs";
+import { startServer, launchBrowser, newPage, gotoApp, DIST_DIR } from "../tests/e2e/harness.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -28,6 +40,10 @@ const opt = (name, dflt) => {
 const sizes = opt("--sizes", "0,1000,10000").split(",").map(Number);
 const seals = Number(opt("--seals", 15));
 const out = opt("--out", null);
+const builds = (opt("--compare", null) ?? `page=${DIST_DIR}`).split(",").map((b) => {
+  const [name, dir] = b.includes("=") ? b.split("=") : [b, b];
+  return { name, dir: resolve(dir) };
+});
 const STEP = 1000;
 
 const quantile = (xs, q) => {
@@ -35,6 +51,7 @@ const quantile = (xs, q) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 const ms = (x) => `${x.toFixed(1)} ms`;
+const summary = (xs) => ({ median: quantile(xs, 0.5), p90: quantile(xs, 0.9), max: Math.max(...xs) });
 
 /** The height of the open block, from its panel's heading. */
 async function openHeight(page) {
@@ -42,8 +59,29 @@ async function openHeight(page) {
   return Number(text.match(/\d+/)[0]);
 }
 
+/** Seals until the chain has `size` blocks after genesis, fast-forwarding where it can. */
+async function grow(page, size, fastForward) {
+  while ((await openHeight(page)) - 1 < size) {
+    const missing = size - ((await openHeight(page)) - 1);
+    const blocks = missing >= STEP ? STEP : missing >= 100 ? 100 : null;
+    if (blocks === null) {
+      // Fewer than a fast forward's worth: seal one at a time.
+      const before = await openHeight(page);
+      await page.getByRole("button", { name: "Seal now" }).click();
+      await page.getByRole("heading", { level: 2, name: `Open block ${before + 1}` }).waitFor();
+      continue;
+    }
+    const from = await openHeight(page);
+    const started = Date.now();
+    await page.getByRole("button", { name: `Seal ${blocks.toLocaleString("en-US")} blocks` }).click();
+    const said = page.getByText(`(blocks ${from.toLocaleString("en-US")} to ${(from + blocks - 1).toLocaleString("en-US")}).`, { exact: false });
+    await said.waitFor({ timeout: 120_000 });
+    fastForward.push({ after: (await openHeight(page)) - 1, page: await said.innerText(), wallMs: Date.now() - started });
+  }
+}
+
 /** One "Seal now", timed on the main thread from the click to the laid-out page. */
-function timedSeal() {
+function timedSeal(mark) {
   const heading = () =>
     [...document.querySelectorAll("h2")].map((h) => h.textContent).find((t) => /^Open block \d+$/.test(t));
   const before = heading();
@@ -54,62 +92,92 @@ function timedSeal() {
       channel.port1.onmessage = () => done();
       channel.port2.postMessage(0);
     });
+  performance.mark(`${mark}:start`);
   const t0 = performance.now();
   button.click();
   return nextTask().then(() => {
     document.body.getBoundingClientRect();
     const t1 = performance.now();
+    performance.mark(`${mark}:end`);
     return { ms: t1 - t0, rendered: heading() !== before };
   });
 }
 
-const server = await startServer();
+/** Main-thread CPU time (ms) of the tasks between each `mark:start` and `mark:end`. */
+function cpuTimes(events, mark) {
+  const marks = events.filter((e) => e.name === `${mark}:start` || e.name === `${mark}:end`).sort((a, b) => a.ts - b.ts);
+  const times = [];
+  for (let i = 0; i + 1 < marks.length; i++) {
+    const [start, end] = [marks[i], marks[i + 1]];
+    if (!start.name.endsWith(":start") || !end.name.endsWith(":end")) continue;
+    // The click's task began just before its mark; the layout's task ends just after.
+    let thread = 0;
+    for (const e of events) {
+      if (e.pid === start.pid && e.tid === start.tid && e.ph === "X" && e.name === "ThreadControllerImpl::RunTask"
+        && e.ts + e.dur >= start.ts && e.ts <= end.ts) thread += e.tdur ?? 0;
+    }
+    times.push(thread / 1000);
+  }
+  return times;
+}
+
 const browser = await launchBrowser();
-const results = { when: new Date().toISOString(), seals, sizes: [] , fastForward: [] };
+const results = { when: new Date().toISOString(), seals, builds: [] };
+const opened = [];
 try {
-  const { page, problems } = await newPage(browser, { viewport: { width: 1280, height: 720 } });
-  await gotoApp(page, server.url, "?seed=2018", { waitFor: "h1" });
-  await page.getByRole("button", { name: "Pause" }).click();
-  await page.getByLabel("Generate automatically before each block").check();
+  for (const build of builds) {
+    const server = await startServer({ root: build.dir });
+    const { page, problems } = await newPage(browser, { viewport: { width: 1280, height: 720 } });
+    await gotoApp(page, server.url, "?seed=2018", { waitFor: "h1" });
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByLabel("Generate automatically before each block").check();
+    const row = { name: build.name, dir: build.dir, sizes: [], fastForward: [] };
+    results.builds.push(row);
+    opened.push({ build, server, page, problems, row });
+  }
+  const cdp = await opened[0].page.context().newCDPSession(opened[0].page);
   for (const size of sizes) {
-    while ((await openHeight(page)) - 1 < size) {
-      const missing = size - ((await openHeight(page)) - 1);
-      const blocks = missing >= STEP ? STEP : missing >= 100 ? 100 : null;
-      if (blocks === null) {
-        // Fewer than a fast forward's worth: seal one at a time.
-        const before = await openHeight(page);
-        await page.getByRole("button", { name: "Seal now" }).click();
-        await page.getByRole("heading", { level: 2, name: `Open block ${before + 1}` }).waitFor();
-        continue;
-      }
-      const from = await openHeight(page);
-      const started = Date.now();
-      await page.getByRole("button", { name: `Seal ${blocks.toLocaleString("en-US")} blocks` }).click();
-      const said = page.getByText(`(blocks ${from.toLocaleString("en-US")} to ${(from + blocks - 1).toLocaleString("en-US")}).`, { exact: false });
-      await said.waitFor({ timeout: 120_000 });
-      results.fastForward.push({ after: (await openHeight(page)) - 1, page: await said.innerText(), wallMs: Date.now() - started });
-    }
-    const times = [];
+    for (const o of opened) await grow(o.page, size, o.row.fastForward);
+    const events = [];
+    const collect = (e) => events.push(...e.value);
+    cdp.on("Tracing.dataCollected", collect);
+    const complete = new Promise((done) => cdp.once("Tracing.tracingComplete", done));
+    await cdp.send("Tracing.start", { categories: "toplevel,blink.user_timing", transferMode: "ReportEvents" });
+    const wall = new Map(opened.map((o) => [o, []]));
     for (let i = 0; i < seals; i++) {
-      const r = await page.evaluate(timedSeal);
-      if (!r.rendered) throw new Error("the page had not re-rendered when the time was taken");
-      times.push(r.ms);
-      await page.waitForTimeout(50);
+      // Alternate the order, so neither build always goes first.
+      for (const o of i % 2 ? [...opened].reverse() : opened) {
+        await o.page.bringToFront();
+        const r = await o.page.evaluate(timedSeal, o.build.name);
+        if (!r.rendered) throw new Error("the page had not re-rendered when the time was taken");
+        wall.get(o).push(r.ms);
+        await o.page.waitForTimeout(50);
+      }
     }
-    const tip = (await openHeight(page)) - 1;
-    const row = { blocks: size, tip, median: quantile(times, 0.5), p90: quantile(times, 0.9), max: Math.max(...times), times };
-    results.sizes.push(row);
-    console.log(
-      `${String(size).padStart(6)} blocks: seal + re-render median ${ms(row.median)}, p90 ${ms(row.p90)}, max ${ms(row.max)} (${seals} seals)`,
-    );
+    await cdp.send("Tracing.end");
+    await complete;
+    cdp.off("Tracing.dataCollected", collect);
+    for (const o of opened) {
+      const cpu = cpuTimes(events, o.build.name);
+      const tip = (await openHeight(o.page)) - 1;
+      const entry = { blocks: size, tip, wall: summary(wall.get(o)), cpu: cpu.length ? summary(cpu) : null, wallTimes: wall.get(o), cpuTimes: cpu };
+      o.row.sizes.push(entry);
+      const name = opened.length > 1 ? `${o.build.name.padEnd(10)} ` : "";
+      const c = entry.cpu ? `; main-thread CPU median ${ms(entry.cpu.median)}, p90 ${ms(entry.cpu.p90)}, max ${ms(entry.cpu.max)}` : "";
+      console.log(
+        `${name}${String(size).padStart(6)} blocks: seal + re-render median ${ms(entry.wall.median)}, p90 ${ms(entry.wall.p90)}, max ${ms(entry.wall.max)}${c} (${seals} seals)`,
+      );
+    }
   }
-  for (const f of results.fastForward.filter((f) => f.page.includes("1,000 blocks")).slice(-1)) {
-    console.log(`fast forward, last press of 1,000: ${f.page}`);
+  for (const o of opened) {
+    for (const f of o.row.fastForward.filter((f) => f.page.includes("1,000 blocks")).slice(-1)) {
+      console.log(`${opened.length > 1 ? `${o.build.name}: ` : ""}fast forward, last press of 1,000: ${f.page}`);
+    }
+    o.problems.assertNone();
   }
-  problems.assertNone();
 } finally {
   await browser.close();
-  await server.close();
+  for (const o of opened) await o.server.close();
 }
 if (out) {
   mkdirSync(dirname(resolve(out)), { recursive: true });
