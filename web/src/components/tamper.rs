@@ -5,7 +5,7 @@
 use crate::components::notice::NoticeView;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
-use ecloud_core::tamper::fields;
+use ecloud_core::tamper::{fields, value_text};
 use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -102,7 +102,7 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
         .map(|(i, (pointer, value))| {
             let text = match &value {
                 Value::String(s) => s.clone(),
-                other => other.to_string(),
+                other => value_text(other),
             };
             let key = format!("{pointer}={text}");
             html! {
