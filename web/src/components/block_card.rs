@@ -1,6 +1,6 @@
 use crate::clock;
 use crate::components::explorer::{neighbours, status_view, BlockStatus, Preimage};
-use crate::components::hex::Hex;
+use crate::components::hex::hex;
 use crate::components::ledger_table::LedgerTable;
 use crate::components::tamper::BlockEditor;
 use crate::components::transaction::transaction_view;
@@ -98,9 +98,9 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
                 </header>
                 <dl class="links">
                     <dt>{ "hash" }</dt>
-                    <dd><Hex value={block.hash.to_hex()} what="block hash" /></dd>
+                    <dd>{ hex(block.hash.to_hex(), "block hash") }</dd>
                     <dt>{ "parent" }</dt>
-                    <dd><Hex value={block.header.parent.to_hex()} what="parent hash" /></dd>
+                    <dd>{ hex(block.header.parent.to_hex(), "parent hash") }</dd>
                 </dl>
                 { tx_list }
                 <button

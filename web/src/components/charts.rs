@@ -47,16 +47,17 @@ pub fn Charts(props: &ChartsProps) -> Html {
         m.raw("</figure></div>");
         m.finish()
     });
-    html! {
-        <Panel
-            id="charts"
-            title="Over time"
-            class="wide"
-            why="Every block carries the whole ledger, so the chain is the community's \
+    Panel {
+        id: "charts",
+        title: "Over time".into(),
+        wide: true,
+        why: "Every block carries the whole ledger, so the chain is the community's \
                  history: here it is drawn, from genesis to the last block, and it grows \
-                 with each new block."
-        >
-            { (*body).clone() }
-        </Panel>
+                 with each new block.",
     }
+    .view(html! {
+        <>
+            { (*body).clone() }
+        </>
+    })
 }

@@ -1,23 +1,20 @@
 use crate::format::short_hex;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct HexProps {
-    pub value: AttrValue,
-    /// What the value is, for screen readers: "block hash", "signature".
-    pub what: AttrValue,
-}
-
 /// A long hex value shown short; the full value is in the tooltip and one
-/// keyboard press away (a disclosure), for copying and comparing.
-#[function_component]
-pub fn Hex(props: &HexProps) -> Html {
+/// keyboard press away (a disclosure), for copying and comparing. `what`
+/// says what the value is, for screen readers: "block hash", "signature".
+/// A plain function rather than a component: it is a few nodes, and each
+/// Yew component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md,
+/// "Size").
+pub fn hex(value: String, what: &str) -> Html {
+    let short = short_hex(&value);
     html! {
         <details class="hex">
-            <summary title={props.value.clone()} aria-label={format!("{} {}", props.what, short_hex(&props.value))}>
-                <code>{ short_hex(&props.value) }</code>
+            <summary title={value.clone()} aria-label={format!("{what} {short}")}>
+                <code>{ short }</code>
             </summary>
-            <code class="full">{ props.value.clone() }</code>
+            <code class="full">{ value }</code>
         </details>
     }
 }

@@ -1,4 +1,4 @@
-use crate::components::hex::Hex;
+use crate::components::hex::hex;
 use crate::format::name;
 use ecloud_core::election::ElectionRecord;
 use ecloud_core::member::Role;
@@ -40,12 +40,12 @@ pub fn transaction_view(tx: &Transaction, ledger: &Ledger, height: u64, pending:
             { what }
             <dl class="tx-ids">
                 <dt>{ "id" }</dt>
-                <dd><Hex value={tx.id.to_hex()} what="transaction id" /></dd>
+                <dd>{ hex(tx.id.to_hex(), "transaction id") }</dd>
                 <dt>{ "signature" }</dt>
-                <dd><Hex value={tx.signature.to_hex()} what="signature" /></dd>
+                <dd>{ hex(tx.signature.to_hex(), "signature") }</dd>
                 if let Some(m) = ledger.member(tx.signer()) {
                     <dt>{ "signer key" }</dt>
-                    <dd><Hex value={m.public_key.to_hex()} what="signer's public key" /></dd>
+                    <dd>{ hex(m.public_key.to_hex(), "signer's public key") }</dd>
                 }
             </dl>
         </li>
