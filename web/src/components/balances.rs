@@ -1,4 +1,4 @@
-use crate::components::ledger_table::LedgerTable;
+use crate::components::ledger_table::ledger_table;
 use crate::components::panel::Panel;
 use crate::state::Community;
 use ecloud_core::Wh;
@@ -47,7 +47,7 @@ pub fn Balances(props: &BalancesProps) -> Html {
     .view(html! {
         <>
             { for capacities }
-            <LedgerTable ledger={ledger.clone()} caption={format!("After block {height}")} />
+            { ledger_table(ledger, format!("After block {height}")) }
             <p class="total">{ format!("Total energy held: {total}") }</p>
         </>
     })

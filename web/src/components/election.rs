@@ -18,25 +18,31 @@ pub struct ElectionProps {
 }
 
 /// The election's three panels: members' tokens and strategies, the
-/// election of a block, and 1,000 simulated elections.
-#[function_component]
-pub fn ElectionPanels(props: &ElectionProps) -> Html {
+/// election of a block, and 1,000 simulated elections. A plain function:
+/// each panel is a component that skips its own render when nothing it
+/// shows changed, and each Yew component costs about 1 KB of WebAssembly
+/// (docs/PERFORMANCE.md, "Size").
+pub fn election_panels(
+    community: &Community,
+    election: &ElectionUi,
+    on_action: &Callback<Action>,
+) -> Html {
     html! {
         <>
             <VotingTokens
-                community={props.community.clone()}
-                election={props.election.clone()}
-                on_action={props.on_action.clone()}
+                community={community.clone()}
+                election={election.clone()}
+                on_action={on_action.clone()}
             />
             <ElectionPanel
-                community={props.community.clone()}
-                election={props.election.clone()}
-                on_action={props.on_action.clone()}
+                community={community.clone()}
+                election={election.clone()}
+                on_action={on_action.clone()}
             />
             <WinChart
-                community={props.community.clone()}
-                election={props.election.clone()}
-                on_action={props.on_action.clone()}
+                community={community.clone()}
+                election={election.clone()}
+                on_action={on_action.clone()}
             />
         </>
     }
