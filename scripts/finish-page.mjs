@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // scripts/finish-page.mjs: trunk's post_build hook (Trunk.toml). For a release build it
 //
-//  1. writes sw.js, a service worker that keeps every file of this build in the
-//     browser's cache, so the page works offline once it has been loaded; the cache's
-//     name is a hash of the files, so a new build replaces the old cache;
+//  0. takes the whole-line comments and the indentation out of wasm-bindgen's
+//     JavaScript glue (trunk's minifier cannot parse it; about 1 KB gzipped) and
+//     puts its new hash in index.html's integrity attribute;
+//  1. writes sw.js (as lightly), a service worker that keeps every file of this build
+//     in the browser's cache, so the page works offline once it has been loaded; the
+//     cache's name is a hash of the files, so a new build replaces the old cache;
 //  2. adds the few lines that register it to index.html;
 //  3. adds a Content-Security-Policy to index.html: scripts only from this site (and
 //     the inline start-up scripts, allowed by their SHA-256 hashes), WebAssembly
@@ -30,6 +33,31 @@ if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 const indexPath = join(staging, "index.html");
 let html = readFileSync(indexPath, "utf8");
 
+// JavaScript without its whole-line `//` comments and each line's leading and
+// trailing blanks; the line breaks stay (for ASI). Exact only if no string, template
+// literal or comment spans lines, which is checked: then no token changes.
+const lighter = (name, source) => {
+  const lines = source.split("\n");
+  const spans = lines.findIndex(
+    (l) => (l.match(/`/g) ?? []).length % 2 === 1 || l.endsWith("\\") || l.includes("/*"),
+  );
+  if (spans >= 0) fail(`${name}, line ${spans + 1}: may span lines; not stripped`);
+  return `${lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("//")).join("\n")}\n`;
+};
+
+// 0. The glue, lighter.
+const glue = readdirSync(staging).filter((n) => /^ecloud-web-[0-9a-f]+\.js$/.test(n));
+if (glue.length !== 1) fail(`expected one ecloud-web-*.js glue file, found ${glue.length}`);
+for (const name of glue) {
+  const path = join(staging, name);
+  const text = lighter(name, readFileSync(path, "utf8"));
+  writeFileSync(path, text);
+  const tag = html.match(new RegExp(`<link[^>]*${name.replace(".", "\\.")}[^>]*>`));
+  if (!tag || !/sha384-[A-Za-z0-9+/=]+/.test(tag[0])) fail(`no integrity hash for ${name} in index.html`);
+  const sri = `sha384-${createHash("sha384").update(text, "utf8").digest("base64")}`;
+  html = html.replace(tag[0], tag[0].replace(/sha384-[A-Za-z0-9+/=]+/, sri));
+}
+
 // 1. The service worker: every file of the build, addressed relative to sw.js.
 const files = readdirSync(staging, { withFileTypes: true })
   .filter((e) => e.isFile() && e.name !== "sw.js")
@@ -39,9 +67,13 @@ const digest = createHash("sha256");
 for (const name of files) digest.update(name).update(readFileSync(join(staging, name)));
 const version = digest.digest("hex").slice(0, 16);
 const precache = ["./", ...files.map((f) => `./${f}`)];
+// Its comments stay here: the file is written lighter (comment lines and indentation
+// out), like the glue.
 writeFileSync(
   join(staging, "sw.js"),
-  `// E-Cloud's service worker, written by scripts/finish-page.mjs for one build.
+  lighter(
+    "sw.js",
+    `// E-Cloud's service worker, written by scripts/finish-page.mjs for one build.
 // It keeps this build's files in the cache, so the page opens without a network.
 "use strict";
 const CACHE = "e-cloud-${version}";
@@ -81,6 +113,7 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
 });
 `,
+  ),
 );
 
 // 2. Registration, once the page has loaded (it never delays the start).

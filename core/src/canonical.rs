@@ -215,6 +215,9 @@ impl ser::Error for Unencodable {
 
 /// One entry of an object being written: its key (a range of `keys`) and
 /// its text `"key":value` (a range of `out`).
+/// Objects up to this many entries are sorted by insertion.
+const SMALL_OBJECT: usize = 32;
+
 #[derive(Clone, Copy)]
 struct Entry {
     key: (usize, usize),
@@ -282,7 +285,24 @@ impl Encoder {
         if !in_order {
             // A stable sort, so of entries with equal keys the last written
             // stays last, and it alone is kept: in a JSON map the last wins.
-            entries.sort_by(|a, b| key_order(key(a), key(b)));
+            // By insertion for a struct's few fields, through the crate's
+            // shared sort beyond: no copy of the standard library's stable
+            // sort in the WebAssembly page (docs/PERFORMANCE.md, "Size").
+            if entries.len() <= SMALL_OBJECT {
+                for i in 1..entries.len() {
+                    let mut j = i;
+                    while j > 0 && key_order(key(&entries[j - 1]), key(&entries[j])).is_gt() {
+                        entries.swap(j - 1, j);
+                        j -= 1;
+                    }
+                }
+            } else {
+                let order = crate::order::sorted_indices(entries.len(), &|a, b| {
+                    key_order(key(&entries[a]), key(&entries[b]))
+                });
+                let sorted: Vec<Entry> = order.into_iter().map(|i| entries[i]).collect();
+                entries.copy_from_slice(&sorted);
+            }
             let body = obj.start + 1;
             self.scratch.clear();
             self.scratch.push_str(&self.out[body..]);
@@ -734,6 +754,31 @@ mod tests {
             m.serialize_entry("a", &2)?;
             m.serialize_entry("k", &3)?;
             m.end()
+        }
+    }
+
+    /// A map of `n` entries written in reverse key order, each key twice
+    /// (the first with a wrong value): sorted by insertion up to
+    /// `SMALL_OBJECT` entries, by the shared sort beyond.
+    struct Many(u32);
+    impl Serialize for Many {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(None)?;
+            for i in (0..self.0).rev() {
+                m.serialize_entry(&format!("k{i:03}"), &0)?;
+                m.serialize_entry(&format!("k{i:03}"), &i)?;
+            }
+            m.end()
+        }
+    }
+
+    #[test]
+    fn small_and_large_objects_sort_alike_and_the_last_of_a_key_wins() {
+        for n in [0, 1, 2, 15, 16, 17, 40, 300] {
+            let text = agree(&Many(n)).unwrap();
+            let want: Vec<String> = (0..n).map(|i| format!("\"k{i:03}\":{i}")).collect();
+            assert_eq!(text, format!("{{{}}}", want.join(",")), "{n} keys");
         }
     }
 

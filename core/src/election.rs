@@ -15,11 +15,14 @@
 
 use crate::ledger::{Ledger, Rules};
 use crate::member::MemberId;
+use crate::tagged::{fill, req, skip};
 use crate::units::{fixed_point, MilliTokens};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::fmt;
 
 /// One candidate's line in an election record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,8 +199,9 @@ pub fn recompute(
     )
 }
 
-/// How a member decides its bet.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// How a member decides its bet. (`Deserialize` is written out below: see
+/// `crate::tagged`.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Strategy {
     /// A fixed percentage (1 to 100) of its free tokens.
@@ -218,6 +222,66 @@ impl Strategy {
             Strategy::Manual { amount } => return amount.min(free),
         };
         MilliTokens((u128::from(free.0) * u128::from(percent) / 100) as u64)
+    }
+}
+
+/// `Strategy`'s tag values, in declaration order.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(variant_identifier, rename_all = "snake_case")]
+enum StrategyKind {
+    FixedPercent,
+    RandomPercent,
+    Manual,
+}
+
+/// `Strategy`'s field names and its tag.
+#[derive(Clone, Copy, PartialEq, Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum StrategyField {
+    Kind,
+    Percent,
+    Amount,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Strategy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Strategy;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("internally tagged enum Strategy")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut kind: Option<StrategyKind> = None;
+                let (mut percent, mut amount) = (None, None);
+                while let Some(field) = map.next_key::<StrategyField>()? {
+                    use StrategyKind::*;
+                    match (field, kind) {
+                        (StrategyField::Kind, _) => fill(&mut map, &mut kind, "kind")?,
+                        // Another variant's field is skipped once the tag is known.
+                        (StrategyField::Percent, None | Some(FixedPercent)) => {
+                            fill(&mut map, &mut percent, "percent")?
+                        }
+                        (StrategyField::Amount, None | Some(Manual)) => {
+                            fill(&mut map, &mut amount, "amount")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(match req(kind, "kind")? {
+                    StrategyKind::FixedPercent => Strategy::FixedPercent {
+                        percent: req(percent, "percent")?,
+                    },
+                    StrategyKind::RandomPercent => Strategy::RandomPercent,
+                    StrategyKind::Manual => Strategy::Manual {
+                        amount: req(amount, "amount")?,
+                    },
+                })
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 

@@ -22,6 +22,7 @@ pub mod saved;
 pub mod shares;
 pub mod simulation;
 pub mod split;
+mod tagged;
 pub mod tamper;
 pub mod tx;
 pub mod units;

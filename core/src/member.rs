@@ -2,7 +2,9 @@
 
 use crate::crypto::PublicKey;
 use crate::shares::ShareTable;
+use crate::tagged::{fill, req, skip};
 use crate::units::{MilliTokens, Wh};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -20,8 +22,9 @@ impl fmt::Display for MemberId {
     }
 }
 
-/// What a member does in the community.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a member does in the community. (`Deserialize` is written out
+/// below: see `crate::tagged`.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Role {
     /// Owns a generator; its energy balance is the capacity it has left, and
@@ -29,6 +32,57 @@ pub enum Role {
     Generator { shares: ShareTable },
     /// Receives energy from generators by its shares.
     Customer,
+}
+
+/// `Role`'s tag values, in declaration order.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(variant_identifier, rename_all = "snake_case")]
+enum RoleKind {
+    Generator,
+    Customer,
+}
+
+/// `Role`'s field names and its tag.
+#[derive(Clone, Copy, PartialEq, Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum RoleField {
+    Kind,
+    Shares,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Role;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("internally tagged enum Role")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut kind: Option<RoleKind> = None;
+                let mut shares: Option<ShareTable> = None;
+                while let Some(field) = map.next_key::<RoleField>()? {
+                    match field {
+                        RoleField::Kind => fill(&mut map, &mut kind, "kind")?,
+                        // A customer has no fields: skipped once it is known.
+                        RoleField::Shares if !matches!(kind, Some(RoleKind::Customer)) => {
+                            fill(&mut map, &mut shares, "shares")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(match req(kind, "kind")? {
+                    RoleKind::Generator => Role::Generator {
+                        shares: req(shares, "shares")?,
+                    },
+                    RoleKind::Customer => Role::Customer,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// Voting tokens won in an election, locked until `unlocks_at` (a height).

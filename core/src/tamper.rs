@@ -69,7 +69,7 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
             })?,
         _ => edit.value.clone(),
     };
-    serde_json::from_str(&value.to_string()).map_err(|e| TamperError::DoesNotFit {
+    serde_json::from_str(&value_text(&value)).map_err(|e| TamperError::DoesNotFit {
         field: edit.pointer.clone(),
         why: e.to_string(),
     })
@@ -102,6 +102,14 @@ pub fn rehashed(block: &Block) -> Result<Block, TamperError> {
         .hash()
         .map_err(|e| TamperError::Unhashable(e.to_string()))?;
     Ok(b)
+}
+
+/// A value as compact JSON text, as its `Display` writes it. Through
+/// `serde_json::to_string` rather than `to_string()`: `Value`'s `Display`
+/// brings a second (and a pretty) copy of `Value`'s serializer into the
+/// WebAssembly build. Writing a `Value` cannot fail (its keys are strings).
+pub fn value_text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Every editable value of a block: JSON pointers to its numbers and texts,

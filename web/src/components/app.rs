@@ -2,7 +2,7 @@ use crate::clock;
 use crate::components::balances::Balances;
 use crate::components::block_list::BlockList;
 use crate::components::charts::Charts;
-use crate::components::election::ElectionPanels;
+use crate::components::election::election_panels;
 use crate::components::files::Files;
 use crate::components::generation::Generation;
 use crate::components::members::Members;
@@ -24,7 +24,7 @@ pub fn App() -> Html {
         Ok(state) => html! { <Dashboard initial={state.clone()} /> },
         Err(why) => html! {
             <>
-                <Masthead />
+                { masthead() }
                 <main class="failed">
                     <p role="alert">{ format!("E-Cloud could not start: {why}.") }</p>
                 </main>
@@ -33,8 +33,9 @@ pub fn App() -> Html {
     }
 }
 
-#[function_component]
-fn Masthead() -> Html {
+/// The page's heading. A plain function: it has no state, and each Yew
+/// component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md, "Size").
+fn masthead() -> Html {
     html! {
         <header class="masthead">
             <h1>{ "E-Cloud" }</h1>
@@ -67,7 +68,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
     let on_action = state.dispatcher().to_callback();
     html! {
         <>
-            <Masthead />
+            { masthead() }
             <main class="dashboard">
                 <NextBlock
                     community={state.community.clone()}
@@ -86,7 +87,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     notice={state.notices.generation.clone()}
                     on_action={on_action.clone()}
                 />
-                <ElectionPanels community={state.community.clone()} election={state.election.clone()} on_action={on_action.clone()} />
+                { election_panels(&state.community, &state.election, &on_action) }
                 <Shares
                     community={state.community.clone()}
                     drafts={state.share_drafts.clone()}

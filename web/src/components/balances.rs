@@ -1,4 +1,4 @@
-use crate::components::ledger_table::LedgerTable;
+use crate::components::ledger_table::ledger_table;
 use crate::components::panel::Panel;
 use crate::state::Community;
 use ecloud_core::Wh;
@@ -36,17 +36,19 @@ pub fn Balances(props: &BalancesProps) -> Html {
     let total = ledger
         .energy()
         .map_or_else(|| "too large to show".to_string(), |e: Wh| e.to_string());
-    html! {
-        <Panel
-            id="balances"
-            title="Balances"
-            why="The ledger every member holds. Energy is only ever moved from the \
+    Panel {
+        id: "balances",
+        title: "Balances".into(),
+        wide: false,
+        why: "The ledger every member holds. Energy is only ever moved from the \
                  generator's capacity to the customers, never created, so the total \
-                 stays the same."
-        >
-            { for capacities }
-            <LedgerTable ledger={ledger.clone()} caption={format!("After block {height}")} />
-            <p class="total">{ format!("Total energy held: {total}") }</p>
-        </Panel>
+                 stays the same.",
     }
+    .view(html! {
+        <>
+            { for capacities }
+            { ledger_table(ledger, format!("After block {height}")) }
+            <p class="total">{ format!("Total energy held: {total}") }</p>
+        </>
+    })
 }

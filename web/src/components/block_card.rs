@@ -1,7 +1,7 @@
 use crate::clock;
 use crate::components::explorer::{neighbours, status_view, BlockStatus, Preimage};
 use crate::components::hex::hex;
-use crate::components::ledger_table::LedgerTable;
+use crate::components::ledger_table::ledger_table;
 use crate::components::tamper::BlockEditor;
 use crate::components::transaction::transaction_view;
 use crate::format::{count, name};
@@ -171,7 +171,7 @@ fn details(block: &Block) -> Html {
             <h4>{ "Hash preimage" }</h4>
             { preimage }
             <h4>{ "Ledger" }</h4>
-            <LedgerTable ledger={ledger.clone()} caption={format!("After block {}", h.height)} />
+            { ledger_table(ledger, format!("After block {}", h.height)) }
         </>
     }
 }

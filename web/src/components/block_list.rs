@@ -1,7 +1,7 @@
 use crate::components::block_card::BlockCard;
 use crate::components::explorer::BlockStatus;
 use crate::components::goto_block::GotoBlock;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
 use yew::prelude::*;
@@ -76,15 +76,16 @@ pub fn BlockList(props: &BlockListProps) -> Html {
             tip + 1
         )
     };
-    html! {
-        <Panel
-            id="blocks"
-            title="Blocks"
-            class="wide"
-            why="The chain itself. Each block records its parent's hash, so changing \
+    Panel {
+        id: "blocks",
+        title: "Blocks".into(),
+        wide: true,
+        why: "The chain itself. Each block records its parent's hash, so changing \
                  any past block changes its hash and breaks every link after it. \
-                 Open a block to see the exact text that is hashed."
-        >
+                 Open a block to see the exact text that is hashed.",
+    }
+    .view(html! {
+        <>
             <nav class="block-nav" aria-label="Pages of blocks">
                 <p class="showing">{ showing }</p>
                 <div class="row">
@@ -93,9 +94,9 @@ pub fn BlockList(props: &BlockListProps) -> Html {
                     { nav("Older", Action::ShowOlderBlocks, oldest > 0) }
                 </div>
                 <GotoBlock id="goto-block" label="Go to block" {tip} on_show={on_goto} />
-                <NoticeView notice={props.notice.clone()} />
+                { notice_view(props.notice.as_ref()) }
             </nav>
             <ol class="blocks" reversed=true>{ for cards }</ol>
-        </Panel>
-    }
+        </>
+    })
 }

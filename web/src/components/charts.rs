@@ -51,18 +51,19 @@ pub fn Charts(props: &ChartsProps) -> Html {
         bar_chart(&mut d, &history);
         d.finish()
     });
-    html! {
-        <Panel
-            id="charts"
-            title="Over time"
-            class="wide"
-            why="Every block carries the whole ledger, so the chain is the community's \
+    Panel {
+        id: "charts",
+        title: "Over time".into(),
+        wide: true,
+        why: "Every block carries the whole ledger, so the chain is the community's \
                  history: here it is drawn, from genesis to the last block, and it grows \
-                 with each new block."
-        >
-            { (*body).clone() }
-        </Panel>
+                 with each new block.",
     }
+    .view(html! {
+        <>
+            { (*body).clone() }
+        </>
+    })
 }
 
 /// Opens a chart's figure, with its heading and what to read in it.

@@ -1,5 +1,5 @@
 use crate::components::goto_block::GotoBlock;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::{tokens, VotingTokens};
 use crate::components::win_chart::WinChart;
@@ -18,25 +18,31 @@ pub struct ElectionProps {
 }
 
 /// The election's three panels: members' tokens and strategies, the
-/// election of a block, and 1,000 simulated elections.
-#[function_component]
-pub fn ElectionPanels(props: &ElectionProps) -> Html {
+/// election of a block, and 1,000 simulated elections. A plain function:
+/// each panel is a component that skips its own render when nothing it
+/// shows changed, and each Yew component costs about 1 KB of WebAssembly
+/// (docs/PERFORMANCE.md, "Size").
+pub fn election_panels(
+    community: &Community,
+    election: &ElectionUi,
+    on_action: &Callback<Action>,
+) -> Html {
     html! {
         <>
             <VotingTokens
-                community={props.community.clone()}
-                election={props.election.clone()}
-                on_action={props.on_action.clone()}
+                community={community.clone()}
+                election={election.clone()}
+                on_action={on_action.clone()}
             />
             <ElectionPanel
-                community={props.community.clone()}
-                election={props.election.clone()}
-                on_action={props.on_action.clone()}
+                community={community.clone()}
+                election={election.clone()}
+                on_action={on_action.clone()}
             />
             <WinChart
-                community={props.community.clone()}
-                election={props.election.clone()}
-                on_action={props.on_action.clone()}
+                community={community.clone()}
+                election={election.clone()}
+                on_action={on_action.clone()}
             />
         </>
     }
@@ -125,14 +131,15 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
             height + 1
         )
     };
-    html! {
-        <Panel
-            id="election"
-            title="Election"
-            class="wide"
-            why="After each block, every member except its sealer stands to seal the next \
-                 one. This is how the miner was chosen, step by step."
-        >
+    Panel {
+        id: "election",
+        title: "Election".into(),
+        wide: true,
+        why: "After each block, every member except its sealer stands to seal the next \
+                 one. This is how the miner was chosen, step by step.",
+    }
+    .view(html! {
+        <>
             <p class="election-explain">{ explain }</p>
             <nav class="block-nav" aria-label="Elections">
                 <p class="showing">{ showing }</p>
@@ -163,11 +170,11 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
                     </button>
                 </div>
                 <GotoBlock id="goto-election" label="Election of block" {tip} on_show={on_goto} />
-                <NoticeView notice={props.election.election_notice.clone()} />
+                { notice_view(props.election.election_notice.as_ref()) }
             </nav>
             { body }
-        </Panel>
-    }
+        </>
+    })
 }
 
 fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) -> Html {

@@ -2,7 +2,7 @@
 //! reproducible run from a seed number, and starting afresh.
 
 use crate::clock;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::hooks::url_seed;
 use crate::state::{seed_of, Action, Community, ExploreAction, Explorer};
@@ -133,14 +133,16 @@ pub fn Files(props: &FilesProps) -> Html {
             <p>{ "This run uses random keys. Start a run from a seed number to get one a class can repeat." }</p>
         },
     };
-    html! {
-        <Panel
-            id="files"
-            title="Save, share, start again"
-            why="The chain is a file anyone can keep and check: export it, import one \
+    Panel {
+        id: "files",
+        title: "Save, share, start again".into(),
+        wide: false,
+        why: "The chain is a file anyone can keep and check: export it, import one \
                  (it is verified before it replaces anything), or start a run from a \
-                 seed number that gives the same keys and hashes on every machine."
-        >
+                 seed number that gives the same keys and hashes on every machine.",
+    }
+    .view(html! {
+        <>
             if props.explorer.foreign_keys {
                 <p class="tampered" role="status">{ crate::state::FOREIGN }</p>
             }
@@ -152,8 +154,8 @@ pub fn Files(props: &FilesProps) -> Html {
                 <label class="file-button" for="import-file">{ "Import a chain file" }</label>
             </div>
             <p class="hint">{ format!("{}. You can also drop a chain file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")) }</p>
-            <NoticeView notice={props.explorer.files_notice.clone()} />
-            <NoticeView notice={props.explorer.storage_notice.clone()} />
+            { notice_view(props.explorer.files_notice.as_ref()) }
+            { notice_view(props.explorer.storage_notice.as_ref()) }
             { share }
             <form class="row" onsubmit={on_seed}>
                 <label for="seed-number">{ "New run from seed" }</label>
@@ -171,8 +173,8 @@ pub fn Files(props: &FilesProps) -> Html {
             <div class="row">
                 <button type="button" class="secondary" onclick={on_reset}>{ "Reset: start afresh" }</button>
             </div>
-        </Panel>
-    }
+        </>
+    })
 }
 
 /// Seeds above 2^53 would not survive a trip through JavaScript numbers.

@@ -1,5 +1,5 @@
 use crate::components::input_text;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::{market_period, name};
 use crate::state::{
@@ -100,15 +100,17 @@ pub fn Generation(props: &GenerationProps) -> Html {
         }
     };
 
-    html! {
-        <Panel
-            id="generation"
-            title="Generate energy"
-            why="The generator's cryptometer signs how much energy it produced; the \
+    Panel {
+        id: "generation",
+        title: "Generate energy".into(),
+        wide: false,
+        why: "The generator's cryptometer signs how much energy it produced; the \
                  energy is split among the customers by their shares and the \
                  generator's remaining capacity goes down. It cannot produce more \
-                 than it has left."
-        >
+                 than it has left.",
+    }
+    .view(html! {
+        <>
             { for manual }
             <fieldset class="auto">
                 <legend>{ "Auto-generation" }</legend>
@@ -141,7 +143,7 @@ pub fn Generation(props: &GenerationProps) -> Html {
                 </div>
                 <p class="forecast">{ forecast }</p>
             </fieldset>
-            <NoticeView notice={props.notice.clone()} />
-        </Panel>
-    }
+            { notice_view(props.notice.as_ref()) }
+        </>
+    })
 }

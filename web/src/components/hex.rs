@@ -3,10 +3,10 @@ use yew::prelude::*;
 
 /// A long hex value shown short; the full value is in the tooltip and one
 /// keyboard press away (a disclosure), for copying and comparing. `what`
-/// names it for screen readers: "block hash", "signature".
-///
-/// A function, not a component: a block card shows up to 17 of them, and
-/// as components each was created, scheduled and destroyed with its card.
+/// says what the value is, for screen readers: "block hash", "signature".
+/// A plain function rather than a component: a block card shows up to 17
+/// of them, and as components each was created, scheduled and destroyed
+/// with its card, and each Yew component costs about 1 KB of WebAssembly.
 pub fn hex(value: String, what: &str) -> Html {
     let short = short_hex(&value);
     html! {

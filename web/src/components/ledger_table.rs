@@ -3,17 +3,13 @@ use ecloud_core::units::fixed_point;
 use ecloud_core::Ledger;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct LedgerTableProps {
-    pub ledger: Ledger,
-    pub caption: AttrValue,
-}
-
 /// Every member's balances in one ledger: energy (for a generator, the
-/// capacity it has left), free and frozen voting tokens, blocks sealed.
-#[function_component]
-pub fn LedgerTable(props: &LedgerTableProps) -> Html {
-    let rows = props.ledger.members.iter().map(|m| {
+/// capacity it has left), free and frozen voting tokens, blocks sealed. A
+/// plain function rather than a component (no copy of the ledger for its
+/// props, and each Yew component costs about 1 KB of WebAssembly:
+/// docs/PERFORMANCE.md, "Size").
+pub fn ledger_table(ledger: &Ledger, caption: String) -> Html {
+    let rows = ledger.members.iter().map(|m| {
         let role = match (&m.role, m.active) {
             (_, false) => "has left",
             (Role::Generator { .. }, true) => "generator",
@@ -37,7 +33,7 @@ pub fn LedgerTable(props: &LedgerTableProps) -> Html {
     html! {
         <div class="table-wrap" tabindex="0">
             <table class="ledger">
-                <caption>{ props.caption.clone() }</caption>
+                <caption>{ caption }</caption>
                 <thead>
                     <tr>
                         <th scope="col">{ "Member" }</th>

@@ -1,5 +1,5 @@
 use crate::components::input_text;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
@@ -66,16 +66,17 @@ pub fn Members(props: &MembersProps) -> Html {
     });
     let is_generator = role == RoleKind::Generator;
 
-    html! {
-        <Panel
-            id="members"
-            title="Members"
-            class="wide"
-            why="Who belongs to the community is on the chain too: the registrar \
+    Panel {
+        id: "members",
+        title: "Members".into(),
+        wide: true,
+        why: "Who belongs to the community is on the chain too: the registrar \
                  (the founder, who sealed the first block) signs every joining, \
                  renaming and leaving, so nobody can slip in a member or a meter \
-                 of their own."
-        >
+                 of their own.",
+    }
+    .view(html! {
+        <>
             <ul class="cards members">{ for rows }</ul>
             <form class="join" onsubmit={on_join}>
                 <fieldset>
@@ -133,9 +134,9 @@ pub fn Members(props: &MembersProps) -> Html {
                     <button type="submit">{ "Join" }</button>
                 </fieldset>
             </form>
-            <NoticeView notice={ui.notice.clone()} />
-        </Panel>
-    }
+            { notice_view(ui.notice.as_ref()) }
+        </>
+    })
 }
 
 fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersProps) -> Html {

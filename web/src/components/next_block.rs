@@ -1,6 +1,6 @@
 use crate::clock;
 use crate::components::input_text;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
@@ -104,14 +104,16 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     } else {
         format!("in {} s", seconds_left(left_ms))
     };
-    html! {
-        <Panel
-            id="next-block"
-            title="Next block"
-            why="Each block closes one market period: it seals the waiting transactions \
+    Panel {
+        id: "next-block",
+        title: "Next block".into(),
+        wide: false,
+        why: "Each block closes one market period: it seals the waiting transactions \
                  and links to the block before it by its hash, so history cannot be \
-                 changed quietly."
-        >
+                 changed quietly.",
+    }
+    .view(html! {
+        <>
             <div class={classes!("countdown", paused.then_some("paused"))}>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
@@ -170,8 +172,8 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                     </span>
                 }
             </div>
-            <NoticeView notice={props.sealing.clone()} />
-            <NoticeView notice={props.notice.clone()} />
-        </Panel>
-    }
+            { notice_view(props.sealing.as_ref()) }
+            { notice_view(props.notice.as_ref()) }
+        </>
+    })
 }

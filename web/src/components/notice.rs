@@ -1,17 +1,13 @@
 use crate::state::{Notice, Tone};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct NoticeProps {
-    pub notice: Option<Notice>,
-}
-
 /// A panel's answer to the last action. The live region is always in the
 /// page, so screen readers announce what appears in it; a refusal is an
-/// alert.
-#[function_component]
-pub fn NoticeView(props: &NoticeProps) -> Html {
-    let inner = match &props.notice {
+/// alert. A plain function rather than a component: it is a few nodes, and
+/// each Yew component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md,
+/// "Size").
+pub fn notice_view(notice: Option<&Notice>) -> Html {
+    let inner = match notice {
         None => html! {},
         Some(Notice {
             tone: Tone::Refused,

@@ -28,13 +28,15 @@ pub fn OpenBlock(props: &OpenBlockProps) -> Html {
             </ol>
         }
     };
-    html! {
-        <Panel
-            id="open-block"
-            title={format!("Open block {height}")}
-            why="Signed transactions wait here. They count only once a block seals \
-                 them; until then they are pending."
-        >
+    Panel {
+        id: "open-block",
+        title: format!("Open block {height}").into(),
+        wide: false,
+        why: "Signed transactions wait here. They count only once a block seals \
+                 them; until then they are pending.",
+    }
+    .view(html! {
+        <>
             <p class="summary">
                 { format!(
                     "Open since {}: {} waiting.",
@@ -43,6 +45,6 @@ pub fn OpenBlock(props: &OpenBlockProps) -> Html {
                 ) }
             </p>
             { list }
-        </Panel>
-    }
+        </>
+    })
 }

@@ -1,30 +1,32 @@
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct PanelProps {
+/// One of the page's panels: a section named by its heading, with one
+/// sentence telling a student what it shows and why it matters. A plain
+/// value with a `view` rather than a component: each Yew component costs
+/// about 1 KB of WebAssembly (docs/PERFORMANCE.md, "Size"), and a panel is
+/// always the root of its own component's view anyway.
+pub struct Panel {
     /// Used for the section's heading id, so the section is named by it.
-    pub id: AttrValue,
+    pub id: &'static str,
     pub title: AttrValue,
-    /// One sentence telling a student what the panel shows and why it matters.
-    pub why: AttrValue,
-    #[prop_or_default]
-    pub class: Classes,
-    #[prop_or_default]
-    pub children: Html,
+    /// Two grid columns wide.
+    pub wide: bool,
+    pub why: &'static str,
 }
 
-#[function_component]
-pub fn Panel(props: &PanelProps) -> Html {
-    let heading = format!("{}-title", props.id);
-    html! {
-        <section
-            id={props.id.clone()}
-            class={classes!("panel", props.class.clone())}
-            aria-labelledby={heading.clone()}
-        >
-            <h2 id={heading}>{ props.title.clone() }</h2>
-            <p class="why">{ props.why.clone() }</p>
-            { props.children.clone() }
-        </section>
+impl Panel {
+    pub fn view(self, children: Html) -> Html {
+        let heading = format!("{}-title", self.id);
+        html! {
+            <section
+                id={self.id}
+                class={classes!("panel", self.wide.then_some("wide"))}
+                aria-labelledby={heading.clone()}
+            >
+                <h2 id={heading}>{ self.title }</h2>
+                <p class="why">{ self.why }</p>
+                { children }
+            </section>
+        }
     }
 }

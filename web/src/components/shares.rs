@@ -1,5 +1,5 @@
 use crate::components::input_text;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
@@ -137,16 +137,18 @@ pub fn Shares(props: &SharesProps) -> Html {
         }
     });
 
-    html! {
-        <Panel
-            id="shares"
-            title="Shares"
-            why="Each customer owns a share of the generator's output. A change is \
+    Panel {
+        id: "shares",
+        title: "Shares".into(),
+        wide: false,
+        why: "Each customer owns a share of the generator's output. A change is \
                  signed by the generator and goes on the chain like everything else; \
-                 it splits energy from the block after the one that records it."
-        >
-            { for editors }
-            <NoticeView notice={props.notice.clone()} />
-        </Panel>
+                 it splits energy from the block after the one that records it.",
     }
+    .view(html! {
+        <>
+            { for editors }
+            { notice_view(props.notice.as_ref()) }
+        </>
+    })
 }

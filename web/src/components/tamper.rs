@@ -2,10 +2,10 @@
 //! a keyless forger, and undo. The core makes each change; verification
 //! then says which block and rule broke.
 
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
-use ecloud_core::tamper::fields;
+use ecloud_core::tamper::{fields, value_text};
 use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -54,23 +54,25 @@ pub fn TamperPanel(props: &TamperPanelProps) -> Html {
             </p>
         }
     };
-    html! {
-        <Panel
-            id="tamper"
-            title="Tamper with history"
-            why="Change any past value and watch verification point at the exact block \
+    Panel {
+        id: "tamper",
+        title: "Tamper with history".into(),
+        wide: false,
+        why: "Change any past value and watch verification point at the exact block \
                  and rule that broke. Re-hashing the block as a forger would still \
                  leaves its seal and the next block's link broken: without the \
-                 members' keys, history cannot be rewritten."
-        >
+                 members' keys, history cannot be rewritten.",
+    }
+    .view(html! {
+        <>
             { state }
             <div class="row">
                 { undo("Undo last change", ExploreAction::UndoLast) }
                 { undo("Undo all", ExploreAction::UndoAll) }
             </div>
-            <NoticeView notice={props.notice.clone()} />
-        </Panel>
-    }
+            { notice_view(props.notice.as_ref()) }
+        </>
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -102,7 +104,7 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
         .map(|(i, (pointer, value))| {
             let text = match &value {
                 Value::String(s) => s.clone(),
-                other => other.to_string(),
+                other => value_text(other),
             };
             let key = format!("{pointer}={text}");
             html! {
@@ -153,7 +155,7 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
             <div class="row">
                 <button type="button" onclick={rehash}>{ "Re-hash this block" }</button>
             </div>
-            <NoticeView notice={props.notice.clone()} />
+            { notice_view(props.notice.as_ref()) }
         </section>
     }
 }

@@ -37,20 +37,22 @@ pub fn Verify(props: &VerifyProps) -> Html {
             verified_view(done, props.community.read().chain().tip().height())
         }
     };
-    html! {
-        <Panel
-            id="verify"
-            title="Verify the chain"
-            why="Anyone holding a copy can recompute every hash, signature and balance \
+    Panel {
+        id: "verify",
+        title: "Verify the chain".into(),
+        wide: false,
+        why: "Anyone holding a copy can recompute every hash, signature and balance \
                  from the first block: no one has to be trusted, and a changed value \
-                 shows up at the exact block and rule it breaks."
-        >
+                 shows up at the exact block and rule it breaks.",
+    }
+    .view(html! {
+        <>
             <button type="button" class="primary" onclick={on_click} disabled={running}>
                 { "Verify chain" }
             </button>
             <div class="verify-result" aria-live="polite">{ result }</div>
-        </Panel>
-    }
+        </>
+    })
 }
 
 fn verified_view(done: &Verified, tip: u64) -> Html {

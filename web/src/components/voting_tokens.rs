@@ -1,5 +1,5 @@
 use crate::components::input_text;
-use crate::components::notice::NoticeView;
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
@@ -39,20 +39,21 @@ pub fn VotingTokens(props: &VotingTokensProps) -> Html {
     } else {
         format!("After block {tip} and the transactions waiting in block {open_height}.")
     };
-    html! {
-        <Panel
-            id="voting-tokens"
-            title="Voting tokens"
-            class="wide"
-            why="Members stake voting tokens to be elected miner. Tokens won are frozen \
+    Panel {
+        id: "voting-tokens",
+        title: "Voting tokens".into(),
+        wide: true,
+        why: "Members stake voting tokens to be elected miner. Tokens won are frozen \
                  for a while and cannot be staked; sealing blocks builds reputation. \
-                 An offline member neither bets nor seals."
-        >
+                 An offline member neither bets nor seals.",
+    }
+    .view(html! {
+        <>
             <p class="hint">{ caption }</p>
             <ul class="cards voters">{ for cards }</ul>
-            <NoticeView notice={props.election.members_notice.clone()} />
-        </Panel>
-    }
+            { notice_view(props.election.members_notice.as_ref()) }
+        </>
+    })
 }
 
 fn voter_card(

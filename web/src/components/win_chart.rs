@@ -34,13 +34,15 @@ pub fn WinChart(props: &ElectionProps) -> Html {
         WinSimulation::Running => html! { <p>{ "Simulating 1,000 elections\u{2026}" }</p> },
         WinSimulation::Done(done) => result_view(done, tip),
     };
-    html! {
-        <Panel
-            id="simulation"
-            title="1,000 elections"
-            why="One election is luck; a thousand show the odds. The seed's author ran 1,000 \
-                 in a spreadsheet: here the browser does it in a blink."
-        >
+    Panel {
+        id: "simulation",
+        title: "1,000 elections".into(),
+        wide: false,
+        why: "One election is luck; a thousand show the odds. The seed's author ran 1,000 \
+                 in a spreadsheet: here the browser does it in a blink.",
+    }
+    .view(html! {
+        <>
             <p>
                 { format!(
                     "Holds 1,000 elections among everyone but {last_sealer}, who sealed the \
@@ -54,8 +56,8 @@ pub fn WinChart(props: &ElectionProps) -> Html {
                 { "Simulate 1,000 elections" }
             </button>
             <div class="simulation-result" aria-live="polite">{ result }</div>
-        </Panel>
-    }
+        </>
+    })
 }
 
 fn percent(share: f64) -> String {
