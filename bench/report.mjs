@@ -52,9 +52,11 @@ const ratio = (a, b) => (a == null || b == null ? "-" : `${(a / b).toFixed(2)}x`
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 const lines = [];
 /** A paired measurement: the ratio of the medians, then of the fastest runs. */
-const pairedCell = (p) =>
-  `**${ratio(p.full_ms, p.limit_ms)}** (${ms(p.full_ms)} / ${ms(p.limit_ms)}); ` +
-  `fastest runs ${ratio(p.full_min_ms, p.limit_min_ms)}`;
+const pairedCell = (p, limit = "limit", bold = "**") =>
+  p[`${limit}_ms`] == null
+    ? "-"
+    : `${bold}${ratio(p.full_ms, p[`${limit}_ms`])}${bold} (${ms(p.full_ms)} / ${ms(p[`${limit}_ms`])}); ` +
+      `fastest runs ${ratio(p.full_min_ms, p[`${limit}_min_ms`])}`;
 const row = (cells) => lines.push(`| ${cells.join(" | ")} |`);
 const header = (cells) => {
   row(cells);
@@ -95,37 +97,53 @@ fig("**native: full verification** (`verify_chain`)", "full");
 fig("native: structural checks only", "structure");
 fig("native: signature checks only", "signatures");
 fig("limit: Ed25519 batch verification (ed25519-dalek)", "limit-ed25519");
+fig("merged limit: the batch equation `verify_chain` uses, alone (`verify_batch_merged`)", "limit-merged");
 fig("limit: SHA-256 of the same bytes", "limit-sha256");
-const limit = (n) => {
-  const a = native(n, "limit-ed25519");
+const limit = (n, sig = "limit-ed25519") => {
+  const a = native(n, sig);
   const b = native(n, "limit-sha256");
   return a == null || b == null ? null : a + b;
 };
-row(["limit: signatures + hashes", ...sizes.map((n) => ms(limit(n))), "the two rows above"]);
+row(["limit: signatures + hashes", ...sizes.map((n) => ms(limit(n))), "the two limit rows above"]);
 row([
-  "**full / limit** (target: at most 1.25x): paired, medians; fastest runs",
+  "merged limit: signatures + hashes",
+  ...sizes.map((n) => ms(limit(n, "limit-merged"))),
+  "the merged limit and SHA-256 rows",
+]);
+row([
+  "full / limit: paired, medians; fastest runs (below 1: full verification beats ed25519-dalek's batch)",
   ...sizes.map((n) => {
     const p = readJson(join(dir, `paired-${n}.json`));
-    return p ? pairedCell(p) : "-";
+    return p ? pairedCell(p, "limit", "") : "-";
   }),
   "`ECLOUD_BENCH_SIZES=N cargo bench -p ecloud-core --bench verify -- '^$'` (its last line)",
 ]);
 row([
-  "full / limit: from the medians above",
-  ...sizes.map((n) => ratio(native(n, "full"), limit(n))),
+  "**full / merged limit** (target: at most 1.25x): paired, medians; fastest runs",
+  ...sizes.map((n) => {
+    const p = readJson(join(dir, `paired-${n}.json`));
+    return p ? pairedCell(p, "limit_merged") : "-";
+  }),
+  'the same (its line "merged limit")',
+]);
+row([
+  "full / limit; full / merged limit: from the medians above",
+  ...sizes.map(
+    (n) => `${ratio(native(n, "full"), limit(n))}; ${ratio(native(n, "full"), limit(n, "limit-merged"))}`,
+  ),
   "",
 ]);
 row([
-  "Ed25519 one by one / batched (per signature)",
+  "Ed25519 one by one / batched by ed25519-dalek / merged equation (per signature)",
   ...sizes.map((n) => {
     const one = native(n, "limit-ed25519-single");
     const batch = native(n, "limit-ed25519");
+    const merged = native(n, "limit-merged");
     const sigs = shape[n].signatures;
-    return one == null
-      ? "-"
-      : `${((one / sigs) * 1000).toFixed(1)} µs / ${((batch / sigs) * 1000).toFixed(1)} µs`;
+    const us = (x) => (x == null ? "-" : `${((x / sigs) * 1000).toFixed(1)} µs`);
+    return one == null ? "-" : `${us(one)} / ${us(batch)} / ${us(merged)}`;
   }),
-  bench("blocks-1000/limit-ed25519", 1000),
+  bench("blocks-1000/limit", 1000),
 ]);
 if (wasmReport) {
   const w = (n, k) => wasm[n]?.[`${k}_ms`];
@@ -136,12 +154,21 @@ if (wasmReport) {
   wrow("wasm: structural checks only", "structure");
   wrow("wasm: signature checks only", "signatures");
   wrow("wasm limit: Ed25519 batch verification", "limit-ed25519");
+  wrow("wasm merged limit: the batch equation alone", "limit-merged");
   wrow("wasm limit: SHA-256 of the same bytes", "limit-sha256");
   row([
     "wasm full / wasm limit: paired, medians; fastest runs",
     ...sizes.map((n) => {
       const p = wasm[n]?.paired;
-      return p ? pairedCell(p) : "-";
+      return p ? pairedCell(p, "limit", "") : "-";
+    }),
+    "`node bench/run.mjs --sizes N`",
+  ]);
+  row([
+    "**wasm full / wasm merged limit**: paired, medians; fastest runs",
+    ...sizes.map((n) => {
+      const p = wasm[n]?.paired;
+      return p ? pairedCell(p, "limit_merged") : "-";
     }),
     "`node bench/run.mjs --sizes N`",
   ]);
@@ -155,7 +182,7 @@ if (wasmReport) {
     ),
     "",
   ]);
-  for (const [label, k] of [["Ed25519 batch alone", "limit-ed25519"], ["SHA-256 alone", "limit-sha256"], ["structural checks", "structure"]]) {
+  for (const [label, k] of [["Ed25519 batch alone (ed25519-dalek)", "limit-ed25519"], ["merged equation alone", "limit-merged"], ["SHA-256 alone", "limit-sha256"], ["structural checks", "structure"]]) {
     row([
       `wasm / native, ${label}: medians; fastest runs`,
       ...sizes.map((n) =>

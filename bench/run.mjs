@@ -165,8 +165,20 @@ if (compare) {
     console.log(
       `wasm ${String(r.blocks).padStart(6)} blocks:` +
         ` full${g("full")}  structure${g("structure")}  signatures${g("signatures")}` +
-        `  limit-ed25519${g("limit-ed25519")}  limit-sha256${g("limit-sha256")}` +
+        `  limit-ed25519${g("limit-ed25519")}` +
+        (r["limit-merged_ms"] === undefined ? "" : `  limit-merged${g("limit-merged")}`) +
+        `  limit-sha256${g("limit-sha256")}` +
         `  build${f(r.build_ms)}  tip ${r.tip.slice(0, 12)}`,
+    );
+    const p = r.paired;
+    const x = (a, b) => `${(a / b).toFixed(3)}x`;
+    console.log(
+      `wasm ${String(r.blocks).padStart(6)} blocks: paired, ${p.rounds} rounds:` +
+        ` full / limit ${x(p.full_ms, p.limit_ms)} (${f(p.full_ms)} / ${f(p.limit_ms)}),` +
+        ` fastest ${x(p.full_min_ms, p.limit_min_ms)}` +
+        (p.limit_merged_ms === undefined ? "" :
+          `; full / merged limit ${x(p.full_ms, p.limit_merged_ms)} (${f(p.limit_merged_ms)}),` +
+          ` fastest ${x(p.full_min_ms, p.limit_merged_min_ms)}`),
     );
   }
 }

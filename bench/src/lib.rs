@@ -82,6 +82,13 @@ impl Bench {
         self.limit.verify_batched()
     }
 
+    /// The batch equation `verify_chain` uses (each signer's key terms merged)
+    /// alone on the same signatures, keys decoded beforehand.
+    #[wasm_bindgen(js_name = limitMerged)]
+    pub fn limit_merged(&self) -> bool {
+        self.limit.verify_merged()
+    }
+
     /// The same signatures verified one at a time.
     #[wasm_bindgen(js_name = limitEd25519Single)]
     pub fn limit_ed25519_single(&self) -> bool {

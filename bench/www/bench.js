@@ -31,6 +31,8 @@ function cases(b, n) {
     structure: () => b.structure(),
     signatures: () => b.signatures(),
     "limit-ed25519": () => b.limitEd25519(),
+    // Builds from before the merged equation have no limitMerged.
+    ...(b.limitMerged ? { "limit-merged": () => b.limitMerged() } : {}),
     "limit-sha256": () => (b.limitSha256(), true),
   };
   if (n <= 1000) c["limit-ed25519-single"] = () => b.limitEd25519Single();
@@ -65,12 +67,16 @@ window.runBench = async (sizes, repsFor) => {
       r[`${name}_ms`] = median(runs);
       r[`${name}_runs`] = runs;
     }
-    // Full verification and the limit alternately, for their ratio.
+    // Full verification and the limits alternately, for their ratios.
     const full = [];
     const limit = [];
+    const merged = [];
     for (let i = 0; i < reps; i++) {
       full.push(once("full", () => b.full()));
       limit.push(once("limit", () => (b.limitEd25519(), b.limitSha256(), true)));
+      if (b.limitMerged) {
+        merged.push(once("limit-merged", () => (b.limitMerged(), b.limitSha256(), true)));
+      }
     }
     r.paired = {
       rounds: reps,
@@ -78,6 +84,9 @@ window.runBench = async (sizes, repsFor) => {
       limit_ms: median(limit),
       full_min_ms: Math.min(...full),
       limit_min_ms: Math.min(...limit),
+      ...(merged.length
+        ? { limit_merged_ms: median(merged), limit_merged_min_ms: Math.min(...merged) }
+        : {}),
     };
     b.free();
     results.push(r);
@@ -98,11 +107,12 @@ window.compareBench = async (names, n, rounds) => {
   }
   // Round by round, call by call, every build in turn.
   for (let r = 0; r < rounds + 1; r++) {
-    for (const name of ["full", "structure", "signatures", "limit-ed25519", "limit-sha256",
-      "limit-ed25519-single", "build-100"]) {
+    for (const name of ["full", "structure", "signatures", "limit-ed25519", "limit-merged",
+      "limit-sha256", "limit-ed25519-single", "build-100"]) {
       for (const v of benches) {
-        const ms = once(name, name === "build-100" ? () => (v.Bench.build100(), true)
-          : cases(v.b, n)[name]);
+        const f = name === "build-100" ? () => (v.Bench.build100(), true) : cases(v.b, n)[name];
+        if (!f) continue; // a build without this case (limit-merged before it existed)
+        const ms = once(name, f);
         if (r > 0) (v.runs[name] ??= []).push(ms); // round 0 warms up
       }
     }

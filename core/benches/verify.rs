@@ -9,12 +9,16 @@
 //!   (`verify_signatures` on `chain_signatures`);
 //! - `limit-ed25519`: the same signatures through ed25519-dalek's batch
 //!   verification, keys decoded beforehand: the cost of the cryptography alone;
+//! - `limit-merged`: the same signatures through the batch equation `verify_chain`
+//!   uses, with each signer's key terms merged (`verify_batch_merged`), keys decoded
+//!   beforehand, without the pre-filter: that equation's own cost;
 //! - `limit-sha256`: SHA-256 of the same bytes verification hashes, message by
 //!   message;
 //! - `limit-ed25519-single` (1,000 blocks only): the same signatures verified one
 //!   by one, for comparison with batching.
 //!
-//! The limit is `limit-ed25519 + limit-sha256`; the report divides `full` by it.
+//! The limit is `limit-ed25519 + limit-sha256`; the report divides `full` by it,
+//! and also by `limit-merged + limit-sha256` (the merged equation's own limit).
 //!
 //!     cargo bench -p ecloud-core --bench verify                      # all sizes
 //!     ECLOUD_BENCH_SIZES=1000 cargo bench -p ecloud-core --bench verify
@@ -22,10 +26,10 @@
 //!
 //! At 100,000 blocks one run takes tens of seconds, so `--quick` (one run per
 //! benchmark when a run is that long) is how scripts/bench times that size.
-//! After the criterion group, each size also times `full` and the limit paired
-//! (alternately: 9 rounds at 1,000 blocks, 5 at 10,000, 1 above), so that load
-//! from elsewhere on the machine hits both alike; the ratio of their medians is
-//! printed. With ECLOUD_BENCH_OUT=DIR each size also writes DIR/native-N.json (the
+//! After the criterion group, each size also times `full` and the two limits
+//! paired (alternately: 9 rounds at 1,000 blocks, 5 at 10,000, 1 above), so that
+//! load from elsewhere on the machine hits all alike; the ratios of their medians
+//! are printed. With ECLOUD_BENCH_OUT=DIR each size also writes DIR/native-N.json (the
 //! chain's shape: blocks, transactions, signatures, bytes hashed; its tip hash; the
 //! time one build took) and DIR/paired-N.json.
 
@@ -93,6 +97,9 @@ mod native {
         g.bench_function("limit-ed25519", |b| {
             b.iter(|| assert!(limit.verify_batched()))
         });
+        g.bench_function("limit-merged", |b| {
+            b.iter(|| assert!(limit.verify_merged()))
+        });
         if n <= 1_000 {
             g.bench_function("limit-ed25519-single", |b| {
                 b.iter(|| assert!(limit.verify_single()))
@@ -110,7 +117,7 @@ mod native {
             1_001..=10_000 => 5,
             _ => 1,
         };
-        let (mut full, mut lim) = (Vec::new(), Vec::new());
+        let (mut full, mut lim, mut merged) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..rounds {
             let t = Instant::now();
             black_box(verify_chain(&blocks));
@@ -119,11 +126,21 @@ mod native {
             assert!(limit.verify_batched());
             black_box(sha256_all(&messages));
             lim.push(t.elapsed().as_secs_f64() * 1e3);
+            let t = Instant::now();
+            assert!(limit.verify_merged());
+            black_box(sha256_all(&messages));
+            merged.push(t.elapsed().as_secs_f64() * 1e3);
         }
         {
             let min = |xs: &[f64]| xs.iter().copied().fold(f64::INFINITY, f64::min);
-            let (fmin, lmin) = (min(&full), min(&lim));
-            let (f, l) = (median(&mut full), median(&mut lim));
+            let (fmin, lmin, mmin) = (min(&full), min(&lim), min(&merged));
+            let (f, l, m) = (median(&mut full), median(&mut lim), median(&mut merged));
+            println!(
+                "blocks-{n}: paired, {rounds} rounds, merged limit: full {f:.1} ms, limit {m:.1} ms, \
+                 ratio {:.3} (medians); fastest {fmin:.1} / {mmin:.1} ms, ratio {:.3}",
+                f / m,
+                fmin / mmin
+            );
             println!(
                 "blocks-{n}: paired, {rounds} rounds: full {f:.1} ms, limit {l:.1} ms, ratio {:.3} \
                  (medians); fastest {fmin:.1} / {lmin:.1} ms, ratio {:.3}",
@@ -135,7 +152,8 @@ mod native {
                 "paired",
                 &format!(
                     "{{\"rounds\":{rounds},\"full_ms\":{f:.3},\"limit_ms\":{l:.3},\
-                     \"full_min_ms\":{fmin:.3},\"limit_min_ms\":{lmin:.3}}}\n"
+                     \"full_min_ms\":{fmin:.3},\"limit_min_ms\":{lmin:.3},\
+                     \"limit_merged_ms\":{m:.3},\"limit_merged_min_ms\":{mmin:.3}}}\n"
                 ),
             );
         }

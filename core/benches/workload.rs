@@ -68,12 +68,18 @@ pub fn hashed_messages(blocks: &[Block]) -> Vec<Vec<u8>> {
 }
 
 /// The limit's signature inputs, keys decoded once: what ed25519-dalek's batch
-/// verification needs and nothing else.
+/// verification needs and nothing else, and the same for the merged batch
+/// equation (`ecloud_core::crypto::verify_batch_merged`): the raw signatures, the
+/// distinct keys and each signature's key among them.
 #[derive(Default)]
 pub struct Limit {
     digests: Vec<[u8; 32]>,
     signatures: Vec<ed25519_dalek::Signature>,
     keys: Vec<ed25519_dalek::VerifyingKey>,
+    hashes: Vec<ecloud_core::crypto::Hash>,
+    raw: Vec<ecloud_core::crypto::Signature>,
+    signers: Vec<usize>,
+    distinct: Vec<ed25519_dalek::VerifyingKey>,
 }
 
 impl Limit {
@@ -88,7 +94,37 @@ impl Limit {
                 .iter()
                 .map(|s| ed25519_dalek::VerifyingKey::from_bytes(&s.key.0).expect("a member's key"))
                 .collect(),
+            hashes: items.iter().map(|s| s.digest).collect(),
+            raw: items.iter().map(|s| s.signature).collect(),
+            signers: Vec::new(),
+            distinct: Vec::new(),
         }
+        .with_signers(items)
+    }
+
+    fn with_signers(mut self, items: &[ecloud_core::crypto::SignedDigest]) -> Limit {
+        let mut seen: Vec<ecloud_core::crypto::PublicKey> = Vec::new();
+        for (s, key) in items.iter().zip(&self.keys) {
+            let i = seen.iter().position(|k| *k == s.key).unwrap_or_else(|| {
+                seen.push(s.key);
+                self.distinct.push(*key);
+                seen.len() - 1
+            });
+            self.signers.push(i);
+        }
+        self
+    }
+
+    /// The merged batch equation alone (each signer's key terms gathered), in
+    /// batches of `BATCH_SIZE`: what `verify_chain`'s signature checks cost without
+    /// the pre-filter and the key look-ups.
+    pub fn verify_merged(&self) -> bool {
+        use ecloud_core::crypto::{verify_batch_merged, BATCH_SIZE};
+        self.hashes
+            .chunks(BATCH_SIZE)
+            .zip(self.raw.chunks(BATCH_SIZE))
+            .zip(self.signers.chunks(BATCH_SIZE))
+            .all(|((m, s), k)| verify_batch_merged(m, s, k, &self.distinct))
     }
 
     /// Batch verification in batches of `BATCH_SIZE`, as the verifier batches.
