@@ -1,8 +1,9 @@
 //! A chain of blocks, and its JSON file format for export and import.
 
 use crate::block::Block;
+use crate::tagged::read_struct;
 use crate::verify::{verify_chain, Report};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// What an export file says it is.
@@ -10,17 +11,21 @@ pub const FILE_FORMAT: &str = "e-cloud-chain";
 pub const FILE_VERSION: u32 = 1;
 
 /// Blocks from genesis (height 0) to the tip.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Chain {
     blocks: Vec<Block>,
 }
 
-#[derive(Serialize, Deserialize)]
+read_struct!(Chain { blocks: Vec<Block> });
+
+#[derive(Serialize)]
 struct ChainFile {
     format: String,
     version: u32,
     blocks: Vec<Block>,
 }
+
+read_struct!(ChainFile { format: String, version: u32, blocks: Vec<Block> });
 
 /// Why a chain file was refused. The chain in use is never touched by a
 /// refused import.

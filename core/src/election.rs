@@ -15,7 +15,7 @@
 
 use crate::ledger::{Ledger, Rules};
 use crate::member::MemberId;
-use crate::tagged::{fill, req, skip};
+use crate::tagged::{fill, read_struct, req, skip};
 use crate::units::{fixed_point, MilliTokens};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -25,7 +25,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// One candidate's line in an election record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Candidate {
     pub member: MemberId,
     /// Voting tokens staked.
@@ -43,8 +43,18 @@ pub struct Candidate {
     pub score: String,
 }
 
+read_struct!(Candidate {
+    member: MemberId,
+    bet: MilliTokens,
+    age: u64,
+    reputation: u64,
+    wealth: u64,
+    draw: u64,
+    score: String
+});
+
 /// The full record of one election: the "mining winner" transaction.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ElectionRecord {
     /// The height of the block this election picks a miner for.
     pub height: u64,
@@ -58,6 +68,8 @@ pub struct ElectionRecord {
     /// All bets, paid frozen to whoever seals block `height`.
     pub pot: MilliTokens,
 }
+
+read_struct!(ElectionRecord { height: u64, miner: MemberId, candidates: Vec<Candidate>, winner: MemberId, runner_up: Option<MemberId> = None, pot: MilliTokens });
 
 impl Candidate {
     /// u as a number between 0 and 1, for display.

@@ -4,11 +4,12 @@
 use crate::canonical::{to_canonical, CanonicalError};
 use crate::crypto::{sha256, Hash};
 use crate::member::{Member, MemberId};
+use crate::tagged::read_struct;
 use crate::units::{BasisPoints, MilliTokens, Wh};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The community's constants, fixed at genesis.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Rules {
     /// Wealth weight of the bet, in thousandths (the seed's 0.6).
     pub alpha_permille: u64,
@@ -24,6 +25,15 @@ pub struct Rules {
     pub generator_mint_share: BasisPoints,
 }
 
+read_struct!(Rules {
+    alpha_permille: u64,
+    beta_permille: u64,
+    gamma_permille: u64,
+    freeze_blocks: u64,
+    milli_tokens_per_wh: u64,
+    generator_mint_share: BasisPoints
+});
+
 impl Default for Rules {
     fn default() -> Rules {
         Rules {
@@ -38,7 +48,7 @@ impl Default for Rules {
 }
 
 /// The state after a block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Ledger {
     /// Every member, in member order.
     pub members: Vec<Member>,
@@ -52,6 +62,8 @@ pub struct Ledger {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub joined_energy: Wh,
 }
+
+read_struct!(Ledger { members: Vec<Member>, rules: Rules, minted: MilliTokens, pot: MilliTokens, joined_energy: Wh = Wh::default() });
 
 fn is_zero(w: &Wh) -> bool {
     w.0 == 0

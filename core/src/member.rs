@@ -2,7 +2,7 @@
 
 use crate::crypto::PublicKey;
 use crate::shares::ShareTable;
-use crate::tagged::{fill, req, skip};
+use crate::tagged::{fill, read_struct, req, skip};
 use crate::units::{MilliTokens, Wh};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -86,14 +86,19 @@ impl<'de> Deserialize<'de> for Role {
 }
 
 /// Voting tokens won in an election, locked until `unlocks_at` (a height).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FrozenLot {
     pub amount: MilliTokens,
     pub unlocks_at: u64,
 }
 
+read_struct!(FrozenLot {
+    amount: MilliTokens,
+    unlocks_at: u64
+});
+
 /// One member's entry in the ledger.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Member {
     pub id: MemberId,
     pub name: String,
@@ -118,6 +123,8 @@ pub struct Member {
     #[serde(default = "active_by_default", skip_serializing_if = "is_active")]
     pub active: bool,
 }
+
+read_struct!(Member { id: MemberId, name: String, role: Role, public_key: PublicKey, balance: Wh, tokens: MilliTokens, frozen: Vec<FrozenLot>, reputation: u64, last_sealed: Option<u64> = None, seq: u64, active: bool = active_by_default() });
 
 fn active_by_default() -> bool {
     true

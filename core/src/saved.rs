@@ -11,14 +11,15 @@ use crate::election::Strategy;
 use crate::keys::{Keyring, RunSeed};
 use crate::member::MemberId;
 use crate::simulation::Simulation;
+use crate::tagged::read_struct;
 use crate::tx::Transaction;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 const FORMAT: &str = "e-cloud-run";
 const VERSION: u32 = 1;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct SavedRun {
     format: String,
     version: u32,
@@ -30,6 +31,8 @@ struct SavedRun {
     pending: Vec<Transaction>,
     chain: Chain,
 }
+
+read_struct!(SavedRun { format: String, version: u32, seed: Option<u64> = None, master: String, strategies: Vec<(MemberId, Strategy)>, offline: Vec<MemberId>, pending: Vec<Transaction>, chain: Chain });
 
 /// Why a saved run could not be restored; the caller starts afresh.
 #[derive(Clone, Debug, PartialEq)]

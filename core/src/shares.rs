@@ -2,16 +2,22 @@
 
 use crate::member::MemberId;
 use crate::split::largest_remainder;
+use crate::tagged::read_struct;
 use crate::units::{BasisPoints, Wh};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One customer's share of a generator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Share {
     pub member: MemberId,
     pub share: BasisPoints,
 }
+
+read_struct!(Share {
+    member: MemberId,
+    share: BasisPoints
+});
 
 /// Shares of one generator's output, in member order, summing to 100 %.
 ///

@@ -1,5 +1,6 @@
 //! Reading the internally tagged enums (`TxBody`, `MembershipChange`, `Role`,
-//! `Strategy`: `{"type": "vote", "voter": 1, ...}`) without serde's derive.
+//! `Strategy`: `{"type": "vote", "voter": 1, ...}`) without serde's derive,
+//! and the core's structs through one small macro (`read_struct!`, below).
 //!
 //! The derive buffers the whole object in serde's private `Content` tree
 //! (the tag may come last), then reads the variant from the buffer: a
@@ -17,7 +18,8 @@
 //! its value must have that field's type. An array for an object (which the
 //! derive read as tag then fields) is refused.
 
-use serde::de::{Deserialize, Error, IgnoredAny, MapAccess};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess};
+use std::fmt;
 
 /// Reads the next value into `slot`, which must still be empty.
 pub(crate) fn fill<'de, A, T>(
@@ -45,6 +47,81 @@ pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> 
 pub(crate) fn req<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
 }
+
+/// A key of a struct's object: the index of its name in `self.0`, or
+/// `usize::MAX` for a name the struct does not have (its value is skipped,
+/// as the derive skips it). One reader of keys for every struct.
+pub(crate) struct FieldIndex(pub(crate) &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldIndex {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for FieldIndex {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_str<E: Error>(self, v: &str) -> Result<usize, E> {
+        Ok(self.0.iter().position(|n| *n == v).unwrap_or(usize::MAX))
+    }
+}
+
+/// `impl Deserialize` for a struct with named fields, reading a JSON object
+/// as serde's derive does: fields in any order, unknown ones skipped, the
+/// derive's `missing field` and `duplicate field` messages, and a missing
+/// field given with `= default` (as `#[serde(default)]`; an `Option` field
+/// must say `= None`, which the derive does by itself) takes that value.
+/// What it leaves out is the derive's second reader, for a struct written as
+/// an array (`[1, "x"]`), which the page never writes: that is refused as
+/// `invalid type: sequence, expected struct Name`.
+macro_rules! read_struct {
+    ($name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[allow(non_camel_case_types)]
+                enum F { $($field),* }
+                const NAMES: &[&str] = &[$(stringify!($field)),*];
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name, A::Error> {
+                        $(let mut $field: Option<$ty> = None;)*
+                        while let Some(i) = map.next_key_seed($crate::tagged::FieldIndex(NAMES))? {
+                            $(
+                                if i == F::$field as usize {
+                                    $crate::tagged::fill(&mut map, &mut $field, stringify!($field))?;
+                                    continue;
+                                }
+                            )*
+                            $crate::tagged::skip(&mut map)?;
+                        }
+                        Ok($name {
+                            $($field: $crate::tagged::read_struct!(@value $field $(, $default)?),)*
+                        })
+                    }
+                }
+                d.deserialize_struct(stringify!($name), NAMES, V)
+            }
+        }
+    };
+    (@value $field:ident) => {
+        $crate::tagged::req($field, stringify!($field))?
+    };
+    (@value $field:ident, $default:expr) => {
+        $field.unwrap_or_else(|| $default)
+    };
+}
+pub(crate) use read_struct;
 
 #[cfg(test)]
 mod tests {
@@ -256,6 +333,128 @@ mod tests {
         assert_eq!(
             err(r#"["vote",2,1,5,1000]"#),
             "invalid type: sequence, expected internally tagged enum TxBody at line 1 column 0"
+        );
+    }
+
+    // The structs read by `read_struct!`, against the derive on mirrors.
+
+    #[derive(Serialize, Deserialize)]
+    struct DerivedMember {
+        id: MemberId,
+        name: String,
+        role: Role,
+        public_key: PublicKey,
+        balance: Wh,
+        tokens: MilliTokens,
+        frozen: Vec<crate::member::FrozenLot>,
+        reputation: u64,
+        last_sealed: Option<u64>,
+        seq: u64,
+        #[serde(default = "yes", skip_serializing_if = "is_yes")]
+        active: bool,
+    }
+
+    fn yes() -> bool {
+        true
+    }
+
+    fn is_yes(b: &bool) -> bool {
+        *b
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct DerivedLedger {
+        members: Vec<crate::member::Member>,
+        rules: crate::ledger::Rules,
+        minted: MilliTokens,
+        pot: MilliTokens,
+        #[serde(default, skip_serializing_if = "is_no_energy")]
+        joined_energy: Wh,
+    }
+
+    fn is_no_energy(w: &Wh) -> bool {
+        w.0 == 0
+    }
+
+    /// The result as text, the error with its position.
+    fn read_exactly<T: DeserializeOwned + Serialize>(json: &str) -> Result<String, String> {
+        serde_json::from_str::<T>(json)
+            .map(|v| serde_json::to_string(&v).unwrap())
+            .map_err(|e| e.to_string().replace("Derived", ""))
+    }
+
+    fn same_exactly<Mine, Derived>(cases: &[&str])
+    where
+        Mine: DeserializeOwned + Serialize,
+        Derived: DeserializeOwned + Serialize,
+    {
+        for json in cases {
+            assert_eq!(
+                read_exactly::<Mine>(json),
+                read_exactly::<Derived>(json),
+                "on {json}"
+            );
+        }
+    }
+
+    #[test]
+    fn structs_read_as_the_derive_reads_them() {
+        let member = |rest: &str| {
+            format!(
+                r#"{{"id":3,"name":"Ann","role":{{"kind":"customer"}},"public_key":{KEY},"balance":10,"tokens":5,"frozen":[{{"amount":1,"unlocks_at":9}}],"reputation":2{rest}}}"#
+            )
+        };
+        let cases = [
+            member(r#","last_sealed":4,"seq":7"#),
+            member(r#","last_sealed":4,"seq":7,"active":false"#),
+            member(r#","last_sealed":4,"seq":7,"active":true"#),
+            // An `Option` may be missing or null; a defaulted field missing.
+            member(r#","seq":7"#),
+            member(r#","last_sealed":null,"seq":7"#),
+            // Unknown fields are skipped; a key may be escaped.
+            member(r#","seq":7,"extra":{"a":[1,null]}"#),
+            member(r#","seq":7"#),
+            // Bad input: a missing, repeated or mistyped field, not an object.
+            member(""),
+            member(r#","seq":7,"seq":8"#),
+            member(r#","seq":"seven""#),
+            member(r#","seq":7,"active":"no""#),
+            member(r#","seq":7,"frozen":[{"amount":1}]"#),
+            member(r#","seq":7,"frozen":[{"amount":1,"unlocks_at":2,"amount":3}]"#),
+            r#""member""#.to_string(),
+            "7".to_string(),
+            "null".to_string(),
+            "{".to_string(),
+            r#"{"id":3"#.to_string(),
+        ];
+        let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
+        same_exactly::<crate::member::Member, DerivedMember>(&cases);
+
+        let rules = r#"{"alpha_permille":600,"beta_permille":800,"gamma_permille":300,"freeze_blocks":6,"milli_tokens_per_wh":1,"generator_mint_share":2000}"#;
+        let cases = [
+            format!(r#"{{"members":[],"rules":{rules},"minted":1,"pot":2}}"#),
+            format!(r#"{{"members":[],"rules":{rules},"minted":1,"pot":2,"joined_energy":0}}"#),
+            format!(r#"{{"members":[],"rules":{rules},"minted":1,"pot":2,"joined_energy":5}}"#),
+            format!(r#"{{"pot":2,"minted":1,"rules":{rules},"members":[]}}"#),
+            format!(r#"{{"members":[],"rules":{rules},"minted":1}}"#),
+            format!(r#"{{"members":{{}},"rules":{rules},"minted":1,"pot":2}}"#),
+            r#"{"members":[],"rules":{"alpha_permille":600},"minted":1,"pot":2}"#.to_string(),
+            r#"{"members":[],"rules":[],"minted":1,"pot":2}"#.to_string(),
+            "{}".to_string(),
+        ];
+        let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
+        same_exactly::<crate::ledger::Ledger, DerivedLedger>(&cases);
+    }
+
+    /// The one difference from the derive: it also read a struct written as
+    /// an array of its fields in order, which the page never writes.
+    #[test]
+    fn a_struct_as_an_array_is_refused() {
+        assert_eq!(
+            serde_json::from_str::<crate::member::FrozenLot>("[1,9]")
+                .unwrap_err()
+                .to_string(),
+            "invalid type: sequence, expected struct FrozenLot at line 1 column 1"
         );
     }
 }

@@ -7,30 +7,40 @@ use crate::election::ElectionRecord;
 use crate::member::MemberId;
 use crate::member::Role;
 use crate::shares::ShareTable;
-use crate::tagged::{fill, req, skip};
+use crate::tagged::{fill, read_struct, req, skip};
 use crate::units::{MilliTokens, Wh};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Energy given to one customer by a generation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Allocation {
     pub member: MemberId,
     pub energy: Wh,
 }
 
+read_struct!(Allocation {
+    member: MemberId,
+    energy: Wh
+});
+
 /// Voting tokens minted to one member by a generation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Mint {
     pub member: MemberId,
     pub tokens: MilliTokens,
 }
 
+read_struct!(Mint {
+    member: MemberId,
+    tokens: MilliTokens
+});
+
 /// A cryptometer's signed statement: this generator produced `energy` in
 /// market period `period`, allocated to its customers by the share table in
 /// force, minting voting tokens.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Generation {
     pub generator: MemberId,
     /// The market period, which is the height of the block that closes it.
@@ -41,16 +51,24 @@ pub struct Generation {
     pub minted: Vec<Mint>,
 }
 
+read_struct!(Generation { generator: MemberId, period: u64, seq: u64, energy: Wh, allocation: Vec<Allocation>, minted: Vec<Mint> });
+
 /// A generator's new share table, in force from the next block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ShareUpdate {
     pub generator: MemberId,
     pub seq: u64,
     pub shares: ShareTable,
 }
 
+read_struct!(ShareUpdate {
+    generator: MemberId,
+    seq: u64,
+    shares: ShareTable
+});
+
 /// A member's stake of voting tokens in the election held by this block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Vote {
     pub voter: MemberId,
     pub seq: u64,
@@ -59,8 +77,15 @@ pub struct Vote {
     pub bet: MilliTokens,
 }
 
+read_struct!(Vote {
+    voter: MemberId,
+    seq: u64,
+    election: u64,
+    bet: MilliTokens
+});
+
 /// The elected miner missed its slot: the runner-up sealed instead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Penalty {
     /// The block whose slot was missed (the block holding this record).
     pub height: u64,
@@ -71,6 +96,14 @@ pub struct Penalty {
     /// The pot the missed miner would have won, paid to the sealer instead.
     pub pot: MilliTokens,
 }
+
+read_struct!(Penalty {
+    height: u64,
+    missed: MemberId,
+    sealed_by: MemberId,
+    reputation_lost: u64,
+    pot: MilliTokens
+});
 
 /// A change to who is in the community, signed by its registrar (the
 /// member who sealed the genesis block).
@@ -99,12 +132,18 @@ pub enum MembershipChange {
 }
 
 /// A membership change and the registrar's sequence number.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Membership {
     pub registrar: MemberId,
     pub seq: u64,
     pub change: MembershipChange,
 }
+
+read_struct!(Membership {
+    registrar: MemberId,
+    seq: u64,
+    change: MembershipChange
+});
 
 /// What a transaction says; its canonical encoding is what the id hashes.
 /// `Deserialize` is written out below (see `crate::tagged`).
@@ -164,12 +203,18 @@ impl TxBody {
 }
 
 /// A signed transaction as it sits in a block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Transaction {
     pub id: Hash,
     pub body: TxBody,
     pub signature: Signature,
 }
+
+read_struct!(Transaction {
+    id: Hash,
+    body: TxBody,
+    signature: Signature
+});
 
 impl Transaction {
     /// Computes the id of `body` and signs it with `key`.

@@ -15,5 +15,7 @@ mod state;
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn main() {
-    yew::Renderer::<components::app::App>::new().render();
+    let started = hooks::start(clock::wall_ms());
+    yew::Renderer::<components::app::App>::with_props(components::app::AppProps { started })
+        .render();
 }

@@ -1,4 +1,3 @@
-use crate::clock;
 use crate::components::balances::Balances;
 use crate::components::block_list::BlockList;
 use crate::components::charts::Charts;
@@ -15,48 +14,33 @@ use crate::hooks::use_block_timer;
 use crate::state::AppState;
 use yew::prelude::*;
 
-/// Starts the seed's community once; if that fails (no secure random
-/// source, say), the page says so instead of dying.
-#[function_component]
-pub fn App() -> Html {
-    let started = use_memo((), |_| crate::hooks::start(clock::wall_ms()));
-    match &*started {
-        Ok(state) => html! { <Dashboard initial={state.clone()} /> },
-        Err(why) => html! {
-            <>
-                { masthead() }
-                <main class="failed">
-                    <p role="alert">{ format!("E-Cloud could not start: {why}.") }</p>
-                </main>
-            </>
-        },
-    }
-}
-
-/// The page's heading. A plain function: it has no state, and each Yew
-/// component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md, "Size").
-fn masthead() -> Html {
-    html! {
-        <header class="masthead">
-            <h1>{ "E-Cloud" }</h1>
-            <p class="tagline">
-                { "A community shares a generator's energy without a utility in the middle: \
-                   every reading and every share change is signed, sealed into a block \
-                   and checked by everyone." }
-            </p>
-        </header>
-    }
-}
-
+/// What the page starts from: the run (kept or fresh), or why there is none.
 #[derive(Properties, PartialEq)]
-struct DashboardProps {
-    initial: AppState,
+pub struct AppProps {
+    pub started: Result<AppState, String>,
 }
 
+/// The page. If starting failed (no secure random source, say), it says so
+/// instead of dying. One component, not a starter and a dashboard: each Yew
+/// component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md, "Size").
 #[function_component]
-fn Dashboard(props: &DashboardProps) -> Html {
-    let initial = props.initial.clone();
-    let state = use_reducer(move || initial);
+pub fn App(props: &AppProps) -> Html {
+    // The props never change (they are the root's), so either every render
+    // returns here, before the hooks, or none does.
+    let initial = match &props.started {
+        Ok(state) => state,
+        Err(why) => {
+            return html! {
+                <>
+                    { masthead() }
+                    <main class="failed">
+                        <p role="alert">{ format!("E-Cloud could not start: {why}.") }</p>
+                    </main>
+                </>
+            }
+        }
+    };
+    let state = use_reducer(|| initial.clone());
     use_block_timer(state.dispatcher());
     crate::console::use_console(state.community.clone());
     crate::hooks::use_storage(
@@ -124,5 +108,20 @@ fn Dashboard(props: &DashboardProps) -> Html {
                 </p>
             </footer>
         </>
+    }
+}
+
+/// The page's heading. A plain function: it has no state, and each Yew
+/// component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md, "Size").
+fn masthead() -> Html {
+    html! {
+        <header class="masthead">
+            <h1>{ "E-Cloud" }</h1>
+            <p class="tagline">
+                { "A community shares a generator's energy without a utility in the middle: \
+                   every reading and every share change is signed, sealed into a block \
+                   and checked by everyone." }
+            </p>
+        </header>
     }
 }
