@@ -263,7 +263,7 @@ if (existsSync(dist)) {
   const goal = 250;
   const gate = Number(
     process.env.SIZE_BUDGET_KB ??
-      /SIZE_BUDGET_KB \?\? (\d+)/.exec(readFileSync(join(ROOT, "scripts", "size-budget"), "utf8"))?.[1] ??
+      /SIZE_BUDGET_KB \?\? (\d+(?:\.\d+)?)/.exec(readFileSync(join(ROOT, "scripts", "size-budget"), "utf8"))?.[1] ??
       goal,
   );
   const verdict = (kbLimit) => (gz <= kbLimit * 1000 ? "within" : "over");
