@@ -15,14 +15,12 @@
 
 use crate::ledger::{Ledger, Rules};
 use crate::member::MemberId;
-use crate::tagged::{fill, read_struct, req, skip};
+use crate::tagged::{fill, read_struct, read_tagged, req, skip};
 use crate::units::{fixed_point, MilliTokens};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::fmt;
 
 /// One candidate's line in an election record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -257,45 +255,31 @@ enum StrategyField {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Strategy {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Strategy;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("internally tagged enum Strategy")
+read_tagged!(Strategy, |map| {
+    let mut kind: Option<StrategyKind> = None;
+    let (mut percent, mut amount) = (None, None);
+    while let Some(field) = map.next_key::<StrategyField>()? {
+        use StrategyKind::*;
+        match (field, kind) {
+            (StrategyField::Kind, _) => fill(&mut map, &mut kind, "kind")?,
+            // Another variant's field is skipped once the tag is known.
+            (StrategyField::Percent, None | Some(FixedPercent)) => {
+                fill(&mut map, &mut percent, "percent")?
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut kind: Option<StrategyKind> = None;
-                let (mut percent, mut amount) = (None, None);
-                while let Some(field) = map.next_key::<StrategyField>()? {
-                    use StrategyKind::*;
-                    match (field, kind) {
-                        (StrategyField::Kind, _) => fill(&mut map, &mut kind, "kind")?,
-                        // Another variant's field is skipped once the tag is known.
-                        (StrategyField::Percent, None | Some(FixedPercent)) => {
-                            fill(&mut map, &mut percent, "percent")?
-                        }
-                        (StrategyField::Amount, None | Some(Manual)) => {
-                            fill(&mut map, &mut amount, "amount")?
-                        }
-                        _ => skip(&mut map)?,
-                    }
-                }
-                Ok(match req(kind, "kind")? {
-                    StrategyKind::FixedPercent => Strategy::FixedPercent {
-                        percent: req(percent, "percent")?,
-                    },
-                    StrategyKind::RandomPercent => Strategy::RandomPercent,
-                    StrategyKind::Manual => Strategy::Manual {
-                        amount: req(amount, "amount")?,
-                    },
-                })
-            }
+            (StrategyField::Amount, None | Some(Manual)) => fill(&mut map, &mut amount, "amount")?,
+            _ => skip(&mut map)?,
         }
-        d.deserialize_map(V)
     }
-}
+    Ok(match req(kind, "kind")? {
+        StrategyKind::FixedPercent => Strategy::FixedPercent {
+            percent: req(percent, "percent")?,
+        },
+        StrategyKind::RandomPercent => Strategy::RandomPercent,
+        StrategyKind::Manual => Strategy::Manual {
+            amount: req(amount, "amount")?,
+        },
+    })
+});
 
 /// Where draws come from.
 #[derive(Clone, Debug)]

@@ -2,9 +2,8 @@
 
 use crate::crypto::PublicKey;
 use crate::shares::ShareTable;
-use crate::tagged::{fill, read_struct, req, skip};
+use crate::tagged::{fill, read_struct, read_tagged, req, skip};
 use crate::units::{MilliTokens, Wh};
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -52,38 +51,26 @@ enum RoleField {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Role {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Role;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("internally tagged enum Role")
+read_tagged!(Role, |map| {
+    let mut kind: Option<RoleKind> = None;
+    let mut shares: Option<ShareTable> = None;
+    while let Some(field) = map.next_key::<RoleField>()? {
+        match field {
+            RoleField::Kind => fill(&mut map, &mut kind, "kind")?,
+            // A customer has no fields: skipped once it is known.
+            RoleField::Shares if !matches!(kind, Some(RoleKind::Customer)) => {
+                fill(&mut map, &mut shares, "shares")?
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut kind: Option<RoleKind> = None;
-                let mut shares: Option<ShareTable> = None;
-                while let Some(field) = map.next_key::<RoleField>()? {
-                    match field {
-                        RoleField::Kind => fill(&mut map, &mut kind, "kind")?,
-                        // A customer has no fields: skipped once it is known.
-                        RoleField::Shares if !matches!(kind, Some(RoleKind::Customer)) => {
-                            fill(&mut map, &mut shares, "shares")?
-                        }
-                        _ => skip(&mut map)?,
-                    }
-                }
-                Ok(match req(kind, "kind")? {
-                    RoleKind::Generator => Role::Generator {
-                        shares: req(shares, "shares")?,
-                    },
-                    RoleKind::Customer => Role::Customer,
-                })
-            }
+            _ => skip(&mut map)?,
         }
-        d.deserialize_map(V)
     }
-}
+    Ok(match req(kind, "kind")? {
+        RoleKind::Generator => Role::Generator {
+            shares: req(shares, "shares")?,
+        },
+        RoleKind::Customer => Role::Customer,
+    })
+});
 
 /// Voting tokens won in an election, locked until `unlocks_at` (a height).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -1,6 +1,7 @@
 //! Reading the internally tagged enums (`TxBody`, `MembershipChange`, `Role`,
 //! `Strategy`: `{"type": "vote", "voter": 1, ...}`) without serde's derive,
-//! and the core's structs through one small macro (`read_struct!`, below).
+//! and the core's structs, through two small macros (`read_tagged!` and
+//! `read_struct!`, below).
 //!
 //! The derive buffers the whole object in serde's private `Content` tree
 //! (the tag may come last), then reads the variant from the buffer: a
@@ -122,6 +123,33 @@ macro_rules! read_struct {
     };
 }
 pub(crate) use read_struct;
+
+/// `impl Deserialize` for an internally tagged enum `$name`: the visitor of
+/// a JSON object around `$read`, which reads the fields from `$map` (with
+/// [`fill`], [`skip`] and [`req`]) and builds the variant the tag names.
+macro_rules! read_tagged {
+    ($name:ident, |$map:ident| $read:block) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("internally tagged enum ", stringify!($name)))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut $map: A,
+                    ) -> Result<$name, A::Error> {
+                        $read
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+}
+pub(crate) use read_tagged;
 
 #[cfg(test)]
 mod tests {

@@ -7,11 +7,9 @@ use crate::election::ElectionRecord;
 use crate::member::MemberId;
 use crate::member::Role;
 use crate::shares::ShareTable;
-use crate::tagged::{fill, read_struct, req, skip};
+use crate::tagged::{fill, read_struct, read_tagged, req, skip};
 use crate::units::{MilliTokens, Wh};
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Energy given to one customer by a generation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -266,54 +264,42 @@ impl ChangeKind {
     }
 }
 
-impl<'de> Deserialize<'de> for MembershipChange {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MembershipChange;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("internally tagged enum MembershipChange")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut kind: Option<ChangeKind> = None;
-                let (mut member, mut name, mut role, mut public_key, mut capacity) =
-                    (None, None, None, None, None);
-                while let Some(field) = map.next_key::<ChangeField>()? {
-                    if field != ChangeField::Change && kind.is_some_and(|k| !k.has(field)) {
-                        skip(&mut map)?;
-                        continue;
-                    }
-                    match field {
-                        ChangeField::Change => fill(&mut map, &mut kind, "change")?,
-                        ChangeField::Member => fill(&mut map, &mut member, "member")?,
-                        ChangeField::Name => fill(&mut map, &mut name, "name")?,
-                        ChangeField::Role => fill(&mut map, &mut role, "role")?,
-                        ChangeField::PublicKey => fill(&mut map, &mut public_key, "public_key")?,
-                        ChangeField::Capacity => fill(&mut map, &mut capacity, "capacity")?,
-                        ChangeField::Other => skip(&mut map)?,
-                    }
-                }
-                Ok(match req(kind, "change")? {
-                    ChangeKind::Join => MembershipChange::Join {
-                        member: req(member, "member")?,
-                        name: req(name, "name")?,
-                        role: req(role, "role")?,
-                        public_key: req(public_key, "public_key")?,
-                        capacity: req(capacity, "capacity")?,
-                    },
-                    ChangeKind::Rename => MembershipChange::Rename {
-                        member: req(member, "member")?,
-                        name: req(name, "name")?,
-                    },
-                    ChangeKind::Leave => MembershipChange::Leave {
-                        member: req(member, "member")?,
-                    },
-                })
-            }
+read_tagged!(MembershipChange, |map| {
+    let mut kind: Option<ChangeKind> = None;
+    let (mut member, mut name, mut role, mut public_key, mut capacity) =
+        (None, None, None, None, None);
+    while let Some(field) = map.next_key::<ChangeField>()? {
+        if field != ChangeField::Change && kind.is_some_and(|k| !k.has(field)) {
+            skip(&mut map)?;
+            continue;
         }
-        d.deserialize_map(V)
+        match field {
+            ChangeField::Change => fill(&mut map, &mut kind, "change")?,
+            ChangeField::Member => fill(&mut map, &mut member, "member")?,
+            ChangeField::Name => fill(&mut map, &mut name, "name")?,
+            ChangeField::Role => fill(&mut map, &mut role, "role")?,
+            ChangeField::PublicKey => fill(&mut map, &mut public_key, "public_key")?,
+            ChangeField::Capacity => fill(&mut map, &mut capacity, "capacity")?,
+            ChangeField::Other => skip(&mut map)?,
+        }
     }
-}
+    Ok(match req(kind, "change")? {
+        ChangeKind::Join => MembershipChange::Join {
+            member: req(member, "member")?,
+            name: req(name, "name")?,
+            role: req(role, "role")?,
+            public_key: req(public_key, "public_key")?,
+            capacity: req(capacity, "capacity")?,
+        },
+        ChangeKind::Rename => MembershipChange::Rename {
+            member: req(member, "member")?,
+            name: req(name, "name")?,
+        },
+        ChangeKind::Leave => MembershipChange::Leave {
+            member: req(member, "member")?,
+        },
+    })
+});
 
 /// `TxBody`'s tag values, in declaration order.
 #[derive(Clone, Copy, Deserialize)]
@@ -380,101 +366,86 @@ impl TxKind {
     }
 }
 
-impl<'de> Deserialize<'de> for TxBody {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TxBody;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("internally tagged enum TxBody")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut kind: Option<TxKind> = None;
-                let (mut generator, mut period, mut seq, mut energy) = (None, None, None, None);
-                let (mut allocation, mut minted, mut shares) = (None, None, None);
-                let (mut voter, mut election, mut bet) = (None, None, None);
-                let (mut height, mut miner, mut candidates, mut winner) = (None, None, None, None);
-                let mut runner_up: Option<Option<MemberId>> = None;
-                let (mut pot, mut missed, mut sealed_by, mut reputation_lost) =
-                    (None, None, None, None);
-                let (mut registrar, mut change) = (None, None);
-                while let Some(field) = map.next_key::<TxField>()? {
-                    if field != TxField::Type && kind.is_some_and(|k| !k.has(field)) {
-                        skip(&mut map)?;
-                        continue;
-                    }
-                    match field {
-                        TxField::Type => fill(&mut map, &mut kind, "type")?,
-                        TxField::Generator => fill(&mut map, &mut generator, "generator")?,
-                        TxField::Period => fill(&mut map, &mut period, "period")?,
-                        TxField::Seq => fill(&mut map, &mut seq, "seq")?,
-                        TxField::Energy => fill(&mut map, &mut energy, "energy")?,
-                        TxField::Allocation => fill(&mut map, &mut allocation, "allocation")?,
-                        TxField::Minted => fill(&mut map, &mut minted, "minted")?,
-                        TxField::Shares => fill(&mut map, &mut shares, "shares")?,
-                        TxField::Voter => fill(&mut map, &mut voter, "voter")?,
-                        TxField::Election => fill(&mut map, &mut election, "election")?,
-                        TxField::Bet => fill(&mut map, &mut bet, "bet")?,
-                        TxField::Height => fill(&mut map, &mut height, "height")?,
-                        TxField::Miner => fill(&mut map, &mut miner, "miner")?,
-                        TxField::Candidates => fill(&mut map, &mut candidates, "candidates")?,
-                        TxField::Winner => fill(&mut map, &mut winner, "winner")?,
-                        TxField::RunnerUp => fill(&mut map, &mut runner_up, "runner_up")?,
-                        TxField::Pot => fill(&mut map, &mut pot, "pot")?,
-                        TxField::Missed => fill(&mut map, &mut missed, "missed")?,
-                        TxField::SealedBy => fill(&mut map, &mut sealed_by, "sealed_by")?,
-                        TxField::ReputationLost => {
-                            fill(&mut map, &mut reputation_lost, "reputation_lost")?
-                        }
-                        TxField::Registrar => fill(&mut map, &mut registrar, "registrar")?,
-                        TxField::Change => fill(&mut map, &mut change, "change")?,
-                        TxField::Other => skip(&mut map)?,
-                    }
-                }
-                Ok(match req(kind, "type")? {
-                    TxKind::Generation => TxBody::Generation(Generation {
-                        generator: req(generator, "generator")?,
-                        period: req(period, "period")?,
-                        seq: req(seq, "seq")?,
-                        energy: req(energy, "energy")?,
-                        allocation: req(allocation, "allocation")?,
-                        minted: req(minted, "minted")?,
-                    }),
-                    TxKind::ShareUpdate => TxBody::ShareUpdate(ShareUpdate {
-                        generator: req(generator, "generator")?,
-                        seq: req(seq, "seq")?,
-                        shares: req(shares, "shares")?,
-                    }),
-                    TxKind::Vote => TxBody::Vote(Vote {
-                        voter: req(voter, "voter")?,
-                        seq: req(seq, "seq")?,
-                        election: req(election, "election")?,
-                        bet: req(bet, "bet")?,
-                    }),
-                    TxKind::Election => TxBody::Election(ElectionRecord {
-                        height: req(height, "height")?,
-                        miner: req(miner, "miner")?,
-                        candidates: req(candidates, "candidates")?,
-                        winner: req(winner, "winner")?,
-                        // Optional, as the derive has it: absent is `None`.
-                        runner_up: runner_up.flatten(),
-                        pot: req(pot, "pot")?,
-                    }),
-                    TxKind::Penalty => TxBody::Penalty(Penalty {
-                        height: req(height, "height")?,
-                        missed: req(missed, "missed")?,
-                        sealed_by: req(sealed_by, "sealed_by")?,
-                        reputation_lost: req(reputation_lost, "reputation_lost")?,
-                        pot: req(pot, "pot")?,
-                    }),
-                    TxKind::Membership => TxBody::Membership(Membership {
-                        registrar: req(registrar, "registrar")?,
-                        seq: req(seq, "seq")?,
-                        change: req(change, "change")?,
-                    }),
-                })
-            }
+read_tagged!(TxBody, |map| {
+    let mut kind: Option<TxKind> = None;
+    let (mut generator, mut period, mut seq, mut energy) = (None, None, None, None);
+    let (mut allocation, mut minted, mut shares) = (None, None, None);
+    let (mut voter, mut election, mut bet) = (None, None, None);
+    let (mut height, mut miner, mut candidates, mut winner) = (None, None, None, None);
+    let mut runner_up: Option<Option<MemberId>> = None;
+    let (mut pot, mut missed, mut sealed_by, mut reputation_lost) = (None, None, None, None);
+    let (mut registrar, mut change) = (None, None);
+    while let Some(field) = map.next_key::<TxField>()? {
+        if field != TxField::Type && kind.is_some_and(|k| !k.has(field)) {
+            skip(&mut map)?;
+            continue;
         }
-        d.deserialize_map(V)
+        match field {
+            TxField::Type => fill(&mut map, &mut kind, "type")?,
+            TxField::Generator => fill(&mut map, &mut generator, "generator")?,
+            TxField::Period => fill(&mut map, &mut period, "period")?,
+            TxField::Seq => fill(&mut map, &mut seq, "seq")?,
+            TxField::Energy => fill(&mut map, &mut energy, "energy")?,
+            TxField::Allocation => fill(&mut map, &mut allocation, "allocation")?,
+            TxField::Minted => fill(&mut map, &mut minted, "minted")?,
+            TxField::Shares => fill(&mut map, &mut shares, "shares")?,
+            TxField::Voter => fill(&mut map, &mut voter, "voter")?,
+            TxField::Election => fill(&mut map, &mut election, "election")?,
+            TxField::Bet => fill(&mut map, &mut bet, "bet")?,
+            TxField::Height => fill(&mut map, &mut height, "height")?,
+            TxField::Miner => fill(&mut map, &mut miner, "miner")?,
+            TxField::Candidates => fill(&mut map, &mut candidates, "candidates")?,
+            TxField::Winner => fill(&mut map, &mut winner, "winner")?,
+            TxField::RunnerUp => fill(&mut map, &mut runner_up, "runner_up")?,
+            TxField::Pot => fill(&mut map, &mut pot, "pot")?,
+            TxField::Missed => fill(&mut map, &mut missed, "missed")?,
+            TxField::SealedBy => fill(&mut map, &mut sealed_by, "sealed_by")?,
+            TxField::ReputationLost => fill(&mut map, &mut reputation_lost, "reputation_lost")?,
+            TxField::Registrar => fill(&mut map, &mut registrar, "registrar")?,
+            TxField::Change => fill(&mut map, &mut change, "change")?,
+            TxField::Other => skip(&mut map)?,
+        }
     }
-}
+    Ok(match req(kind, "type")? {
+        TxKind::Generation => TxBody::Generation(Generation {
+            generator: req(generator, "generator")?,
+            period: req(period, "period")?,
+            seq: req(seq, "seq")?,
+            energy: req(energy, "energy")?,
+            allocation: req(allocation, "allocation")?,
+            minted: req(minted, "minted")?,
+        }),
+        TxKind::ShareUpdate => TxBody::ShareUpdate(ShareUpdate {
+            generator: req(generator, "generator")?,
+            seq: req(seq, "seq")?,
+            shares: req(shares, "shares")?,
+        }),
+        TxKind::Vote => TxBody::Vote(Vote {
+            voter: req(voter, "voter")?,
+            seq: req(seq, "seq")?,
+            election: req(election, "election")?,
+            bet: req(bet, "bet")?,
+        }),
+        TxKind::Election => TxBody::Election(ElectionRecord {
+            height: req(height, "height")?,
+            miner: req(miner, "miner")?,
+            candidates: req(candidates, "candidates")?,
+            winner: req(winner, "winner")?,
+            // Optional, as the derive has it: absent is `None`.
+            runner_up: runner_up.flatten(),
+            pot: req(pot, "pot")?,
+        }),
+        TxKind::Penalty => TxBody::Penalty(Penalty {
+            height: req(height, "height")?,
+            missed: req(missed, "missed")?,
+            sealed_by: req(sealed_by, "sealed_by")?,
+            reputation_lost: req(reputation_lost, "reputation_lost")?,
+            pot: req(pot, "pot")?,
+        }),
+        TxKind::Membership => TxBody::Membership(Membership {
+            registrar: req(registrar, "registrar")?,
+            seq: req(seq, "seq")?,
+            change: req(change, "change")?,
+        }),
+    })
+});
