@@ -215,19 +215,42 @@ test("a block is sealed every period; pause stops the timer, seal now and resume
 test("a block shows its links, signed transactions, ledger and the exact hash preimage", async () => {
   const { page, problems } = await app.openPaused();
   await generate(page, "10");
+  // A pending transaction's id, in the open block, discloses the same way.
+  const pending = panel(page, "Open block 1").getByRole("listitem").filter({ hasText: "signed by George" });
+  await pending.getByRole("button", { name: /^transaction id / }).click();
+  const pendingId = (await pending.locator("code.full").innerText()).trim();
+  assert.match(pendingId, /^[0-9a-f]{64}$/);
   await sealNow(page);
   const one = block(page, 1);
   await one.getByRole("button", { name: "Show block 1's header and ledger" }).click();
   const preimage = await one.getByLabel("hash preimage of block 1").innerText();
-  const shownHash = (await one.locator("dl.links dd").first().locator("code.full").textContent()).trim();
-  const genesisHash = (await block(page, 0).locator("dl.links dd").first().locator("code.full").textContent()).trim();
+  // Hex values are shown short; a press on one discloses it in full, and only it.
+  const fullHash = async (card) => {
+    const button = card.getByRole("button", { name: /^block hash [0-9a-f]{10}\u2026$/ });
+    assert.equal(await button.getAttribute("aria-expanded"), "false");
+    assert.equal(await card.locator("dl.links code.full").count(), 0);
+    await button.click();
+    assert.equal(await button.getAttribute("aria-expanded"), "true");
+    const full = card.locator("dl.links code.full");
+    assert.equal(await full.count(), 1, "only the pressed value opens");
+    const text = (await full.innerText()).trim();
+    assert.equal(text, await button.getAttribute("title"));
+    return text;
+  };
+  const shownHash = await fullHash(one);
+  const genesisHash = await fullHash(block(page, 0));
   assert.equal(createHash("sha256").update(preimage, "utf8").digest("hex"), shownHash);
   assert.match(preimage, new RegExp(`"parent":"${genesisHash}"`));
   assert.match(preimage, /^\{"height":1,/);
   const tx = one.getByRole("listitem").filter({ hasText: "signed by George" }).first();
   await tx.getByText("id", { exact: true }).waitFor();
-  const signature = (await tx.locator("dl.tx-ids dd").nth(1).locator("code.full").textContent()).trim();
+  const signatureButton = tx.getByRole("button", { name: /^signature / });
+  await signatureButton.click();
+  const signature = (await tx.locator("dl.tx-ids code.full").innerText()).trim();
   assert.match(signature, /^[0-9a-f]{128}$/);
+  await signatureButton.click();
+  assert.equal(await signatureButton.getAttribute("aria-expanded"), "false");
+  assert.equal(await tx.locator("dl.tx-ids code.full").count(), 0, "a second press hides it again");
   const ledger = one.getByRole("table").filter({ hasText: "After block 1" });
   assert.match(await ledger.getByRole("row", { name: /^Anne/ }).innerText(), /5 kWh/);
   assert.match(await ledger.getByRole("row", { name: /^George/ }).innerText(), /990 kWh/);

@@ -58,12 +58,12 @@ test("a reload keeps the chain; garbage in storage gives a message and a fresh s
   const { page, problems } = await app.openPaused();
   assert.equal(await sealNow(page), 1);
   assert.equal(await sealNow(page), 2);
-  const hash = await block(page, 2).locator("details.hex summary").first().getAttribute("title");
+  const hash = await block(page, 2).locator("button.hex").first().getAttribute("title");
   await page.waitForTimeout(1500); // the run is saved at most once a second
   await page.reload();
   await page.getByRole("heading", { level: 1 }).waitFor();
   await files(page).getByText("Your run is back: 3 blocks, as kept in this browser.").waitFor();
-  assert.equal(await block(page, 2).locator("details.hex summary").first().getAttribute("title"), hash);
+  assert.equal(await block(page, 2).locator("button.hex").first().getAttribute("title"), hash);
 
   await page.evaluate(() => localStorage.setItem("e-cloud-run", "{not a run"));
   await page.reload();
@@ -107,7 +107,7 @@ test("the same seed gives the same genesis block and keys in two page loads", as
   const read = async () => {
     const { page } = await app.openPaused("?seed=42");
     const genesis = block(page, 0);
-    const hash = await genesis.locator("details.hex summary").first().getAttribute("title");
+    const hash = await genesis.locator("button.hex").first().getAttribute("title");
     await files(page).getByText("This run is reproducible from seed 42").waitFor();
     const link = await files(page).getByRole("link").getAttribute("href");
     await genesis.getByRole("button", { name: "Show block 0's header and ledger" }).click();
@@ -121,7 +121,7 @@ test("the same seed gives the same genesis block and keys in two page loads", as
   assert.match(a.link, /\?seed=42$/);
   // The members' public keys are in the genesis ledger, hence in its hash.
   const { page, problems } = await app.openPaused("?seed=43");
-  assert.notEqual(await block(page, 0).locator("details.hex summary").first().getAttribute("title"), a.hash);
+  assert.notEqual(await block(page, 0).locator("button.hex").first().getAttribute("title"), a.hash);
   await page.getByLabel("New run from seed").fill("forty");
   await page.getByRole("button", { name: "Start", exact: true }).click();
   await files(page).getByRole("alert").getByText(/is not a seed number/).waitFor();
@@ -129,7 +129,7 @@ test("the same seed gives the same genesis block and keys in two page loads", as
   await page.getByRole("button", { name: "Start", exact: true }).click();
   await page.waitForURL(/\?seed=42$/);
   await files(page).getByText("This run is reproducible from seed 42").waitFor();
-  assert.equal(await block(page, 0).locator("details.hex summary").first().getAttribute("title"), a.hash);
+  assert.equal(await block(page, 0).locator("button.hex").first().getAttribute("title"), a.hash);
   await page.getByRole("button", { name: "Reset: start afresh" }).click();
   await files(page).getByText("A fresh run from seed 42 started; the old run is gone.").waitFor();
   problems.assertNone();

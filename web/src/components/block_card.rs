@@ -5,6 +5,7 @@ use crate::components::ledger_table::ledger_table;
 use crate::components::tamper::BlockEditor;
 use crate::components::transaction::transaction_view;
 use crate::format::{count, name};
+use crate::hooks::use_hex_disclosures;
 use crate::state::{Action, Community, ExploreAction, Notice};
 use ecloud_core::Block;
 use yew::prelude::*;
@@ -48,6 +49,7 @@ impl PartialEq for BlockCardProps {
 /// header, hash preimage, seal and the ledger after it.
 #[function_component]
 pub fn BlockCard(props: &BlockCardProps) -> Html {
+    let (open_hex, on_hex) = use_hex_disclosures();
     let sim = props.community.read();
     let Some(block) = usize::try_from(props.height)
         .ok()
@@ -65,7 +67,7 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
     } else {
         html! {
             <ol class="txs">
-                { for txs.iter().map(|tx| transaction_view(tx, ledger, height, false)) }
+                { for txs.iter().map(|tx| transaction_view(tx, ledger, height, false, &open_hex)) }
             </ol>
         }
     };
@@ -83,7 +85,7 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
     };
     html! {
         <li class={classes!("block", state_class)}>
-            <article aria-labelledby={title_id.clone()}>
+            <article aria-labelledby={title_id.clone()} onclick={on_hex}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>
                     <p>
@@ -98,9 +100,9 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
                 </header>
                 <dl class="links">
                     <dt>{ "hash" }</dt>
-                    <dd>{ hex(block.hash.to_hex(), "block hash") }</dd>
+                    <dd>{ hex(block.hash.to_hex(), "block hash", &open_hex) }</dd>
                     <dt>{ "parent" }</dt>
-                    <dd>{ hex(block.header.parent.to_hex(), "parent hash") }</dd>
+                    <dd>{ hex(block.header.parent.to_hex(), "parent hash", &open_hex) }</dd>
                 </dl>
                 { tx_list }
                 <button

@@ -2,6 +2,7 @@ use crate::clock;
 use crate::components::panel::Panel;
 use crate::components::transaction::transaction_view;
 use crate::format::count;
+use crate::hooks::use_hex_disclosures;
 use crate::state::Community;
 use yew::prelude::*;
 
@@ -13,6 +14,7 @@ pub struct OpenBlockProps {
 /// Transactions signed since the last block, waiting to be sealed.
 #[function_component]
 pub fn OpenBlock(props: &OpenBlockProps) -> Html {
+    let (open_hex, on_hex) = use_hex_disclosures();
     let sim = props.community.read();
     let height = sim.open_height();
     let ledger = sim.open_ledger();
@@ -23,8 +25,8 @@ pub fn OpenBlock(props: &OpenBlockProps) -> Html {
         }
     } else {
         html! {
-            <ol class="txs">
-                { for pending.iter().map(|tx| transaction_view(tx, ledger, height, true)) }
+            <ol class="txs" onclick={on_hex}>
+                { for pending.iter().map(|tx| transaction_view(tx, ledger, height, true, &open_hex)) }
             </ol>
         }
     };

@@ -1,5 +1,6 @@
 use crate::components::hex::hex;
 use crate::format::name;
+use crate::hooks::OpenHex;
 use ecloud_core::election::ElectionRecord;
 use ecloud_core::member::Role;
 use ecloud_core::tx::{
@@ -10,8 +11,15 @@ use ecloud_core::Ledger;
 use yew::prelude::*;
 
 /// One transaction, in block `height` (sealed, or the open block when
-/// `pending`): what it says, who signed it, its id and signature.
-pub fn transaction_view(tx: &Transaction, ledger: &Ledger, height: u64, pending: bool) -> Html {
+/// `pending`): what it says, who signed it, its id and signature (shown in
+/// full where `open` says).
+pub fn transaction_view(
+    tx: &Transaction,
+    ledger: &Ledger,
+    height: u64,
+    pending: bool,
+    open: &OpenHex,
+) -> Html {
     // No catch-all arm: a new kind of transaction must get its own rendering.
     let (kind_class, what) = match &tx.body {
         TxBody::Generation(g) => ("generation", generation_view(g, ledger)),
@@ -40,12 +48,12 @@ pub fn transaction_view(tx: &Transaction, ledger: &Ledger, height: u64, pending:
             { what }
             <dl class="tx-ids">
                 <dt>{ "id" }</dt>
-                <dd>{ hex(tx.id.to_hex(), "transaction id") }</dd>
+                <dd>{ hex(tx.id.to_hex(), "transaction id", open) }</dd>
                 <dt>{ "signature" }</dt>
-                <dd>{ hex(tx.signature.to_hex(), "signature") }</dd>
+                <dd>{ hex(tx.signature.to_hex(), "signature", open) }</dd>
                 if let Some(m) = ledger.member(tx.signer()) {
                     <dt>{ "signer key" }</dt>
-                    <dd>{ hex(m.public_key.to_hex(), "signer's public key") }</dd>
+                    <dd>{ hex(m.public_key.to_hex(), "signer's public key", open) }</dd>
                 }
             </dl>
         </li>
