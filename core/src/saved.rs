@@ -69,8 +69,8 @@ impl Simulation {
                 RunSeed::Random => None,
             },
             master: to_hex(&self.keys().master()),
-            strategies: self.strategies().iter().map(|(m, s)| (*m, *s)).collect(),
-            offline: self.offline().iter().copied().collect(),
+            strategies: self.strategies().to_vec(),
+            offline: self.offline().to_vec(),
             pending: self.pending().to_vec(),
             chain: self.untampered_chain(),
         };

@@ -181,7 +181,7 @@ impl AppState {
                 self.explorer.editing = if self.explorer.editing == Some(height) {
                     None
                 } else {
-                    self.blocks.expanded.insert(height);
+                    self.blocks.expand(height);
                     Some(height)
                 };
                 self.explorer.edit_notice = None;
