@@ -176,7 +176,10 @@ fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    // Not `expect`: that would bring the error's `Debug` into the page.
+    out.push_str(
+        std::str::from_utf8(&digits[at..]).unwrap_or_else(|_| unreachable!("ASCII digits")),
+    );
 }
 
 /// RFC 8785 orders keys by their UTF-16 code units. UTF-8 bytes compare as

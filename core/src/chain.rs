@@ -139,12 +139,13 @@ impl Chain {
         // Compact, then indented: exactly serde_json's `to_string_pretty`
         // (a test says so), but without a second copy of every block's
         // serializer in the WebAssembly build.
+        // Not `expect`: that would bring the error's `Debug` into the page.
         let compact = serde_json::to_string(&Out {
             format: FILE_FORMAT,
             version: FILE_VERSION,
             blocks: &self.blocks,
         })
-        .expect("a chain always serializes");
+        .unwrap_or_else(|_| unreachable!("a chain always serializes"));
         indent(&compact)
     }
 

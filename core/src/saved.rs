@@ -74,7 +74,8 @@ impl Simulation {
             pending: self.pending().to_vec(),
             chain: self.untampered_chain(),
         };
-        serde_json::to_string(&saved).expect("a run always serializes")
+        // Not `expect`: that would bring the error's `Debug` into the page.
+        serde_json::to_string(&saved).unwrap_or_else(|_| unreachable!("a run always serializes"))
     }
 
     /// Restores a saved run, verifying its chain first. Pending transactions
