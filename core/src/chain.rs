@@ -151,7 +151,7 @@ impl Chain {
 
     /// Reads an export file without verifying it.
     pub fn parse_json(text: &str) -> Result<Chain, ImportError> {
-        let value: serde_json::Value =
+        let value: crate::json::Json =
             serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(FILE_FORMAT) {
             return Err(ImportError::NotAChainFile);

@@ -11,6 +11,7 @@ pub mod community;
 pub mod crypto;
 pub mod election;
 pub mod history;
+pub mod json;
 pub mod keys;
 pub mod ledger;
 pub mod member;

@@ -1192,7 +1192,7 @@ pub(crate) mod tests {
             .tamper(&ecloud_core::tamper::Edit {
                 height: 1,
                 pointer: "/body/ledger/members/1/balance".into(),
-                value: serde_json::json!(99_999),
+                value: ecloud_core::json::Json::UInt(99_999),
             })
             .expect("block 1 has Anne's balance");
         let s = run(s, [Action::Verify]);
