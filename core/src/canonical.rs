@@ -33,8 +33,14 @@ impl std::fmt::Display for CanonicalError {
 /// The canonical JSON text of `value`.
 ///
 /// Written in one pass by a serializer that sorts each object's entries in
-/// place ([`Encoder`]); any value it cannot encode goes through
-/// [`to_canonical_reference`] instead, so errors are exactly the reference's.
+/// place ([`Encoder`]), with exactly the errors of [`to_canonical_reference`]
+/// (tests compare the two): what serde_json refuses to turn into a `Value`
+/// stops it with serde_json's message; a number the canonical form cannot
+/// carry is written between two NULs (which no JSON text written here holds
+/// otherwise) and encoding goes on, so that once every object is in key order
+/// the first one marked is the one the reference names. Not falling back on
+/// the reference keeps a second serializer of every hashed type (through
+/// `Value`) out of the WebAssembly page.
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     // The encoder's buffers are kept from one call to the next.
     thread_local! {
@@ -42,16 +48,21 @@ pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, Canonica
     }
     let mut enc = SPARE.take().unwrap_or_default();
     enc.out.clear();
-    let result = value.serialize(&mut *enc);
-    // One allocation of the exact size; the buffer stays for the next call.
-    let out = enc.out.as_str().to_owned();
+    enc.refused = false;
+    let result = match value.serialize(&mut *enc) {
+        // A marked number may have gone with an entry that a later one of the
+        // same key replaced.
+        Ok(()) => match enc.refused.then(|| enc.out.split('\0').nth(1)).flatten() {
+            Some(first) => Err(CanonicalError::NotAnInteger(first.to_owned())),
+            // One allocation of the exact size; the buffer stays for the next call.
+            None => Ok(enc.out.as_str().to_owned()),
+        },
+        Err(Unencodable(e)) => Err(CanonicalError::Serialize(e)),
+    };
     enc.keys.clear();
     enc.entries.clear();
     SPARE.set(Some(enc));
-    match result {
-        Ok(()) => Ok(out),
-        Err(Unencodable) => to_canonical_reference(value),
-    }
+    result
 }
 
 /// The canonical JSON text of `value`, the slow and obvious way: through a
@@ -165,7 +176,10 @@ fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    // Not `expect`: that would bring the error's `Debug` into the page.
+    out.push_str(
+        std::str::from_utf8(&digits[at..]).unwrap_or_else(|_| unreachable!("ASCII digits")),
+    );
 }
 
 /// RFC 8785 orders keys by their UTF-16 code units. UTF-8 bytes compare as
@@ -193,24 +207,31 @@ fn key_order(a: &str, b: &str) -> Ordering {
 
 // ---- the one-pass encoder ---------------------------------------------------
 
-/// What the one-pass encoder leaves to the reference: a float, a number past
-/// 2^53, an error from a `Serialize` impl. [`to_canonical`] then encodes the
-/// whole value with [`to_canonical_reference`], which gives the exact error.
+/// Why the encoder stopped: what `serde_json::to_value` would refuse (an
+/// error from a `Serialize` impl, a map key that is not a string, a 128-bit
+/// number out of range), in serde_json's words.
 #[derive(Debug)]
-pub struct Unencodable;
+pub struct Unencodable(String);
 
 impl fmt::Display for Unencodable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("no one-pass canonical encoding")
+        f.write_str(&self.0)
     }
 }
 
 impl std::error::Error for Unencodable {}
 
 impl ser::Error for Unencodable {
-    fn custom<M: fmt::Display>(_: M) -> Unencodable {
-        Unencodable
+    fn custom<M: fmt::Display>(msg: M) -> Unencodable {
+        // As serde_json's own error would write it.
+        Unencodable(<serde_json::Error as ser::Error>::custom(msg).to_string())
     }
+}
+
+/// A serializer called out of order (a value before its key, say), which
+/// no derived `Serialize` does; serde_json's `Value` serializer panics.
+fn misuse() -> Unencodable {
+    Unencodable("a Serialize impl called the serializer out of order".into())
 }
 
 /// One entry of an object being written: its key (a range of `keys`) and
@@ -234,6 +255,8 @@ pub struct Encoder {
     keys: String,
     entries: Vec<Entry>,
     scratch: String,
+    /// A number the canonical form cannot carry has been marked in `out`.
+    refused: bool,
 }
 
 /// An object being written: where it starts in each stack.
@@ -327,40 +350,57 @@ impl Encoder {
 
     fn write_u64(&mut self, v: u64) -> Result<(), Unencodable> {
         if v > SAFE {
-            return Err(Unencodable);
+            self.refuse(&v.to_string());
+        } else {
+            push_u64(&mut self.out, v);
         }
-        push_u64(&mut self.out, v);
         Ok(())
     }
 
     fn write_i64(&mut self, v: i64) -> Result<(), Unencodable> {
+        if v < 0 && v.unsigned_abs() > SAFE {
+            self.refuse(&v.to_string());
+            return Ok(());
+        }
         if v < 0 {
-            if v.unsigned_abs() > SAFE {
-                return Err(Unencodable);
-            }
             self.out.push('-');
         }
         self.write_u64(v.unsigned_abs())
     }
 
+    /// Marks a number the canonical form cannot carry, as the reference
+    /// would name it, and goes on (see [`to_canonical`]).
+    fn refuse(&mut self, number: &str) {
+        self.out.push('\0');
+        self.out.push_str(number);
+        self.out.push('\0');
+        self.refused = true;
+    }
+
     /// A rare shape (bytes, 128-bit or float numbers), left to serde_json and
     /// the reference writer.
     fn delegate<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
-        let value = serde_json::to_value(v).map_err(|_| Unencodable)?;
-        write_value(&value, &mut self.out).map_err(|_| Unencodable)
+        let value = serde_json::to_value(v).map_err(|e| Unencodable(e.to_string()))?;
+        match write_value(&value, &mut self.out) {
+            Err(CanonicalError::NotAnInteger(n)) => self.refuse(&n),
+            Err(CanonicalError::Serialize(e)) => return Err(Unencodable(e)),
+            Ok(()) => {}
+        }
+        Ok(())
     }
 }
 
 /// A map key as serde_json turns it into a string.
 fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String, Unencodable> {
     use serde::ser::SerializeMap;
+    let refused = |e: serde_json::Error| Unencodable(e.to_string());
     let mut map = serde_json::value::Serializer
         .serialize_map(Some(1))
-        .map_err(|_| Unencodable)?;
-    map.serialize_entry(key, &()).map_err(|_| Unencodable)?;
-    match map.end().map_err(|_| Unencodable)? {
-        Value::Object(m) => m.into_iter().next().map(|(k, _)| k).ok_or(Unencodable),
-        _ => Err(Unencodable),
+        .map_err(refused)?;
+    map.serialize_entry(key, &()).map_err(refused)?;
+    match map.end().map_err(refused)? {
+        Value::Object(m) => m.into_iter().next().map(|(k, _)| k).ok_or_else(misuse),
+        _ => Err(misuse()),
     }
 }
 
@@ -392,7 +432,7 @@ impl Compound<'_> {
                 *first = false;
                 v.serialize(&mut **enc)
             }
-            Compound::Obj { .. } => Err(Unencodable),
+            Compound::Obj { .. } => Err(misuse()),
         }
     }
 
@@ -404,7 +444,7 @@ impl Compound<'_> {
                 enc.end_entry(at);
                 Ok(())
             }
-            Compound::Seq { .. } => Err(Unencodable),
+            Compound::Seq { .. } => Err(misuse()),
         }
     }
 
@@ -418,7 +458,7 @@ impl Compound<'_> {
                 wrapped,
             } => {
                 if pending.is_some() {
-                    return Err(Unencodable);
+                    return Err(misuse());
                 }
                 enc.end_object(obj);
                 if wrapped {
@@ -482,18 +522,18 @@ impl ser::SerializeMap for Compound<'_> {
                 *pending = Some(enc.begin_entry(obj, &key));
                 Ok(())
             }
-            _ => Err(Unencodable),
+            _ => Err(misuse()),
         }
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
         match self {
             Compound::Obj { enc, pending, .. } => {
-                let at = pending.take().ok_or(Unencodable)?;
+                let at = pending.take().ok_or_else(misuse)?;
                 v.serialize(&mut **enc)?;
                 enc.end_entry(at);
                 Ok(())
             }
-            Compound::Seq { .. } => Err(Unencodable),
+            Compound::Seq { .. } => Err(misuse()),
         }
     }
     fn end(self) -> Result<(), Unencodable> {
@@ -757,6 +797,19 @@ mod tests {
         }
     }
 
+    /// A number past 2^53 that a later entry of the same key replaces.
+    struct Replaced;
+    impl Serialize for Replaced {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(None)?;
+            m.serialize_entry("k", &u64::MAX)?;
+            m.serialize_entry("k", &[0.5])?;
+            m.serialize_entry("k", &3)?;
+            m.end()
+        }
+    }
+
     /// A map of `n` entries written in reverse key order, each key twice
     /// (the first with a wrong value): sorted by insertion up to
     /// `SMALL_OBJECT` entries, by the shared sort beyond.
@@ -807,6 +860,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(agree(&Twice).unwrap(), r#"{"a":2,"k":3}"#);
+        assert_eq!(agree(&Replaced).unwrap(), r#"{"k":3}"#);
         let mut by_number = std::collections::BTreeMap::new();
         by_number.insert(10u32, "ten");
         by_number.insert(9u32, "nine");
@@ -878,6 +932,36 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err, CanonicalError::NotAnInteger("9007199254740993".into()));
+        // A float and numbers past 2^53, nested, in and out of key order.
+        agree(&json!({"b": [1, {"y": 0.5, "x": -(1i64 << 60)}], "a": {"z": u64::MAX}}))
+            .unwrap_err();
+        agree(&json!({"b": [1, {"y": 0.5, "x": -(1i64 << 60)}], "c": 2})).unwrap_err();
+        agree(&json!([1.5, u64::MAX])).unwrap_err();
+        agree(&(1u64 << 60, u128::MAX)).unwrap_err();
+        agree(&(f64::INFINITY, 3i128 << 70)).unwrap_err();
+    }
+
+    #[test]
+    fn what_serde_json_refuses_is_refused_in_its_words() {
+        /// An impl that fails after writing an out-of-range number.
+        struct Fails;
+        impl Serialize for Fails {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::{Error, SerializeSeq};
+                let mut seq = s.serialize_seq(None)?;
+                seq.serialize_element(&u64::MAX)?;
+                Err(S::Error::custom("no, at line 3 column 4"))
+            }
+        }
+        let err = agree(&Fails).unwrap_err();
+        assert!(matches!(err, CanonicalError::Serialize(_)), "{err:?}");
+        let mut by_pair = std::collections::BTreeMap::new();
+        by_pair.insert((1, 2), 3);
+        let err = agree(&by_pair).unwrap_err();
+        assert_eq!(
+            err,
+            CanonicalError::Serialize("key must be a string".into())
+        );
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -139,18 +139,19 @@ impl Chain {
         // Compact, then indented: exactly serde_json's `to_string_pretty`
         // (a test says so), but without a second copy of every block's
         // serializer in the WebAssembly build.
+        // Not `expect`: that would bring the error's `Debug` into the page.
         let compact = serde_json::to_string(&Out {
             format: FILE_FORMAT,
             version: FILE_VERSION,
             blocks: &self.blocks,
         })
-        .expect("a chain always serializes");
+        .unwrap_or_else(|_| unreachable!("a chain always serializes"));
         indent(&compact)
     }
 
     /// Reads an export file without verifying it.
     pub fn parse_json(text: &str) -> Result<Chain, ImportError> {
-        let value: serde_json::Value =
+        let value: crate::json::Json =
             serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(FILE_FORMAT) {
             return Err(ImportError::NotAChainFile);

@@ -309,10 +309,10 @@ pub fn verify_batch_merged(
             .chain_update(counter.to_le_bytes())
             .finalize()
             .into();
-        for z in block.chunks_exact(16) {
-            zs.push(Scalar::from(u128::from_le_bytes(
-                z.try_into().expect("16 bytes"),
-            )));
+        // Arrays, not slices `try_into`: a slice's `expect` would bring
+        // `TryFromSliceError`'s `Debug` into the page.
+        for z in block.as_chunks::<16>().0 {
+            zs.push(Scalar::from(u128::from_le_bytes(*z)));
         }
     }
 
@@ -321,11 +321,11 @@ pub fn verify_batch_merged(
     let mut key_terms: Vec<Option<Scalar>> = vec![None; keys.len()];
     let mut b_coefficient = Scalar::ZERO;
     for (((sig, &signer), h), z) in signatures.iter().zip(signers).zip(&hrams).zip(&zs) {
-        let s: [u8; 32] = sig.0[32..].try_into().expect("32 bytes");
+        let s: [u8; 32] = *sig.0.last_chunk().expect("32 bytes");
         let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)) else {
             return false;
         };
-        let r = CompressedEdwardsY(sig.0[..32].try_into().expect("32 bytes"));
+        let r = CompressedEdwardsY(*sig.0.first_chunk().expect("32 bytes"));
         let Some(r) = r.decompress() else {
             return false;
         };
@@ -415,7 +415,8 @@ fn hex_into<'b>(bytes: &[u8], buf: &'b mut [u8]) -> &'b str {
         pair[0] = HEX[usize::from(b >> 4)];
         pair[1] = HEX[usize::from(b & 0xf)];
     }
-    std::str::from_utf8(buf).expect("hex digits are ASCII")
+    // Not `expect`: that would bring the error's `Debug` into the page.
+    std::str::from_utf8(buf).unwrap_or_else(|_| unreachable!("hex digits are ASCII"))
 }
 
 /// Decodes exactly `N` bytes of lowercase or uppercase hex.

@@ -16,7 +16,7 @@
 use crate::ledger::{Ledger, Rules};
 use crate::member::MemberId;
 use crate::tagged::{fill, read_struct, read_tagged, req, skip};
-use crate::units::{fixed_point, MilliTokens};
+use crate::units::{fixed_point, Decimal, MilliTokens};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -70,9 +70,9 @@ pub struct ElectionRecord {
 read_struct!(ElectionRecord { height: u64, miner: MemberId, candidates: Vec<Candidate>, winner: MemberId, runner_up: Option<MemberId> = None, pot: MilliTokens });
 
 impl Candidate {
-    /// u as a number between 0 and 1, for display.
-    pub fn u(&self) -> f64 {
-        (self.draw as f64 + 1.0) / DRAW_RANGE as f64
+    /// u as a number between 0 and 1, for display (`{:.4}`).
+    pub fn u(&self) -> Decimal {
+        Decimal((self.draw as f64 + 1.0) / DRAW_RANGE as f64)
     }
 
     /// The three wealth terms (bet, age, reputation), in millionths of a token.

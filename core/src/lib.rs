@@ -11,6 +11,7 @@ pub mod community;
 pub mod crypto;
 pub mod election;
 pub mod history;
+pub mod json;
 pub mod keys;
 pub mod ledger;
 pub mod member;
@@ -38,7 +39,7 @@ pub use ledger::Ledger;
 pub use member::{Member, MemberId, Role};
 pub use shares::{Share, ShareTable};
 pub use simulation::{ActionError, Simulation};
-pub use units::{BasisPoints, MilliTokens, Wh};
+pub use units::{BasisPoints, Decimal, MilliTokens, Wh};
 pub use verify::{Check, Finding, Report};
 
 // The unit tests also run in headless Chromium (scripts/test), getrandom's

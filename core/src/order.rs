@@ -1,17 +1,56 @@
 //! One sort for the whole crate. Each `sort_by` with its own element type
 //! and comparator is a copy of the standard library's sort in the
 //! WebAssembly page (about 4 KB each, raw); sorting indices through a
-//! `dyn` comparator makes every caller share a single copy.
+//! `dyn` comparator makes every caller share a single copy, and that copy is
+//! a plain merge sort of a few hundred bytes rather than the standard
+//! library's: what is sorted here is a few members, shares or keys.
 
 use std::cmp::Ordering;
+
+/// Up to this many items are sorted by insertion.
+const SHORT: usize = 16;
 
 /// `0..len` ordered by `cmp`, ties in index order: the order a stable sort
 /// of the items by `cmp` would give them.
 pub(crate) fn sorted_indices(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
-    // With the index as the last key the order is total, so an unstable sort
-    // gives exactly the stable result.
-    order.sort_unstable_by(|&a, &b| cmp(a, b).then(a.cmp(&b)));
+    // A few items (members, shares, a struct's keys): insertion, in place.
+    // It moves an item only past greater ones, so it is stable.
+    if len <= SHORT {
+        for i in 1..len {
+            let (item, mut j) = (order[i], i);
+            while j > 0 && cmp(order[j - 1], item).is_gt() {
+                order[j] = order[j - 1];
+                j -= 1;
+            }
+            order[j] = item;
+        }
+        return order;
+    }
+    // Bottom-up merge sort: runs of `width` merged pairwise into `spare`,
+    // taking from the right run only when strictly less, so it is stable.
+    let mut spare = vec![0; len];
+    let mut width = 1;
+    while width < len {
+        let mut start = 0;
+        while start < len {
+            let mid = (start + width).min(len);
+            let end = (start + 2 * width).min(len);
+            let (mut left, mut right) = (start, mid);
+            for slot in &mut spare[start..end] {
+                if right < end && (left >= mid || cmp(order[right], order[left]).is_lt()) {
+                    *slot = order[right];
+                    right += 1;
+                } else {
+                    *slot = order[left];
+                    left += 1;
+                }
+            }
+            start = end;
+        }
+        std::mem::swap(&mut order, &mut spare);
+        width *= 2;
+    }
     order
 }
 
@@ -37,5 +76,18 @@ mod tests {
             sorted_indices(0, &|_, _| Ordering::Equal),
             Vec::<usize>::new()
         );
+        // Every length up to past a few powers of two, with many ties.
+        for len in 0..70u32 {
+            let items: Vec<(u32, u32)> = (0..len)
+                .map(|i| (i.wrapping_mul(2_654_435_761) % 5, i))
+                .collect();
+            let mut stable = items.clone();
+            stable.sort_by_key(|x| x.0);
+            assert_eq!(
+                sorted_by(&items, &|a, b| a.0.cmp(&b.0)),
+                stable,
+                "{len} items"
+            );
+        }
     }
 }

@@ -69,12 +69,13 @@ impl Simulation {
                 RunSeed::Random => None,
             },
             master: to_hex(&self.keys().master()),
-            strategies: self.strategies().iter().map(|(m, s)| (*m, *s)).collect(),
-            offline: self.offline().iter().copied().collect(),
+            strategies: self.strategies().to_vec(),
+            offline: self.offline().to_vec(),
             pending: self.pending().to_vec(),
             chain: self.untampered_chain(),
         };
-        serde_json::to_string(&saved).expect("a run always serializes")
+        // Not `expect`: that would bring the error's `Debug` into the page.
+        serde_json::to_string(&saved).unwrap_or_else(|_| unreachable!("a run always serializes"))
     }
 
     /// Restores a saved run, verifying its chain first. Pending transactions

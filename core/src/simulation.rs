@@ -18,7 +18,6 @@ use crate::tamper::{edited_block, rehashed, Edit, TamperError};
 use crate::tx::{Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote};
 use crate::units::{MilliTokens, Wh};
 use crate::verify::Report;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Why an action in the page was refused. Nothing changed.
@@ -85,9 +84,12 @@ pub struct Simulation {
     pending: Vec<Transaction>,
     open_since_ms: u64,
     draws: DrawSource,
-    /// How each member bets; members not listed use the seed's rule.
-    strategies: BTreeMap<MemberId, Strategy>,
-    offline: BTreeSet<MemberId>,
+    /// How each member bets, in member order; members not listed use the
+    /// seed's rule. Sorted vectors rather than B-trees: a few members each,
+    /// and every B-tree type is another copy of the B-tree code in the page.
+    strategies: Vec<(MemberId, Strategy)>,
+    /// Members switched offline, in member order.
+    offline: Vec<MemberId>,
     /// Blocks as they were before each tampering edit, newest last.
     originals: Vec<(usize, Block)>,
 }
@@ -119,8 +121,8 @@ impl Simulation {
             open,
             pending: Vec::new(),
             draws,
-            strategies: BTreeMap::new(),
-            offline: BTreeSet::new(),
+            strategies: Vec::new(),
+            offline: Vec::new(),
             originals: Vec::new(),
         }
     }
@@ -187,28 +189,33 @@ impl Simulation {
         chain
     }
 
-    /// Members' betting strategies that differ from the default.
-    pub fn strategies(&self) -> &BTreeMap<MemberId, Strategy> {
+    /// Members' betting strategies that differ from the default, in member order.
+    pub fn strategies(&self) -> &[(MemberId, Strategy)] {
         &self.strategies
     }
 
-    /// Members switched offline.
-    pub fn offline(&self) -> &BTreeSet<MemberId> {
+    /// Members switched offline, in member order.
+    pub fn offline(&self) -> &[MemberId] {
         &self.offline
     }
 
     /// How `member` bets in elections.
     pub fn strategy(&self, member: MemberId) -> Strategy {
-        self.strategies.get(&member).copied().unwrap_or_default()
+        self.strategies
+            .binary_search_by_key(&member, |&(m, _)| m)
+            .map_or_else(|_| Strategy::default(), |i| self.strategies[i].1)
     }
 
     pub fn set_strategy(&mut self, member: MemberId, strategy: Strategy) {
-        self.strategies.insert(member, strategy);
+        match self.strategies.binary_search_by_key(&member, |&(m, _)| m) {
+            Ok(i) => self.strategies[i].1 = strategy,
+            Err(i) => self.strategies.insert(i, (member, strategy)),
+        }
     }
 
     /// Whether a member is there to sign: switched on and not departed.
     pub fn is_online(&self, member: MemberId) -> bool {
-        !self.offline.contains(&member)
+        self.offline.binary_search(&member).is_err()
             && self.open.ledger().member(member).is_some_and(|m| m.active)
     }
 
@@ -261,10 +268,12 @@ impl Simulation {
     /// Switches a member on or offline: an offline member neither votes nor
     /// seals, so an offline elected miner misses its slot.
     pub fn set_online(&mut self, member: MemberId, online: bool) {
-        if online {
-            self.offline.remove(&member);
-        } else {
-            self.offline.insert(member);
+        match (online, self.offline.binary_search(&member)) {
+            (true, Ok(i)) => {
+                self.offline.remove(i);
+            }
+            (false, Err(i)) => self.offline.insert(i, member),
+            _ => {}
         }
     }
 
@@ -461,7 +470,8 @@ impl Simulation {
         }
 
         let mut draws = self.draws.for_height(height);
-        let mut bets: BTreeMap<MemberId, MilliTokens> = BTreeMap::new();
+        // In member order, as the candidates come.
+        let mut bets: Vec<(MemberId, MilliTokens)> = Vec::new();
         for voter in candidates_after(open.ledger(), sealer) {
             // An offline member's node signs nothing, so it stakes nothing.
             if !self.is_online(voter) {
@@ -486,7 +496,7 @@ impl Simulation {
                 bet,
             };
             admit(&mut open, TxBody::Vote(vote))?;
-            bets.insert(voter, bet);
+            bets.push((voter, bet));
         }
 
         let ledger = open.close(sealer)?;
@@ -494,7 +504,10 @@ impl Simulation {
             &ledger,
             height,
             sealer,
-            |m| bets.get(&m).copied().unwrap_or_default(),
+            |m| {
+                bets.binary_search_by_key(&m, |&(v, _)| v)
+                    .map_or(MilliTokens::default(), |i| bets[i].1)
+            },
             |_| draws.next_draw(),
         );
         let next_miner = election.as_ref().map_or(sealer, |e| e.winner);

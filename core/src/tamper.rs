@@ -4,8 +4,8 @@
 
 use crate::block::Block;
 use crate::chain::Chain;
+use crate::json::Json;
 use crate::merkle::merkle_root;
-use serde_json::Value;
 use std::fmt;
 
 /// Why an edit could not be made. The chain is unchanged.
@@ -44,7 +44,7 @@ impl std::error::Error for TamperError {}
 pub struct Edit {
     pub height: u64,
     pub pointer: String,
-    pub value: Value,
+    pub value: Json,
 }
 
 /// The block at `edit.height` with one value replaced. Numbers may be given
@@ -59,10 +59,10 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
         .pointer_mut(&edit.pointer)
         .ok_or_else(|| TamperError::NoSuchField(edit.pointer.clone()))?;
     *slot = match (&*slot, &edit.value) {
-        (Value::Number(_), Value::String(text)) => text
+        (slot, Json::String(text)) if slot.is_number() => text
             .trim()
             .parse::<u64>()
-            .map(Value::from)
+            .map(Json::UInt)
             .map_err(|_| TamperError::DoesNotFit {
                 field: edit.pointer.clone(),
                 why: format!("\u{201c}{text}\u{201d} is not a whole number"),
@@ -75,11 +75,12 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
     })
 }
 
-/// The block as a JSON tree. Through text rather than `to_value` and
-/// `from_value`: the page already writes and reads blocks as text (export,
-/// import, saved runs), and a second path through `Value` would double the
-/// serde code in the WebAssembly build (tens of KB gzipped).
-fn block_value(block: &Block) -> Result<Value, String> {
+/// The block as a JSON tree ([`Json`], not `serde_json::Value`: see
+/// `json.rs`). Through text rather than `to_value` and `from_value`: the page
+/// already writes and reads blocks as text (export, import, saved runs), and
+/// a second path through a tree would double the serde code in the
+/// WebAssembly build (tens of KB gzipped).
+fn block_value(block: &Block) -> Result<Json, String> {
     let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
     serde_json::from_str(&text).map_err(|e| e.to_string())
 }
@@ -104,20 +105,18 @@ pub fn rehashed(block: &Block) -> Result<Block, TamperError> {
     Ok(b)
 }
 
-/// A value as compact JSON text, as its `Display` writes it. Through
-/// `serde_json::to_string` rather than `to_string()`: `Value`'s `Display`
-/// brings a second (and a pretty) copy of `Value`'s serializer into the
-/// WebAssembly build. Writing a `Value` cannot fail (its keys are strings).
-pub fn value_text(value: &Value) -> String {
+/// A value as compact JSON text. Writing a `Json` cannot fail (its keys are
+/// strings).
+pub fn value_text(value: &Json) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Every editable value of a block: JSON pointers to its numbers and texts,
 /// in document order, for a page that lists them.
-pub fn fields(block: &Block) -> Vec<(String, Value)> {
-    fn walk(v: &Value, path: &mut String, out: &mut Vec<(String, Value)>) {
+pub fn fields(block: &Block) -> Vec<(String, Json)> {
+    fn walk(v: &Json, path: &mut String, out: &mut Vec<(String, Json)>) {
         match v {
-            Value::Object(m) => {
+            Json::Object(m) => {
                 for (k, v) in m {
                     let len = path.len();
                     path.push('/');
@@ -126,7 +125,7 @@ pub fn fields(block: &Block) -> Vec<(String, Value)> {
                     path.truncate(len);
                 }
             }
-            Value::Array(a) => {
+            Json::Array(a) => {
                 for (i, v) in a.iter().enumerate() {
                     let len = path.len();
                     path.push('/');

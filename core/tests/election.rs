@@ -65,7 +65,7 @@ fn ages_reputations_and_wealth_follow_the_formula() {
                 600 * c.bet.0 + 800_000 * c.age + 300_000 * c.reputation
             );
             assert_eq!(c.wealth_terms(rules).iter().sum::<u64>(), c.wealth);
-            assert!(c.draw < DRAW_RANGE && c.u() > 0.0 && c.u() <= 1.0);
+            assert!(c.draw < DRAW_RANGE && c.u().0 > 0.0 && c.u().0 <= 1.0);
         }
     }
 }

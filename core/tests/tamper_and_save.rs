@@ -14,7 +14,7 @@ fn edit(height: u64, pointer: &str, value: serde_json::Value) -> Edit {
     Edit {
         height,
         pointer: pointer.into(),
-        value,
+        value: serde_json::from_value(value).expect("any JSON value is a Json"),
     }
 }
 

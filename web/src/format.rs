@@ -1,6 +1,6 @@
 //! Small pieces of text the panels share.
 
-use ecloud_core::{Ledger, MemberId};
+use ecloud_core::{Decimal, Ledger, MemberId};
 
 /// The member's name as the ledger has it, or its number if unknown.
 pub fn name(ledger: &Ledger, id: MemberId) -> String {
@@ -26,13 +26,12 @@ pub fn seconds_left(ms: f64) -> u64 {
 
 /// A duration in ms with the precision it deserves.
 pub fn millis(ms: f64) -> String {
-    if ms < 10.0 {
-        format!("{ms:.2} ms")
-    } else if ms < 1000.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.0} ms")
-    }
+    let places = match ms {
+        ms if ms < 10.0 => 2,
+        ms if ms < 1000.0 => 1,
+        _ => 0,
+    };
+    format!("{:.*} ms", places, Decimal(ms))
 }
 
 /// "1 block", "2 blocks", "10,000 blocks".

@@ -6,7 +6,6 @@ use crate::clock;
 use ecloud_core::profile::{Profile, PERIODS_PER_DAY};
 use ecloud_core::{ActionError, BasisPoints, MemberId, Report, Share, ShareTable, Simulation, Wh};
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -241,8 +240,10 @@ pub enum Verification {
 pub struct BlockWindow {
     /// The newest block shown; `None` follows the tip as blocks are sealed.
     pub newest: Option<u64>,
-    /// Blocks opened to show their header, preimage, signatures and ledger.
-    pub expanded: BTreeSet<u64>,
+    /// Blocks opened to show their header, preimage, signatures and ledger,
+    /// lowest first. A sorted vector rather than a `BTreeSet`: a few heights,
+    /// and the B-tree code for `u64` keys would be in the page for them alone.
+    pub expanded: Vec<u64>,
 }
 
 impl BlockWindow {
@@ -251,6 +252,21 @@ impl BlockWindow {
         let newest = self.newest.unwrap_or(tip).min(tip);
         let oldest = newest.saturating_sub(BLOCKS_PER_PAGE - 1);
         (oldest..=newest).rev()
+    }
+
+    pub fn expand(&mut self, height: u64) {
+        if let Err(i) = self.expanded.binary_search(&height) {
+            self.expanded.insert(i, height);
+        }
+    }
+
+    fn toggle(&mut self, height: u64) {
+        match self.expanded.binary_search(&height) {
+            Ok(i) => {
+                self.expanded.remove(i);
+            }
+            Err(i) => self.expanded.insert(i, height),
+        }
     }
 }
 
@@ -521,9 +537,7 @@ impl AppState {
             }
             Action::ShowBlock { text } => self.show_block(&text),
             Action::ToggleBlock(height) => {
-                if !self.blocks.expanded.remove(&height) {
-                    self.blocks.expanded.insert(height);
-                }
+                self.blocks.toggle(height);
             }
             // Only these change who is an active member of the open block
             // (an import, a restored or fresh run, tampering, membership).
@@ -778,7 +792,7 @@ impl AppState {
         match text.trim().trim_start_matches('#').parse::<u64>() {
             Ok(height) if height <= tip => {
                 self.blocks.newest = (height < tip).then_some(height);
-                self.blocks.expanded.insert(height);
+                self.blocks.expand(height);
                 self.notices.blocks = None;
             }
             Ok(height) => {
@@ -1178,7 +1192,7 @@ pub(crate) mod tests {
             .tamper(&ecloud_core::tamper::Edit {
                 height: 1,
                 pointer: "/body/ledger/members/1/balance".into(),
-                value: serde_json::json!(99_999),
+                value: ecloud_core::json::Json::UInt(99_999),
             })
             .expect("block 1 has Anne's balance");
         let s = run(s, [Action::Verify]);

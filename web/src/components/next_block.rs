@@ -5,6 +5,7 @@ use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
 use crate::state::{Action, BlockClock, Community, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
+use ecloud_core::Decimal;
 use yew::prelude::*;
 
 /// The fast-forward buttons: enough blocks for the charts and the election's
@@ -68,6 +69,10 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     let left_ms = props.clock.left_ms(props.now_ms);
     let period_ms = props.clock.period_ms();
     let paused = props.clock.is_paused();
+    // Whole ms, as the clock keeps them (Date.now()), written without
+    // `f64::to_string`, which would bring float formatting into the page.
+    let progress_max = format!("{:.0}", Decimal(period_ms));
+    let progress_value = format!("{:.0}", Decimal((period_ms - left_ms).max(0.0)));
 
     // What is being typed into "Seconds per block" until it is committed
     // (Enter or leaving the field): the countdown re-renders the panel four
@@ -120,8 +125,8 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                     <strong class="big" id="countdown">{ countdown }</strong>
                 </p>
                 <progress
-                    max={period_ms.to_string()}
-                    value={(period_ms - left_ms).max(0.0).to_string()}
+                    max={progress_max}
+                    value={progress_value}
                     aria-label="time until the next block"
                 />
                 <p class="miner">

@@ -5,8 +5,8 @@
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
+use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
-use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -103,7 +103,7 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
         .filter(|(_, (pointer, _))| wanted.is_empty() || ascii_lowercase(pointer).contains(&wanted))
         .map(|(i, (pointer, value))| {
             let text = match &value {
-                Value::String(s) => s.clone(),
+                Json::String(s) => s.clone(),
                 other => value_text(other),
             };
             let key = format!("{pointer}={text}");

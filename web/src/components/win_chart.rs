@@ -7,6 +7,7 @@ use crate::hooks::use_after_paint;
 use crate::state::{Action, ElectionAction, SimulatedWins, WinSimulation};
 use ecloud_core::history::axis;
 use ecloud_core::units::fixed_point;
+use ecloud_core::Decimal;
 use std::fmt::Write;
 use yew::prelude::*;
 
@@ -61,7 +62,7 @@ pub fn WinChart(props: &ElectionProps) -> Html {
 }
 
 fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0)
+    format!("{:.1} %", Decimal(share * 100.0))
 }
 
 fn result_view(done: &SimulatedWins, tip: u64) -> Html {

@@ -5,9 +5,9 @@
 use super::{AppState, Countdown, Notice, Verification, Verified};
 use crate::clock;
 use ecloud_core::community::CommunitySpec;
+use ecloud_core::json::Json;
 use ecloud_core::tamper::Edit;
 use ecloud_core::{Chain, Keyring, RunSeed, Simulation};
-use serde_json::Value;
 use std::rc::Rc;
 
 /// What sort of value a field holds, so typed text becomes the right JSON.
@@ -22,10 +22,10 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub fn of(value: &Value) -> FieldKind {
+    pub fn of(value: &Json) -> FieldKind {
         match value {
-            Value::String(_) => FieldKind::Text,
-            Value::Number(_) => FieldKind::Number,
+            Json::String(_) => FieldKind::Text,
+            v if v.is_number() => FieldKind::Number,
             _ => FieldKind::Other,
         }
     }
@@ -181,7 +181,7 @@ impl AppState {
                 self.explorer.editing = if self.explorer.editing == Some(height) {
                     None
                 } else {
-                    self.blocks.expanded.insert(height);
+                    self.blocks.expand(height);
                     Some(height)
                 };
                 self.explorer.edit_notice = None;
@@ -331,9 +331,9 @@ impl AppState {
 
     fn tamper(&mut self, height: u64, pointer: String, text: String, kind: FieldKind) {
         let value = match kind {
-            FieldKind::Text | FieldKind::Number => Value::String(text.clone()),
+            FieldKind::Text | FieldKind::Number => Json::String(text.clone()),
             FieldKind::Other => {
-                serde_json::from_str(text.trim()).unwrap_or_else(|_| Value::String(text.clone()))
+                serde_json::from_str(text.trim()).unwrap_or_else(|_| Json::String(text.clone()))
             }
         };
         let edit = Edit {
