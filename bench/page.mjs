@@ -4,6 +4,7 @@
 //   node bench/page.mjs                          # dist/ as built; 0, 1,000 and 10,000 blocks
 //   node bench/page.mjs --sizes 0,1000,10000,20000 --seals 20 --out target/bench/page.json
 //   node bench/page.mjs --compare before=DIR,after=DIR --sizes 2000 --seals 30
+//   node bench/page.mjs --verify --sizes 10000 --verifies 3   # "Verify chain" instead of seals
 //
 // It serves the release page (dist/, from `trunk build --release`; ECLOUD_DIST to point
 // elsewhere) on 127.0.0.1, opens it at ?seed=2018 with a 1280 x 720 window, pauses the
@@ -27,6 +28,12 @@
 // each chain to each size, and alternates the timed seals between the tabs, so load
 // from elsewhere falls on all of them alike.
 //
+// --verify times "Verify chain" instead of "Seal now" (--verifies times at each size,
+// default 3): from the click to the verdict in the page (wall time, a MutationObserver
+// on the Verify panel), the verification's own time as the page reports it, and, from
+// the trace, the longest main-thread task in between (wall and CPU): how long the
+// page could not answer a click or repaint.
+//
 // Prints one line per size (and build): median, 90th percentile and maximum of each
 // figure; --out writes JSON.
 
@@ -41,6 +48,8 @@ const opt = (name, dflt) => {
 };
 const sizes = opt("--sizes", "0,1000,10000").split(",").map(Number);
 const seals = Number(opt("--seals", 15));
+const verify = args.includes("--verify");
+const verifies = Number(opt("--verifies", 3));
 const out = opt("--out", null);
 const builds = (opt("--compare", null) ?? `page=${DIST_DIR}`).split(",").map((b) => {
   const [name, dir] = b.includes("=") ? b.split("=") : [b, b];
@@ -105,6 +114,51 @@ function timedSeal(mark) {
   });
 }
 
+/** One "Verify chain", from the click to the verdict in the Verify panel. */
+function timedVerify(mark) {
+  const panel = document.getElementById("verify");
+  const button = [...panel.querySelectorAll("button")].find((b) => b.textContent.trim() === "Verify chain");
+  performance.mark(`${mark}:start`);
+  const t0 = performance.now();
+  button.click();
+  return new Promise((done) => {
+    // The click removes the last verdict (in a microtask); the next one is this click's.
+    let cleared = false;
+    const observer = new MutationObserver(() => {
+      const verdict = panel.querySelector(".verdict");
+      if (!verdict) cleared = true;
+      else if (cleared) {
+        const t1 = performance.now();
+        performance.mark(`${mark}:end`);
+        observer.disconnect();
+        done({ ms: t1 - t0, verdict: verdict.textContent });
+      }
+    });
+    observer.observe(panel, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+/** The longest main-thread task (wall and CPU ms) between each `mark:start` and `mark:end`. */
+function longestTasks(events, mark) {
+  const marks = events.filter((e) => e.name === `${mark}:start` || e.name === `${mark}:end`).sort((a, b) => a.ts - b.ts);
+  const longest = [];
+  for (let i = 0; i + 1 < marks.length; i++) {
+    const [start, end] = [marks[i], marks[i + 1]];
+    if (!start.name.endsWith(":start") || !end.name.endsWith(":end")) continue;
+    let wall = 0;
+    let cpu = 0;
+    for (const e of events) {
+      if (e.pid === start.pid && e.tid === start.tid && e.ph === "X" && e.name === "ThreadControllerImpl::RunTask"
+        && e.ts + e.dur >= start.ts && e.ts <= end.ts) {
+        wall = Math.max(wall, e.dur / 1000);
+        cpu = Math.max(cpu, (e.tdur ?? 0) / 1000);
+      }
+    }
+    longest.push({ wall, cpu });
+  }
+  return longest;
+}
+
 /** Main-thread CPU time (ms) of the tasks between each `mark:start` and `mark:end`. */
 function cpuTimes(events, mark) {
   const marks = events.filter((e) => e.name === `${mark}:start` || e.name === `${mark}:end`).sort((a, b) => a.ts - b.ts);
@@ -155,7 +209,18 @@ try {
     const complete = new Promise((done) => cdp.once("Tracing.tracingComplete", done));
     await cdp.send("Tracing.start", { categories: "toplevel,blink.user_timing", transferMode: "ReportEvents" });
     const wall = new Map(opened.map((o) => [o, []]));
-    for (let i = 0; i < seals; i++) {
+    const verdicts = new Map(opened.map((o) => [o, []]));
+    for (let i = 0; verify && i < verifies; i++) {
+      for (const o of i % 2 ? [...opened].reverse() : opened) {
+        await o.page.bringToFront();
+        const r = await o.page.evaluate(timedVerify, o.build.name);
+        if (!/Valid\./.test(r.verdict)) throw new Error(`not the verdict expected: ${r.verdict}`);
+        wall.get(o).push(r.ms);
+        verdicts.get(o).push(r.verdict);
+        await o.page.waitForTimeout(200);
+      }
+    }
+    for (let i = 0; !verify && i < seals; i++) {
       // Alternate the order, so neither build always goes first.
       for (const o of i % 2 ? [...opened].reverse() : opened) {
         await o.page.bringToFront();
@@ -168,7 +233,25 @@ try {
     await cdp.send("Tracing.end");
     await complete;
     cdp.off("Tracing.dataCollected", collect);
-    for (const o of opened) {
+    for (const o of verify ? opened : []) {
+      const longest = longestTasks(events, o.build.name);
+      // "... in 2610 ms (3050 ms from the click)." : the page's own figure.
+      const computed = verdicts.get(o).map((v) => Number(v.match(/ in ([\d.]+) ms/)?.[1]));
+      const tip = (await openHeight(o.page)) - 1;
+      const entry = {
+        blocks: size, tip, verify: true, wall: summary(wall.get(o)), computed: summary(computed),
+        longestWall: summary(longest.map((l) => l.wall)), longestCpu: summary(longest.map((l) => l.cpu)),
+        wallTimes: wall.get(o), computedTimes: computed, longest, verdicts: verdicts.get(o),
+      };
+      o.row.sizes.push(entry);
+      const name = opened.length > 1 ? `${o.build.name.padEnd(10)} ` : "";
+      console.log(
+        `${name}${String(size).padStart(6)} blocks: verify, click to verdict median ${ms(entry.wall.median)} (max ${ms(entry.wall.max)}); `
+          + `the page's figure median ${ms(entry.computed.median)}; longest main-thread task median ${ms(entry.longestWall.median)}, `
+          + `max ${ms(entry.longestWall.max)} (CPU max ${ms(entry.longestCpu.max)}) (${verifies} verifications)`,
+      );
+    }
+    for (const o of verify ? [] : opened) {
       const cpu = cpuTimes(events, o.build.name);
       const tip = (await openHeight(o.page)) - 1;
       const entry = { blocks: size, tip, wall: summary(wall.get(o)), cpu: cpu.length ? summary(cpu) : null, wallTimes: wall.get(o), cpuTimes: cpu };

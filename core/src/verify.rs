@@ -278,20 +278,20 @@ impl Signatures {
     }
 }
 
-/// Verifies `blocks` from genesis to tip.
+/// Verifies `blocks` from genesis to tip: a [`Verifier`] run to the end.
 ///
 /// Signatures are checked in batches ([`SignatureBatch`]); when a batch
 /// fails, the blocks since it began are verified again checking each
 /// signature alone, so a finding names the exact transaction or seal, and
 /// the report is the one [`verify_chain_one_by_one`] gives.
 pub fn verify_chain(blocks: &[Block]) -> Report {
-    walk(blocks, &mut Signatures::new(SigMode::Batch))
+    Verifier::new(blocks).finish(blocks)
 }
 
 /// [`verify_chain`] checking each signature alone, as it meets it: the
 /// reference the batched checks must agree with (tests and benchmarks).
 pub fn verify_chain_one_by_one(blocks: &[Block]) -> Report {
-    walk(blocks, &mut Signatures::new(SigMode::Each))
+    Verifier::checking(blocks, SigMode::Each).finish(blocks)
 }
 
 /// Every check of [`verify_chain`] except the Ed25519 signature checks,
@@ -299,7 +299,7 @@ pub fn verify_chain_one_by_one(blocks: &[Block]) -> Report {
 /// the signatures (hashes, links, Merkle roots, the replay of every
 /// balance and election). For benchmarks; never a verdict on a chain.
 pub fn verify_structure(blocks: &[Block]) -> Report {
-    walk(blocks, &mut Signatures::new(SigMode::Skip))
+    Verifier::checking(blocks, SigMode::Skip).finish(blocks)
 }
 
 /// The signatures [`verify_chain`] checks on a chain whose structure is
@@ -307,9 +307,9 @@ pub fn verify_structure(blocks: &[Block]) -> Report {
 /// the way [`verify_chain`] does; the two benchmarks together time the two
 /// halves of a verification.
 pub fn chain_signatures(blocks: &[Block]) -> Vec<SignedDigest> {
-    let mut sigs = Signatures::new(SigMode::Collect);
-    walk(blocks, &mut sigs);
-    sigs.collected
+    let mut verifier = Verifier::checking(blocks, SigMode::Collect);
+    verifier.advance(blocks, usize::MAX);
+    verifier.sigs.collected
 }
 
 /// Whether every signature verifies, checked as [`verify_chain`] checks them.
@@ -317,9 +317,137 @@ pub fn verify_signatures(items: &[SignedDigest]) -> bool {
     verify_batched(items)
 }
 
+/// A verification that can stop between two blocks and go on later, so a
+/// page can verify a long chain a few blocks at a time and stay responsive
+/// in between. It holds the whole state of the walk and borrows no block:
+/// each call is handed the chain again.
+///
+/// It verifies the blocks the chain held when it was created; blocks
+/// appended since are left to the next verification. However the work is
+/// sliced, [`Verifier::finish`] gives [`verify_chain`]'s report on those
+/// blocks: [`verify_chain`] is this, run in one call.
+pub struct Verifier {
+    /// How many blocks it verifies: the chain's length when it began.
+    len: usize,
+    /// The next block to walk. A failing batch sends it back to the
+    /// batch's first block.
+    next: usize,
+    walk: Walk,
+    sigs: Signatures,
+    /// How signatures are checked, except while a failed batch's blocks
+    /// are walked again (then each alone).
+    mode: SigMode,
+    batch_size: usize,
+    /// Where the batch being filled began.
+    mark: Option<Mark>,
+    /// While a failed batch's blocks are walked again: the last of them.
+    recheck_to: Option<usize>,
+}
+
+/// How far a [`Verifier`] has got, in blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Blocks walked so far (the signatures of the last few may still wait
+    /// in a batch). Goes back when a batch fails and its blocks are walked
+    /// again checking each signature alone.
+    pub done: u64,
+    /// Blocks it verifies.
+    pub total: u64,
+}
+
+impl Progress {
+    pub fn is_done(&self) -> bool {
+        self.done >= self.total
+    }
+}
+
+impl Verifier {
+    /// A verification of `blocks`, as they are now, that has not started.
+    pub fn new(blocks: &[Block]) -> Verifier {
+        Verifier::checking(blocks, SigMode::Batch)
+    }
+
+    fn checking(blocks: &[Block], mode: SigMode) -> Verifier {
+        Verifier {
+            len: blocks.len(),
+            next: 0,
+            walk: Walk::from(blocks.first()),
+            sigs: Signatures::new(mode),
+            mode,
+            batch_size: BATCH_SIZE,
+            mark: None,
+            recheck_to: None,
+        }
+    }
+
+    /// Checks signatures in batches of at most `signatures` (at least 1)
+    /// instead of [`BATCH_SIZE`]. The report is the same; a batch is one
+    /// step that cannot be cut, so a caller that needs short steps (a page
+    /// that must answer clicks) takes smaller batches, at some cost in speed.
+    pub fn with_batch_size(mut self, signatures: usize) -> Verifier {
+        self.batch_size = signatures.max(1);
+        self
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            done: self.next as u64,
+            total: self.len as u64,
+        }
+    }
+
+    /// Walks at most `max_blocks` more blocks (walking a block again after
+    /// a failed batch counts too). `blocks` is the chain it was created on,
+    /// with any blocks appended since; given a shorter chain (another chain
+    /// altogether), it starts again on that one rather than mix the two.
+    pub fn advance(&mut self, blocks: &[Block], max_blocks: usize) -> Progress {
+        if blocks.len() < self.len {
+            *self = Verifier::checking(blocks, self.mode).with_batch_size(self.batch_size);
+        }
+        let blocks = &blocks[..self.len];
+        for _ in 0..max_blocks {
+            let i = self.next;
+            if i >= self.len {
+                break;
+            }
+            let batching = self.sigs.mode == SigMode::Batch;
+            if batching && self.sigs.batch.is_empty() {
+                self.mark = Some(self.walk.mark(i));
+            }
+            self.walk.step(blocks, i, &mut self.sigs);
+            self.next = i + 1;
+            let batch = &mut self.sigs.batch;
+            if batching
+                && (batch.len() >= self.batch_size || self.next == self.len)
+                && !batch.is_empty()
+            {
+                let good = batch.verify();
+                batch.clear();
+                if !good {
+                    let from = self.mark.take().expect("a batch begins at a mark");
+                    self.next = from.next;
+                    self.walk.undo(from);
+                    self.sigs.mode = SigMode::Each;
+                    self.recheck_to = Some(i);
+                }
+            } else if self.recheck_to == Some(i) {
+                self.recheck_to = None;
+                self.sigs.mode = self.mode;
+            }
+        }
+        self.progress()
+    }
+
+    /// Walks what is left, then gives the report: the same as
+    /// [`verify_chain`] on the blocks it was created on.
+    pub fn finish(mut self, blocks: &[Block]) -> Report {
+        self.advance(blocks, usize::MAX);
+        self.walk.finish(blocks)
+    }
+}
+
 /// The state of a verification between two blocks.
-struct Walk<'b> {
-    blocks: &'b [Block],
+struct Walk {
     energy_supply: u128,
     token_supply: u128,
     registrar: MemberId,
@@ -338,46 +466,20 @@ struct Mark {
     findings: usize,
 }
 
-fn walk(blocks: &[Block], sigs: &mut Signatures) -> Report {
-    let Some(genesis) = blocks.first() else {
-        return Report::default();
-    };
-    let mut walk = Walk {
-        blocks,
-        energy_supply: genesis.ledger().total_energy(),
-        token_supply: genesis.ledger().total_tokens(),
-        registrar: genesis.header.sealed_by,
-        trusted: None,
-        broken_at: None,
-        report: Report::default(),
-    };
-    let batching = sigs.mode == SigMode::Batch;
-    let mut mark: Option<Mark> = None;
-    for i in 0..blocks.len() {
-        if batching && sigs.batch.is_empty() {
-            mark = Some(walk.mark(i));
-        }
-        walk.step(i, sigs);
-        let last = i + 1 == blocks.len();
-        if batching && (sigs.batch.len() >= BATCH_SIZE || last) && !sigs.batch.is_empty() {
-            let good = sigs.batch.verify();
-            sigs.batch.clear();
-            if !good {
-                let from = mark.take().expect("a batch begins at a mark");
-                let start = from.next;
-                walk.undo(from);
-                sigs.mode = SigMode::Each;
-                for j in start..=i {
-                    walk.step(j, sigs);
-                }
-                sigs.mode = SigMode::Batch;
-            }
+impl Walk {
+    /// The walk before the first block: the supplies and the registrar come
+    /// from genesis (none for an empty chain, which has nothing to walk).
+    fn from(genesis: Option<&Block>) -> Walk {
+        Walk {
+            energy_supply: genesis.map_or(0, |g| g.ledger().total_energy()),
+            token_supply: genesis.map_or(0, |g| g.ledger().total_tokens()),
+            registrar: genesis.map_or(MemberId(0), |g| g.header.sealed_by),
+            trusted: None,
+            broken_at: None,
+            report: Report::default(),
         }
     }
-    walk.finish()
-}
 
-impl Walk<'_> {
     fn mark(&self, next: usize) -> Mark {
         let r = &self.report;
         Mark {
@@ -406,8 +508,7 @@ impl Walk<'_> {
     }
 
     /// Verifies block `i`.
-    fn step(&mut self, i: usize, sigs: &mut Signatures) {
-        let blocks = self.blocks;
+    fn step(&mut self, blocks: &[Block], i: usize, sigs: &mut Signatures) {
         let block = &blocks[i];
         self.report.blocks_checked += 1;
         // Findings name a block by its position in the chain, which is what
@@ -453,9 +554,9 @@ impl Walk<'_> {
         }
     }
 
-    fn finish(mut self) -> Report {
+    fn finish(mut self, blocks: &[Block]) -> Report {
         for f in &mut self.report.findings {
-            if let Some(block) = self.blocks.get(f.height as usize) {
+            if let Some(block) = blocks.get(f.height as usize) {
                 f.message = name_members(&f.message, block.ledger());
             }
         }

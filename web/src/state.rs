@@ -15,6 +15,9 @@ pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, FOREI
 mod settings;
 pub use settings::Settings;
 
+mod verification;
+pub use verification::Verifying;
+
 mod membership;
 pub use membership::{MembershipAction, MembershipUi, RoleKind};
 
@@ -216,13 +219,18 @@ pub struct Notices {
     pub shares: Option<Notice>,
     pub generation: Option<Notice>,
     pub blocks: Option<Notice>,
+    /// Why a verification under way started again or was cancelled.
+    pub verify: Option<Notice>,
 }
 
 /// The outcome of pressing "Verify chain".
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verified {
     pub report: Rc<Report>,
+    /// Main-thread time spent verifying (the slices' sum).
     pub millis: f64,
+    /// From the click to the verdict, when it took more than one slice.
+    pub elapsed_ms: Option<f64>,
     /// The tip when it ran, so the page can say the chain has grown since.
     pub tip_height: u64,
 }
@@ -230,8 +238,8 @@ pub struct Verified {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verification {
     NotRun,
-    /// Asked for; runs once the page has painted "Verifying".
-    Running,
+    /// Under way, a slice at a time.
+    Running(Verifying),
     Done(Verified),
 }
 
@@ -317,8 +325,10 @@ pub enum Action {
     SetAuto(bool),
     SetAutoProfile(Profile),
     EditAutoPeak(String),
+    /// The Verify button: starts verifying the chain as it is now.
     RequestVerify,
-    Verify,
+    /// Verifies the next few milliseconds' worth of blocks.
+    VerifySlice,
     ShowNewestBlocks,
     ShowOlderBlocks,
     ShowNewerBlocks,
@@ -513,8 +523,8 @@ impl AppState {
                 }
                 self.auto.peak_text = text;
             }
-            Action::RequestVerify => self.verification = Verification::Running,
-            Action::Verify => self.verify(),
+            Action::RequestVerify => self.request_verify(),
+            Action::VerifySlice => self.verify_slice(),
             Action::ShowNewestBlocks => {
                 self.blocks.newest = None;
                 self.notices.blocks = None;
@@ -772,21 +782,6 @@ impl AppState {
         };
     }
 
-    fn verify(&mut self) {
-        let (report, millis, tip_height) = {
-            let sim = self.community.read();
-            let start = clock::precise_ms();
-            let report = sim.verify();
-            let millis = clock::precise_ms() - start;
-            (report, millis, sim.chain().tip().height())
-        };
-        self.verification = Verification::Done(Verified {
-            report: Rc::new(report),
-            millis,
-            tip_height,
-        });
-    }
-
     fn show_block(&mut self, text: &str) {
         let tip = self.tip_height();
         match text.trim().trim_start_matches('#').parse::<u64>() {
@@ -845,6 +840,14 @@ pub(crate) mod tests {
         )
         .expect("the seed's community starts");
         AppState::around(sim, T0)
+    }
+
+    /// The state once the verification under way, if any, has run to its end.
+    pub(crate) fn verified(mut s: AppState) -> AppState {
+        while s.is_verifying() {
+            s = run(s, [Action::VerifySlice]);
+        }
+        s
     }
 
     /// The state after the reducer has taken `actions` in order.
@@ -1137,12 +1140,9 @@ pub(crate) mod tests {
     fn verification_reports_every_block() {
         let s = run(
             state(),
-            [
-                Action::SealNow { now_ms: T0 + 1.0 },
-                Action::RequestVerify,
-                Action::Verify,
-            ],
+            [Action::SealNow { now_ms: T0 + 1.0 }, Action::RequestVerify],
         );
+        let s = verified(s);
         let Verification::Done(v) = &s.verification else {
             panic!("verified");
         };
@@ -1168,7 +1168,10 @@ pub(crate) mod tests {
         }
         let per_action = start.elapsed() / 100;
         let start = std::time::Instant::now();
-        s = s.reduce(Action::Verify);
+        s = s.reduce(Action::RequestVerify);
+        while s.is_verifying() {
+            s = s.reduce(Action::VerifySlice);
+        }
         println!(
             "10,000 seals: {sealing:?}; a UI action: {per_action:?}; verify: {:?}",
             start.elapsed()
@@ -1195,7 +1198,7 @@ pub(crate) mod tests {
                 value: ecloud_core::json::Json::UInt(99_999),
             })
             .expect("block 1 has Anne's balance");
-        let s = run(s, [Action::Verify]);
+        let s = verified(run(s, [Action::RequestVerify]));
         let Verification::Done(v) = &s.verification else {
             panic!("verified");
         };

@@ -11,7 +11,7 @@ use crate::components::shares::Shares;
 use crate::components::tamper::TamperPanel;
 use crate::components::verify::Verify;
 use crate::hooks::use_block_timer;
-use crate::state::AppState;
+use crate::state::{AppState, Verification};
 use yew::prelude::*;
 
 /// What the page starts from: the run (kept or fresh), or why there is none.
@@ -88,12 +88,13 @@ pub fn App(props: &AppProps) -> Html {
                 <Verify
                     community={state.community.clone()}
                     verification={state.verification.clone()}
+                    notice={state.notices.verify.clone()}
                     on_action={on_action.clone()}
                 />
                 <Files community={state.community.clone()} explorer={state.explorer.clone()} on_action={on_action.clone()} />
                 <TamperPanel community={state.community.clone()} notice={state.explorer.notice.clone()} on_action={on_action.clone()} />
                 <BlockList
-                    verification={state.verification.clone()}
+                    verification={block_statuses(&state.verification)}
                     explorer={state.explorer.clone()}
                     community={state.community.clone()}
                     window={state.blocks.clone()}
@@ -108,6 +109,16 @@ pub fn App(props: &AppProps) -> Html {
                 </p>
             </footer>
         </>
+    }
+}
+
+/// What the block list marks blocks by: the last verdict. A verification
+/// under way marks none yet, the same as none run; handing it the progress
+/// would re-render the list after every slice for nothing.
+fn block_statuses(verification: &Verification) -> Verification {
+    match verification {
+        Verification::Running(_) => Verification::NotRun,
+        other => other.clone(),
     }
 }
 

@@ -1,13 +1,16 @@
+use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::format::{count, millis};
-use crate::hooks::use_after_paint;
-use crate::state::{Action, Community, Verification, Verified};
+use crate::format::{count, millis, thousands};
+use crate::hooks::use_next_task;
+use crate::state::{Action, Community, Notice, Verification, Verified, Verifying};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct VerifyProps {
     pub community: Community,
     pub verification: Verification,
+    /// Why a verification under way started again or was cancelled.
+    pub notice: Option<Notice>,
     pub on_action: Callback<Action>,
 }
 
@@ -15,27 +18,33 @@ pub struct VerifyProps {
 /// it found and how long it took.
 #[function_component]
 pub fn Verify(props: &VerifyProps) -> Html {
-    let running = props.verification == Verification::Running;
+    let running = match &props.verification {
+        Verification::Running(running) => Some(running),
+        _ => None,
+    };
     {
+        // Each slice done asks for the next, in a task of its own.
         let on_action = props.on_action.clone();
-        use_after_paint(running.then_some(()), move |()| {
-            on_action.emit(Action::Verify)
+        use_next_task(running.map(|r| r.slices), move |_| {
+            on_action.emit(Action::VerifySlice)
         });
     }
     let blocks = props.community.read().chain().len() as u64;
     let on_click = props
         .on_action
         .reform(|_: MouseEvent| Action::RequestVerify);
-    let result = match &props.verification {
-        Verification::NotRun => html! {
-            <p>{ format!("Not verified yet: {} to check.", count(blocks, "block", "blocks")) }</p>
-        },
-        Verification::Running => html! {
-            <p>{ format!("Verifying {}\u{2026}", count(blocks, "block", "blocks")) }</p>
-        },
-        Verification::Done(done) => {
-            verified_view(done, props.community.read().chain().tip().height())
-        }
+    let (status, verdict) = match &props.verification {
+        Verification::NotRun => (
+            html! {
+                <p>{ format!("Not verified yet: {} to check.", count(blocks, "block", "blocks")) }</p>
+            },
+            html! {},
+        ),
+        Verification::Running(running) => (progress_view(running), html! {}),
+        Verification::Done(done) => (
+            html! {},
+            verified_view(done, props.community.read().chain().tip().height()),
+        ),
     };
     Panel {
         id: "verify",
@@ -47,18 +56,50 @@ pub fn Verify(props: &VerifyProps) -> Html {
     }
     .view(html! {
         <>
-            <button type="button" class="primary" onclick={on_click} disabled={running}>
+            <button type="button" class="primary" onclick={on_click} disabled={running.is_some()}>
                 { "Verify chain" }
             </button>
-            <div class="verify-result" aria-live="polite">{ result }</div>
+            { notice_view(props.notice.as_ref()) }
+            <div class="verify-result">
+                { status }
+                <div aria-live="polite">{ verdict }</div>
+            </div>
         </>
     })
 }
 
+/// How far a verification has got. The sentence changes a hundred times a
+/// second, so it is not a live region: screen readers hear the verdict.
+fn progress_view(running: &Verifying) -> Html {
+    let p = running.progress;
+    html! {
+        <>
+            <p>
+                { format!(
+                    "Verifying\u{2026} {} of {}",
+                    thousands(p.done),
+                    count(p.total, "block", "blocks")
+                ) }
+            </p>
+            <progress
+                aria-label="Blocks verified"
+                max={p.total.to_string()}
+                value={p.done.to_string()}
+            />
+        </>
+    }
+}
+
 fn verified_view(done: &Verified, tip: u64) -> Html {
     let r = &done.report;
+    // The time is the verification's own; the time from the click also
+    // counts what the page did in between (repaints, clicks, seals).
+    let elapsed = done
+        .elapsed_ms
+        .map(|ms| format!(" ({} from the click)", millis(ms)))
+        .unwrap_or_default();
     let checked = format!(
-        "{} checked ({}, {}) in {}.",
+        "{} checked ({}, {}) in {}{elapsed}.",
         count(r.blocks_checked, "block", "blocks"),
         count(r.transactions_checked, "transaction", "transactions"),
         count(r.signatures_checked, "signature", "signatures"),

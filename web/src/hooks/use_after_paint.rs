@@ -1,6 +1,7 @@
-//! Long work (verifying the chain, simulating elections, fast-forwarding)
-//! starts only once the page has painted that it is working, so a click is
-//! answered at once and the button does not look dead meanwhile.
+//! Long work (simulating elections, fast-forwarding; verification goes in
+//! slices instead, see `use_next_task`) starts only once the page has painted
+//! that it is working, so a click is answered at once and the button does not
+//! look dead meanwhile.
 
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;

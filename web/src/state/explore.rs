@@ -2,7 +2,7 @@
 //! undoing it. Every change is a core call; this module only keeps what the
 //! class is doing and the page's answers.
 
-use super::{AppState, Countdown, Notice, Verification, Verified};
+use super::{verification, AppState, Countdown, Notice, Verification, Verified};
 use crate::clock;
 use ecloud_core::community::CommunitySpec;
 use ecloud_core::json::Json;
@@ -196,8 +196,12 @@ impl AppState {
             ExploreAction::Reset { seed, now_ms } => match fresh_run(seed, now_ms) {
                 Ok(sim) => {
                     let block_secs = self.clock.block_secs;
+                    let was_verifying = self.is_verifying();
                     *self = AppState::around(sim, now_ms);
                     self.clock.block_secs = block_secs;
+                    if was_verifying {
+                        self.notices.verify = Notice::done(verification::CANCELLED_BY_RESET);
+                    }
                     self.explorer.files_notice = Notice::done(match seed {
                         Some(n) => {
                             format!("A fresh run from seed {n} started; the old run is gone.")
@@ -239,7 +243,7 @@ impl AppState {
                          a new one."
                     )),
                     Ok(()) => {
-                        self.verification = Verification::Running;
+                        self.verify_again();
                         Notice::done(format!(
                             "Block {height} re-hashed, as a forger without keys would: its Merkle root, \
                              ledger hash and hash now match its contents. But its seal still signs the old \
@@ -282,7 +286,7 @@ impl AppState {
                     Notice::done("History is back as it was sealed: blocks are sealed again.")
                 };
                 if undone {
-                    self.verification = Verification::Running;
+                    self.verify_again();
                 }
             }
         }
@@ -316,8 +320,12 @@ impl AppState {
             ..Explorer::default()
         };
         let block_secs = self.clock.block_secs;
+        let was_verifying = self.is_verifying();
         *self = AppState::around(sim, now_ms);
         self.clock.block_secs = block_secs;
+        if was_verifying {
+            self.notices.verify = Notice::done(verification::CANCELLED_BY_IMPORT);
+        }
         self.clock.countdown = Countdown::Paused {
             left_ms: self.clock.period_ms(),
         };
@@ -325,6 +333,7 @@ impl AppState {
         self.verification = Verification::Done(Verified {
             report: Rc::new(report),
             millis,
+            elapsed_ms: None,
             tip_height,
         });
     }
@@ -350,7 +359,7 @@ impl AppState {
         self.explorer.notice = None;
         self.explorer.edit_notice = match result {
             Ok(()) => {
-                self.verification = Verification::Running;
+                self.verify_again();
                 Notice::done(format!(
                     "Block {height}: {} is now \u{201c}{}\u{201d}. Verification runs again to find what broke.",
                     edit.pointer,
@@ -495,7 +504,7 @@ mod tests {
             Action::SealNow { now_ms: T0 + 3.0 },
         ]);
         assert_eq!(s.tip_height(), 2);
-        assert_eq!(s.verification, Verification::Running);
+        assert!(s.is_verifying());
         assert_eq!(
             s.notices.sealing.as_ref().map(|n| n.text.as_str()),
             Some(TAMPERED)

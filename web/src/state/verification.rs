@@ -1,0 +1,337 @@
+//! Verifying the chain a slice at a time. At 10,000 blocks a verification
+//! takes seconds; run in one go it would freeze the page (no repaint, no
+//! click, the block timer stalled). The core's `Verifier` stops between
+//! blocks, so the page walks a few milliseconds' worth of blocks per
+//! action (`Action::VerifySlice`, sent by the Verify panel in a task of its
+//! own) and answers clicks in between.
+
+use super::{AppState, Notice, Verification, Verified};
+use crate::clock;
+use ecloud_core::verify::{Progress, Verifier};
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+/// Main-thread time one slice aims at: well under the 50 ms after which a
+/// click feels ignored, and short enough that a repaint due every 16 ms is
+/// late by at most about half a frame.
+const SLICE_BUDGET_MS: f64 = 8.0;
+
+/// Signatures per batch in the page, instead of the core's 1,024. A batch
+/// is checked in one step that cannot be cut, and 1,024 signatures take
+/// about 60 ms in wasm (docs/PERFORMANCE.md): 64 take about 4 ms, so a
+/// slice stays near its budget.
+const PAGE_BATCH: usize = 64;
+
+/// Blocks in the first slice, before anything is known of their cost.
+const FIRST_SLICE_BLOCKS: usize = 4;
+
+/// A verification under way.
+#[derive(Clone)]
+pub struct Verifying {
+    /// Shared, not copied per action, like the community. `None` once
+    /// finished (finishing consumes it).
+    verifier: Rc<RefCell<Option<Verifier>>>,
+    pub progress: Progress,
+    /// Main-thread time spent verifying so far: the sum of the slices.
+    pub millis: f64,
+    /// When it began (`clock::precise_ms`), for the time from the click.
+    started_ms: f64,
+    /// Slices run so far: what the panel waits on before asking for the next.
+    pub slices: u64,
+    /// Blocks the next slice walks, fitted to the time budget.
+    slice_blocks: usize,
+    /// The tip it verifies up to: the chain as it was at the click.
+    pub tip_height: u64,
+}
+
+impl PartialEq for Verifying {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.verifier, &other.verifier)
+            && self.slices == other.slices
+            && self.progress == other.progress
+    }
+}
+
+impl fmt::Debug for Verifying {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifying")
+            .field("progress", &self.progress)
+            .field("slices", &self.slices)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Said in the Verify panel when a verification under way could not go on.
+pub const RESTARTED: &str =
+    "History changed during verification, so it started again from block 0.";
+pub const CANCELLED_BY_IMPORT: &str =
+    "Verification cancelled: an imported chain replaced the one it was checking (the import verified it).";
+pub const CANCELLED_BY_RESET: &str =
+    "Verification cancelled: a fresh run replaced the chain it was checking.";
+
+impl AppState {
+    pub fn is_verifying(&self) -> bool {
+        matches!(self.verification, Verification::Running(_))
+    }
+
+    /// Starts verifying the chain as it is now; blocks sealed meanwhile are
+    /// left for the next verification. A verification under way is left
+    /// alone: the button that asks for one is disabled while it runs.
+    pub(super) fn request_verify(&mut self) {
+        if self.is_verifying() {
+            return;
+        }
+        self.notices.verify = None;
+        self.start_verifying();
+    }
+
+    /// History changed: verify again from the start, saying so if a
+    /// verification was under way.
+    pub(super) fn verify_again(&mut self) {
+        if self.is_verifying() {
+            self.notices.verify = Notice::done(RESTARTED);
+        }
+        self.start_verifying();
+    }
+
+    fn start_verifying(&mut self) {
+        let sim = self.community.read();
+        let blocks = sim.chain().blocks();
+        let verifier = Verifier::new(blocks).with_batch_size(PAGE_BATCH);
+        let running = Verifying {
+            progress: verifier.progress(),
+            verifier: Rc::new(RefCell::new(Some(verifier))),
+            millis: 0.0,
+            started_ms: clock::precise_ms(),
+            slices: 0,
+            slice_blocks: FIRST_SLICE_BLOCKS,
+            tip_height: sim.chain().tip().height(),
+        };
+        drop(sim);
+        self.verification = Verification::Running(running);
+    }
+
+    /// Walks the next slice of blocks, and gives the verdict after the last.
+    pub(super) fn verify_slice(&mut self) {
+        let Verification::Running(running) = &self.verification else {
+            return;
+        };
+        let mut running = running.clone();
+        let sim = self.community.read();
+        let blocks = sim.chain().blocks();
+        let Ok(mut slot) = running.verifier.try_borrow_mut() else {
+            return;
+        };
+        let Some(verifier) = slot.as_mut() else {
+            return;
+        };
+        let start = clock::precise_ms();
+        let progress = verifier.advance(blocks, running.slice_blocks);
+        let report = if progress.is_done() {
+            slot.take().map(|v| v.finish(blocks))
+        } else {
+            None
+        };
+        let took = clock::precise_ms() - start;
+        drop(slot);
+        drop(sim);
+        running.millis += took;
+        running.slices += 1;
+        running.progress = progress;
+        running.slice_blocks = next_slice(running.slice_blocks, took);
+        self.verification = match report {
+            Some(report) => Verification::Done(Verified {
+                report: Rc::new(report),
+                millis: running.millis,
+                elapsed_ms: Some(clock::precise_ms() - running.started_ms)
+                    .filter(|_| running.slices > 1),
+                tip_height: running.tip_height,
+            }),
+            None => Verification::Running(running),
+        };
+    }
+}
+
+/// The blocks the next slice should walk, from how long `blocks` took:
+/// aimed at the budget, growing at most fourfold a slice (a slice that
+/// checked no batch of signatures is cheaper than one that did), never
+/// fewer than one.
+fn next_slice(blocks: usize, took_ms: f64) -> usize {
+    let per_block = took_ms.max(0.001) / blocks.max(1) as f64;
+    let fits = (SLICE_BUDGET_MS / per_block) as usize;
+    fits.clamp(1, blocks.saturating_mul(4).max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::tests::{run, state, verified, T0};
+    use crate::state::{Action, ExploreAction, FieldKind};
+
+    /// The seed's community with `blocks` sealed.
+    fn sealed(blocks: u32) -> AppState {
+        run(
+            state(),
+            (1..=blocks).map(|i| Action::SealNow {
+                now_ms: T0 + f64::from(i),
+            }),
+        )
+    }
+
+    fn running(s: &AppState) -> &Verifying {
+        match &s.verification {
+            Verification::Running(r) => r,
+            other => panic!("not verifying: {other:?}"),
+        }
+    }
+
+    fn done(s: &AppState) -> &Verified {
+        match &s.verification {
+            Verification::Done(v) => v,
+            other => panic!("no verdict: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn slices_walk_the_chain_to_the_core_verdict() {
+        let s = run(sealed(30), [Action::RequestVerify]);
+        assert_eq!(running(&s).progress, Progress { done: 0, total: 31 });
+        let s = run(s, [Action::VerifySlice]);
+        assert_eq!(running(&s).progress.done, FIRST_SLICE_BLOCKS as u64);
+        assert_eq!(running(&s).slices, 1);
+        let s = verified(s);
+        let v = done(&s);
+        assert_eq!(*v.report, s.community.read().verify());
+        assert_eq!(v.tip_height, 30);
+        assert!(v.millis > 0.0);
+        assert!(v.elapsed_ms.is_some(), "more than one slice");
+        // A slice with nothing under way does nothing.
+        assert_eq!(
+            run(s.clone(), [Action::VerifySlice]).verification,
+            s.verification
+        );
+    }
+
+    #[test]
+    fn blocks_sealed_meanwhile_are_left_for_the_next_verification() {
+        let s = run(
+            sealed(20),
+            [
+                Action::RequestVerify,
+                Action::VerifySlice,
+                Action::SealNow { now_ms: T0 + 100.0 },
+                Action::VerifySlice,
+                Action::SealNow { now_ms: T0 + 101.0 },
+            ],
+        );
+        assert_eq!(
+            running(&s).progress.total,
+            21,
+            "the chain as it was at the click"
+        );
+        let s = verified(s);
+        assert_eq!(s.tip_height(), 22);
+        let v = done(&s);
+        assert!(v.report.is_valid());
+        assert_eq!(v.report.blocks_checked, 21);
+        assert_eq!(v.tip_height, 20);
+        assert_eq!(s.notices.verify, None);
+    }
+
+    #[test]
+    fn asking_again_while_it_runs_changes_nothing() {
+        let s = run(sealed(20), [Action::RequestVerify, Action::VerifySlice]);
+        let again = run(s.clone(), [Action::RequestVerify]);
+        assert_eq!(again.verification, s.verification);
+    }
+
+    #[test]
+    fn changed_history_restarts_it_and_says_so() {
+        let tamper = Action::Explore(ExploreAction::Tamper {
+            height: 3,
+            pointer: "/body/ledger/members/1/balance".into(),
+            text: "99999".into(),
+            kind: FieldKind::Number,
+        });
+        let s = run(
+            sealed(20),
+            [
+                Action::RequestVerify,
+                Action::VerifySlice,
+                Action::VerifySlice,
+            ],
+        );
+        assert!(running(&s).progress.done > 3);
+        let s = run(s, [tamper.clone()]);
+        assert_eq!(running(&s).progress.done, 0, "from block 0 again");
+        assert_eq!(
+            s.notices.verify.as_ref().map(|n| n.text.as_str()),
+            Some(RESTARTED)
+        );
+        let s = verified(s);
+        assert_eq!(done(&s).report.first_broken(), Some(3));
+        assert_eq!(*done(&s).report, s.community.read().verify());
+        // Tampering with nothing under way verifies without a word about it.
+        let s = verified(run(sealed(5), [tamper]));
+        assert_eq!(done(&s).report.first_broken(), Some(3));
+        assert_eq!(s.notices.verify, None);
+        // The next click clears the answer.
+        let s = run(s, [Action::RequestVerify]);
+        assert_eq!(s.notices.verify, None);
+    }
+
+    #[test]
+    fn an_import_or_a_fresh_run_cancels_it_and_says_so() {
+        let s = sealed(20);
+        let file = s.community.read().chain().to_json();
+        let s = run(s, [Action::RequestVerify, Action::VerifySlice]);
+        let imported = run(
+            s.clone(),
+            [Action::Explore(ExploreAction::Import {
+                name: "chain.json".into(),
+                text: file,
+                now_ms: T0 + 100.0,
+            })],
+        );
+        assert!(done(&imported).report.is_valid(), "verified as it was read");
+        assert_eq!(
+            imported.notices.verify.as_ref().map(|n| n.text.as_str()),
+            Some(CANCELLED_BY_IMPORT)
+        );
+        let fresh = run(
+            s.clone(),
+            [Action::Explore(ExploreAction::Reset {
+                seed: Some(3),
+                now_ms: T0 + 100.0,
+            })],
+        );
+        assert_eq!(fresh.verification, Verification::NotRun);
+        assert_eq!(
+            fresh.notices.verify.as_ref().map(|n| n.text.as_str()),
+            Some(CANCELLED_BY_RESET)
+        );
+        // A file that is refused leaves the chain, and the verification, alone.
+        let refused = run(
+            s.clone(),
+            [Action::Explore(ExploreAction::Import {
+                name: "bad.json".into(),
+                text: "{}".into(),
+                now_ms: T0 + 100.0,
+            })],
+        );
+        assert_eq!(refused.verification, s.verification);
+    }
+
+    #[test]
+    fn a_slice_aims_at_the_budget_and_grows_gently() {
+        assert_eq!(next_slice(10, 16.0), 5, "too slow: halved");
+        assert_eq!(next_slice(10, 4.0), 20, "fast: doubled");
+        assert_eq!(
+            next_slice(10, 0.0),
+            40,
+            "no time measured: at most fourfold"
+        );
+        assert_eq!(next_slice(1, 1000.0), 1, "never below one block");
+    }
+}
