@@ -138,43 +138,35 @@ function timedVerify(mark) {
   });
 }
 
-/** The longest main-thread task (wall and CPU ms) between each `mark:start` and `mark:end`. */
-function longestTasks(events, mark) {
+/**
+ * The main thread's tasks in each window between a `mark:start` and the next `mark:end`:
+ * one array of trace events per window. The click's task began just before its start
+ * mark, and the layout's task ends just after its end mark, so a task counts if it
+ * overlaps the window.
+ */
+function tasksBetween(events, mark) {
   const marks = events.filter((e) => e.name === `${mark}:start` || e.name === `${mark}:end`).sort((a, b) => a.ts - b.ts);
-  const longest = [];
+  const windows = [];
   for (let i = 0; i + 1 < marks.length; i++) {
     const [start, end] = [marks[i], marks[i + 1]];
     if (!start.name.endsWith(":start") || !end.name.endsWith(":end")) continue;
-    let wall = 0;
-    let cpu = 0;
-    for (const e of events) {
-      if (e.pid === start.pid && e.tid === start.tid && e.ph === "X" && e.name === "ThreadControllerImpl::RunTask"
-        && e.ts + e.dur >= start.ts && e.ts <= end.ts) {
-        wall = Math.max(wall, e.dur / 1000);
-        cpu = Math.max(cpu, (e.tdur ?? 0) / 1000);
-      }
-    }
-    longest.push({ wall, cpu });
+    windows.push(events.filter((e) => e.pid === start.pid && e.tid === start.tid && e.ph === "X"
+      && e.name === "ThreadControllerImpl::RunTask" && e.ts + e.dur >= start.ts && e.ts <= end.ts));
   }
-  return longest;
+  return windows;
+}
+
+/** The longest main-thread task (wall and CPU ms) between each `mark:start` and `mark:end`. */
+function longestTasks(events, mark) {
+  return tasksBetween(events, mark).map((tasks) => ({
+    wall: Math.max(0, ...tasks.map((e) => e.dur / 1000)),
+    cpu: Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000)),
+  }));
 }
 
 /** Main-thread CPU time (ms) of the tasks between each `mark:start` and `mark:end`. */
 function cpuTimes(events, mark) {
-  const marks = events.filter((e) => e.name === `${mark}:start` || e.name === `${mark}:end`).sort((a, b) => a.ts - b.ts);
-  const times = [];
-  for (let i = 0; i + 1 < marks.length; i++) {
-    const [start, end] = [marks[i], marks[i + 1]];
-    if (!start.name.endsWith(":start") || !end.name.endsWith(":end")) continue;
-    // The click's task began just before its mark; the layout's task ends just after.
-    let thread = 0;
-    for (const e of events) {
-      if (e.pid === start.pid && e.tid === start.tid && e.ph === "X" && e.name === "ThreadControllerImpl::RunTask"
-        && e.ts + e.dur >= start.ts && e.ts <= end.ts) thread += e.tdur ?? 0;
-    }
-    times.push(thread / 1000);
-  }
-  return times;
+  return tasksBetween(events, mark).map((tasks) => tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000);
 }
 
 const browser = await launchBrowser();
