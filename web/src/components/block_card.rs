@@ -79,12 +79,12 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
         .reform(move |_: MouseEvent| Action::Explore(ExploreAction::EditValues(height)));
     let tip = sim.chain().tip().height();
     let state_class = match &props.status {
-        BlockStatus::Broken(_) => "broken",
-        BlockStatus::Descendant => "descendant",
-        BlockStatus::Ok | BlockStatus::Unknown => "",
+        BlockStatus::Broken(_) => "block broken",
+        BlockStatus::Descendant => "block descendant",
+        BlockStatus::Ok | BlockStatus::Unknown => "block",
     };
     html! {
-        <li class={classes!("block", state_class)}>
+        <li class={state_class}>
             <article aria-labelledby={title_id.clone()} onclick={on_hex}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>

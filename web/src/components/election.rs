@@ -203,7 +203,12 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
             html! {}
         };
         html! {
-            <tr key={c.member.0} class={classes!(winner.then_some("winner"), runner_up.then_some("runner-up"))}>
+            <tr key={c.member.0} class={match (winner, runner_up) {
+                (true, true) => Some("winner runner-up"),
+                (true, false) => Some("winner"),
+                (false, true) => Some("runner-up"),
+                (false, false) => None,
+            }}>
                 <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
                 { for [
                     tokens(c.bet),

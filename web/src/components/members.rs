@@ -207,7 +207,7 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
         html! {}
     };
     html! {
-        <li class={classes!("card", "member", (!m.active).then_some("left"))} key={member.0}>
+        <li class={if m.active { "card member" } else { "card member left" }} key={member.0}>
             <p class="who">
                 <strong>{ who.clone() }</strong>
                 <span class="role">{ role }</span>

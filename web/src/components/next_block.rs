@@ -119,7 +119,7 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     }
     .view(html! {
         <>
-            <div class={classes!("countdown", paused.then_some("paused"))}>
+            <div class={if paused { "countdown paused" } else { "countdown" }}>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
                     <strong class="big" id="countdown">{ countdown }</strong>

@@ -110,7 +110,7 @@ pub fn Shares(props: &SharesProps) -> Html {
             <form class="shares" onsubmit={on_submit} key={generator.0}>
                 <h3>{ format!("{who}'s customers") }</h3>
                 { for rows }
-                <p class={classes!("share-total", if total_ok { "ok" } else { "off" })}>
+                <p class={if total_ok { "share-total ok" } else { "share-total off" }}>
                     { "Total: " }
                     <output>{ total_text }</output>
                     { format!(" \u{2014} {total_hint}") }

@@ -162,7 +162,7 @@ fn voter_card(
         .last_sealed
         .map_or_else(|| "never".to_string(), |h| format!("block {h}"));
     html! {
-        <li class={classes!("card", "voter", (!online).then_some("offline"))} key={member.0}>
+        <li class={if online { "card voter" } else { "card voter offline" }} key={member.0}>
             <div class="voter-head">
                 <h3>{ who.clone() }</h3>
                 if !online { <span class="badge offline">{ "offline" }</span> }
