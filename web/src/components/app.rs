@@ -1,14 +1,15 @@
-use crate::components::balances::Balances;
-use crate::components::block_list::BlockList;
+use crate::components::balances::{balances, BalancesProps};
+use crate::components::block_list::{block_list, BlockListProps};
 use crate::components::charts::Charts;
 use crate::components::election::election_panels;
 use crate::components::files::Files;
-use crate::components::generation::Generation;
-use crate::components::members::Members;
+use crate::components::generation::{generation, GenerationProps};
+use crate::components::members::{members, MembersProps};
 use crate::components::next_block::NextBlock;
 use crate::components::open_block::OpenBlock;
-use crate::components::shares::Shares;
-use crate::components::tamper::TamperPanel;
+use crate::components::pure::pure;
+use crate::components::shares::{shares, SharesProps};
+use crate::components::tamper::{tamper_panel, TamperPanelProps};
 use crate::components::verify::Verify;
 use crate::hooks::use_block_timer;
 use crate::state::{AppState, Verification};
@@ -63,26 +64,35 @@ pub fn App(props: &AppProps) -> Html {
                     fast_forward={state.fast_forward}
                     on_action={on_action.clone()}
                 />
-                <Balances community={state.community.clone()} />
-                <Generation
-                    community={state.community.clone()}
-                    drafts={state.energy_drafts.clone()}
-                    auto={state.auto.clone()}
-                    notice={state.notices.generation.clone()}
-                    on_action={on_action.clone()}
-                />
+                { pure(BalancesProps { community: state.community.clone() }, balances) }
+                { pure(
+                    GenerationProps {
+                        community: state.community.clone(),
+                        drafts: state.energy_drafts.clone(),
+                        auto: state.auto.clone(),
+                        notice: state.notices.generation.clone(),
+                        on_action: on_action.clone(),
+                    },
+                    generation,
+                ) }
                 { election_panels(&state.community, &state.election, &on_action) }
-                <Shares
-                    community={state.community.clone()}
-                    drafts={state.share_drafts.clone()}
-                    notice={state.notices.shares.clone()}
-                    on_action={on_action.clone()}
-                />
-                <Members
-                    community={state.community.clone()}
-                    membership={state.membership.clone()}
-                    on_action={on_action.clone()}
-                />
+                { pure(
+                    SharesProps {
+                        community: state.community.clone(),
+                        drafts: state.share_drafts.clone(),
+                        notice: state.notices.shares.clone(),
+                        on_action: on_action.clone(),
+                    },
+                    shares,
+                ) }
+                { pure(
+                    MembersProps {
+                        community: state.community.clone(),
+                        membership: state.membership.clone(),
+                        on_action: on_action.clone(),
+                    },
+                    members,
+                ) }
                 <OpenBlock community={state.community.clone()} />
                 <Charts community={state.community.clone()} />
                 <Verify
@@ -92,15 +102,25 @@ pub fn App(props: &AppProps) -> Html {
                     on_action={on_action.clone()}
                 />
                 <Files community={state.community.clone()} explorer={state.explorer.clone()} on_action={on_action.clone()} />
-                <TamperPanel community={state.community.clone()} notice={state.explorer.notice.clone()} on_action={on_action.clone()} />
-                <BlockList
-                    verification={block_statuses(&state.verification)}
-                    explorer={state.explorer.clone()}
-                    community={state.community.clone()}
-                    window={state.blocks.clone()}
-                    notice={state.notices.blocks.clone()}
-                    on_action={on_action}
-                />
+                { pure(
+                    TamperPanelProps {
+                        community: state.community.clone(),
+                        notice: state.explorer.notice.clone(),
+                        on_action: on_action.clone(),
+                    },
+                    tamper_panel,
+                ) }
+                { pure(
+                    BlockListProps {
+                        verification: block_statuses(&state.verification),
+                        explorer: state.explorer.clone(),
+                        community: state.community.clone(),
+                        window: state.blocks.clone(),
+                        notice: state.notices.blocks.clone(),
+                        on_action,
+                    },
+                    block_list,
+                ) }
             </main>
             <footer class="colophon">
                 <p>

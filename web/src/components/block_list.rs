@@ -20,8 +20,7 @@ pub struct BlockListProps {
 
 /// The chain, newest first, one page of blocks at a time: a long chain is
 /// never rendered whole.
-#[function_component]
-pub fn BlockList(props: &BlockListProps) -> Html {
+pub fn block_list(props: &BlockListProps) -> Html {
     let tip = props.community.read().chain().tip().height();
     let heights: Vec<u64> = props.window.heights(tip).collect();
     let newest = heights.first().copied().unwrap_or(tip);

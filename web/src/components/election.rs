@@ -1,7 +1,8 @@
 use crate::components::goto_block::GotoBlock;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::voting_tokens::{tokens, VotingTokens};
+use crate::components::pure::pure;
+use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
 use crate::components::win_chart::WinChart;
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
@@ -29,16 +30,22 @@ pub fn election_panels(
 ) -> Html {
     html! {
         <>
-            <VotingTokens
-                community={community.clone()}
-                election={election.clone()}
-                on_action={on_action.clone()}
-            />
-            <ElectionPanel
-                community={community.clone()}
-                election={election.clone()}
-                on_action={on_action.clone()}
-            />
+            { pure(
+                VotingTokensProps {
+                    community: community.clone(),
+                    election: election.clone(),
+                    on_action: on_action.clone(),
+                },
+                voting_tokens,
+            ) }
+            { pure(
+                ElectionProps {
+                    community: community.clone(),
+                    election: election.clone(),
+                    on_action: on_action.clone(),
+                },
+                election_panel,
+            ) }
             <WinChart
                 community={community.clone()}
                 election={election.clone()}
@@ -74,8 +81,7 @@ fn weight(permille: u64) -> String {
 
 /// The election held in one block: every candidate's bet, age, reputation,
 /// wealth terms, draw and score, the winner, and where the pot went.
-#[function_component]
-pub fn ElectionPanel(props: &ElectionProps) -> Html {
+pub fn election_panel(props: &ElectionProps) -> Html {
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let height = props.election.shown_height(tip);

@@ -30,8 +30,7 @@ fn standing(m: &Member, sealed: &Ledger, open_height: u64) -> String {
 
 /// Who belongs to the community: joining, renaming and leaving, each signed
 /// by the registrar and recorded on the chain.
-#[function_component]
-pub fn Members(props: &MembersProps) -> Html {
+pub fn members(props: &MembersProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let sealed = sim.ledger();

@@ -26,8 +26,7 @@ fn table_text(table: &ShareTable, ledger: &Ledger) -> String {
 
 /// Each generator's share table, edited with sliders or typed percentages,
 /// and applied as a signed share update.
-#[function_component]
-pub fn Shares(props: &SharesProps) -> Html {
+pub fn shares(props: &SharesProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let open_height = sim.open_height();

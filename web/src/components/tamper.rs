@@ -18,8 +18,7 @@ pub struct TamperPanelProps {
 }
 
 /// What has been changed, and the way back.
-#[function_component]
-pub fn TamperPanel(props: &TamperPanelProps) -> Html {
+pub fn tamper_panel(props: &TamperPanelProps) -> Html {
     let heights = props.community.read().tampered_heights();
     let undo = |label: &'static str, action: ExploreAction| {
         html! {

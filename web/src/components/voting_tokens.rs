@@ -23,8 +23,7 @@ pub fn tokens(amount: MilliTokens) -> String {
 
 /// Each member's free and frozen voting tokens, reputation, betting
 /// strategy and online switch.
-#[function_component]
-pub fn VotingTokens(props: &VotingTokensProps) -> Html {
+pub fn voting_tokens(props: &VotingTokensProps) -> Html {
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let open_height = sim.open_height();
