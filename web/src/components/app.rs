@@ -1,18 +1,19 @@
 use crate::components::balances::{balances, BalancesProps};
 use crate::components::block_list::{block_list, BlockListProps};
-use crate::components::charts::Charts;
+use crate::components::charts::{use_charts, ChartsProps};
 use crate::components::election::election_panels;
-use crate::components::files::Files;
+use crate::components::files::{use_files, FilesProps};
 use crate::components::generation::{generation, GenerationProps};
 use crate::components::members::{members, MembersProps};
-use crate::components::next_block::NextBlock;
-use crate::components::open_block::OpenBlock;
+use crate::components::next_block::{use_next_block, NextBlockProps};
+use crate::components::open_block::{use_open_block, OpenBlockProps};
 use crate::components::pure::pure;
 use crate::components::shares::{shares, SharesProps};
 use crate::components::tamper::{tamper_panel, TamperPanelProps};
-use crate::components::verify::Verify;
+use crate::components::verify::{use_verify, VerifyProps};
 use crate::hooks::use_block_timer;
 use crate::state::{AppState, Verification};
+use yew::functional::Hook;
 use yew::prelude::*;
 
 /// What the page starts from: the run (kept or fresh), or why there is none.
@@ -55,16 +56,19 @@ pub fn App(props: &AppProps) -> Html {
         <>
             { masthead() }
             <main class="dashboard">
-                <NextBlock
-                    community={state.community.clone()}
-                    clock={state.clock.clone()}
-                    now_ms={state.now_ms}
-                    notice={state.notices.clock.clone()}
-                    sealing={state.notices.sealing.clone()}
-                    fast_forward={state.fast_forward}
-                    on_action={on_action.clone()}
-                />
-                { pure(BalancesProps { community: state.community.clone() }, balances) }
+                { pure(
+                    NextBlockProps {
+                        community: state.community.clone(),
+                        clock: state.clock.clone(),
+                        now_ms: state.now_ms,
+                        notice: state.notices.clock.clone(),
+                        sealing: state.notices.sealing.clone(),
+                        fast_forward: state.fast_forward,
+                        on_action: on_action.clone(),
+                    },
+                    |p, ctx| use_next_block(p).run(ctx),
+                ) }
+                { pure(BalancesProps { community: state.community.clone() }, |p, _| balances(p)) }
                 { pure(
                     GenerationProps {
                         community: state.community.clone(),
@@ -73,7 +77,7 @@ pub fn App(props: &AppProps) -> Html {
                         notice: state.notices.generation.clone(),
                         on_action: on_action.clone(),
                     },
-                    generation,
+                    |p, _| generation(p),
                 ) }
                 { election_panels(&state.community, &state.election, &on_action) }
                 { pure(
@@ -83,7 +87,7 @@ pub fn App(props: &AppProps) -> Html {
                         notice: state.notices.shares.clone(),
                         on_action: on_action.clone(),
                     },
-                    shares,
+                    |p, _| shares(p),
                 ) }
                 { pure(
                     MembersProps {
@@ -91,24 +95,40 @@ pub fn App(props: &AppProps) -> Html {
                         membership: state.membership.clone(),
                         on_action: on_action.clone(),
                     },
-                    members,
+                    |p, _| members(p),
                 ) }
-                <OpenBlock community={state.community.clone()} />
-                <Charts community={state.community.clone()} />
-                <Verify
-                    community={state.community.clone()}
-                    verification={state.verification.clone()}
-                    notice={state.notices.verify.clone()}
-                    on_action={on_action.clone()}
-                />
-                <Files community={state.community.clone()} explorer={state.explorer.clone()} on_action={on_action.clone()} />
+                { pure(
+                    OpenBlockProps { community: state.community.clone() },
+                    |p, ctx| use_open_block(p).run(ctx),
+                ) }
+                { pure(
+                    ChartsProps { community: state.community.clone() },
+                    |p, ctx| use_charts(p).run(ctx),
+                ) }
+                { pure(
+                    VerifyProps {
+                        community: state.community.clone(),
+                        verification: state.verification.clone(),
+                        notice: state.notices.verify.clone(),
+                        on_action: on_action.clone(),
+                    },
+                    |p, ctx| use_verify(p).run(ctx),
+                ) }
+                { pure(
+                    FilesProps {
+                        community: state.community.clone(),
+                        explorer: state.explorer.clone(),
+                        on_action: on_action.clone(),
+                    },
+                    |p, ctx| use_files(p).run(ctx),
+                ) }
                 { pure(
                     TamperPanelProps {
                         community: state.community.clone(),
                         notice: state.explorer.notice.clone(),
                         on_action: on_action.clone(),
                     },
-                    tamper_panel,
+                    |p, _| tamper_panel(p),
                 ) }
                 { pure(
                     BlockListProps {
@@ -119,7 +139,7 @@ pub fn App(props: &AppProps) -> Html {
                         notice: state.notices.blocks.clone(),
                         on_action,
                     },
-                    block_list,
+                    |p, _| block_list(p),
                 ) }
             </main>
             <footer class="colophon">

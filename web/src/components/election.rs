@@ -1,14 +1,15 @@
-use crate::components::goto_block::GotoBlock;
+use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure;
 use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
-use crate::components::win_chart::WinChart;
+use crate::components::win_chart::use_win_chart;
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Block, Ledger, Simulation};
+use yew::functional::Hook;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -19,10 +20,8 @@ pub struct ElectionProps {
 }
 
 /// The election's three panels: members' tokens and strategies, the
-/// election of a block, and 1,000 simulated elections. A plain function:
-/// each panel is a component that skips its own render when nothing it
-/// shows changed, and each Yew component costs about 1 KB of WebAssembly
-/// (docs/PERFORMANCE.md, "Size").
+/// election of a block, and 1,000 simulated elections, each through
+/// `pure`, so each skips its own render when nothing it shows changed.
 pub fn election_panels(
     community: &Community,
     election: &ElectionUi,
@@ -36,7 +35,7 @@ pub fn election_panels(
                     election: election.clone(),
                     on_action: on_action.clone(),
                 },
-                voting_tokens,
+                |p, _| voting_tokens(p),
             ) }
             { pure(
                 ElectionProps {
@@ -44,13 +43,16 @@ pub fn election_panels(
                     election: election.clone(),
                     on_action: on_action.clone(),
                 },
-                election_panel,
+                |p, _| election_panel(p),
             ) }
-            <WinChart
-                community={community.clone()}
-                election={election.clone()}
-                on_action={on_action.clone()}
-            />
+            { pure(
+                ElectionProps {
+                    community: community.clone(),
+                    election: election.clone(),
+                    on_action: on_action.clone(),
+                },
+                |p, ctx| use_win_chart(p).run(ctx),
+            ) }
         </>
     }
 }
@@ -175,7 +177,15 @@ pub fn election_panel(props: &ElectionProps) -> Html {
                         { "Newest" }
                     </button>
                 </div>
-                <GotoBlock id="goto-election" label="Election of block" {tip} on_show={on_goto} />
+                { pure(
+                    GotoBlockProps {
+                        id: "goto-election".into(),
+                        label: "Election of block".into(),
+                        tip,
+                        on_show: on_goto,
+                    },
+                    |p, ctx| use_goto_block(p).run(ctx),
+                ) }
                 { notice_view(props.election.election_notice.as_ref()) }
             </nav>
             { body }

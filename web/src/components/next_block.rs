@@ -25,8 +25,8 @@ pub struct NextBlockProps {
 }
 
 /// The countdown to the next block, who will seal it, and the timer's controls.
-#[function_component]
-pub fn NextBlock(props: &NextBlockProps) -> Html {
+#[hook]
+pub fn use_next_block(props: &NextBlockProps) -> Html {
     {
         let on_action = props.on_action.clone();
         use_after_paint(props.fast_forward, move |blocks| {
