@@ -22,11 +22,12 @@ pub struct AppProps {
     pub started: Result<AppState, String>,
 }
 
-/// The page. If starting failed (no secure random source, say), it says so
-/// instead of dying. One component, not a starter and a dashboard: each Yew
-/// component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md, "Size").
-#[function_component]
-pub fn App(props: &AppProps) -> Html {
+/// The page, mounted as the root `Pure` (`main`). If starting failed (no
+/// secure random source, say), it says so instead of dying. Not a component
+/// of its own, nor a starter and a dashboard: each Yew component costs about
+/// 1 KB of WebAssembly (docs/PERFORMANCE.md, "Size").
+#[hook]
+pub fn use_app(props: &AppProps) -> Html {
     // The props never change (they are the root's), so either every render
     // returns here, before the hooks, or none does.
     let initial = match &props.started {

@@ -82,6 +82,12 @@ pub fn pure<P: PartialEq + 'static>(props: P, view: fn(&P, &mut HookContext) -> 
     html! { <Pure {body} /> }
 }
 
+/// Mounts `view(&props)` as the page's root, in `<body>`.
+pub fn render_root<P: PartialEq + 'static>(props: P, view: fn(&P, &mut HookContext) -> Html) {
+    let body: Rc<dyn Body> = Rc::new(With { props, view });
+    yew::Renderer::<Pure>::with_props(PureProps { body }).render();
+}
+
 /// [`pure`] for an item of a keyed list.
 pub fn pure_keyed<P: PartialEq + 'static>(
     key: impl Into<yew::virtual_dom::Key>,
