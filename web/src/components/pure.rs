@@ -78,8 +78,16 @@ fn Pure(props: &PureProps) -> Html {
 /// (`|p, _| panel(p)`); one with hooks is a `#[hook]` function run on it
 /// (`|p, ctx| use_panel(p).run(ctx)`).
 pub fn pure<P: PartialEq + 'static>(props: P, view: fn(&P, &mut HookContext) -> Html) -> Html {
-    let body: Rc<dyn Body> = Rc::new(With { props, view });
-    html! { <Pure {body} /> }
+    mount(Rc::new(With { props, view }), None)
+}
+
+/// The node of a `Pure`, once for every kind of props.
+#[inline(never)]
+fn mount(body: Rc<dyn Body>, key: Option<yew::virtual_dom::Key>) -> Html {
+    match key {
+        Some(key) => html! { <Pure {body} {key} /> },
+        None => html! { <Pure {body} /> },
+    }
 }
 
 /// Mounts `view(&props)` as the page's root, in `<body>`.
@@ -94,8 +102,7 @@ pub fn pure_keyed<P: PartialEq + 'static>(
     props: P,
     view: fn(&P, &mut HookContext) -> Html,
 ) -> Html {
-    let body: Rc<dyn Body> = Rc::new(With { props, view });
-    html! { <Pure {body} key={key.into()} /> }
+    mount(Rc::new(With { props, view }), Some(key.into()))
 }
 
 #[cfg(test)]
