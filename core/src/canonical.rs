@@ -65,6 +65,21 @@ pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, Canonica
     result
 }
 
+/// `value` as `serde_json::to_string` writes it (fields in the order serde
+/// gives them, any integer, serde_json's errors), through the canonical
+/// encoder with its sorting and integer checks off: the page's JSON (the
+/// export file, saved runs, tampering, the console's reports) then has one
+/// serializer of every block type instead of two (docs/PERFORMANCE.md,
+/// "Size"). Tests compare the text with serde_json's.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Unencodable> {
+    let mut enc = Encoder {
+        plain: true,
+        ..Encoder::default()
+    };
+    value.serialize(&mut enc)?;
+    Ok(enc.out)
+}
+
 /// The canonical JSON text of `value`, the slow and obvious way: through a
 /// `serde_json::Value` tree, then written with sorted keys. The definition
 /// [`to_canonical`] must agree with, byte for byte (tests compare the two).
@@ -257,6 +272,8 @@ pub struct Encoder {
     scratch: String,
     /// A number the canonical form cannot carry has been marked in `out`.
     refused: bool,
+    /// Written as serde_json writes it: entries as given, any integer.
+    plain: bool,
 }
 
 /// An object being written: where it starts in each stack.
@@ -284,7 +301,9 @@ impl Encoder {
             self.out.push(',');
         }
         let k = self.keys.len();
-        self.keys.push_str(key);
+        if !self.plain {
+            self.keys.push_str(key);
+        }
         let t = self.out.len();
         write_string(key, &mut self.out);
         self.out.push(':');
@@ -302,9 +321,10 @@ impl Encoder {
         let keys = &self.keys;
         let key = |e: &Entry| &keys[e.key.0..e.key.1];
         let entries = &mut self.entries[obj.entries..];
-        let in_order = entries
-            .windows(2)
-            .all(|w| key_order(key(&w[0]), key(&w[1])) == Ordering::Less);
+        let in_order = self.plain
+            || entries
+                .windows(2)
+                .all(|w| key_order(key(&w[0]), key(&w[1])) == Ordering::Less);
         if !in_order {
             // A stable sort, so of entries with equal keys the last written
             // stays last, and it alone is kept: in a JSON map the last wins.
@@ -349,7 +369,7 @@ impl Encoder {
     }
 
     fn write_u64(&mut self, v: u64) -> Result<(), Unencodable> {
-        if v > SAFE {
+        if v > SAFE && !self.plain {
             self.refuse(&v.to_string());
         } else {
             push_u64(&mut self.out, v);
@@ -358,7 +378,7 @@ impl Encoder {
     }
 
     fn write_i64(&mut self, v: i64) -> Result<(), Unencodable> {
-        if v < 0 && v.unsigned_abs() > SAFE {
+        if v < 0 && v.unsigned_abs() > SAFE && !self.plain {
             self.refuse(&v.to_string());
             return Ok(());
         }
@@ -380,6 +400,11 @@ impl Encoder {
     /// A rare shape (bytes, 128-bit or float numbers), left to serde_json and
     /// the reference writer.
     fn delegate<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
+        if self.plain {
+            let text = serde_json::to_string(v).map_err(|e| Unencodable(e.to_string()))?;
+            self.out.push_str(&text);
+            return Ok(());
+        }
         let value = serde_json::to_value(v).map_err(|e| Unencodable(e.to_string()))?;
         match write_value(&value, &mut self.out) {
             Err(CanonicalError::NotAnInteger(n)) => self.refuse(&n),
@@ -390,8 +415,145 @@ impl Encoder {
     }
 }
 
-/// A map key as serde_json turns it into a string.
-fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String, Unencodable> {
+/// A map key as serde_json turns it into a string: a string as it is,
+/// anything else the way serde_json's own key serializer does
+/// ([`map_key_slow`]), which is then only in the page for key types that
+/// are not strings (it builds a `Value` map, B-tree and all).
+fn map_key<T: Serialize + ?Sized>(key: &T, plain: bool) -> Result<String, Unencodable> {
+    key.serialize(KeyName { plain })
+}
+
+/// `plain`: as `serde_json::to_string` has it, which takes `Some(key)` as
+/// the key; `Value`'s (the canonical reference's) refuses it.
+struct KeyName {
+    plain: bool,
+}
+
+/// Each method hands its value to [`map_key_slow`], except a string's.
+macro_rules! slow_keys {
+    ($($method:ident($t:ty)),*) => {
+        $(fn $method(self, v: $t) -> Result<String, Unencodable> {
+            map_key_slow(&v)
+        })*
+    };
+}
+
+impl ser::Serializer for KeyName {
+    type Ok = String;
+    type Error = Unencodable;
+    type SerializeSeq = ser::Impossible<String, Unencodable>;
+    type SerializeTuple = ser::Impossible<String, Unencodable>;
+    type SerializeTupleStruct = ser::Impossible<String, Unencodable>;
+    type SerializeTupleVariant = ser::Impossible<String, Unencodable>;
+    type SerializeMap = ser::Impossible<String, Unencodable>;
+    type SerializeStruct = ser::Impossible<String, Unencodable>;
+    type SerializeStructVariant = ser::Impossible<String, Unencodable>;
+
+    fn serialize_str(self, v: &str) -> Result<String, Unencodable> {
+        Ok(v.to_owned())
+    }
+    slow_keys!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_bytes(&[u8])
+    );
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, Unencodable> {
+        Ok(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<String, Unencodable> {
+        v.serialize(self)
+    }
+    // What serde_json refuses as a key, refused in its words.
+    fn serialize_unit(self) -> Result<String, Unencodable> {
+        map_key_slow(&())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Unencodable> {
+        map_key_slow(&())
+    }
+    fn serialize_none(self) -> Result<String, Unencodable> {
+        map_key_slow(&())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<String, Unencodable> {
+        if self.plain {
+            return v.serialize(self);
+        }
+        map_key_slow(&())
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, Unencodable> {
+        map_key_slow(&())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unencodable> {
+        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unencodable> {
+        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unencodable> {
+        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unencodable> {
+        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unencodable> {
+        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Unencodable> {
+        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Unencodable> {
+        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+    }
+}
+
+/// A map key through serde_json's own key serializer.
+fn map_key_slow<T: Serialize + ?Sized>(key: &T) -> Result<String, Unencodable> {
     use serde::ser::SerializeMap;
     let refused = |e: serde_json::Error| Unencodable(e.to_string());
     let mut map = serde_json::value::Serializer
@@ -518,7 +680,7 @@ impl ser::SerializeMap for Compound<'_> {
             Compound::Obj {
                 enc, obj, pending, ..
             } if pending.is_none() => {
-                let key = map_key(key)?;
+                let key = map_key(key, enc.plain)?;
                 *pending = Some(enc.begin_entry(obj, &key));
                 Ok(())
             }
@@ -590,7 +752,17 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         self.delegate(&v)
     }
     fn serialize_f64(self, v: f64) -> Result<(), Unencodable> {
-        self.delegate(&v)
+        // serde_json writes a finite double as `Value`'s `Display` does (the
+        // reference's message) and anything else as null, as `to_value`
+        // makes it: the same answer without `Value` and the reference writer
+        // in the page, which reaches here through tampering's `Json`.
+        let text = serde_json::to_string(&v).map_err(|e| Unencodable(e.to_string()))?;
+        if self.plain || text == "null" {
+            self.out.push_str(&text);
+        } else {
+            self.refuse(&text);
+        }
+        Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), Unencodable> {
         write_string(v.encode_utf8(&mut [0; 4]), &mut self.out);
@@ -601,6 +773,15 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Unencodable> {
+        if self.plain {
+            // serde_json writes bytes as an array of numbers.
+            use ser::SerializeSeq;
+            let mut seq = self.serialize_seq(Some(v.len()))?;
+            for b in v {
+                seq.serialize_element(b)?;
+            }
+            return seq.end();
+        }
         self.delegate(&Value::from(v))
     }
     fn serialize_none(self) -> Result<(), Unencodable> {
@@ -753,8 +934,14 @@ mod tests {
         );
     }
 
-    /// Both encoders on `v`: the same text, or the same error.
+    /// Both encoders on `v`: the same text, or the same error; and
+    /// [`to_json`] writes what `serde_json::to_string` writes, or fails with
+    /// its message.
     fn agree<T: Serialize + ?Sized>(v: &T) -> Result<String, CanonicalError> {
+        assert_eq!(
+            to_json(v).map_err(|e| e.to_string()),
+            serde_json::to_string(v).map_err(|e| e.to_string())
+        );
         let fast = to_canonical(v);
         assert_eq!(fast, to_canonical_reference(v));
         fast
@@ -879,6 +1066,45 @@ mod tests {
         agree(&json!({})).unwrap();
         agree(&json!([])).unwrap();
         agree(&json!({"b": {"d": {}, "c": []}, "a": null})).unwrap();
+        // Keys that are not strings, as serde_json writes them or refuses them.
+        struct OneEntry<K>(K);
+        impl<K: Serialize> Serialize for OneEntry<K> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(&self.0, &1)?;
+                m.end()
+            }
+        }
+        agree(&OneEntry(true)).unwrap();
+        agree(&OneEntry(-7i8)).unwrap();
+        agree(&OneEntry('c')).unwrap();
+        agree(&OneEntry(External::Unit)).unwrap();
+        agree(&OneEntry(External::Newtype(1))).unwrap_err();
+        agree(&OneEntry(Some("k"))).unwrap_err();
+        agree(&OneEntry(())).unwrap_err();
+        agree(&OneEntry(-1.5f64)).unwrap();
+        agree(&OneEntry(f64::NAN)).unwrap_err();
+        agree(&OneEntry(vec![1])).unwrap_err();
+        #[derive(Serialize)]
+        struct Name(String);
+        agree(&OneEntry(Name("n".into()))).unwrap();
+        agree(&[f64::INFINITY, -0.0, 1e300, 5e-324]).unwrap_err();
+        agree(&[1.5f32, f32::NAN]).unwrap_err();
+        agree(&[u64::MAX]).unwrap_err();
+    }
+
+    #[test]
+    fn the_page_s_json_is_serde_json_s() {
+        // The core's tree, as tampering writes it, floats included.
+        let tree: crate::json::Json = serde_json::from_str(
+            r#"{"b":[1.5,-2,18446744073709551615,1e300],"a":"\u0007é","b":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            to_json(&tree).unwrap(),
+            serde_json::to_string(&tree).unwrap()
+        );
     }
 
     /// `serialize_bytes`, which derive never calls for a Vec<u8>.
@@ -991,6 +1217,10 @@ mod tests {
             #[test]
             fn the_one_pass_encoder_agrees_with_the_reference(v in value()) {
                 prop_assert_eq!(to_canonical(&v), to_canonical_reference(&v));
+                prop_assert_eq!(
+                    to_json(&v).map_err(|e| e.to_string()),
+                    serde_json::to_string(&v).map_err(|e| e.to_string())
+                );
             }
         }
     }

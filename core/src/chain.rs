@@ -140,7 +140,7 @@ impl Chain {
         // (a test says so), but without a second copy of every block's
         // serializer in the WebAssembly build.
         // Not `expect`: that would bring the error's `Debug` into the page.
-        let compact = serde_json::to_string(&Out {
+        let compact = crate::canonical::to_json(&Out {
             format: FILE_FORMAT,
             version: FILE_VERSION,
             blocks: &self.blocks,

@@ -61,7 +61,13 @@ impl Simulation {
     /// The run as text for storage. Tampering is not saved: the chain is
     /// saved as it was sealed.
     pub fn save(&self) -> String {
-        let saved = SavedRun {
+        // Not `expect`: that would bring the error's `Debug` into the page.
+        crate::canonical::to_json(&self.saved_run())
+            .unwrap_or_else(|_| unreachable!("a run always serializes"))
+    }
+
+    fn saved_run(&self) -> SavedRun {
+        SavedRun {
             format: FORMAT.into(),
             version: VERSION,
             seed: match self.keys().seed() {
@@ -73,9 +79,7 @@ impl Simulation {
             offline: self.offline().to_vec(),
             pending: self.pending().to_vec(),
             chain: self.untampered_chain(),
-        };
-        // Not `expect`: that would bring the error's `Debug` into the page.
-        serde_json::to_string(&saved).unwrap_or_else(|_| unreachable!("a run always serializes"))
+        }
     }
 
     /// Restores a saved run, verifying its chain first. Pending transactions
@@ -116,5 +120,36 @@ impl Simulation {
             let _ = sim.readmit(tx);
         }
         Ok(sim)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::{CommunitySpec, ANNE, GEORGE};
+    use crate::units::Wh;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Saved runs are written by `canonical::to_json`: the text serde_json
+    /// wrote before, so runs saved either way read back alike.
+    #[test]
+    fn a_run_is_saved_as_serde_json_wrote_it() {
+        let t0 = 1_700_000_000_000;
+        let mut sim =
+            Simulation::start(&CommunitySpec::default(), Keyring::from_seed_number(7), t0).unwrap();
+        for b in 1..=3 {
+            sim.generate(GEORGE, Wh(1_000 + b)).unwrap();
+            sim.seal(t0 + b * 60_000).unwrap();
+        }
+        sim.set_strategy(ANNE, Strategy::FixedPercent { percent: 7 });
+        sim.set_online(GEORGE, false);
+        sim.rename(ANNE, "Anne \"{[,:]}\" \\ Zo\u{eb}\u{1}")
+            .unwrap();
+        sim.generate(GEORGE, Wh(4_321)).unwrap();
+        let text = sim.save();
+        assert_eq!(text, serde_json::to_string(&sim.saved_run()).unwrap());
+        let back = Simulation::restore(&text, t0 + 10 * 60_000).unwrap();
+        assert_eq!(back.save(), text);
     }
 }

@@ -81,7 +81,7 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
 /// a second path through a tree would double the serde code in the
 /// WebAssembly build (tens of KB gzipped).
 fn block_value(block: &Block) -> Result<Json, String> {
-    let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
+    let text = crate::canonical::to_json(block).map_err(|e| e.to_string())?;
     serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
@@ -108,7 +108,7 @@ pub fn rehashed(block: &Block) -> Result<Block, TamperError> {
 /// A value as compact JSON text. Writing a `Json` cannot fail (its keys are
 /// strings).
 pub fn value_text(value: &Json) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    crate::canonical::to_json(value).unwrap_or_default()
 }
 
 /// Every editable value of a block: JSON pointers to its numbers and texts,

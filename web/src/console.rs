@@ -46,7 +46,8 @@ fn install(latest: Latest) -> Result<(), JsValue> {
                 .unwrap_or_default(),
         };
         let chain = Chain::parse_json(&text).map_err(|e| error(e.to_string()))?;
-        let report = serde_json::to_string(&chain.verify()).map_err(|e| error(e.to_string()))?;
+        let report =
+            ecloud_core::canonical::to_json(&chain.verify()).map_err(|e| error(e.to_string()))?;
         parse(&report)
     });
     let hash = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(|text: JsValue| {

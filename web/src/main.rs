@@ -16,6 +16,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 fn main() {
     let started = hooks::start(clock::wall_ms());
-    yew::Renderer::<components::app::App>::with_props(components::app::AppProps { started })
-        .render();
+    components::pure::render_root(components::app::AppProps { started }, |p, ctx| {
+        yew::functional::Hook::run(components::app::use_app(p), ctx)
+    });
 }

@@ -10,8 +10,7 @@ pub struct BalancesProps {
 }
 
 /// The ledger after the last sealed block, and each generator's capacity left.
-#[function_component]
-pub fn Balances(props: &BalancesProps) -> Html {
+pub fn balances(props: &BalancesProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.ledger();
     let height = sim.chain().tip().height();

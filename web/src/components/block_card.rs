@@ -1,13 +1,17 @@
 use crate::clock;
-use crate::components::explorer::{neighbours, status_view, BlockStatus, Preimage};
+use crate::components::explorer::{
+    neighbours, status_view, use_preimage, BlockStatus, PreimageProps,
+};
 use crate::components::hex::hex;
 use crate::components::ledger_table::ledger_table;
-use crate::components::tamper::BlockEditor;
+use crate::components::pure::pure;
+use crate::components::tamper::{use_block_editor, BlockEditorProps};
 use crate::components::transaction::transaction_view;
 use crate::format::{count, name};
 use crate::hooks::use_hex_disclosures;
 use crate::state::{Action, Community, ExploreAction, Notice};
 use ecloud_core::Block;
+use yew::functional::Hook;
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -47,8 +51,8 @@ impl PartialEq for BlockCardProps {
 
 /// One sealed block: its links and transactions, and on demand its full
 /// header, hash preimage, seal and the ledger after it.
-#[function_component]
-pub fn BlockCard(props: &BlockCardProps) -> Html {
+#[hook]
+pub fn use_block_card(props: &BlockCardProps) -> Html {
     let (open_hex, on_hex) = use_hex_disclosures();
     let sim = props.community.read();
     let Some(block) = usize::try_from(props.height)
@@ -79,12 +83,12 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
         .reform(move |_: MouseEvent| Action::Explore(ExploreAction::EditValues(height)));
     let tip = sim.chain().tip().height();
     let state_class = match &props.status {
-        BlockStatus::Broken(_) => "broken",
-        BlockStatus::Descendant => "descendant",
-        BlockStatus::Ok | BlockStatus::Unknown => "",
+        BlockStatus::Broken(_) => "block broken",
+        BlockStatus::Descendant => "block descendant",
+        BlockStatus::Ok | BlockStatus::Unknown => "block",
     };
     html! {
-        <li class={classes!("block", state_class)}>
+        <li class={state_class}>
             <article aria-labelledby={title_id.clone()} onclick={on_hex}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>
@@ -133,12 +137,15 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
                             </button>
                         </div>
                         if props.editing {
-                            <BlockEditor
-                                community={props.community.clone()}
-                                {height}
-                                notice={props.edit_notice.clone()}
-                                on_action={props.on_action.clone()}
-                            />
+                            { pure(
+                                BlockEditorProps {
+                                    community: props.community.clone(),
+                                    height,
+                                    notice: props.edit_notice.clone(),
+                                    on_action: props.on_action.clone(),
+                                },
+                                |p, ctx| use_block_editor(p).run(ctx),
+                            ) }
                         }
                     </div>
                 }
@@ -151,7 +158,13 @@ fn details(block: &Block) -> Html {
     let h = &block.header;
     let ledger = block.ledger();
     let preimage = match h.preimage() {
-        Ok(text) => html! { <Preimage height={h.height} text={text} /> },
+        Ok(text) => pure(
+            PreimageProps {
+                height: h.height,
+                text: text.into(),
+            },
+            |p, ctx| use_preimage(p).run(ctx),
+        ),
         Err(e) => html! { <p role="alert">{ format!("The header cannot be encoded: {e}") }</p> },
     };
     html! {

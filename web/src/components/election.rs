@@ -1,13 +1,15 @@
-use crate::components::goto_block::GotoBlock;
+use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::voting_tokens::{tokens, VotingTokens};
-use crate::components::win_chart::WinChart;
+use crate::components::pure::pure;
+use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
+use crate::components::win_chart::use_win_chart;
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Block, Ledger, Simulation};
+use yew::functional::Hook;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,10 +20,8 @@ pub struct ElectionProps {
 }
 
 /// The election's three panels: members' tokens and strategies, the
-/// election of a block, and 1,000 simulated elections. A plain function:
-/// each panel is a component that skips its own render when nothing it
-/// shows changed, and each Yew component costs about 1 KB of WebAssembly
-/// (docs/PERFORMANCE.md, "Size").
+/// election of a block, and 1,000 simulated elections, each through
+/// `pure`, so each skips its own render when nothing it shows changed.
 pub fn election_panels(
     community: &Community,
     election: &ElectionUi,
@@ -29,21 +29,30 @@ pub fn election_panels(
 ) -> Html {
     html! {
         <>
-            <VotingTokens
-                community={community.clone()}
-                election={election.clone()}
-                on_action={on_action.clone()}
-            />
-            <ElectionPanel
-                community={community.clone()}
-                election={election.clone()}
-                on_action={on_action.clone()}
-            />
-            <WinChart
-                community={community.clone()}
-                election={election.clone()}
-                on_action={on_action.clone()}
-            />
+            { pure(
+                VotingTokensProps {
+                    community: community.clone(),
+                    election: election.clone(),
+                    on_action: on_action.clone(),
+                },
+                |p, _| voting_tokens(p),
+            ) }
+            { pure(
+                ElectionProps {
+                    community: community.clone(),
+                    election: election.clone(),
+                    on_action: on_action.clone(),
+                },
+                |p, _| election_panel(p),
+            ) }
+            { pure(
+                ElectionProps {
+                    community: community.clone(),
+                    election: election.clone(),
+                    on_action: on_action.clone(),
+                },
+                |p, ctx| use_win_chart(p).run(ctx),
+            ) }
         </>
     }
 }
@@ -74,8 +83,7 @@ fn weight(permille: u64) -> String {
 
 /// The election held in one block: every candidate's bet, age, reputation,
 /// wealth terms, draw and score, the winner, and where the pot went.
-#[function_component]
-pub fn ElectionPanel(props: &ElectionProps) -> Html {
+pub fn election_panel(props: &ElectionProps) -> Html {
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let height = props.election.shown_height(tip);
@@ -169,7 +177,15 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
                         { "Newest" }
                     </button>
                 </div>
-                <GotoBlock id="goto-election" label="Election of block" {tip} on_show={on_goto} />
+                { pure(
+                    GotoBlockProps {
+                        id: "goto-election".into(),
+                        label: "Election of block".into(),
+                        tip,
+                        on_show: on_goto,
+                    },
+                    |p, ctx| use_goto_block(p).run(ctx),
+                ) }
                 { notice_view(props.election.election_notice.as_ref()) }
             </nav>
             { body }
@@ -203,7 +219,12 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
             html! {}
         };
         html! {
-            <tr key={c.member.0} class={classes!(winner.then_some("winner"), runner_up.then_some("runner-up"))}>
+            <tr key={c.member.0} class={match (winner, runner_up) {
+                (true, true) => Some("winner runner-up"),
+                (true, false) => Some("winner"),
+                (false, true) => Some("runner-up"),
+                (false, false) => None,
+            }}>
                 <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
                 { for [
                     tokens(c.bet),

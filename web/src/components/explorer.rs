@@ -109,8 +109,8 @@ pub struct PreimageProps {
 
 /// The exact text the block hash covers, a Copy button, and a one-line
 /// check in a terminal.
-#[function_component]
-pub fn Preimage(props: &PreimageProps) -> Html {
+#[hook]
+pub fn use_preimage(props: &PreimageProps) -> Html {
     let answer = use_state(|| None::<(bool, String)>);
     let on_copy = {
         let answer = answer.clone();

@@ -18,8 +18,8 @@ pub struct FilesProps {
     pub on_action: Callback<Action>,
 }
 
-#[function_component]
-pub fn Files(props: &FilesProps) -> Html {
+#[hook]
+pub fn use_files(props: &FilesProps) -> Html {
     let seed_text = use_state(String::new);
     let (seed, tampered, blocks) = {
         let sim = props.community.read();

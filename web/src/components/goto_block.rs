@@ -15,8 +15,8 @@ pub struct GotoBlockProps {
 
 /// "Go to block N": a text field and a Show button, for the block list and
 /// the election panel alike.
-#[function_component]
-pub fn GotoBlock(props: &GotoBlockProps) -> Html {
+#[hook]
+pub fn use_goto_block(props: &GotoBlockProps) -> Html {
     let typed = use_state(String::new);
     let on_input = {
         let typed = typed.clone();

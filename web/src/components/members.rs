@@ -30,8 +30,7 @@ fn standing(m: &Member, sealed: &Ledger, open_height: u64) -> String {
 
 /// Who belongs to the community: joining, renaming and leaving, each signed
 /// by the registrar and recorded on the chain.
-#[function_component]
-pub fn Members(props: &MembersProps) -> Html {
+pub fn members(props: &MembersProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let sealed = sim.ledger();
@@ -207,7 +206,7 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
         html! {}
     };
     html! {
-        <li class={classes!("card", "member", (!m.active).then_some("left"))} key={member.0}>
+        <li class={if m.active { "card member" } else { "card member left" }} key={member.0}>
             <p class="who">
                 <strong>{ who.clone() }</strong>
                 <span class="role">{ role }</span>

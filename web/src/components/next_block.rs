@@ -25,8 +25,8 @@ pub struct NextBlockProps {
 }
 
 /// The countdown to the next block, who will seal it, and the timer's controls.
-#[function_component]
-pub fn NextBlock(props: &NextBlockProps) -> Html {
+#[hook]
+pub fn use_next_block(props: &NextBlockProps) -> Html {
     {
         let on_action = props.on_action.clone();
         use_after_paint(props.fast_forward, move |blocks| {
@@ -119,7 +119,7 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     }
     .view(html! {
         <>
-            <div class={classes!("countdown", paused.then_some("paused"))}>
+            <div class={if paused { "countdown paused" } else { "countdown" }}>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
                     <strong class="big" id="countdown">{ countdown }</strong>

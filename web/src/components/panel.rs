@@ -20,7 +20,7 @@ impl Panel {
         html! {
             <section
                 id={self.id}
-                class={classes!("panel", self.wide.then_some("wide"))}
+                class={if self.wide { "panel wide" } else { "panel" }}
                 aria-labelledby={heading.clone()}
             >
                 <h2 id={heading}>{ self.title }</h2>

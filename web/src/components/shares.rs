@@ -26,8 +26,7 @@ fn table_text(table: &ShareTable, ledger: &Ledger) -> String {
 
 /// Each generator's share table, edited with sliders or typed percentages,
 /// and applied as a signed share update.
-#[function_component]
-pub fn Shares(props: &SharesProps) -> Html {
+pub fn shares(props: &SharesProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let open_height = sim.open_height();
@@ -110,7 +109,7 @@ pub fn Shares(props: &SharesProps) -> Html {
             <form class="shares" onsubmit={on_submit} key={generator.0}>
                 <h3>{ format!("{who}'s customers") }</h3>
                 { for rows }
-                <p class={classes!("share-total", if total_ok { "ok" } else { "off" })}>
+                <p class={if total_ok { "share-total ok" } else { "share-total off" }}>
                     { "Total: " }
                     <output>{ total_text }</output>
                     { format!(" \u{2014} {total_hint}") }

@@ -4,10 +4,12 @@
 
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::components::pure::pure_keyed;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
 use web_sys::HtmlInputElement;
+use yew::functional::{Hook, HookContext};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,8 +20,7 @@ pub struct TamperPanelProps {
 }
 
 /// What has been changed, and the way back.
-#[function_component]
-pub fn TamperPanel(props: &TamperPanelProps) -> Html {
+pub fn tamper_panel(props: &TamperPanelProps) -> Html {
     let heights = props.community.read().tampered_heights();
     let undo = |label: &'static str, action: ExploreAction| {
         html! {
@@ -84,8 +85,8 @@ pub struct BlockEditorProps {
 }
 
 /// Every value of one block as a labelled input; Enter or Set changes it.
-#[function_component]
-pub fn BlockEditor(props: &BlockEditorProps) -> Html {
+#[hook]
+pub fn use_block_editor(props: &BlockEditorProps) -> Html {
     let filter = use_state(String::new);
     let height = props.height;
     let all = {
@@ -107,17 +108,18 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
                 other => value_text(other),
             };
             let key = format!("{pointer}={text}");
-            html! {
-                <FieldRow
-                    {key}
-                    {height}
-                    id={format!("field-{height}-{i}")}
-                    pointer={pointer}
-                    value={text}
-                    kind={FieldKind::of(&value)}
-                    on_action={props.on_action.clone()}
-                />
-            }
+            pure_keyed(
+                key,
+                FieldRowProps {
+                    height,
+                    id: format!("field-{height}-{i}").into(),
+                    pointer: pointer.into(),
+                    value: text.into(),
+                    kind: FieldKind::of(&value),
+                    on_action: props.on_action.clone(),
+                },
+                field_row,
+            )
         })
         .collect::<Html>();
     let on_filter = {
@@ -170,8 +172,14 @@ struct FieldRowProps {
     on_action: Callback<Action>,
 }
 
-#[function_component]
-fn FieldRow(props: &FieldRowProps) -> Html {
+/// A row through `pure_keyed`, its input's text kept by its own hook; out of
+/// `use_block_editor`, where a hook may not be named inside a closure.
+fn field_row(props: &FieldRowProps, ctx: &mut HookContext) -> Html {
+    use_field_row(props).run(ctx)
+}
+
+#[hook]
+fn use_field_row(props: &FieldRowProps) -> Html {
     let text = use_state(|| props.value.to_string());
     let on_input = {
         let text = text.clone();

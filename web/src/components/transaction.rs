@@ -22,15 +22,15 @@ pub fn transaction_view(
 ) -> Html {
     // No catch-all arm: a new kind of transaction must get its own rendering.
     let (kind_class, what) = match &tx.body {
-        TxBody::Generation(g) => ("generation", generation_view(g, ledger)),
+        TxBody::Generation(g) => ("tx generation", generation_view(g, ledger)),
         TxBody::ShareUpdate(u) => (
-            "share-update",
+            "tx share-update",
             share_update_view(u, ledger, height, pending),
         ),
-        TxBody::Vote(v) => ("vote", vote_view(v, ledger)),
-        TxBody::Election(e) => ("election", election_view(e, ledger)),
-        TxBody::Penalty(p) => ("penalty", penalty_view(p, ledger)),
-        TxBody::Membership(m) => ("membership", membership_view(m, ledger)),
+        TxBody::Vote(v) => ("tx vote", vote_view(v, ledger)),
+        TxBody::Election(e) => ("tx election", election_view(e, ledger)),
+        TxBody::Penalty(p) => ("tx penalty", penalty_view(p, ledger)),
+        TxBody::Membership(m) => ("tx membership", membership_view(m, ledger)),
     };
     let signer = name(ledger, tx.signer());
     let seq = tx
@@ -39,7 +39,7 @@ pub fn transaction_view(
         .map(|s| format!(", sequence number {s}"))
         .unwrap_or_default();
     html! {
-        <li class={classes!("tx", kind_class)}>
+        <li class={kind_class}>
             <p class="tx-head">
                 <span class="kind">{ tx.body.kind() }</span>
                 if pending { <span class="badge pending">{ "pending" }</span> }
@@ -130,7 +130,7 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
     let rows = e.candidates.iter().map(|c| {
         let winner = c.member == e.winner;
         html! {
-            <tr key={c.member.0} class={classes!(winner.then_some("winner"))}>
+            <tr key={c.member.0} class={winner.then_some("winner")}>
                 <th scope="row">
                     { name(ledger, c.member) }
                     if winner { { " \u{2605}" } }

@@ -23,8 +23,7 @@ pub fn tokens(amount: MilliTokens) -> String {
 
 /// Each member's free and frozen voting tokens, reputation, betting
 /// strategy and online switch.
-#[function_component]
-pub fn VotingTokens(props: &VotingTokensProps) -> Html {
+pub fn voting_tokens(props: &VotingTokensProps) -> Html {
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let open_height = sim.open_height();
@@ -162,7 +161,7 @@ fn voter_card(
         .last_sealed
         .map_or_else(|| "never".to_string(), |h| format!("block {h}"));
     html! {
-        <li class={classes!("card", "voter", (!online).then_some("offline"))} key={member.0}>
+        <li class={if online { "card voter" } else { "card voter offline" }} key={member.0}>
             <div class="voter-head">
                 <h3>{ who.clone() }</h3>
                 if !online { <span class="badge offline">{ "offline" }</span> }

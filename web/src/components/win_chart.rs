@@ -13,8 +13,8 @@ use yew::prelude::*;
 
 /// "Simulate 1,000 elections": how often each candidate wins with its
 /// current wealth, against what the formula expects.
-#[function_component]
-pub fn WinChart(props: &ElectionProps) -> Html {
+#[hook]
+pub fn use_win_chart(props: &ElectionProps) -> Html {
     let running = props.election.simulation == WinSimulation::Running;
     {
         let on_action = props.on_action.clone();
