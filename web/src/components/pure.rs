@@ -12,6 +12,7 @@ use std::any::Any;
 use std::rc::Rc;
 use yew::functional::{Hook, HookContext};
 use yew::prelude::*;
+use yew::virtual_dom::Key;
 
 /// A panel's props and its view.
 trait Body {
@@ -21,9 +22,9 @@ trait Body {
 }
 
 /// A panel drawn by `view`, which runs its hooks (if it has any) on `ctx`,
-/// as they would run in a component of its own. Each `pure` of the page
-/// always draws one panel at one place, so its hooks are called in the same
-/// order at every render, as Yew needs.
+/// as they would run in a component of its own. A `Pure` only ever draws
+/// one function (its key names it: see `mount`), so its hooks are called in
+/// the same order at every render, as Yew needs.
 struct With<P> {
     props: P,
     view: fn(&P, &mut HookContext) -> Html,
@@ -78,16 +79,20 @@ fn Pure(props: &PureProps) -> Html {
 /// (`|p, _| panel(p)`); one with hooks is a `#[hook]` function run on it
 /// (`|p, ctx| use_panel(p).run(ctx)`).
 pub fn pure<P: PartialEq + 'static>(props: P, view: fn(&P, &mut HookContext) -> Html) -> Html {
-    mount(Rc::new(With { props, view }), None)
+    let key = Key::from(view as usize);
+    mount(Rc::new(With { props, view }), key)
 }
 
 /// The node of a `Pure`, once for every kind of props.
+///
+/// Its key names the function that draws it (its address). Yew reuses a
+/// component, hooks and all, only for the same type and key, and every
+/// panel is a `Pure`: so a different function at the same place (one branch
+/// of an `if` or a `match` for another) is mounted afresh, as a component of
+/// another type would be, and never runs its hooks on another's state.
 #[inline(never)]
-fn mount(body: Rc<dyn Body>, key: Option<yew::virtual_dom::Key>) -> Html {
-    match key {
-        Some(key) => html! { <Pure {body} {key} /> },
-        None => html! { <Pure {body} /> },
-    }
+fn mount(body: Rc<dyn Body>, key: Key) -> Html {
+    html! { <Pure {body} {key} /> }
 }
 
 /// Mounts `view(&props)` as the page's root, in `<body>`.
@@ -98,11 +103,12 @@ pub fn render_root<P: PartialEq + 'static>(props: P, view: fn(&P, &mut HookConte
 
 /// [`pure`] for an item of a keyed list.
 pub fn pure_keyed<P: PartialEq + 'static>(
-    key: impl Into<yew::virtual_dom::Key>,
+    key: impl Into<Key>,
     props: P,
     view: fn(&P, &mut HookContext) -> Html,
 ) -> Html {
-    mount(Rc::new(With { props, view }), Some(key.into()))
+    let key = Key::from(format!("{}@{:x}", key.into(), view as usize));
+    mount(Rc::new(With { props, view }), key)
 }
 
 #[cfg(test)]
@@ -134,5 +140,27 @@ mod tests {
         assert!(props(1u32, one) != props(2u32, one));
         assert!(props(1u32, one) != props(1u32, other));
         assert!(props(1u32, one) != props(1u64, |n, _| html! { { *n } }));
+    }
+
+    /// Two functions at one place are two components to Yew (their keys
+    /// differ), so one never runs its hooks on the other's state; one
+    /// function keeps its key from render to render.
+    #[test]
+    fn the_key_names_the_function() {
+        let key = |html: Html| html.key().cloned();
+        assert_eq!(key(pure(1u32, one)), key(pure(2u32, one)));
+        assert_ne!(key(pure(1u32, one)), key(pure(1u32, other)));
+        assert_eq!(
+            key(pure_keyed(7u64, 1u32, one)),
+            key(pure_keyed(7u64, 2u32, one))
+        );
+        assert_ne!(
+            key(pure_keyed(7u64, 1u32, one)),
+            key(pure_keyed(8u64, 1u32, one))
+        );
+        assert_ne!(
+            key(pure_keyed(7u64, 1u32, one)),
+            key(pure_keyed(7u64, 1u32, other))
+        );
     }
 }
