@@ -510,17 +510,17 @@ impl ser::Serializer for KeyName {
         map_key_slow(&())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unencodable> {
-        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+        not_a_key()
     }
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unencodable> {
-        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+        not_a_key()
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleStruct, Unencodable> {
-        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+        not_a_key()
     }
     fn serialize_tuple_variant(
         self,
@@ -529,17 +529,17 @@ impl ser::Serializer for KeyName {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, Unencodable> {
-        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+        not_a_key()
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unencodable> {
-        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+        not_a_key()
     }
     fn serialize_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStruct, Unencodable> {
-        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+        not_a_key()
     }
     fn serialize_struct_variant(
         self,
@@ -548,8 +548,14 @@ impl ser::Serializer for KeyName {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, Unencodable> {
-        Err(map_key_slow(&()).err().unwrap_or_else(misuse))
+        not_a_key()
     }
+}
+
+/// A compound value as a map key: serde_json's own refusal ("key must be a
+/// string"), asked of its key serializer with `()` so the words are its own.
+fn not_a_key<T>() -> Result<T, Unencodable> {
+    Err(map_key_slow(&()).err().unwrap_or_else(misuse))
 }
 
 /// A map key through serde_json's own key serializer.
