@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // scripts/finish-page.mjs: trunk's post_build hook (Trunk.toml). For a release build it
 //
-//  0. takes the whole-line comments and the indentation out of wasm-bindgen's
-//     JavaScript glue (trunk's minifier cannot parse it; about 1 KB gzipped) and
-//     puts its new hash in index.html's integrity attribute;
+//  0. gives the wasm's imports short names, in the wasm and in wasm-bindgen's
+//     JavaScript glue alike: wasm-bindgen names each one after the JavaScript it
+//     calls plus a 16-digit hash, which both files carry and gzip cannot shrink
+//     (about 2 KB gzipped). Then it takes the whole-line comments and the indentation
+//     out of the glue (trunk's minifier cannot parse it; about 1 KB gzipped), and puts
+//     both files' new hashes in index.html's integrity attributes;
 //  1. writes sw.js (as lightly), a service worker that keeps every file of this build
 //     in the browser's cache, so the page works offline once it has been loaded; the
 //     cache's name is a hash of the files, so a new build replaces the old cache;
@@ -30,6 +33,109 @@ const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) fail("TRUNK_STAGING_DIR is not set: run through trunk (see Trunk.toml)");
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 
+// The wasm with short names for its imports ("w" for the module; "a", ..., "Z",
+// "aa", ...) and for the exports the glue calls, and the glue with the same names:
+// the keys of its one import object (`const import0 = { __proto__: null, NAME:
+// function ..., }`) and its module key, and every `wasm.NAME`. An import's name must
+// stand exactly once in the glue, as a key at the start of a line (after its
+// indentation), and the wasm may import functions only; anything else fails the
+// build rather than guess. Exports the glue does not call keep their names. Only the
+// import and export sections change; the code is not touched.
+function shortNames(wasm, glue) {
+  const u32 = (bytes, at) => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return [value, at];
+    }
+  };
+  const leb = (n) => {
+    const out = [];
+    do {
+      const low = n % 128;
+      n = Math.floor(n / 128);
+      out.push(n > 0 ? low | 0x80 : low);
+    } while (n > 0);
+    return out;
+  };
+  const name = (at) => {
+    const [length, start] = u32(wasm, at);
+    return [wasm.toString("utf8", start, start + length), start + length];
+  };
+  const text = (s) => [...leb(Buffer.byteLength(s)), ...Buffer.from(s, "utf8")];
+  const shortName = (i) => {
+    const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let short = letters[i % 52];
+    for (i = Math.floor(i / 52); i > 0; i = Math.floor(i / 52)) short = letters[(i - 1) % 52] + short;
+    return short;
+  };
+  const literal = (s) => s.replace(/[$]/g, "\\$&");
+  const imports = (body, end) => {
+    let [count, p] = u32(wasm, body);
+    const out = [...leb(count)];
+    for (let i = 0; i < count; i++) {
+      const [module, n] = name(p);
+      const [field, desc] = name(n);
+      if (module !== moduleName) fail(`import ${field} comes from ${module}, not ${moduleName}`);
+      if (wasm[desc] !== 0) fail(`import ${field} is not a function`);
+      const [, after] = u32(wasm, desc + 1);
+      const key = new RegExp(`^([ \\t]*)${literal(field)}: `, "m");
+      if (glue.split(field).length !== 2 || !key.test(glue)) fail(`the glue does not name ${field} once, as a key`);
+      const short = shortName(i);
+      glue = glue.replace(key, `$1${short}: `);
+      out.push(...text("w"), ...text(short), ...wasm.subarray(desc, after));
+      p = after;
+    }
+    if (p !== end) fail("the wasm's import section has bytes after its imports");
+    glue = glue.replace(moduleKey, `"w": import0,`);
+    return out;
+  };
+  const exports = (body, end) => {
+    let [count, p] = u32(wasm, body);
+    const out = [...leb(count)];
+    let shortened = 0;
+    for (let i = 0; i < count; i++) {
+      let [field, desc] = name(p);
+      const [, after] = u32(wasm, desc + 1);
+      const call = new RegExp(`\\bwasm\\.${literal(field)}\\b`, "g");
+      if (call.test(glue)) {
+        const short = shortName(shortened++);
+        if (new RegExp(`\\bwasm\\.${short}\\b`).test(glue)) fail(`the glue already calls wasm.${short}`);
+        glue = glue.replace(call, `wasm.${short}`);
+        field = short;
+      }
+      out.push(...text(field), ...wasm.subarray(desc, after));
+      p = after;
+    }
+    if (p !== end) fail("the wasm's export section has bytes after its exports");
+    return out;
+  };
+
+  if (wasm.readUInt32LE(0) !== 0x6d736100 || wasm.readUInt32LE(4) !== 1) fail("the wasm has no wasm 1 header");
+  const moduleName = "./ecloud-web_bg.js";
+  const moduleKey = `"${moduleName}": import0,`;
+  if (glue.split(moduleKey).length !== 2) fail(`the glue names the module ${moduleName} other than once`);
+  const parts = [wasm.subarray(0, 8)];
+  const seen = new Set();
+  for (let at = 8; at < wasm.length; ) {
+    const id = wasm[at];
+    const [size, body] = u32(wasm, at + 1);
+    const end = body + size;
+    const rewrite = { 2: imports, 7: exports }[id];
+    if (rewrite) {
+      const out = rewrite(body, end);
+      parts.push(Buffer.from([id, ...leb(out.length), ...out]));
+      seen.add(id);
+    } else {
+      parts.push(wasm.subarray(at, end));
+    }
+    at = end;
+  }
+  if (!seen.has(2) || !seen.has(7)) fail("the wasm has no import or no export section");
+  return { wasm: Buffer.concat(parts), glue };
+}
+
 const indexPath = join(staging, "index.html");
 let html = readFileSync(indexPath, "utf8");
 
@@ -45,16 +151,24 @@ const lighter = (name, source) => {
   return `${lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("//")).join("\n")}\n`;
 };
 
-// 0. The glue, lighter.
-const glue = readdirSync(staging).filter((n) => /^ecloud-web-[0-9a-f]+\.js$/.test(n));
-if (glue.length !== 1) fail(`expected one ecloud-web-*.js glue file, found ${glue.length}`);
-for (const name of glue) {
-  const path = join(staging, name);
-  const text = lighter(name, readFileSync(path, "utf8"));
-  writeFileSync(path, text);
+// 0. Short import and export names, then the glue lighter.
+const one = (pattern, what) => {
+  const names = readdirSync(staging).filter((n) => pattern.test(n));
+  if (names.length !== 1) fail(`expected one ${what}, found ${names.length}`);
+  return names[0];
+};
+const glueName = one(/^ecloud-web-[0-9a-f]+\.js$/, "ecloud-web-*.js glue file");
+const wasmName = one(/^ecloud-web-[0-9a-f]+_bg\.wasm$/, "ecloud-web-*_bg.wasm file");
+const renamed = shortNames(readFileSync(join(staging, wasmName)), readFileSync(join(staging, glueName), "utf8"));
+const files0 = [
+  [glueName, Buffer.from(lighter(glueName, renamed.glue), "utf8")],
+  [wasmName, renamed.wasm],
+];
+for (const [name, bytes] of files0) {
+  writeFileSync(join(staging, name), bytes);
   const tag = html.match(new RegExp(`<link[^>]*${name.replace(".", "\\.")}[^>]*>`));
   if (!tag || !/sha384-[A-Za-z0-9+/=]+/.test(tag[0])) fail(`no integrity hash for ${name} in index.html`);
-  const sri = `sha384-${createHash("sha384").update(text, "utf8").digest("base64")}`;
+  const sri = `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
   html = html.replace(tag[0], tag[0].replace(/sha384-[A-Za-z0-9+/=]+/, sri));
 }
 
