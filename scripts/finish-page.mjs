@@ -4,10 +4,10 @@
 //  0. gives the wasm's imports short names, in the wasm and in wasm-bindgen's
 //     JavaScript glue alike: wasm-bindgen names each one after the JavaScript it
 //     calls plus a 16-digit hash, which both files carry and gzip cannot shrink
-//     (about 2 KB gzipped). Then it takes the whole-line comments and the indentation
-//     out of the glue (trunk's minifier cannot parse it; about 1 KB gzipped), and puts
-//     both files' new hashes in index.html's integrity attributes;
-//  1. writes sw.js (as lightly), a service worker that keeps every file of this build
+//     (about 5 KB gzipped). Then terser minifies the glue (trunk's minifier cannot
+//     parse it; about 1 KB gzipped), and both files' new hashes go in index.html's
+//     integrity attributes;
+//  1. writes sw.js (minified too), a service worker that keeps every file of this build
 //     in the browser's cache, so the page works offline once it has been loaded; the
 //     cache's name is a hash of the files, so a new build replaces the old cache;
 //  2. adds the few lines that register it to index.html;
@@ -22,7 +22,11 @@
 
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+
+// terser, pinned in tests/package.json; scripts/setup installs it with the tests' tools.
+const { minify } = createRequire(new URL("../tests/package.json", import.meta.url))("terser");
 
 const fail = (why) => {
   console.error(`finish-page: ${why}`);
@@ -139,19 +143,18 @@ function shortNames(wasm, glue) {
 const indexPath = join(staging, "index.html");
 let html = readFileSync(indexPath, "utf8");
 
-// JavaScript without its whole-line `//` comments and each line's leading and
-// trailing blanks; the line breaks stay (for ASI). Exact only if no string, template
-// literal or comment spans lines, which is checked: then no token changes.
-const lighter = (name, source) => {
-  const lines = source.split("\n");
-  const spans = lines.findIndex(
-    (l) => (l.match(/`/g) ?? []).length % 2 === 1 || l.endsWith("\\") || l.includes("/*"),
-  );
-  if (spans >= 0) fail(`${name}, line ${spans + 1}: may span lines; not stripped`);
-  return `${lines.map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("//")).join("\n")}\n`;
+// JavaScript minified: whitespace and comments out, local names short. terser parses
+// it, so it changes no meaning; `module` for the glue (an ES module), not for sw.js.
+const minified = async (name, source, module) => {
+  try {
+    const { code } = await minify(source, { module, ecma: 2020 });
+    return `${code}\n`;
+  } catch (e) {
+    return fail(`${name}: terser could not minify it: ${e.message}`);
+  }
 };
 
-// 0. Short import and export names, then the glue lighter.
+// 0. Short import and export names, then the glue minified.
 const one = (pattern, what) => {
   const names = readdirSync(staging).filter((n) => pattern.test(n));
   if (names.length !== 1) fail(`expected one ${what}, found ${names.length}`);
@@ -161,7 +164,7 @@ const glueName = one(/^ecloud-web-[0-9a-f]+\.js$/, "ecloud-web-*.js glue file");
 const wasmName = one(/^ecloud-web-[0-9a-f]+_bg\.wasm$/, "ecloud-web-*_bg.wasm file");
 const renamed = shortNames(readFileSync(join(staging, wasmName)), readFileSync(join(staging, glueName), "utf8"));
 const files0 = [
-  [glueName, Buffer.from(lighter(glueName, renamed.glue), "utf8")],
+  [glueName, Buffer.from(await minified(glueName, renamed.glue, true), "utf8")],
   [wasmName, renamed.wasm],
 ];
 for (const [name, bytes] of files0) {
@@ -181,11 +184,10 @@ const digest = createHash("sha256");
 for (const name of files) digest.update(name).update(readFileSync(join(staging, name)));
 const version = digest.digest("hex").slice(0, 16);
 const precache = ["./", ...files.map((f) => `./${f}`)];
-// Its comments stay here: the file is written lighter (comment lines and indentation
-// out), like the glue.
+// Its comments stay here: the file is written minified, like the glue.
 writeFileSync(
   join(staging, "sw.js"),
-  lighter(
+  await minified(
     "sw.js",
     `// E-Cloud's service worker, written by scripts/finish-page.mjs for one build.
 // It keeps this build's files in the cache, so the page opens without a network.
@@ -227,6 +229,7 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
 });
 `,
+    false,
   ),
 );
 
