@@ -25,8 +25,6 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
-// terser, pinned in tests/package.json; scripts/setup installs it with the tests' tools.
-const { minify } = createRequire(new URL("../tests/package.json", import.meta.url))("terser");
 
 const fail = (why) => {
   console.error(`finish-page: ${why}`);
@@ -145,7 +143,10 @@ let html = readFileSync(indexPath, "utf8");
 
 // JavaScript minified: whitespace and comments out, local names short. terser parses
 // it, so it changes no meaning; `module` for the glue (an ES module), not for sw.js.
+// terser is pinned in tests/package.json; scripts/setup installs it with the tests'
+// tools. Loaded here, so a debug build (which ends above) never needs it.
 const minified = async (name, source, module) => {
+  const { minify } = createRequire(new URL("../tests/package.json", import.meta.url))("terser");
   try {
     const { code } = await minify(source, { module, ecma: 2020 });
     return `${code}\n`;
