@@ -121,7 +121,7 @@ pub fn score_text(wealth: u64, draw: u64) -> String {
     let scaled = (u128::from(wealth) << 53) / (u128::from(draw) + 1) / 1_000;
     match u64::try_from(scaled) {
         Ok(v) => fixed_point(v, 3),
-        Err(_) => format!("{}", scaled / 1_000),
+        Err(_) => crate::units::Digits(scaled / 1_000).to_string(),
     }
 }
 
