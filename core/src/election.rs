@@ -67,7 +67,7 @@ pub struct ElectionRecord {
     pub pot: MilliTokens,
 }
 
-read_struct!(ElectionRecord { height: u64, miner: MemberId, candidates: Vec<Candidate>, winner: MemberId, runner_up: Option<MemberId> = None, pot: MilliTokens });
+read_struct!(alone ElectionRecord { height: u64, miner: MemberId, candidates: Vec<Candidate>, winner: MemberId, runner_up: Option<MemberId> = None, pot: MilliTokens });
 
 impl Candidate {
     /// u as a number between 0 and 1, for display (`{:.4}`).

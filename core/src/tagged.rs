@@ -18,6 +18,10 @@
 //! skips it), but when it comes before the tag (keys in alphabetical order)
 //! its value must have that field's type. An array for an object (which the
 //! derive read as tag then fields) is refused.
+//!
+//! Every type the page reads goes through one visitor, [`Reader`], told
+//! which type to read: the deserializer's object reading around a visitor is
+//! then in the page once rather than once per type.
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess};
 use std::fmt;
@@ -71,6 +75,78 @@ impl<'de> de::Visitor<'de> for FieldIndex {
     }
 }
 
+/// A type read from a JSON object by [`read_struct!`] or [`read_tagged!`]:
+/// the loop over the object's entries, given the map.
+pub(crate) trait ReadFields: Sized {
+    /// Its field names, as serde's derive hands them to the deserializer.
+    const NAMES: &'static [&'static str];
+    fn read_fields<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The one visitor of every struct and tagged enum the page reads. Each
+/// visitor type costs a copy of the deserializer's object reading around it
+/// (whitespace, `{`, the depth limit, `}`, the `invalid type` and position
+/// handling: about 500 bytes of WebAssembly each); with one visitor that is
+/// told which type to read, there is one copy for all of them. It puts what
+/// it read in the caller's [`Read`] (which starts as `Read::Nothing`) rather
+/// than returning it, so that only the type read is moved, not a value the
+/// size of the largest.
+pub(crate) struct Reader<'o>(pub(crate) Kind, pub(crate) &'o mut Read);
+
+/// Lists the types read through [`Reader`]: `structs` by `read_struct!`,
+/// `tagged` by `read_tagged!`. A type the page does not read stays out (it
+/// would bring its reader into the page), and is read by
+/// `read_struct!(alone ...)`.
+macro_rules! readers {
+    (structs: $($s:ident),*; tagged: $($t:ident),* $(,)?) => {
+        /// Which type a [`Reader`] reads.
+        #[derive(Clone, Copy)]
+        pub(crate) enum Kind { $($s,)* $($t,)* }
+
+        /// What a [`Reader`] read.
+        pub(crate) enum Read { Nothing, $($s($s),)* $($t($t),)* }
+
+        impl<'de> de::Visitor<'de> for Reader<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // The derive's words.
+                f.write_str(match self.0 {
+                    $(Kind::$s => concat!("struct ", stringify!($s)),)*
+                    $(Kind::$t => concat!("internally tagged enum ", stringify!($t)),)*
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+                match self.0 {
+                    $(Kind::$s => *self.1 = Read::$s(ReadFields::read_fields(map)?),)*
+                    $(Kind::$t => *self.1 = Read::$t(ReadFields::read_fields(map)?),)*
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+use crate::block::{Block, BlockBody, BlockHeader};
+use crate::chain::{Chain, ChainFile};
+use crate::election::{Candidate, Strategy};
+use crate::ledger::{Ledger, Rules};
+use crate::member::{FrozenLot, Member, Role};
+use crate::saved::SavedRun;
+use crate::shares::Share;
+use crate::tx::{Allocation, MembershipChange, Mint, Transaction, TxBody};
+
+readers!(
+    structs: Block, BlockHeader, BlockBody, Transaction, Allocation, Mint, Candidate, Ledger,
+        Rules, Member, FrozenLot, Share, Chain, ChainFile, SavedRun;
+    tagged: TxBody, MembershipChange, Role, Strategy,
+);
+
+/// A [`Reader`] that returned without error read the type it was told to.
+#[cold]
+pub(crate) fn mismatch() -> ! {
+    unreachable!("a reader gives the type it is asked for")
+}
+
 /// `impl Deserialize` for a struct with named fields, reading a JSON object
 /// as serde's derive does: fields in any order, unknown ones skipped, the
 /// derive's `missing field` and `duplicate field` messages, and a missing
@@ -79,13 +155,15 @@ impl<'de> de::Visitor<'de> for FieldIndex {
 /// What it leaves out is the derive's second reader, for a struct written as
 /// an array (`[1, "x"]`), which the page never writes: that is refused as
 /// `invalid type: sequence, expected struct Name`.
+///
+/// Through the shared [`Reader`] (the type must be listed in `readers!`),
+/// or with `alone` through a visitor of its own, for a type only the tests
+/// read on its own (a transaction body's parts are read by `TxBody`'s reader).
 macro_rules! read_struct {
-    ($name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* $(,)? }) => {
+    (alone $name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* $(,)? }) => {
+        $crate::tagged::read_struct!(@fields $name { $($field: $ty $(= $default)?),* });
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #[allow(non_camel_case_types)]
-                enum F { $($field),* }
-                const NAMES: &[&str] = &[$(stringify!($field)),*];
                 struct V;
                 impl<'de> serde::de::Visitor<'de> for V {
                     type Value = $name;
@@ -94,24 +172,58 @@ macro_rules! read_struct {
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
+                        map: A,
                     ) -> Result<$name, A::Error> {
-                        $(let mut $field: Option<$ty> = None;)*
-                        while let Some(i) = map.next_key_seed($crate::tagged::FieldIndex(NAMES))? {
-                            $(
-                                if i == F::$field as usize {
-                                    $crate::tagged::fill(&mut map, &mut $field, stringify!($field))?;
-                                    continue;
-                                }
-                            )*
-                            $crate::tagged::skip(&mut map)?;
-                        }
-                        Ok($name {
-                            $($field: $crate::tagged::read_struct!(@value $field $(, $default)?),)*
-                        })
+                        $crate::tagged::ReadFields::read_fields(map)
                     }
                 }
-                d.deserialize_struct(stringify!($name), NAMES, V)
+                d.deserialize_struct(
+                    stringify!($name),
+                    <$name as $crate::tagged::ReadFields>::NAMES,
+                    V,
+                )
+            }
+        }
+    };
+    ($name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* $(,)? }) => {
+        $crate::tagged::read_struct!(@fields $name { $($field: $ty $(= $default)?),* });
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use $crate::tagged::{mismatch, Kind, Read, ReadFields, Reader};
+                let mut read = Read::Nothing;
+                d.deserialize_struct(
+                    stringify!($name),
+                    <$name as ReadFields>::NAMES,
+                    Reader(Kind::$name, &mut read),
+                )?;
+                match read {
+                    Read::$name(v) => Ok(v),
+                    _ => mismatch(),
+                }
+            }
+        }
+    };
+    (@fields $name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* }) => {
+        impl $crate::tagged::ReadFields for $name {
+            const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+            fn read_fields<'de, A: serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> Result<$name, A::Error> {
+                #[allow(non_camel_case_types)]
+                enum F { $($field),* }
+                $(let mut $field: Option<$ty> = None;)*
+                while let Some(i) = map.next_key_seed($crate::tagged::FieldIndex(Self::NAMES))? {
+                    $(
+                        if i == F::$field as usize {
+                            $crate::tagged::fill(&mut map, &mut $field, stringify!($field))?;
+                            continue;
+                        }
+                    )*
+                    $crate::tagged::skip(&mut map)?;
+                }
+                Ok($name {
+                    $($field: $crate::tagged::read_struct!(@value $field $(, $default)?),)*
+                })
             }
         }
     };
@@ -124,27 +236,28 @@ macro_rules! read_struct {
 }
 pub(crate) use read_struct;
 
-/// `impl Deserialize` for an internally tagged enum `$name`: the visitor of
-/// a JSON object around `$read`, which reads the fields from `$map` (with
-/// [`fill`], [`skip`] and [`req`]) and builds the variant the tag names.
+/// `impl Deserialize` for an internally tagged enum `$name` (listed in
+/// `readers!`): `$read` reads the fields from `$map` (with [`fill`], [`skip`]
+/// and [`req`]) and builds the variant the tag names.
 macro_rules! read_tagged {
     ($name:ident, |$map:ident| $read:block) => {
+        impl $crate::tagged::ReadFields for $name {
+            const NAMES: &'static [&'static str] = &[];
+            fn read_fields<'de, A: serde::de::MapAccess<'de>>(
+                mut $map: A,
+            ) -> Result<$name, A::Error> {
+                $read
+            }
+        }
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> serde::de::Visitor<'de> for V {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str(concat!("internally tagged enum ", stringify!($name)))
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut $map: A,
-                    ) -> Result<$name, A::Error> {
-                        $read
-                    }
+                use $crate::tagged::{mismatch, Kind, Read, Reader};
+                let mut read = Read::Nothing;
+                d.deserialize_map(Reader(Kind::$name, &mut read))?;
+                match read {
+                    Read::$name(v) => Ok(v),
+                    _ => mismatch(),
                 }
-                d.deserialize_map(V)
             }
         }
     };

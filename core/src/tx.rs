@@ -49,7 +49,7 @@ pub struct Generation {
     pub minted: Vec<Mint>,
 }
 
-read_struct!(Generation { generator: MemberId, period: u64, seq: u64, energy: Wh, allocation: Vec<Allocation>, minted: Vec<Mint> });
+read_struct!(alone Generation { generator: MemberId, period: u64, seq: u64, energy: Wh, allocation: Vec<Allocation>, minted: Vec<Mint> });
 
 /// A generator's new share table, in force from the next block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,7 +59,7 @@ pub struct ShareUpdate {
     pub shares: ShareTable,
 }
 
-read_struct!(ShareUpdate {
+read_struct!(alone ShareUpdate {
     generator: MemberId,
     seq: u64,
     shares: ShareTable
@@ -75,7 +75,7 @@ pub struct Vote {
     pub bet: MilliTokens,
 }
 
-read_struct!(Vote {
+read_struct!(alone Vote {
     voter: MemberId,
     seq: u64,
     election: u64,
@@ -95,7 +95,7 @@ pub struct Penalty {
     pub pot: MilliTokens,
 }
 
-read_struct!(Penalty {
+read_struct!(alone Penalty {
     height: u64,
     missed: MemberId,
     sealed_by: MemberId,
@@ -137,7 +137,7 @@ pub struct Membership {
     pub change: MembershipChange,
 }
 
-read_struct!(Membership {
+read_struct!(alone Membership {
     registrar: MemberId,
     seq: u64,
     change: MembershipChange
