@@ -98,7 +98,38 @@ pub(crate) struct Reader<'o>(pub(crate) Kind, pub(crate) &'o mut Read);
 /// would bring its reader into the page), and is read by
 /// `read_struct!(alone ...)`.
 macro_rules! readers {
-    (structs: $($s:ident),*; tagged: $($t:ident),* $(,)?) => {
+    (structs: $($s:ident),*; tagged: $($t:ident),*; seqs: $($e:ident),* $(,)?) => {
+        /// Which type's sequence a [`SeqReader`] reads.
+        #[derive(Clone, Copy)]
+        pub(crate) enum SeqKind { $($e,)* }
+
+        /// What a [`SeqReader`] read.
+        pub(crate) enum ReadSeq { Nothing, $($e(Vec<$e>),)* }
+
+        impl<'de> de::Visitor<'de> for SeqReader<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // `Vec`'s words.
+                f.write_str("a sequence")
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+                match self.0 {
+                    $(SeqKind::$e => *self.1 = ReadSeq::$e(elements(&mut seq)?),)*
+                }
+                Ok(())
+            }
+        }
+
+        $(impl Element for $e {
+            const SEQ: SeqKind = SeqKind::$e;
+            fn take(read: ReadSeq) -> Vec<$e> {
+                match read {
+                    ReadSeq::$e(v) => v,
+                    _ => mismatch(),
+                }
+            }
+        })*
+
         /// Which type a [`Reader`] reads.
         #[derive(Clone, Copy)]
         pub(crate) enum Kind { $($s,)* $($t,)* }
@@ -138,8 +169,103 @@ use crate::tx::{Allocation, MembershipChange, Mint, Transaction, TxBody};
 readers!(
     structs: Block, BlockHeader, BlockBody, Transaction, Allocation, Mint, Candidate, Ledger,
         Rules, Member, FrozenLot, Share, Chain, ChainFile, SavedRun;
-    tagged: TxBody, MembershipChange, Role, Strategy,
+    tagged: TxBody, MembershipChange, Role, Strategy;
+    seqs: Block, Transaction, Member, FrozenLot, Allocation, Mint, Candidate, Share,
 );
+
+/// The one visitor of every `Vec` of an [`Element`] (`readers!`'s `seqs`), as
+/// [`Reader`] is of structs: serde_json's array reading once, not once per
+/// element type. The same values and messages as `Vec`'s own `Deserialize`.
+pub(crate) struct SeqReader<'o>(pub(crate) SeqKind, pub(crate) &'o mut ReadSeq);
+
+impl<'de> DeserializeSeed<'de> for SeqReader<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+/// A type whose `Vec` is read by [`SeqReader`].
+pub(crate) trait Element: Sized {
+    const SEQ: SeqKind;
+    /// The `Vec` a [`SeqReader`] told `SEQ` read.
+    fn take(read: ReadSeq) -> Vec<Self>;
+}
+
+/// A sequence's elements, as `Vec`'s visitor reads them.
+fn elements<'de, T: Deserialize<'de>, S: de::SeqAccess<'de>>(
+    seq: &mut S,
+) -> Result<Vec<T>, S::Error> {
+    let mut values = Vec::new();
+    while let Some(value) = seq.next_element()? {
+        values.push(value);
+    }
+    Ok(values)
+}
+
+/// A `Vec` of an [`Element`], read by [`SeqReader`].
+pub(crate) fn read_seq<'de, D: Deserializer<'de>, T: Element>(d: D) -> Result<Vec<T>, D::Error> {
+    let mut read = ReadSeq::Nothing;
+    SeqReader(T::SEQ, &mut read).deserialize(d)?;
+    Ok(T::take(read))
+}
+
+/// [`fill`] for a `Vec` of an [`Element`], through [`SeqReader`].
+pub(crate) fn fill_seq<'de, A: MapAccess<'de>, T: Element>(
+    map: &mut A,
+    slot: &mut Option<Vec<T>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    let mut read = ReadSeq::Nothing;
+    map.next_value_seed(SeqReader(T::SEQ, &mut read))?;
+    *slot = Some(T::take(read));
+    Ok(())
+}
+
+/// A field's slot in a `read_struct!` reader, which picks its filler:
+/// [`fill_seq`] for a `Vec` of an [`Element`] ([`FillSeq`]), [`fill`] for
+/// anything else ([`FillAny`], implemented one reference further, so that
+/// method lookup tries it second).
+pub(crate) struct Slot<'s, T>(pub(crate) &'s mut Option<T>);
+
+pub(crate) trait FillSeq<'de> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error>;
+}
+
+impl<'de, T: Element> FillSeq<'de> for Slot<'_, Vec<T>> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        fill_seq(map, self.0, name)
+    }
+}
+
+pub(crate) trait FillAny<'de> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error>;
+}
+
+impl<'de, T: Deserialize<'de>> FillAny<'de> for &mut Slot<'_, T> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        fill(map, self.0, name)
+    }
+}
 
 /// A [`Reader`] that returned without error read the type it was told to.
 #[cold]
@@ -215,7 +341,10 @@ macro_rules! read_struct {
                 while let Some(i) = map.next_key_seed($crate::tagged::FieldIndex(Self::NAMES))? {
                     $(
                         if i == F::$field as usize {
-                            $crate::tagged::fill(&mut map, &mut $field, stringify!($field))?;
+                            #[allow(unused_imports)]
+                            use $crate::tagged::{FillAny, FillSeq};
+                            (&mut $crate::tagged::Slot(&mut $field))
+                                .fill_slot(&mut map, stringify!($field))?;
                             continue;
                         }
                     )*

@@ -7,7 +7,7 @@ use crate::election::ElectionRecord;
 use crate::member::MemberId;
 use crate::member::Role;
 use crate::shares::ShareTable;
-use crate::tagged::{fill, read_struct, read_tagged, req, skip};
+use crate::tagged::{fill, fill_seq, read_struct, read_tagged, req, skip};
 use crate::units::{MilliTokens, Wh};
 use serde::{Deserialize, Serialize};
 
@@ -386,15 +386,15 @@ read_tagged!(TxBody, |map| {
             TxField::Period => fill(&mut map, &mut period, "period")?,
             TxField::Seq => fill(&mut map, &mut seq, "seq")?,
             TxField::Energy => fill(&mut map, &mut energy, "energy")?,
-            TxField::Allocation => fill(&mut map, &mut allocation, "allocation")?,
-            TxField::Minted => fill(&mut map, &mut minted, "minted")?,
+            TxField::Allocation => fill_seq(&mut map, &mut allocation, "allocation")?,
+            TxField::Minted => fill_seq(&mut map, &mut minted, "minted")?,
             TxField::Shares => fill(&mut map, &mut shares, "shares")?,
             TxField::Voter => fill(&mut map, &mut voter, "voter")?,
             TxField::Election => fill(&mut map, &mut election, "election")?,
             TxField::Bet => fill(&mut map, &mut bet, "bet")?,
             TxField::Height => fill(&mut map, &mut height, "height")?,
             TxField::Miner => fill(&mut map, &mut miner, "miner")?,
-            TxField::Candidates => fill(&mut map, &mut candidates, "candidates")?,
+            TxField::Candidates => fill_seq(&mut map, &mut candidates, "candidates")?,
             TxField::Winner => fill(&mut map, &mut winner, "winner")?,
             TxField::RunnerUp => fill(&mut map, &mut runner_up, "runner_up")?,
             TxField::Pot => fill(&mut map, &mut pot, "pot")?,
