@@ -716,6 +716,39 @@ mod tests {
         same_exactly::<crate::ledger::Ledger, DerivedLedger>(&cases);
     }
 
+    /// `SeqReader` against `Vec`'s own `Deserialize`, on the same elements.
+    #[test]
+    fn sequences_read_as_vec_reads_them() {
+        struct Shared(Vec<crate::tx::Allocation>);
+        impl<'de> Deserialize<'de> for Shared {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                super::read_seq(d).map(Shared)
+            }
+        }
+        let cases = [
+            "[]",
+            r#"[{"member":1,"energy":2}]"#,
+            r#"[{"member":1,"energy":2}, {"energy":3,"member":4}]"#,
+            r#"[{"member":1,"energy":2},]"#,
+            r#"[{"member":1}]"#,
+            r#"[{"member":1,"energy":"x"}]"#,
+            r#"[1]"#,
+            r#"{"member":1}"#,
+            r#""x""#,
+            "null",
+            "[",
+            r#"[{"member":1,"energy":2}"#,
+        ];
+        for json in cases {
+            let shared = serde_json::from_str::<Shared>(json)
+                .map(|v| v.0)
+                .map_err(|e| e.to_string());
+            let vec =
+                serde_json::from_str::<Vec<crate::tx::Allocation>>(json).map_err(|e| e.to_string());
+            assert_eq!(shared, vec, "on {json}");
+        }
+    }
+
     /// The one difference from the derive: it also read a struct written as
     /// an array of its fields in order, which the page never writes.
     #[test]
