@@ -16,9 +16,9 @@
 use crate::keys::ChaCha20;
 use crate::ledger::{Ledger, Rules};
 use crate::member::MemberId;
-use crate::tagged::{fill, read_struct, read_tagged, req, skip};
+use crate::tagged::{fill, fill_tag, named, next_field, read_struct, read_tagged, req, skip};
 use crate::units::{fixed_point, Decimal, MilliTokens};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cmp::Ordering;
 
 /// One candidate's line in an election record.
@@ -234,33 +234,32 @@ impl Strategy {
     }
 }
 
-/// `Strategy`'s tag values, in declaration order.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum StrategyKind {
-    FixedPercent,
-    RandomPercent,
-    Manual,
-}
+named!(
+    /// `Strategy`'s tag values, in declaration order.
+    enum StrategyKind {
+        FixedPercent = "fixed_percent",
+        RandomPercent = "random_percent",
+        Manual = "manual",
+    }
+);
 
-/// `Strategy`'s field names and its tag.
-#[derive(Clone, Copy, PartialEq, Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum StrategyField {
-    Kind,
-    Percent,
-    Amount,
-    #[serde(other)]
-    Other,
-}
+named!(
+    /// `Strategy`'s field names and its tag.
+    enum StrategyField {
+        Kind = "kind",
+        Percent = "percent",
+        Amount = "amount";
+        other Other
+    }
+);
 
 read_tagged!(Strategy, |map| {
     let mut kind: Option<StrategyKind> = None;
     let (mut percent, mut amount) = (None, None);
-    while let Some(field) = map.next_key::<StrategyField>()? {
+    while let Some(field) = next_field(&mut map, StrategyField::Other)? {
         use StrategyKind::*;
         match (field, kind) {
-            (StrategyField::Kind, _) => fill(&mut map, &mut kind, "kind")?,
+            (StrategyField::Kind, _) => fill_tag(&mut map, &mut kind, "kind")?,
             // Another variant's field is skipped once the tag is known.
             (StrategyField::Percent, None | Some(FixedPercent)) => {
                 fill(&mut map, &mut percent, "percent")?

@@ -273,6 +273,82 @@ pub(crate) fn mismatch() -> ! {
     unreachable!("a reader gives the type it is asked for")
 }
 
+/// The field names of a tagged enum's variants (and its tag), or its tag's
+/// values, read by index through [`FieldIndex`] and [`VariantIndex`]:
+/// one reader of names for all of them, where serde's derived identifiers
+/// were a reader each. Written by [`named!`].
+pub(crate) trait Named: Copy + 'static {
+    /// The names, in the order of `ALL`.
+    const NAMES: &'static [&'static str];
+    const ALL: &'static [Self];
+}
+
+/// An enum of names implementing [`Named`], as
+/// `#[derive(Deserialize)] #[serde(field_identifier)]` (with `other`: any
+/// other name) or `#[serde(variant_identifier)]` had it.
+macro_rules! named {
+    ($(#[$meta:meta])* enum $name:ident { $($variant:ident = $text:literal),* $(; other $other:ident)? $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq)]
+        enum $name { $($variant,)* $($other)? }
+        impl $crate::tagged::Named for $name {
+            const NAMES: &'static [&'static str] = &[$($text),*];
+            const ALL: &'static [$name] = &[$($name::$variant),*];
+        }
+    };
+}
+pub(crate) use named;
+
+/// The next key of a tagged enum's object, `other` for a name not in `T`.
+pub(crate) fn next_field<'de, A: MapAccess<'de>, T: Named>(
+    map: &mut A,
+    other: T,
+) -> Result<Option<T>, A::Error> {
+    Ok(map
+        .next_key_seed(FieldIndex(T::NAMES))?
+        .map(|i| T::ALL.get(i).copied().unwrap_or(other)))
+}
+
+/// A tag's value: the index of its name in `self.0`, or serde's
+/// `unknown variant` error, as a derived `variant_identifier` gives it.
+pub(crate) struct VariantIndex(pub(crate) &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for VariantIndex {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for VariantIndex {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("variant identifier")
+    }
+    fn visit_str<E: Error>(self, v: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|n| *n == v)
+            .ok_or_else(|| E::unknown_variant(v, self.0))
+    }
+}
+
+/// [`fill`] for a tag.
+pub(crate) fn fill_tag<'de, A: MapAccess<'de>, T: Named>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    // Always a value: the index is one of `T::NAMES`, which match `T::ALL`.
+    *slot = T::ALL
+        .get(map.next_value_seed(VariantIndex(T::NAMES))?)
+        .copied();
+    Ok(())
+}
+
 /// `impl Deserialize` for a struct with named fields, reading a JSON object
 /// as serde's derive does: fields in any order, unknown ones skipped, the
 /// derive's `missing field` and `duplicate field` messages, and a missing
