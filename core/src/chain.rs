@@ -19,7 +19,7 @@ pub struct Chain {
 read_struct!(Chain { blocks: Vec<Block> });
 
 #[derive(Serialize)]
-struct ChainFile {
+pub(crate) struct ChainFile {
     format: String,
     version: u32,
     blocks: Vec<Block>,

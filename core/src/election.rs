@@ -13,13 +13,12 @@
 //! were random: the miner writes them. (A verifiable random function or a
 //! commit-reveal round would close that gap.)
 
+use crate::keys::ChaCha20;
 use crate::ledger::{Ledger, Rules};
 use crate::member::MemberId;
-use crate::tagged::{fill, read_struct, read_tagged, req, skip};
+use crate::tagged::{fill, fill_tag, named, next_field, read_struct, read_tagged, req, skip};
 use crate::units::{fixed_point, Decimal, MilliTokens};
-use rand_chacha::ChaCha20Rng;
-use rand_core::{RngCore, SeedableRng};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cmp::Ordering;
 
 /// One candidate's line in an election record.
@@ -67,7 +66,7 @@ pub struct ElectionRecord {
     pub pot: MilliTokens,
 }
 
-read_struct!(ElectionRecord { height: u64, miner: MemberId, candidates: Vec<Candidate>, winner: MemberId, runner_up: Option<MemberId> = None, pot: MilliTokens });
+read_struct!(alone ElectionRecord { height: u64, miner: MemberId, candidates: Vec<Candidate>, winner: MemberId, runner_up: Option<MemberId> = None, pot: MilliTokens });
 
 impl Candidate {
     /// u as a number between 0 and 1, for display (`{:.4}`).
@@ -121,7 +120,7 @@ pub fn score_text(wealth: u64, draw: u64) -> String {
     let scaled = (u128::from(wealth) << 53) / (u128::from(draw) + 1) / 1_000;
     match u64::try_from(scaled) {
         Ok(v) => fixed_point(v, 3),
-        Err(_) => format!("{}", scaled / 1_000),
+        Err(_) => crate::units::Digits(scaled / 1_000).to_string(),
     }
 }
 
@@ -235,33 +234,32 @@ impl Strategy {
     }
 }
 
-/// `Strategy`'s tag values, in declaration order.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum StrategyKind {
-    FixedPercent,
-    RandomPercent,
-    Manual,
-}
+named!(
+    /// `Strategy`'s tag values, in declaration order.
+    enum StrategyKind {
+        FixedPercent = "fixed_percent",
+        RandomPercent = "random_percent",
+        Manual = "manual",
+    }
+);
 
-/// `Strategy`'s field names and its tag.
-#[derive(Clone, Copy, PartialEq, Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum StrategyField {
-    Kind,
-    Percent,
-    Amount,
-    #[serde(other)]
-    Other,
-}
+named!(
+    /// `Strategy`'s field names and its tag.
+    enum StrategyField {
+        Kind = "kind",
+        Percent = "percent",
+        Amount = "amount";
+        other Other
+    }
+);
 
 read_tagged!(Strategy, |map| {
     let mut kind: Option<StrategyKind> = None;
     let (mut percent, mut amount) = (None, None);
-    while let Some(field) = map.next_key::<StrategyField>()? {
+    while let Some(field) = next_field(&mut map, StrategyField::Other)? {
         use StrategyKind::*;
         match (field, kind) {
-            (StrategyField::Kind, _) => fill(&mut map, &mut kind, "kind")?,
+            (StrategyField::Kind, _) => fill_tag(&mut map, &mut kind, "kind")?,
             // Another variant's field is skipped once the tag is known.
             (StrategyField::Percent, None | Some(FixedPercent)) => {
                 fill(&mut map, &mut percent, "percent")?
@@ -302,7 +300,7 @@ impl DrawSource {
                     .chain(master)
                     .chain(&height.to_le_bytes())
                     .finish();
-                Draws::Seeded(Box::new(ChaCha20Rng::from_seed(seed.0)))
+                Draws::Seeded(Box::new(ChaCha20::new(seed.0, 0)))
             }
             DrawSource::Os => Draws::Os,
         }
@@ -311,7 +309,7 @@ impl DrawSource {
 
 /// Random numbers for one election.
 pub enum Draws {
-    Seeded(Box<ChaCha20Rng>),
+    Seeded(Box<ChaCha20>),
     Os,
 }
 

@@ -2,7 +2,7 @@
 
 use crate::crypto::PublicKey;
 use crate::shares::ShareTable;
-use crate::tagged::{fill, read_struct, read_tagged, req, skip};
+use crate::tagged::{fill, fill_tag, named, next_field, read_struct, read_tagged, req, skip};
 use crate::units::{MilliTokens, Wh};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -33,30 +33,29 @@ pub enum Role {
     Customer,
 }
 
-/// `Role`'s tag values, in declaration order.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum RoleKind {
-    Generator,
-    Customer,
-}
+named!(
+    /// `Role`'s tag values, in declaration order.
+    enum RoleKind {
+        Generator = "generator",
+        Customer = "customer",
+    }
+);
 
-/// `Role`'s field names and its tag.
-#[derive(Clone, Copy, PartialEq, Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum RoleField {
-    Kind,
-    Shares,
-    #[serde(other)]
-    Other,
-}
+named!(
+    /// `Role`'s field names and its tag.
+    enum RoleField {
+        Kind = "kind",
+        Shares = "shares";
+        other Other
+    }
+);
 
 read_tagged!(Role, |map| {
     let mut kind: Option<RoleKind> = None;
     let mut shares: Option<ShareTable> = None;
-    while let Some(field) = map.next_key::<RoleField>()? {
+    while let Some(field) = next_field(&mut map, RoleField::Other)? {
         match field {
-            RoleField::Kind => fill(&mut map, &mut kind, "kind")?,
+            RoleField::Kind => fill_tag(&mut map, &mut kind, "kind")?,
             // A customer has no fields: skipped once it is known.
             RoleField::Shares if !matches!(kind, Some(RoleKind::Customer)) => {
                 fill(&mut map, &mut shares, "shares")?

@@ -20,7 +20,7 @@ const FORMAT: &str = "e-cloud-run";
 const VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct SavedRun {
+pub(crate) struct SavedRun {
     format: String,
     version: u32,
     /// The seed number of a reproducible run; absent for a random run.

@@ -24,9 +24,17 @@ read_struct!(Share {
 /// The only constructor checks the sum, so a `ShareTable` that came through
 /// [`ShareTable::new`] always splits exactly. A table read from a file is
 /// re-checked by verification ([`ShareTable::check`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct ShareTable(Vec<Share>);
+
+/// As `#[serde(transparent)]` reads it, through the shared reader of
+/// sequences (`tagged::SeqReader`).
+impl<'de> Deserialize<'de> for ShareTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::tagged::read_seq(d).map(ShareTable)
+    }
+}
 
 /// Why a share table was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -18,6 +18,10 @@
 //! skips it), but when it comes before the tag (keys in alphabetical order)
 //! its value must have that field's type. An array for an object (which the
 //! derive read as tag then fields) is refused.
+//!
+//! Every type the page reads goes through one visitor, [`Reader`], told
+//! which type to read: the deserializer's object reading around a visitor is
+//! then in the page once rather than once per type.
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess};
 use std::fmt;
@@ -71,6 +75,280 @@ impl<'de> de::Visitor<'de> for FieldIndex {
     }
 }
 
+/// A type read from a JSON object by [`read_struct!`] or [`read_tagged!`]:
+/// the loop over the object's entries, given the map.
+pub(crate) trait ReadFields: Sized {
+    /// Its field names, as serde's derive hands them to the deserializer.
+    const NAMES: &'static [&'static str];
+    fn read_fields<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The one visitor of every struct and tagged enum the page reads. Each
+/// visitor type costs a copy of the deserializer's object reading around it
+/// (whitespace, `{`, the depth limit, `}`, the `invalid type` and position
+/// handling: about 500 bytes of WebAssembly each); with one visitor that is
+/// told which type to read, there is one copy for all of them. It puts what
+/// it read in the caller's [`Read`] (which starts as `Read::Nothing`) rather
+/// than returning it, so that only the type read is moved, not a value the
+/// size of the largest.
+pub(crate) struct Reader<'o>(pub(crate) Kind, pub(crate) &'o mut Read);
+
+/// Lists the types read through [`Reader`]: `structs` by `read_struct!`,
+/// `tagged` by `read_tagged!`. A type the page does not read stays out (it
+/// would bring its reader into the page), and is read by
+/// `read_struct!(alone ...)`.
+macro_rules! readers {
+    (structs: $($s:ident),*; tagged: $($t:ident),*; seqs: $($e:ident),* $(,)?) => {
+        /// Which type's sequence a [`SeqReader`] reads.
+        #[derive(Clone, Copy)]
+        pub(crate) enum SeqKind { $($e,)* }
+
+        /// What a [`SeqReader`] read.
+        pub(crate) enum ReadSeq { Nothing, $($e(Vec<$e>),)* }
+
+        impl<'de> de::Visitor<'de> for SeqReader<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // `Vec`'s words.
+                f.write_str("a sequence")
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+                match self.0 {
+                    $(SeqKind::$e => *self.1 = ReadSeq::$e(elements(&mut seq)?),)*
+                }
+                Ok(())
+            }
+        }
+
+        $(impl Element for $e {
+            const SEQ: SeqKind = SeqKind::$e;
+            fn take(read: ReadSeq) -> Vec<$e> {
+                match read {
+                    ReadSeq::$e(v) => v,
+                    _ => mismatch(),
+                }
+            }
+        })*
+
+        /// Which type a [`Reader`] reads.
+        #[derive(Clone, Copy)]
+        pub(crate) enum Kind { $($s,)* $($t,)* }
+
+        /// What a [`Reader`] read.
+        pub(crate) enum Read { Nothing, $($s($s),)* $($t($t),)* }
+
+        impl<'de> de::Visitor<'de> for Reader<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // The derive's words.
+                f.write_str(match self.0 {
+                    $(Kind::$s => concat!("struct ", stringify!($s)),)*
+                    $(Kind::$t => concat!("internally tagged enum ", stringify!($t)),)*
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+                match self.0 {
+                    $(Kind::$s => *self.1 = Read::$s(ReadFields::read_fields(map)?),)*
+                    $(Kind::$t => *self.1 = Read::$t(ReadFields::read_fields(map)?),)*
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+use crate::block::{Block, BlockBody, BlockHeader};
+use crate::chain::{Chain, ChainFile};
+use crate::election::{Candidate, Strategy};
+use crate::ledger::{Ledger, Rules};
+use crate::member::{FrozenLot, Member, Role};
+use crate::saved::SavedRun;
+use crate::shares::Share;
+use crate::tx::{Allocation, MembershipChange, Mint, Transaction, TxBody};
+
+readers!(
+    structs: Block, BlockHeader, BlockBody, Transaction, Allocation, Mint, Candidate, Ledger,
+        Rules, Member, FrozenLot, Share, Chain, ChainFile, SavedRun;
+    tagged: TxBody, MembershipChange, Role, Strategy;
+    seqs: Block, Transaction, Member, FrozenLot, Allocation, Mint, Candidate, Share,
+);
+
+/// The one visitor of every `Vec` of an [`Element`] (`readers!`'s `seqs`), as
+/// [`Reader`] is of structs: serde_json's array reading once, not once per
+/// element type. The same values and messages as `Vec`'s own `Deserialize`.
+pub(crate) struct SeqReader<'o>(pub(crate) SeqKind, pub(crate) &'o mut ReadSeq);
+
+impl<'de> DeserializeSeed<'de> for SeqReader<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+/// A type whose `Vec` is read by [`SeqReader`].
+pub(crate) trait Element: Sized {
+    const SEQ: SeqKind;
+    /// The `Vec` a [`SeqReader`] told `SEQ` read.
+    fn take(read: ReadSeq) -> Vec<Self>;
+}
+
+/// A sequence's elements, as `Vec`'s visitor reads them.
+fn elements<'de, T: Deserialize<'de>, S: de::SeqAccess<'de>>(
+    seq: &mut S,
+) -> Result<Vec<T>, S::Error> {
+    let mut values = Vec::new();
+    while let Some(value) = seq.next_element()? {
+        values.push(value);
+    }
+    Ok(values)
+}
+
+/// A `Vec` of an [`Element`], read by [`SeqReader`].
+pub(crate) fn read_seq<'de, D: Deserializer<'de>, T: Element>(d: D) -> Result<Vec<T>, D::Error> {
+    let mut read = ReadSeq::Nothing;
+    SeqReader(T::SEQ, &mut read).deserialize(d)?;
+    Ok(T::take(read))
+}
+
+/// [`fill`] for a `Vec` of an [`Element`], through [`SeqReader`].
+pub(crate) fn fill_seq<'de, A: MapAccess<'de>, T: Element>(
+    map: &mut A,
+    slot: &mut Option<Vec<T>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    let mut read = ReadSeq::Nothing;
+    map.next_value_seed(SeqReader(T::SEQ, &mut read))?;
+    *slot = Some(T::take(read));
+    Ok(())
+}
+
+/// A field's slot in a `read_struct!` reader, which picks its filler:
+/// [`fill_seq`] for a `Vec` of an [`Element`] ([`FillSeq`]), [`fill`] for
+/// anything else ([`FillAny`], implemented one reference further, so that
+/// method lookup tries it second).
+pub(crate) struct Slot<'s, T>(pub(crate) &'s mut Option<T>);
+
+pub(crate) trait FillSeq<'de> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error>;
+}
+
+impl<'de, T: Element> FillSeq<'de> for Slot<'_, Vec<T>> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        fill_seq(map, self.0, name)
+    }
+}
+
+pub(crate) trait FillAny<'de> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error>;
+}
+
+impl<'de, T: Deserialize<'de>> FillAny<'de> for &mut Slot<'_, T> {
+    fn fill_slot<A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        fill(map, self.0, name)
+    }
+}
+
+/// A [`Reader`] that returned without error read the type it was told to.
+#[cold]
+pub(crate) fn mismatch() -> ! {
+    unreachable!("a reader gives the type it is asked for")
+}
+
+/// The field names of a tagged enum's variants (and its tag), or its tag's
+/// values, read by index through [`FieldIndex`] and [`VariantIndex`]:
+/// one reader of names for all of them, where serde's derived identifiers
+/// were a reader each. Written by [`named!`].
+pub(crate) trait Named: Copy + 'static {
+    /// The names, in the order of `ALL`.
+    const NAMES: &'static [&'static str];
+    const ALL: &'static [Self];
+}
+
+/// An enum of names implementing [`Named`], as
+/// `#[derive(Deserialize)] #[serde(field_identifier)]` (with `other`: any
+/// other name) or `#[serde(variant_identifier)]` had it.
+macro_rules! named {
+    ($(#[$meta:meta])* enum $name:ident { $($variant:ident = $text:literal),* $(; other $other:ident)? $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq)]
+        enum $name { $($variant,)* $($other)? }
+        impl $crate::tagged::Named for $name {
+            const NAMES: &'static [&'static str] = &[$($text),*];
+            const ALL: &'static [$name] = &[$($name::$variant),*];
+        }
+    };
+}
+pub(crate) use named;
+
+/// The next key of a tagged enum's object, `other` for a name not in `T`.
+pub(crate) fn next_field<'de, A: MapAccess<'de>, T: Named>(
+    map: &mut A,
+    other: T,
+) -> Result<Option<T>, A::Error> {
+    Ok(map
+        .next_key_seed(FieldIndex(T::NAMES))?
+        .map(|i| T::ALL.get(i).copied().unwrap_or(other)))
+}
+
+/// A tag's value: the index of its name in `self.0`, or serde's
+/// `unknown variant` error, as a derived `variant_identifier` gives it.
+pub(crate) struct VariantIndex(pub(crate) &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for VariantIndex {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for VariantIndex {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("variant identifier")
+    }
+    fn visit_str<E: Error>(self, v: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|n| *n == v)
+            .ok_or_else(|| E::unknown_variant(v, self.0))
+    }
+}
+
+/// [`fill`] for a tag.
+pub(crate) fn fill_tag<'de, A: MapAccess<'de>, T: Named>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    // Always a value: the index is one of `T::NAMES`, which match `T::ALL`.
+    *slot = T::ALL
+        .get(map.next_value_seed(VariantIndex(T::NAMES))?)
+        .copied();
+    Ok(())
+}
+
 /// `impl Deserialize` for a struct with named fields, reading a JSON object
 /// as serde's derive does: fields in any order, unknown ones skipped, the
 /// derive's `missing field` and `duplicate field` messages, and a missing
@@ -79,13 +357,15 @@ impl<'de> de::Visitor<'de> for FieldIndex {
 /// What it leaves out is the derive's second reader, for a struct written as
 /// an array (`[1, "x"]`), which the page never writes: that is refused as
 /// `invalid type: sequence, expected struct Name`.
+///
+/// Through the shared [`Reader`] (the type must be listed in `readers!`),
+/// or with `alone` through a visitor of its own, for a type only the tests
+/// read on its own (a transaction body's parts are read by `TxBody`'s reader).
 macro_rules! read_struct {
-    ($name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* $(,)? }) => {
+    (alone $name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* $(,)? }) => {
+        $crate::tagged::read_struct!(@fields $name { $($field: $ty $(= $default)?),* });
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #[allow(non_camel_case_types)]
-                enum F { $($field),* }
-                const NAMES: &[&str] = &[$(stringify!($field)),*];
                 struct V;
                 impl<'de> serde::de::Visitor<'de> for V {
                     type Value = $name;
@@ -94,24 +374,61 @@ macro_rules! read_struct {
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
+                        map: A,
                     ) -> Result<$name, A::Error> {
-                        $(let mut $field: Option<$ty> = None;)*
-                        while let Some(i) = map.next_key_seed($crate::tagged::FieldIndex(NAMES))? {
-                            $(
-                                if i == F::$field as usize {
-                                    $crate::tagged::fill(&mut map, &mut $field, stringify!($field))?;
-                                    continue;
-                                }
-                            )*
-                            $crate::tagged::skip(&mut map)?;
-                        }
-                        Ok($name {
-                            $($field: $crate::tagged::read_struct!(@value $field $(, $default)?),)*
-                        })
+                        $crate::tagged::ReadFields::read_fields(map)
                     }
                 }
-                d.deserialize_struct(stringify!($name), NAMES, V)
+                d.deserialize_struct(
+                    stringify!($name),
+                    <$name as $crate::tagged::ReadFields>::NAMES,
+                    V,
+                )
+            }
+        }
+    };
+    ($name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* $(,)? }) => {
+        $crate::tagged::read_struct!(@fields $name { $($field: $ty $(= $default)?),* });
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use $crate::tagged::{mismatch, Kind, Read, ReadFields, Reader};
+                let mut read = Read::Nothing;
+                d.deserialize_struct(
+                    stringify!($name),
+                    <$name as ReadFields>::NAMES,
+                    Reader(Kind::$name, &mut read),
+                )?;
+                match read {
+                    Read::$name(v) => Ok(v),
+                    _ => mismatch(),
+                }
+            }
+        }
+    };
+    (@fields $name:ident { $($field:ident: $ty:ty $(= $default:expr)?),* }) => {
+        impl $crate::tagged::ReadFields for $name {
+            const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+            fn read_fields<'de, A: serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> Result<$name, A::Error> {
+                #[allow(non_camel_case_types)]
+                enum F { $($field),* }
+                $(let mut $field: Option<$ty> = None;)*
+                while let Some(i) = map.next_key_seed($crate::tagged::FieldIndex(Self::NAMES))? {
+                    $(
+                        if i == F::$field as usize {
+                            #[allow(unused_imports)]
+                            use $crate::tagged::{FillAny, FillSeq};
+                            (&mut $crate::tagged::Slot(&mut $field))
+                                .fill_slot(&mut map, stringify!($field))?;
+                            continue;
+                        }
+                    )*
+                    $crate::tagged::skip(&mut map)?;
+                }
+                Ok($name {
+                    $($field: $crate::tagged::read_struct!(@value $field $(, $default)?),)*
+                })
             }
         }
     };
@@ -124,27 +441,28 @@ macro_rules! read_struct {
 }
 pub(crate) use read_struct;
 
-/// `impl Deserialize` for an internally tagged enum `$name`: the visitor of
-/// a JSON object around `$read`, which reads the fields from `$map` (with
-/// [`fill`], [`skip`] and [`req`]) and builds the variant the tag names.
+/// `impl Deserialize` for an internally tagged enum `$name` (listed in
+/// `readers!`): `$read` reads the fields from `$map` (with [`fill`], [`skip`]
+/// and [`req`]) and builds the variant the tag names.
 macro_rules! read_tagged {
     ($name:ident, |$map:ident| $read:block) => {
+        impl $crate::tagged::ReadFields for $name {
+            const NAMES: &'static [&'static str] = &[];
+            fn read_fields<'de, A: serde::de::MapAccess<'de>>(
+                mut $map: A,
+            ) -> Result<$name, A::Error> {
+                $read
+            }
+        }
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> serde::de::Visitor<'de> for V {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str(concat!("internally tagged enum ", stringify!($name)))
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut $map: A,
-                    ) -> Result<$name, A::Error> {
-                        $read
-                    }
+                use $crate::tagged::{mismatch, Kind, Read, Reader};
+                let mut read = Read::Nothing;
+                d.deserialize_map(Reader(Kind::$name, &mut read))?;
+                match read {
+                    Read::$name(v) => Ok(v),
+                    _ => mismatch(),
                 }
-                d.deserialize_map(V)
             }
         }
     };
@@ -472,6 +790,39 @@ mod tests {
         ];
         let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
         same_exactly::<crate::ledger::Ledger, DerivedLedger>(&cases);
+    }
+
+    /// `SeqReader` against `Vec`'s own `Deserialize`, on the same elements.
+    #[test]
+    fn sequences_read_as_vec_reads_them() {
+        struct Shared(Vec<crate::tx::Allocation>);
+        impl<'de> Deserialize<'de> for Shared {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                super::read_seq(d).map(Shared)
+            }
+        }
+        let cases = [
+            "[]",
+            r#"[{"member":1,"energy":2}]"#,
+            r#"[{"member":1,"energy":2}, {"energy":3,"member":4}]"#,
+            r#"[{"member":1,"energy":2},]"#,
+            r#"[{"member":1}]"#,
+            r#"[{"member":1,"energy":"x"}]"#,
+            r#"[1]"#,
+            r#"{"member":1}"#,
+            r#""x""#,
+            "null",
+            "[",
+            r#"[{"member":1,"energy":2}"#,
+        ];
+        for json in cases {
+            let shared = serde_json::from_str::<Shared>(json)
+                .map(|v| v.0)
+                .map_err(|e| e.to_string());
+            let vec =
+                serde_json::from_str::<Vec<crate::tx::Allocation>>(json).map_err(|e| e.to_string());
+            assert_eq!(shared, vec, "on {json}");
+        }
     }
 
     /// The one difference from the derive: it also read a struct written as

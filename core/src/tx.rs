@@ -7,9 +7,11 @@ use crate::election::ElectionRecord;
 use crate::member::MemberId;
 use crate::member::Role;
 use crate::shares::ShareTable;
-use crate::tagged::{fill, read_struct, read_tagged, req, skip};
+use crate::tagged::{
+    fill, fill_seq, fill_tag, named, next_field, read_struct, read_tagged, req, skip,
+};
 use crate::units::{MilliTokens, Wh};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Energy given to one customer by a generation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -49,7 +51,7 @@ pub struct Generation {
     pub minted: Vec<Mint>,
 }
 
-read_struct!(Generation { generator: MemberId, period: u64, seq: u64, energy: Wh, allocation: Vec<Allocation>, minted: Vec<Mint> });
+read_struct!(alone Generation { generator: MemberId, period: u64, seq: u64, energy: Wh, allocation: Vec<Allocation>, minted: Vec<Mint> });
 
 /// A generator's new share table, in force from the next block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,7 +61,7 @@ pub struct ShareUpdate {
     pub shares: ShareTable,
 }
 
-read_struct!(ShareUpdate {
+read_struct!(alone ShareUpdate {
     generator: MemberId,
     seq: u64,
     shares: ShareTable
@@ -75,7 +77,7 @@ pub struct Vote {
     pub bet: MilliTokens,
 }
 
-read_struct!(Vote {
+read_struct!(alone Vote {
     voter: MemberId,
     seq: u64,
     election: u64,
@@ -95,7 +97,7 @@ pub struct Penalty {
     pub pot: MilliTokens,
 }
 
-read_struct!(Penalty {
+read_struct!(alone Penalty {
     height: u64,
     missed: MemberId,
     sealed_by: MemberId,
@@ -137,7 +139,7 @@ pub struct Membership {
     pub change: MembershipChange,
 }
 
-read_struct!(Membership {
+read_struct!(alone Membership {
     registrar: MemberId,
     seq: u64,
     change: MembershipChange
@@ -230,28 +232,27 @@ impl Transaction {
     }
 }
 
-/// `MembershipChange`'s tag values, in declaration order.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum ChangeKind {
-    Join,
-    Rename,
-    Leave,
-}
+named!(
+    /// `MembershipChange`'s tag values, in declaration order.
+    enum ChangeKind {
+        Join = "join",
+        Rename = "rename",
+        Leave = "leave",
+    }
+);
 
-/// Every field name of every `MembershipChange` variant, and its tag.
-#[derive(Clone, Copy, PartialEq, Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum ChangeField {
-    Change,
-    Member,
-    Name,
-    Role,
-    PublicKey,
-    Capacity,
-    #[serde(other)]
-    Other,
-}
+named!(
+    /// Every field name of every `MembershipChange` variant, and its tag.
+    enum ChangeField {
+        Change = "change",
+        Member = "member",
+        Name = "name",
+        Role = "role",
+        PublicKey = "public_key",
+        Capacity = "capacity";
+        other Other
+    }
+);
 
 impl ChangeKind {
     fn has(self, field: ChangeField) -> bool {
@@ -268,13 +269,13 @@ read_tagged!(MembershipChange, |map| {
     let mut kind: Option<ChangeKind> = None;
     let (mut member, mut name, mut role, mut public_key, mut capacity) =
         (None, None, None, None, None);
-    while let Some(field) = map.next_key::<ChangeField>()? {
+    while let Some(field) = next_field(&mut map, ChangeField::Other)? {
         if field != ChangeField::Change && kind.is_some_and(|k| !k.has(field)) {
             skip(&mut map)?;
             continue;
         }
         match field {
-            ChangeField::Change => fill(&mut map, &mut kind, "change")?,
+            ChangeField::Change => fill_tag(&mut map, &mut kind, "change")?,
             ChangeField::Member => fill(&mut map, &mut member, "member")?,
             ChangeField::Name => fill(&mut map, &mut name, "name")?,
             ChangeField::Role => fill(&mut map, &mut role, "role")?,
@@ -301,47 +302,46 @@ read_tagged!(MembershipChange, |map| {
     })
 });
 
-/// `TxBody`'s tag values, in declaration order.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum TxKind {
-    Generation,
-    ShareUpdate,
-    Vote,
-    Election,
-    Penalty,
-    Membership,
-}
+named!(
+    /// `TxBody`'s tag values, in declaration order.
+    enum TxKind {
+        Generation = "generation",
+        ShareUpdate = "share_update",
+        Vote = "vote",
+        Election = "election",
+        Penalty = "penalty",
+        Membership = "membership",
+    }
+);
 
-/// Every field name of every `TxBody` variant, and its tag.
-#[derive(Clone, Copy, PartialEq, Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum TxField {
-    Type,
-    Generator,
-    Period,
-    Seq,
-    Energy,
-    Allocation,
-    Minted,
-    Shares,
-    Voter,
-    Election,
-    Bet,
-    Height,
-    Miner,
-    Candidates,
-    Winner,
-    RunnerUp,
-    Pot,
-    Missed,
-    SealedBy,
-    ReputationLost,
-    Registrar,
-    Change,
-    #[serde(other)]
-    Other,
-}
+named!(
+    /// Every field name of every `TxBody` variant, and its tag.
+    enum TxField {
+        Type = "type",
+        Generator = "generator",
+        Period = "period",
+        Seq = "seq",
+        Energy = "energy",
+        Allocation = "allocation",
+        Minted = "minted",
+        Shares = "shares",
+        Voter = "voter",
+        Election = "election",
+        Bet = "bet",
+        Height = "height",
+        Miner = "miner",
+        Candidates = "candidates",
+        Winner = "winner",
+        RunnerUp = "runner_up",
+        Pot = "pot",
+        Missed = "missed",
+        SealedBy = "sealed_by",
+        ReputationLost = "reputation_lost",
+        Registrar = "registrar",
+        Change = "change";
+        other Other
+    }
+);
 
 impl TxKind {
     fn has(self, field: TxField) -> bool {
@@ -375,26 +375,26 @@ read_tagged!(TxBody, |map| {
     let mut runner_up: Option<Option<MemberId>> = None;
     let (mut pot, mut missed, mut sealed_by, mut reputation_lost) = (None, None, None, None);
     let (mut registrar, mut change) = (None, None);
-    while let Some(field) = map.next_key::<TxField>()? {
+    while let Some(field) = next_field(&mut map, TxField::Other)? {
         if field != TxField::Type && kind.is_some_and(|k| !k.has(field)) {
             skip(&mut map)?;
             continue;
         }
         match field {
-            TxField::Type => fill(&mut map, &mut kind, "type")?,
+            TxField::Type => fill_tag(&mut map, &mut kind, "type")?,
             TxField::Generator => fill(&mut map, &mut generator, "generator")?,
             TxField::Period => fill(&mut map, &mut period, "period")?,
             TxField::Seq => fill(&mut map, &mut seq, "seq")?,
             TxField::Energy => fill(&mut map, &mut energy, "energy")?,
-            TxField::Allocation => fill(&mut map, &mut allocation, "allocation")?,
-            TxField::Minted => fill(&mut map, &mut minted, "minted")?,
+            TxField::Allocation => fill_seq(&mut map, &mut allocation, "allocation")?,
+            TxField::Minted => fill_seq(&mut map, &mut minted, "minted")?,
             TxField::Shares => fill(&mut map, &mut shares, "shares")?,
             TxField::Voter => fill(&mut map, &mut voter, "voter")?,
             TxField::Election => fill(&mut map, &mut election, "election")?,
             TxField::Bet => fill(&mut map, &mut bet, "bet")?,
             TxField::Height => fill(&mut map, &mut height, "height")?,
             TxField::Miner => fill(&mut map, &mut miner, "miner")?,
-            TxField::Candidates => fill(&mut map, &mut candidates, "candidates")?,
+            TxField::Candidates => fill_seq(&mut map, &mut candidates, "candidates")?,
             TxField::Winner => fill(&mut map, &mut winner, "winner")?,
             TxField::RunnerUp => fill(&mut map, &mut runner_up, "runner_up")?,
             TxField::Pot => fill(&mut map, &mut pot, "pot")?,

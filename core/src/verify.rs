@@ -17,6 +17,7 @@ use crate::ledger::Ledger;
 use crate::member::MemberId;
 use crate::merkle::merkle_root;
 use crate::rules::{check_share_table, OpenBlock, Violation};
+use crate::units::Digits;
 use serde::Serialize;
 use std::fmt;
 
@@ -974,8 +975,9 @@ fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Rec
             Check::EnergyNotConserved,
             None,
             format!(
-                "energy is not conserved: the balances add up to {} Wh, not {energy} Wh",
-                ledger.total_energy()
+                "energy is not conserved: the balances add up to {} Wh, not {} Wh",
+                Digits(ledger.total_energy()),
+                Digits(energy)
             ),
         );
     }
@@ -985,8 +987,9 @@ fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Rec
             Check::TokensNotConserved,
             None,
             format!(
-                "voting tokens are not conserved: free, frozen and staked add up to {} milli-tokens, not the genesis supply plus all minted ({expected_tokens})",
-                ledger.total_tokens()
+                "voting tokens are not conserved: free, frozen and staked add up to {} milli-tokens, not the genesis supply plus all minted ({})",
+                Digits(ledger.total_tokens()),
+                Digits(expected_tokens)
             ),
         );
     }
