@@ -6,6 +6,7 @@
 //! because another crate in the build turning on serde_json's
 //! `preserve_order` feature would silently change every hash.
 
+use crate::crypto::{sha256, Hash};
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -42,6 +43,22 @@ impl std::fmt::Display for CanonicalError {
 /// the reference keeps a second serializer of every hashed type (through
 /// `Value`) out of the WebAssembly page.
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
+    // One allocation of the exact size; the buffer stays for the next call.
+    with_canonical(value, str::to_owned)
+}
+
+/// SHA-256 of [`to_canonical`]'s text, hashed where the encoder wrote it:
+/// a ledger, a transaction or a header is hashed for every block verified,
+/// and the text itself is wanted only to be shown.
+pub fn canonical_sha256<T: Serialize + ?Sized>(value: &T) -> Result<Hash, CanonicalError> {
+    with_canonical(value, |text| sha256(text.as_bytes()))
+}
+
+/// Encodes `value` into the thread's encoder and hands `then` the text.
+fn with_canonical<T: Serialize + ?Sized, R>(
+    value: &T,
+    then: impl FnOnce(&str) -> R,
+) -> Result<R, CanonicalError> {
     // The encoder's buffers are kept from one call to the next.
     thread_local! {
         static SPARE: std::cell::Cell<Option<Box<Encoder>>> = const { std::cell::Cell::new(None) };
@@ -54,8 +71,7 @@ pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, Canonica
         // same key replaced.
         Ok(()) => match enc.refused.then(|| enc.out.split('\0').nth(1)).flatten() {
             Some(first) => Err(CanonicalError::NotAnInteger(first.to_owned())),
-            // One allocation of the exact size; the buffer stays for the next call.
-            None => Ok(enc.out.as_str().to_owned()),
+            None => Ok(then(&enc.out)),
         },
         Err(Unencodable(e)) => Err(CanonicalError::Serialize(e)),
     };
@@ -123,7 +139,9 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
             // RFC 8785 sorts keys by UTF-16 code units; for the ASCII keys
             // E-Cloud uses this equals byte order, but be exact anyway.
             let entries: Vec<(&String, &Value)> = map.iter().collect();
-            let entries = crate::order::sorted_by(&entries, &|a, b| key_order(a.0, b.0));
+            let entries = crate::order::sorted_by(&entries, &|a, b| {
+                key_order(a.0.as_bytes(), b.0.as_bytes())
+            });
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -191,10 +209,8 @@ fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    // Not `expect`: that would bring the error's `Debug` into the page.
-    out.push_str(
-        std::str::from_utf8(&digits[at..]).unwrap_or_else(|_| unreachable!("ASCII digits")),
-    );
+    // As chars, which are ASCII: no UTF-8 validation of the digits.
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// RFC 8785 orders keys by their UTF-16 code units. UTF-8 bytes compare as
@@ -204,8 +220,7 @@ fn push_u64(out: &mut String, mut n: u64) {
 /// (0xD800 to 0xDFFF) and so sorts first. At the first byte where two keys
 /// differ both are at the start of a character or inside characters with
 /// the same lead byte, so that one byte decides.
-fn key_order(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+fn key_order(a: &[u8], b: &[u8]) -> Ordering {
     for (&x, &y) in a.iter().zip(b) {
         if x != y {
             let bmp_top = |c: u8| c == 0xee || c == 0xef;
@@ -318,7 +333,9 @@ impl Encoder {
     }
 
     fn end_object(&mut self, obj: Object) {
-        let keys = &self.keys;
+        // Bytes, not `str`: slicing a `str` checks char boundaries on every
+        // comparison of the sort.
+        let keys = self.keys.as_bytes();
         let key = |e: &Entry| &keys[e.key.0..e.key.1];
         let entries = &mut self.entries[obj.entries..];
         let in_order = self.plain
@@ -950,6 +967,13 @@ mod tests {
         );
         let fast = to_canonical(v);
         assert_eq!(fast, to_canonical_reference(v));
+        // Hashed where it is written: the hash of that text, or its error.
+        assert_eq!(
+            canonical_sha256(v),
+            fast.as_ref()
+                .map(|text| sha256(text.as_bytes()))
+                .map_err(Clone::clone)
+        );
         fast
     }
 
@@ -1141,7 +1165,7 @@ mod tests {
         for a in keys {
             for b in keys {
                 assert_eq!(
-                    key_order(a, b),
+                    key_order(a.as_bytes(), b.as_bytes()),
                     a.encode_utf16().cmp(b.encode_utf16()),
                     "{a:?} vs {b:?}"
                 );
