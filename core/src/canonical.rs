@@ -163,11 +163,7 @@ fn write_string(s: &str, out: &mut String) {
     // characters are escaped (every byte of a multi-byte UTF-8 character is
     // 0x80 or above, so scanning bytes finds exactly those).
     let bytes = s.as_bytes();
-    // A fold rather than any(): no early exit, so it vectorises.
-    let plain = !bytes.iter().fold(false, |seen, &b| {
-        seen | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if plain {
+    if !needs_escape(bytes) {
         // The usual case (names, hex digests): nothing to escape.
         out.push_str(s);
         out.push('"');
@@ -196,6 +192,33 @@ fn write_string(s: &str, out: &mut String) {
     }
     out.push_str(&s[run..]);
     out.push('"');
+}
+
+/// Whether `bytes` hold a '"', a '\\' or a control character: eight bytes
+/// at a time, since every key and every hex digest is scanned.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    // The word tricks of "Bit Twiddling Hacks" (haszero, hasless): exact
+    // for the word as a whole, if not byte by byte.
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    // A byte below 0x20, or one equal to '"' or '\\'.
+    let special = |x: u64| {
+        x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0
+            || zero_byte(x ^ (ONES * u64::from(b'"')))
+            || zero_byte(x ^ (ONES * u64::from(b'\\')))
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let found = chunks.any(|c| {
+        special(u64::from_le_bytes([
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+        ]))
+    });
+    // The tail (most keys are shorter than a word) as a word padded with
+    // a letter.
+    let mut tail = [b'a'; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    found || special(u64::from_le_bytes(tail))
 }
 
 fn push_u64(out: &mut String, mut n: u64) {
@@ -264,16 +287,41 @@ fn misuse() -> Unencodable {
     Unencodable("a Serialize impl called the serializer out of order".into())
 }
 
-/// One entry of an object being written: its key (a range of `keys`) and
-/// its text `"key":value` (a range of `out`).
 /// Objects up to this many entries are sorted by insertion.
 const SMALL_OBJECT: usize = 32;
 
+/// One entry of an object being written: its key and its text
+/// `"key":value` (a range of `out`).
 #[derive(Clone, Copy)]
 struct Entry {
-    key: (usize, usize),
+    key: Key,
     text: (usize, usize),
 }
+
+#[derive(Clone, Copy)]
+pub enum Key {
+    /// A struct's field name, as the type gives it.
+    Field(&'static str),
+    /// A map key: a range of `keys`.
+    Stacked(usize, usize),
+}
+
+/// How a struct's fields, met in the order serde gives them, are written
+/// in key order: learnt from the first value with those field names and
+/// reused for the next, since the same names in the same order always
+/// sort alike (and a ledger alone has a member struct per member).
+#[derive(Default)]
+struct FieldOrder {
+    fields: Vec<&'static str>,
+    /// The entries to write, by position, in key order.
+    emit: Vec<usize>,
+    /// Serde's order is key order already: nothing to move.
+    in_order: bool,
+}
+
+/// Struct types whose field order is remembered at once (a hash of the
+/// type's name picks the one place each may take).
+const FIELD_ORDERS: usize = 64;
 
 /// Writes canonical JSON in one pass. An object's entries are written in the
 /// order serde gives them, then, unless that is already key order, moved
@@ -285,99 +333,106 @@ pub struct Encoder {
     keys: String,
     entries: Vec<Entry>,
     scratch: String,
+    /// The order of the object being closed, when it is not a struct's.
+    emit: Vec<usize>,
+    field_orders: Vec<FieldOrder>,
     /// A number the canonical form cannot carry has been marked in `out`.
     refused: bool,
     /// Written as serde_json writes it: entries as given, any integer.
     plain: bool,
 }
 
-/// An object being written: where it starts in each stack.
+/// An object being written: where it starts in each stack, and for a
+/// struct, its name.
 #[derive(Clone, Copy)]
 pub struct Object {
     start: usize,
     entries: usize,
     keys: usize,
+    name: Option<&'static str>,
 }
 
 impl Encoder {
-    fn begin_object(&mut self) -> Object {
+    fn begin_object(&mut self, name: Option<&'static str>) -> Object {
         let obj = Object {
             start: self.out.len(),
             entries: self.entries.len(),
             keys: self.keys.len(),
+            name,
         };
         self.out.push('{');
         obj
     }
 
-    /// Writes the comma and the key; returns where the key and the text begin.
-    fn begin_entry(&mut self, obj: &Object, key: &str) -> (usize, usize) {
+    /// Writes the comma and the key; returns where the text begins.
+    fn begin_entry(&mut self, obj: &Object, key: &str) -> usize {
         if self.entries.len() > obj.entries {
             self.out.push(',');
-        }
-        let k = self.keys.len();
-        if !self.plain {
-            self.keys.push_str(key);
         }
         let t = self.out.len();
         write_string(key, &mut self.out);
         self.out.push(':');
-        (k, t)
+        t
     }
 
-    fn end_entry(&mut self, (k, t): (usize, usize)) {
+    /// A map key, kept apart for the sort.
+    fn stack_key(&mut self, key: &str) -> Key {
+        let k = self.keys.len();
+        if !self.plain {
+            self.keys.push_str(key);
+        }
+        Key::Stacked(k, self.keys.len())
+    }
+
+    fn end_entry(&mut self, key: Key, t: usize) {
         self.entries.push(Entry {
-            key: (k, self.keys.len()),
+            key,
             text: (t, self.out.len()),
         });
     }
 
     fn end_object(&mut self, obj: Object) {
-        // Bytes, not `str`: slicing a `str` checks char boundaries on every
-        // comparison of the sort.
-        let keys = self.keys.as_bytes();
-        let key = |e: &Entry| &keys[e.key.0..e.key.1];
-        let entries = &mut self.entries[obj.entries..];
-        let in_order = self.plain
-            || entries
-                .windows(2)
-                .all(|w| key_order(key(&w[0]), key(&w[1])) == Ordering::Less);
-        if !in_order {
-            // A stable sort, so of entries with equal keys the last written
-            // stays last, and it alone is kept: in a JSON map the last wins.
-            // By insertion for a struct's few fields, through the crate's
-            // shared sort beyond: no copy of the standard library's stable
-            // sort in the WebAssembly page (docs/PERFORMANCE.md, "Size").
-            if entries.len() <= SMALL_OBJECT {
-                for i in 1..entries.len() {
-                    let mut j = i;
-                    while j > 0 && key_order(key(&entries[j - 1]), key(&entries[j])).is_gt() {
-                        entries.swap(j - 1, j);
-                        j -= 1;
+        if !self.plain {
+            let body = obj.start + 1;
+            let entries = &self.entries[obj.entries..];
+            match obj.name {
+                Some(name) => {
+                    if self.field_orders.is_empty() {
+                        self.field_orders
+                            .resize_with(FIELD_ORDERS, FieldOrder::default);
+                    }
+                    let hash = (name.as_ptr() as usize)
+                        .wrapping_add(name.len())
+                        .wrapping_mul(0x9e37_79b9);
+                    let order = &mut self.field_orders[(hash >> 16) % FIELD_ORDERS];
+                    let known =
+                        order.fields.len() == entries.len()
+                            && order.fields.iter().zip(entries).all(
+                                |(&f, e)| matches!(e.key, Key::Field(k) if std::ptr::eq(k, f)),
+                            );
+                    if !known {
+                        order.in_order = key_order_of(entries, &self.keys, &mut order.emit);
+                        order.fields.clear();
+                        order.fields.extend(entries.iter().map(|e| match e.key {
+                            Key::Field(k) => k,
+                            Key::Stacked(..) => "",
+                        }));
+                    }
+                    if !order.in_order {
+                        write_in_order(
+                            &mut self.out,
+                            &mut self.scratch,
+                            body,
+                            entries,
+                            &order.emit,
+                        );
                     }
                 }
-            } else {
-                let order = crate::order::sorted_indices(entries.len(), &|a, b| {
-                    key_order(key(&entries[a]), key(&entries[b]))
-                });
-                let sorted: Vec<Entry> = order.into_iter().map(|i| entries[i]).collect();
-                entries.copy_from_slice(&sorted);
-            }
-            let body = obj.start + 1;
-            self.scratch.clear();
-            self.scratch.push_str(&self.out[body..]);
-            self.out.truncate(body);
-            let mut first = true;
-            for (i, e) in entries.iter().enumerate() {
-                if entries.get(i + 1).is_some_and(|next| key(next) == key(e)) {
-                    continue;
+                None => {
+                    if !key_order_of(entries, &self.keys, &mut self.emit) {
+                        write_in_order(&mut self.out, &mut self.scratch, body, entries, &self.emit);
+                    }
                 }
-                if !first {
-                    self.out.push(',');
-                }
-                first = false;
-                self.out
-                    .push_str(&self.scratch[e.text.0 - body..e.text.1 - body]);
             }
         }
         self.out.push('}');
@@ -429,6 +484,71 @@ impl Encoder {
             Ok(()) => {}
         }
         Ok(())
+    }
+}
+
+/// Whether `entries` are in key order already; if not, `emit` gets the
+/// positions of those to write, in key order. A stable sort, so of entries
+/// with equal keys the last written stays last, and it alone is kept: in a
+/// JSON map the last wins. By insertion for a struct's few fields, through
+/// the crate's shared sort beyond: no copy of the standard library's stable
+/// sort in the WebAssembly page (docs/PERFORMANCE.md, "Size").
+fn key_order_of(entries: &[Entry], keys: &str, emit: &mut Vec<usize>) -> bool {
+    let keys = keys.as_bytes();
+    let key = |i: usize| match entries[i].key {
+        Key::Field(k) => k.as_bytes(),
+        Key::Stacked(from, to) => &keys[from..to],
+    };
+    let n = entries.len();
+    if (1..n).all(|i| key_order(key(i - 1), key(i)) == Ordering::Less) {
+        return true;
+    }
+    emit.clear();
+    if n <= SMALL_OBJECT {
+        emit.extend(0..n);
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && key_order(key(emit[j - 1]), key(emit[j])).is_gt() {
+                emit.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    } else {
+        emit.extend(crate::order::sorted_indices(n, &|a, b| {
+            key_order(key(a), key(b))
+        }));
+    }
+    let mut kept = 0;
+    for at in 0..n {
+        let i = emit[at];
+        if emit.get(at + 1).is_some_and(|&next| key(next) == key(i)) {
+            continue;
+        }
+        emit[kept] = i;
+        kept += 1;
+    }
+    emit.truncate(kept);
+    false
+}
+
+/// Writes again the object whose body starts at `body` in `out`: the
+/// entries `emit` names, in that order.
+fn write_in_order(
+    out: &mut String,
+    scratch: &mut String,
+    body: usize,
+    entries: &[Entry],
+    emit: &[usize],
+) {
+    scratch.clear();
+    scratch.push_str(&out[body..]);
+    out.truncate(body);
+    for (n, &i) in emit.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        let (from, to) = entries[i].text;
+        out.push_str(&scratch[from - body..to - body]);
     }
 }
 
@@ -601,7 +721,7 @@ pub enum Compound<'a> {
         enc: &'a mut Encoder,
         obj: Object,
         /// The entry a map key has begun.
-        pending: Option<(usize, usize)>,
+        pending: Option<(Key, usize)>,
         /// A struct variant's `{"variant":{...}}` needs one more `}`.
         wrapped: bool,
     },
@@ -621,12 +741,16 @@ impl Compound<'_> {
         }
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), Unencodable> {
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Unencodable> {
         match self {
             Compound::Obj { enc, obj, .. } => {
                 let at = enc.begin_entry(obj, key);
                 v.serialize(&mut **enc)?;
-                enc.end_entry(at);
+                enc.end_entry(Key::Field(key), at);
                 Ok(())
             }
             Compound::Seq { .. } => Err(misuse()),
@@ -704,7 +828,8 @@ impl ser::SerializeMap for Compound<'_> {
                 enc, obj, pending, ..
             } if pending.is_none() => {
                 let key = map_key(key, enc.plain)?;
-                *pending = Some(enc.begin_entry(obj, &key));
+                let stacked = enc.stack_key(&key);
+                *pending = Some((stacked, enc.begin_entry(obj, &key)));
                 Ok(())
             }
             _ => Err(misuse()),
@@ -713,9 +838,9 @@ impl ser::SerializeMap for Compound<'_> {
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Unencodable> {
         match self {
             Compound::Obj { enc, pending, .. } => {
-                let at = pending.take().ok_or_else(misuse)?;
+                let (key, at) = pending.take().ok_or_else(misuse)?;
                 v.serialize(&mut **enc)?;
-                enc.end_entry(at);
+                enc.end_entry(key, at);
                 Ok(())
             }
             Compound::Seq { .. } => Err(misuse()),
@@ -884,7 +1009,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         })
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Unencodable> {
-        let obj = self.begin_object();
+        let obj = self.begin_object(None);
         Ok(Compound::Obj {
             enc: self,
             obj,
@@ -892,8 +1017,14 @@ impl<'a> ser::Serializer for &'a mut Encoder {
             wrapped: false,
         })
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a>, Unencodable> {
-        self.serialize_map(Some(len))
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a>, Unencodable> {
+        let obj = self.begin_object(Some(name));
+        Ok(Compound::Obj {
+            enc: self,
+            obj,
+            pending: None,
+            wrapped: false,
+        })
     }
     fn serialize_struct_variant(
         self,
@@ -905,7 +1036,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         self.out.push('{');
         write_string(variant, &mut self.out);
         self.out.push(':');
-        let obj = self.begin_object();
+        let obj = self.begin_object(Some(variant));
         Ok(Compound::Obj {
             enc: self,
             obj,
@@ -922,6 +1053,98 @@ mod tests {
     use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_word_at_a_time_scan_finds_exactly_what_needs_escaping() {
+        let slow = |b: &[u8]| b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+        // Every byte value at every place of a word, of a word and a tail, and of two words.
+        for len in [1, 7, 8, 9, 16] {
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    let mut text = vec![b'a'; len];
+                    text[at] = byte;
+                    assert_eq!(
+                        needs_escape(&text),
+                        slow(&text),
+                        "{byte:#x} at {at} of {len}"
+                    );
+                    // Beside a byte whose borrow could hide it.
+                    for other in [0x00, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xff] {
+                        let mut text = text.clone();
+                        text[(at + 1) % len] = other;
+                        assert_eq!(
+                            needs_escape(&text),
+                            slow(&text),
+                            "{byte:#x} at {at} by {other:#x}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A struct's field order is learnt once and reused: every value below
+    /// is written twice (learnt, then reused), and alternately with values
+    /// whose fields differ, under the same name or after a skipped field.
+    #[test]
+    fn a_remembered_field_order_is_used_only_for_the_same_fields() {
+        mod one {
+            #[derive(serde::Serialize)]
+            pub struct Same {
+                pub zeta: u8,
+                pub alpha: u8,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub middle: Option<u8>,
+            }
+        }
+        mod two {
+            #[derive(serde::Serialize)]
+            pub struct Same {
+                pub beta: u8,
+                pub zeta: u8,
+                pub alpha: u8,
+            }
+        }
+        /// A field written twice: the last wins.
+        struct Clash;
+        impl Serialize for Clash {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let mut fields = s.serialize_struct("Same", 3)?;
+                fields.serialize_field("zeta", &1)?;
+                fields.serialize_field("alpha", &2)?;
+                fields.serialize_field("zeta", &3)?;
+                fields.end()
+            }
+        }
+        for _ in 0..2 {
+            for middle in [None, Some(5), None] {
+                let v = one::Same {
+                    zeta: 1,
+                    alpha: 2,
+                    middle,
+                };
+                agree(&v).unwrap();
+                agree(&[&v, &v]).unwrap();
+            }
+            agree(&two::Same {
+                beta: 3,
+                zeta: 1,
+                alpha: 2,
+            })
+            .unwrap();
+            assert_eq!(agree(&Clash).unwrap(), r#"{"alpha":2,"zeta":3}"#);
+        }
+        assert_eq!(
+            to_canonical(&one::Same {
+                zeta: 1,
+                alpha: 2,
+                middle: Some(3),
+            })
+            .unwrap(),
+            r#"{"alpha":2,"middle":3,"zeta":1}"#
+        );
+    }
 
     #[test]
     fn keys_are_sorted_and_there_is_no_whitespace() {
