@@ -224,13 +224,21 @@ fn needs_escape(bytes: &[u8]) -> bool {
 fn push_u64(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    loop {
+    // Two digits a division.
+    let mut pair = |at: &mut usize, p: u64| {
+        *at -= 2;
+        digits[*at] = b'0' + (p / 10) as u8;
+        digits[*at + 1] = b'0' + (p % 10) as u8;
+    };
+    while n >= 100 {
+        pair(&mut at, n % 100);
+        n /= 100;
+    }
+    if n >= 10 {
+        pair(&mut at, n);
+    } else {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[at] = b'0' + n as u8;
     }
     // As chars, which are ASCII: no UTF-8 validation of the digits.
     out.extend(digits[at..].iter().map(|&d| char::from(d)));
@@ -532,7 +540,9 @@ fn key_order_of(entries: &[Entry], keys: &str, emit: &mut Vec<usize>) -> bool {
 }
 
 /// Writes again the object whose body starts at `body` in `out`: the
-/// entries `emit` names, in that order.
+/// entries `emit` names, in that order. Those already in place at the
+/// start stay where they are (a ledger's members come first), so only the
+/// rest is copied out and back.
 fn write_in_order(
     out: &mut String,
     scratch: &mut String,
@@ -540,15 +550,24 @@ fn write_in_order(
     entries: &[Entry],
     emit: &[usize],
 ) {
+    let kept = emit
+        .iter()
+        .enumerate()
+        .take_while(|&(n, &i)| n == i)
+        .count();
+    let from = match kept {
+        0 => body,
+        _ => entries[kept - 1].text.1,
+    };
     scratch.clear();
-    scratch.push_str(&out[body..]);
-    out.truncate(body);
-    for (n, &i) in emit.iter().enumerate() {
+    scratch.push_str(&out[from..]);
+    out.truncate(from);
+    for (n, &i) in emit.iter().enumerate().skip(kept) {
         if n > 0 {
             out.push(',');
         }
-        let (from, to) = entries[i].text;
-        out.push_str(&scratch[from - body..to - body]);
+        let (start, end) = entries[i].text;
+        out.push_str(&scratch[start - from..end - from]);
     }
 }
 
@@ -1105,6 +1124,13 @@ mod tests {
                 pub alpha: u8,
             }
         }
+        /// The first field in place, the rest not: only the rest moves.
+        #[derive(Serialize)]
+        struct Head {
+            alpha: Vec<u8>,
+            zeta: u8,
+            beta: Option<u8>,
+        }
         /// A field written twice: the last wins.
         struct Clash;
         impl Serialize for Clash {
@@ -1134,6 +1160,15 @@ mod tests {
             })
             .unwrap();
             assert_eq!(agree(&Clash).unwrap(), r#"{"alpha":2,"zeta":3}"#);
+            let head = Head {
+                alpha: vec![1, 2],
+                zeta: 3,
+                beta: None,
+            };
+            assert_eq!(
+                agree(&head).unwrap(),
+                r#"{"alpha":[1,2],"beta":null,"zeta":3}"#
+            );
         }
         assert_eq!(
             to_canonical(&one::Same {
