@@ -94,7 +94,7 @@ fn the_one_pass_encoding_of_every_header_ledger_and_transaction_is_the_reference
     for b in c.blocks() {
         assert_eq!(to_canonical(&b.header), to_canonical_reference(&b.header));
         assert_eq!(to_canonical(b.ledger()), to_canonical_reference(b.ledger()));
-        // Verification hashes each where the encoder wrote it.
+        // What verification hashes.
         assert_eq!(
             b.header.hash().unwrap(),
             hash_of(to_canonical_reference(&b.header))
