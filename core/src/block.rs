@@ -2,8 +2,8 @@
 //! sealer's signature over the hash), and a body of transactions and the
 //! ledger they result in.
 
-use crate::canonical::{to_canonical, CanonicalError};
-use crate::crypto::{sha256, Hash, Signature};
+use crate::canonical::{canonical_sha256, to_canonical, CanonicalError};
+use crate::crypto::{Hash, Signature};
 use crate::election::ElectionRecord;
 use crate::ledger::Ledger;
 use crate::member::MemberId;
@@ -48,7 +48,7 @@ impl BlockHeader {
     }
 
     pub fn hash(&self) -> Result<Hash, CanonicalError> {
-        Ok(sha256(self.preimage()?.as_bytes()))
+        canonical_sha256(self)
     }
 }
 

@@ -6,6 +6,7 @@
 //! because another crate in the build turning on serde_json's
 //! `preserve_order` feature would silently change every hash.
 
+use crate::crypto::{sha256, Hash};
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -42,7 +43,29 @@ impl std::fmt::Display for CanonicalError {
 /// the reference keeps a second serializer of every hashed type (through
 /// `Value`) out of the WebAssembly page.
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
-    // The encoder's buffers are kept from one call to the next.
+    // One allocation of the exact size; the buffer stays for the next call.
+    with_canonical(value, str::to_owned)
+}
+
+/// SHA-256 of [`to_canonical`]'s text: what a header, a ledger or a
+/// transaction commits to. Natively hashed where the encoder wrote it,
+/// without copying the text out, since verification hashes a ledger and
+/// every transaction of every block; in the page (wasm32) through
+/// [`to_canonical`], which is one copy of the encoding glue fewer.
+pub fn canonical_sha256<T: Serialize + ?Sized>(value: &T) -> Result<Hash, CanonicalError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return with_canonical(value, |text| sha256(text.as_bytes()));
+    #[cfg(target_arch = "wasm32")]
+    return Ok(sha256(to_canonical(value)?.as_bytes()));
+}
+
+/// Encodes `value` into the thread's encoder and hands `then` the text.
+fn with_canonical<T: Serialize + ?Sized, R>(
+    value: &T,
+    then: impl FnOnce(&str) -> R,
+) -> Result<R, CanonicalError> {
+    // The encoder's buffers (and the key orders it has learnt) are kept
+    // from one call to the next.
     thread_local! {
         static SPARE: std::cell::Cell<Option<Box<Encoder>>> = const { std::cell::Cell::new(None) };
     }
@@ -54,8 +77,7 @@ pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, Canonica
         // same key replaced.
         Ok(()) => match enc.refused.then(|| enc.out.split('\0').nth(1)).flatten() {
             Some(first) => Err(CanonicalError::NotAnInteger(first.to_owned())),
-            // One allocation of the exact size; the buffer stays for the next call.
-            None => Ok(enc.out.as_str().to_owned()),
+            None => Ok(then(&enc.out)),
         },
         Err(Unencodable(e)) => Err(CanonicalError::Serialize(*e)),
     };
@@ -123,7 +145,9 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
             // RFC 8785 sorts keys by UTF-16 code units; for the ASCII keys
             // E-Cloud uses this equals byte order, but be exact anyway.
             let entries: Vec<(&String, &Value)> = map.iter().collect();
-            let entries = crate::order::sorted_by(&entries, &|a, b| key_order(a.0, b.0));
+            let entries = crate::order::sorted_by(&entries, &|a, b| {
+                key_order(a.0.as_bytes(), b.0.as_bytes())
+            });
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -145,11 +169,7 @@ fn write_string(s: &str, out: &mut String) {
     // characters are escaped (every byte of a multi-byte UTF-8 character is
     // 0x80 or above, so scanning bytes finds exactly those).
     let bytes = s.as_bytes();
-    // A fold rather than any(): no early exit, so it vectorises.
-    let plain = !bytes.iter().fold(false, |seen, &b| {
-        seen | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if plain {
+    if !needs_escape(bytes) {
         // The usual case (names, hex digests): nothing to escape.
         out.push_str(s);
         out.push('"');
@@ -180,6 +200,44 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// Whether `bytes` hold a '"', a '\\' or a control character.
+#[cfg(target_arch = "wasm32")]
+fn needs_escape(bytes: &[u8]) -> bool {
+    // A fold rather than any(): no early exit, so it vectorises.
+    bytes.iter().fold(false, |seen, &b| {
+        seen | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
+}
+
+/// Whether `bytes` hold a '"', a '\\' or a control character: natively
+/// eight bytes at a time, since every key and hex digest is scanned and
+/// most are short (the fold above does not vectorise those); in the page
+/// the fold, which is smaller.
+#[cfg(not(target_arch = "wasm32"))]
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    // The word tricks of "Bit Twiddling Hacks" (haszero, hasless): exact
+    // for the word as a whole, if not byte by byte.
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    // A byte below 0x20, or one equal to '"' or '\\'.
+    let special = |x: u64| {
+        x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0
+            || zero_byte(x ^ (ONES * u64::from(b'"')))
+            || zero_byte(x ^ (ONES * u64::from(b'\\')))
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let found = chunks.any(|c| {
+        special(u64::from_le_bytes([
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+        ]))
+    });
+    // The tail as a word padded with a letter.
+    let mut tail = [b'a'; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    found || special(u64::from_le_bytes(tail))
+}
+
 fn push_u64(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
@@ -191,7 +249,13 @@ fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
+    // Natively as chars, which are ASCII: no UTF-8 validation of the
+    // digits (a tenth of the encoding's time); in the page validated, which
+    // is less code.
+    #[cfg(not(target_arch = "wasm32"))]
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
     // Not `expect`: that would bring the error's `Debug` into the page.
+    #[cfg(target_arch = "wasm32")]
     out.push_str(
         std::str::from_utf8(&digits[at..]).unwrap_or_else(|_| unreachable!("ASCII digits")),
     );
@@ -204,8 +268,7 @@ fn push_u64(out: &mut String, mut n: u64) {
 /// (0xD800 to 0xDFFF) and so sorts first. At the first byte where two keys
 /// differ both are at the start of a character or inside characters with
 /// the same lead byte, so that one byte decides.
-fn key_order(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+fn key_order(a: &[u8], b: &[u8]) -> Ordering {
     for (&x, &y) in a.iter().zip(b) {
         if x != y {
             let bmp_top = |c: u8| c == 0xee || c == 0xef;
@@ -264,14 +327,37 @@ fn misuse() -> Unencodable {
 
 /// One entry of an object being written: its key (a range of `keys`) and
 /// its text `"key":value` (a range of `out`).
-/// Objects up to this many entries are sorted by insertion.
-const SMALL_OBJECT: usize = 32;
-
 #[derive(Clone, Copy)]
 struct Entry {
     key: (usize, usize),
     text: (usize, usize),
 }
+
+/// How an object's keys, met in the order serde gives them, are written in
+/// key order: learnt from the first object with those keys and reused for
+/// the next, since the same keys in the same order always sort alike, and
+/// a struct's field names are the same every time (a ledger alone has a
+/// member struct per member).
+#[derive(Default)]
+struct FieldOrder {
+    /// The field names, one after the other, and where each ends.
+    #[cfg(not(target_arch = "wasm32"))]
+    names: String,
+    #[cfg(not(target_arch = "wasm32"))]
+    ends: Vec<usize>,
+    /// The entries to write, by position, in key order.
+    emit: Vec<usize>,
+    /// Serde's order is key order already: nothing to move.
+    in_order: bool,
+}
+
+/// Key lists whose order is remembered at once: every type hashed, and
+/// room to spare (past that, a new one takes the place its keys pick). In
+/// the page, one: the object being closed.
+#[cfg(not(target_arch = "wasm32"))]
+const FIELD_ORDERS: usize = 64;
+#[cfg(target_arch = "wasm32")]
+const FIELD_ORDERS: usize = 1;
 
 /// Writes canonical JSON in one pass. An object's entries are written in the
 /// order serde gives them, then, unless that is already key order, moved
@@ -283,6 +369,10 @@ pub struct Encoder {
     keys: String,
     entries: Vec<Entry>,
     scratch: String,
+    field_orders: Vec<FieldOrder>,
+    /// A hash of each remembered key list, side by side for a quick scan.
+    #[cfg(not(target_arch = "wasm32"))]
+    glances: Vec<u64>,
     /// A number the canonical form cannot carry has been marked in `out`.
     refused: bool,
     /// Written as serde_json writes it: entries as given, any integer.
@@ -331,54 +421,91 @@ impl Encoder {
     }
 
     fn end_object(&mut self, obj: Object) {
-        let keys = &self.keys;
-        let key = |e: &Entry| &keys[e.key.0..e.key.1];
-        let entries = &mut self.entries[obj.entries..];
-        let in_order = self.plain
-            || entries
-                .windows(2)
-                .all(|w| key_order(key(&w[0]), key(&w[1])) == Ordering::Less);
-        if !in_order {
-            // A stable sort, so of entries with equal keys the last written
-            // stays last, and it alone is kept: in a JSON map the last wins.
-            // By insertion for a struct's few fields, through the crate's
-            // shared sort beyond: no copy of the standard library's stable
-            // sort in the WebAssembly page (docs/PERFORMANCE.md, "Size").
-            if entries.len() <= SMALL_OBJECT {
-                for i in 1..entries.len() {
-                    let mut j = i;
-                    while j > 0 && key_order(key(&entries[j - 1]), key(&entries[j])).is_gt() {
-                        entries.swap(j - 1, j);
-                        j -= 1;
-                    }
-                }
-            } else {
-                let order = crate::order::sorted_indices(entries.len(), &|a, b| {
-                    key_order(key(&entries[a]), key(&entries[b]))
-                });
-                let sorted: Vec<Entry> = order.into_iter().map(|i| entries[i]).collect();
-                entries.copy_from_slice(&sorted);
-            }
+        if !self.plain {
             let body = obj.start + 1;
-            self.scratch.clear();
-            self.scratch.push_str(&self.out[body..]);
-            self.out.truncate(body);
-            let mut first = true;
-            for (i, e) in entries.iter().enumerate() {
-                if entries.get(i + 1).is_some_and(|next| key(next) == key(e)) {
-                    continue;
+            let entries = &self.entries[obj.entries..];
+            let at = match self.remembered(&obj) {
+                Ok(at) => at,
+                Err(glance) => {
+                    // Learnt, in a new place while there is room.
+                    let mut at = self.field_orders.len();
+                    if at < FIELD_ORDERS {
+                        self.field_orders.push(FieldOrder::default());
+                    } else {
+                        // In the page, the one place there is.
+                        #[allow(clippy::modulo_one)]
+                        let place = glance as usize % FIELD_ORDERS;
+                        at = place;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    {
+                        self.glances.resize(self.field_orders.len(), 0);
+                        self.glances[at] = glance;
+                    }
+                    let order = &mut self.field_orders[at];
+                    order.in_order = key_order_of(entries, &self.keys, &mut order.emit);
+                    #[cfg(not(target_arch = "wasm32"))]
+                    {
+                        order.names.clear();
+                        order.names.push_str(&self.keys[obj.keys..]);
+                        order.ends.clear();
+                        order
+                            .ends
+                            .extend(entries.iter().map(|e| e.key.1 - obj.keys));
+                    }
+                    at
                 }
-                if !first {
-                    self.out.push(',');
-                }
-                first = false;
-                self.out
-                    .push_str(&self.scratch[e.text.0 - body..e.text.1 - body]);
+            };
+            let order = &self.field_orders[at];
+            if !order.in_order {
+                write_in_order(&mut self.out, &mut self.scratch, body, entries, &order.emit);
             }
         }
         self.out.push('}');
         self.entries.truncate(obj.entries);
         self.keys.truncate(obj.keys);
+    }
+
+    /// Where the order of `obj`'s keys is remembered, or, when it is not,
+    /// a hash of them.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn remembered(&self, obj: &Object) -> Result<usize, u64> {
+        let entries = &self.entries[obj.entries..];
+        // The object's keys, one after the other, told apart at a glance by
+        // their count, their length and how they end.
+        let names = &self.keys[obj.keys..];
+        let glance = names.as_bytes()[names.len().saturating_sub(8)..]
+            .iter()
+            .fold((names.len() << 8 ^ entries.len()) as u64, |h, &b| {
+                h.wrapping_mul(257) ^ u64::from(b)
+            });
+        // The same names, each ending at the same place.
+        let same = |order: &FieldOrder| {
+            order.names == names
+                && order.ends.len() == entries.len()
+                && order
+                    .ends
+                    .iter()
+                    .zip(entries)
+                    .all(|(&end, e)| end == e.key.1 - obj.keys)
+        };
+        let mut from = 0;
+        while let Some(at) = self.glances[from..].iter().position(|&g| g == glance) {
+            let at = from + at;
+            if same(&self.field_orders[at]) {
+                return Ok(at);
+            }
+            from = at + 1;
+        }
+        Err(glance)
+    }
+
+    /// In the page (wasm32) every object is sorted afresh: remembering
+    /// orders makes the page's verification faster too, but adds more to
+    /// the download than its size budget leaves (docs/PERFORMANCE.md).
+    #[cfg(target_arch = "wasm32")]
+    fn remembered(&self, _: &Object) -> Result<usize, u64> {
+        Err(0)
     }
 
     fn write_u64(&mut self, v: u64) -> Result<(), Unencodable> {
@@ -425,6 +552,68 @@ impl Encoder {
             Ok(()) => {}
         }
         Ok(())
+    }
+}
+
+/// Whether `entries` are in key order already; if not, `emit` gets the
+/// positions of those to write, in key order. A stable sort, so of entries
+/// with equal keys the last written stays last, and it alone is kept: in a
+/// JSON map the last wins. Through the crate's shared sort (by insertion
+/// for a struct's few fields): no copy of the standard library's stable
+/// sort in the WebAssembly page (docs/PERFORMANCE.md, "Size").
+fn key_order_of(entries: &[Entry], keys: &str, emit: &mut Vec<usize>) -> bool {
+    let keys = keys.as_bytes();
+    let key = |i: usize| &keys[entries[i].key.0..entries[i].key.1];
+    let n = entries.len();
+    if (1..n).all(|i| key_order(key(i - 1), key(i)) == Ordering::Less) {
+        return true;
+    }
+    emit.clear();
+    emit.extend(crate::order::sorted_indices(n, &|a, b| {
+        key_order(key(a), key(b))
+    }));
+    let mut kept = 0;
+    for at in 0..n {
+        let i = emit[at];
+        if emit.get(at + 1).is_some_and(|&next| key(next) == key(i)) {
+            continue;
+        }
+        emit[kept] = i;
+        kept += 1;
+    }
+    emit.truncate(kept);
+    false
+}
+
+/// Writes again the object whose body starts at `body` in `out`: the
+/// entries `emit` names, in that order. Those already in place at the
+/// start stay where they are (a ledger's members come first), so only the
+/// rest is copied out and back.
+fn write_in_order(
+    out: &mut String,
+    scratch: &mut String,
+    body: usize,
+    entries: &[Entry],
+    emit: &[usize],
+) {
+    let kept = emit
+        .iter()
+        .enumerate()
+        .take_while(|&(n, &i)| n == i)
+        .count();
+    let from = match kept {
+        0 => body,
+        _ => entries[kept - 1].text.1,
+    };
+    scratch.clear();
+    scratch.push_str(&out[from..]);
+    out.truncate(from);
+    for (n, &i) in emit.iter().enumerate().skip(kept) {
+        if n > 0 {
+            out.push(',');
+        }
+        let (start, end) = entries[i].text;
+        out.push_str(&scratch[start - from..end - from]);
     }
 }
 
@@ -920,6 +1109,108 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
+    fn the_scan_for_escapes_finds_exactly_what_needs_escaping() {
+        let slow = |b: &[u8]| b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+        // Every byte at every place of a word, a word and a tail, two words,
+        // and beside bytes whose borrow could hide it.
+        for len in [1, 7, 8, 9, 16] {
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    for other in [b'a', 0x00, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xff] {
+                        let mut text = vec![b'a'; len];
+                        text[(at + 1) % len] = other;
+                        text[at] = byte;
+                        assert_eq!(
+                            needs_escape(&text),
+                            slow(&text),
+                            "{byte:#x} at {at} of {len}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A struct's field order is learnt once and reused: every value below
+    /// is written twice (learnt, then reused), and alternately with values
+    /// whose fields differ, under the same name or after a skipped field.
+    #[test]
+    fn a_remembered_field_order_is_used_only_for_the_same_fields() {
+        mod one {
+            #[derive(serde::Serialize)]
+            pub struct Same {
+                pub zeta: u8,
+                pub alpha: u8,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub middle: Option<u8>,
+            }
+        }
+        mod two {
+            #[derive(serde::Serialize)]
+            pub struct Same {
+                pub beta: u8,
+                pub zeta: u8,
+                pub alpha: u8,
+            }
+        }
+        /// The first field in place, the rest not: only the rest moves.
+        #[derive(Serialize)]
+        struct Head {
+            alpha: Vec<u8>,
+            zeta: u8,
+            beta: Option<u8>,
+        }
+        /// A field written twice: the last wins.
+        struct Clash;
+        impl Serialize for Clash {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let mut fields = s.serialize_struct("Same", 3)?;
+                fields.serialize_field("zeta", &1)?;
+                fields.serialize_field("alpha", &2)?;
+                fields.serialize_field("zeta", &3)?;
+                fields.end()
+            }
+        }
+        for _ in 0..2 {
+            for middle in [None, Some(5), None] {
+                let v = one::Same {
+                    zeta: 1,
+                    alpha: 2,
+                    middle,
+                };
+                agree(&v).unwrap();
+                agree(&[&v, &v]).unwrap();
+            }
+            agree(&two::Same {
+                beta: 3,
+                zeta: 1,
+                alpha: 2,
+            })
+            .unwrap();
+            assert_eq!(agree(&Clash).unwrap(), r#"{"alpha":2,"zeta":3}"#);
+            let head = Head {
+                alpha: vec![1, 2],
+                zeta: 3,
+                beta: None,
+            };
+            assert_eq!(
+                agree(&head).unwrap(),
+                r#"{"alpha":[1,2],"beta":null,"zeta":3}"#
+            );
+        }
+        assert_eq!(
+            to_canonical(&one::Same {
+                zeta: 1,
+                alpha: 2,
+                middle: Some(3),
+            })
+            .unwrap(),
+            r#"{"alpha":2,"middle":3,"zeta":1}"#
+        );
+    }
+
+    #[test]
     fn keys_are_sorted_and_there_is_no_whitespace() {
         let v = json!({"b": 1, "a": [true, null, {"z": "x", "y": 2}], "A": -3});
         assert_eq!(
@@ -963,6 +1254,13 @@ mod tests {
         );
         let fast = to_canonical(v);
         assert_eq!(fast, to_canonical_reference(v));
+        // The hash verification takes: of that text, or its error.
+        assert_eq!(
+            canonical_sha256(v),
+            fast.as_ref()
+                .map(|text| sha256(text.as_bytes()))
+                .map_err(Clone::clone)
+        );
         fast
     }
 
@@ -1018,7 +1316,7 @@ mod tests {
 
     /// A map of `n` entries written in reverse key order, each key twice
     /// (the first with a wrong value): sorted by insertion up to
-    /// `SMALL_OBJECT` entries, by the shared sort beyond.
+    /// 16 entries, by merging beyond (the crate's shared sort).
     struct Many(u32);
     impl Serialize for Many {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1154,7 +1452,7 @@ mod tests {
         for a in keys {
             for b in keys {
                 assert_eq!(
-                    key_order(a, b),
+                    key_order(a.as_bytes(), b.as_bytes()),
                     a.encode_utf16().cmp(b.encode_utf16()),
                     "{a:?} vs {b:?}"
                 );

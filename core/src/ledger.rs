@@ -1,8 +1,8 @@
 //! The ledger: the whole state of the community after a block. Every block
 //! carries the ledger it results in, and the header commits to its hash.
 
-use crate::canonical::{to_canonical, CanonicalError};
-use crate::crypto::{sha256, Hash};
+use crate::canonical::{canonical_sha256, CanonicalError};
+use crate::crypto::Hash;
 use crate::member::{Member, MemberId};
 use crate::tagged::read_struct;
 use crate::units::{BasisPoints, MilliTokens, Wh};
@@ -86,7 +86,7 @@ impl Ledger {
 
     /// SHA-256 of the canonical encoding: what the block header commits to.
     pub fn hash(&self) -> Result<Hash, CanonicalError> {
-        Ok(sha256(to_canonical(self)?.as_bytes()))
+        canonical_sha256(self)
     }
 
     /// Members who have not left, in member order.

@@ -269,11 +269,17 @@ pub struct OpenBlock {
 impl OpenBlock {
     /// Opens block `height` on top of the parent's ledger.
     pub fn new(parent: &Ledger, height: u64) -> OpenBlock {
+        OpenBlock::on(parent.clone(), height)
+    }
+
+    /// [`OpenBlock::new`] on a parent's ledger the caller has no more use
+    /// for (verification's replayed state): one copy of it fewer.
+    pub fn on(parent: Ledger, height: u64) -> OpenBlock {
         let mut ledger = parent.clone();
         let payout = std::mem::take(&mut ledger.pot);
         OpenBlock {
             height,
-            in_force: parent.clone(),
+            in_force: parent,
             ledger,
             staged_shares: Vec::new(),
             payout,
@@ -565,44 +571,69 @@ impl OpenBlock {
                 generator: g.generator,
             });
         }
-        // All checks passed; from here on only arithmetic that cannot fail
-        // except by overflow, which is checked before anything is written.
-        let mut next = self.ledger.clone();
-        let generator = next.member_mut(g.generator).expect("checked above");
+        // Every sum is checked before anything is written, so a refused
+        // reading leaves the ledger as it was without a copy of it to throw
+        // away (a copy a reading was most of what replaying one cost).
+        self.check_credits(g)?;
+        let ledger = &mut self.ledger;
+        let generator = ledger.member_mut(g.generator).expect("checked above");
         generator.balance = Wh(generator.balance.0 - g.energy.0);
         generator.seq = g.seq;
         for a in &g.allocation {
-            let m = next
-                .member_mut(a.member)
-                .ok_or(Violation::UnknownMember(a.member))?;
-            m.balance = Wh(m
-                .balance
-                .0
-                .checked_add(a.energy.0)
-                .ok_or(Violation::Overflow)?);
+            let m = ledger.member_mut(a.member).expect("checked above");
+            m.balance = Wh(m.balance.0 + a.energy.0);
         }
         let mut minted_sum = 0u64;
         for mint in &g.minted {
-            let m = next
-                .member_mut(mint.member)
+            let m = ledger.member_mut(mint.member).expect("checked above");
+            m.tokens = MilliTokens(m.tokens.0 + mint.tokens.0);
+            minted_sum += mint.tokens.0;
+        }
+        ledger.minted = MilliTokens(ledger.minted.0 + minted_sum);
+        Ok(())
+    }
+
+    /// The refusal writing `g`'s allocation and mints one by one would meet
+    /// first (a member not in the community, an amount past `u64`), found
+    /// without writing: a member's amount after entry i is its amount now
+    /// plus its entries up to i (less the reading's energy for the
+    /// generator's own balance).
+    fn check_credits(&self, g: &Generation) -> Result<(), Violation> {
+        let ledger = &self.ledger;
+        for (i, a) in g.allocation.iter().enumerate() {
+            let m = ledger
+                .member(a.member)
+                .ok_or(Violation::UnknownMember(a.member))?;
+            let spent = if a.member == g.generator {
+                g.energy.0
+            } else {
+                0
+            };
+            g.allocation[..=i]
+                .iter()
+                .filter(|b| b.member == a.member)
+                .try_fold(m.balance.0 - spent, |sum, b| sum.checked_add(b.energy.0))
+                .ok_or(Violation::Overflow)?;
+        }
+        let mut minted_sum = 0u64;
+        for (i, mint) in g.minted.iter().enumerate() {
+            let m = ledger
+                .member(mint.member)
                 .ok_or(Violation::UnknownMember(mint.member))?;
-            m.tokens = MilliTokens(
-                m.tokens
-                    .0
-                    .checked_add(mint.tokens.0)
-                    .ok_or(Violation::Overflow)?,
-            );
+            g.minted[..=i]
+                .iter()
+                .filter(|b| b.member == mint.member)
+                .try_fold(m.tokens.0, |sum, b| sum.checked_add(b.tokens.0))
+                .ok_or(Violation::Overflow)?;
             minted_sum = minted_sum
                 .checked_add(mint.tokens.0)
                 .ok_or(Violation::Overflow)?;
         }
-        next.minted = MilliTokens(
-            next.minted
-                .0
-                .checked_add(minted_sum)
-                .ok_or(Violation::Overflow)?,
-        );
-        self.ledger = next;
+        ledger
+            .minted
+            .0
+            .checked_add(minted_sum)
+            .ok_or(Violation::Overflow)?;
         Ok(())
     }
 
@@ -624,40 +655,76 @@ impl OpenBlock {
     /// bets stay in the pot for whoever seals the next block.
     /// The open block itself is left as it was, so a refused seal loses nothing.
     pub fn close(&self, sealer: MemberId) -> Result<Ledger, Violation> {
-        let mut ledger = self.ledger.clone();
-        for (generator, table) in &self.staged_shares {
-            if let Some(m) = ledger.member_mut(*generator) {
-                m.role = Role::Generator {
-                    shares: table.clone(),
-                };
-            }
-        }
-        let height = self.height;
-        let unlocks_at = height.saturating_add(ledger.rules.freeze_blocks);
-        let pot = self.payout;
-        let m = ledger
-            .member_mut(sealer)
-            .ok_or(Violation::UnknownMember(sealer))?;
-        m.reputation += 1;
-        m.last_sealed = Some(height);
-        if pot.0 > 0 {
-            m.frozen.push(FrozenLot {
-                amount: pot,
-                unlocks_at,
-            });
-        }
-        for m in &mut ledger.members {
-            let (due, kept): (Vec<FrozenLot>, Vec<FrozenLot>) =
-                m.frozen.drain(..).partition(|lot| lot.unlocks_at <= height);
-            m.frozen = kept;
-            let unlocked: u64 = due.iter().map(|l| l.amount.0).sum();
-            m.tokens = MilliTokens(
-                m.tokens
-                    .0
-                    .checked_add(unlocked)
-                    .ok_or(Violation::Overflow)?,
-            );
-        }
-        Ok(ledger)
+        let ledger = self.ledger.clone();
+        close_ledger(
+            ledger,
+            &self.staged_shares,
+            self.height,
+            self.payout,
+            sealer,
+        )
     }
+
+    /// [`OpenBlock::close`] when the open block is no longer wanted
+    /// (verification, once a block's transactions are replayed): the ledger
+    /// is closed where it is instead of on a copy, and the block's election
+    /// record, if any, comes back with it.
+    pub fn close_owned(
+        self,
+        sealer: MemberId,
+    ) -> (Result<Ledger, Violation>, Option<ElectionRecord>) {
+        let OpenBlock {
+            height,
+            ledger,
+            staged_shares,
+            payout,
+            election,
+            ..
+        } = self;
+        let closed = close_ledger(ledger, &staged_shares, height, payout, sealer);
+        (closed, election)
+    }
+}
+
+/// [`OpenBlock::close`] on `ledger`, the open block's ledger or its copy.
+fn close_ledger(
+    mut ledger: Ledger,
+    staged_shares: &[(MemberId, ShareTable)],
+    height: u64,
+    pot: MilliTokens,
+    sealer: MemberId,
+) -> Result<Ledger, Violation> {
+    for (generator, table) in staged_shares {
+        if let Some(m) = ledger.member_mut(*generator) {
+            m.role = Role::Generator {
+                shares: table.clone(),
+            };
+        }
+    }
+    let unlocks_at = height.saturating_add(ledger.rules.freeze_blocks);
+    let m = ledger
+        .member_mut(sealer)
+        .ok_or(Violation::UnknownMember(sealer))?;
+    m.reputation += 1;
+    m.last_sealed = Some(height);
+    if pot.0 > 0 {
+        m.frozen.push(FrozenLot {
+            amount: pot,
+            unlocks_at,
+        });
+    }
+    let due = |lot: &FrozenLot| lot.unlocks_at <= height;
+    for m in &mut ledger.members {
+        // Summed, then dropped in place: no new list of lots per member
+        // per block.
+        let unlocked: u64 = m.frozen.iter().filter(|l| due(l)).map(|l| l.amount.0).sum();
+        m.frozen.retain(|l| !due(l));
+        m.tokens = MilliTokens(
+            m.tokens
+                .0
+                .checked_add(unlocked)
+                .ok_or(Violation::Overflow)?,
+        );
+    }
+    Ok(ledger)
 }

@@ -1,8 +1,8 @@
 //! Transactions (SPEC section 4): each has an id, the SHA-256 of its
 //! canonical body, and its signer's Ed25519 signature over that id.
 
-use crate::canonical::{to_canonical, CanonicalError};
-use crate::crypto::{sha256, Hash, PublicKey, SecretKey, Signature};
+use crate::canonical::{canonical_sha256, CanonicalError};
+use crate::crypto::{Hash, PublicKey, SecretKey, Signature};
 use crate::election::ElectionRecord;
 use crate::member::MemberId;
 use crate::member::Role;
@@ -198,7 +198,7 @@ impl TxBody {
 
     /// SHA-256 of the canonical body: the transaction id.
     pub fn id(&self) -> Result<Hash, CanonicalError> {
-        Ok(sha256(to_canonical(self)?.as_bytes()))
+        canonical_sha256(self)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::block::{Block, BLOCK_VERSION};
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
+use crate::election::ElectionRecord;
 use crate::ledger::Ledger;
 use crate::member::MemberId;
 use crate::merkle::merkle_root;
@@ -532,7 +533,7 @@ impl Walk {
                     .trusted
                     .take()
                     .expect("trusted ledger follows a good block");
-                let expected = check_content(block, parent, &state, self.registrar, &mut rec);
+                let expected = check_content(block, parent, state, self.registrar, &mut rec);
                 check_conservation(
                     block.ledger(),
                     self.energy_supply,
@@ -744,16 +745,16 @@ fn check_seal(block: &Block, state: &Ledger, rec: &mut Recorder) {
 fn check_content(
     block: &Block,
     parent: &Block,
-    state: &Ledger,
+    state: Ledger,
     registrar: MemberId,
     rec: &mut Recorder,
 ) -> Option<Ledger> {
     let h = &block.header;
-    check_seal(block, state, rec);
+    check_seal(block, &state, rec);
     rec.report.signatures_checked += 1;
     check_sealer(block, parent, rec);
 
-    let mut open = OpenBlock::new(state, h.height).with_registrar(registrar);
+    let mut open = OpenBlock::on(state, h.height).with_registrar(registrar);
     for (i, tx) in block.body.transactions.iter().enumerate() {
         rec.report.transactions_checked += 1;
         match tx.body.id() {
@@ -771,7 +772,8 @@ fn check_content(
         }
         let signer = tx.signer();
         rec.report.signatures_checked += 1;
-        match state.member(signer) {
+        // Signers are looked up in the state the block starts from.
+        match open.in_force().member(signer) {
             Some(m) if rec.sigs.check(&m.public_key, &tx.id, &tx.signature) => {}
             Some(m) => rec.fail(
                 Check::TxSignatureInvalid,
@@ -790,14 +792,15 @@ fn check_content(
             rec.fail(Check::from(&v), Some(i), format!("transaction {i}: {v}"));
         }
     }
-    let expected = match open.close(h.sealed_by) {
+    let (closed, election) = open.close_owned(h.sealed_by);
+    let expected = match closed {
         Ok(ledger) => ledger,
         Err(v) => {
             rec.fail(Check::from(&v), None, format!("closing the block: {v}"));
             return None;
         }
     };
-    check_election(block, &open, &expected, rec);
+    check_election(block, election.as_ref(), &expected, rec);
     if let Some(difference) = first_difference(&expected, block.ledger()) {
         rec.fail(
             Check::LedgerMismatch,
@@ -849,7 +852,12 @@ fn check_sealer(block: &Block, parent: &Block, rec: &mut Recorder) {
 /// Recomputes the election the block holds from its recorded bets and
 /// draws on the ledger after the block, and checks the votes behind it and
 /// the next miner in the header.
-fn check_election(block: &Block, open: &OpenBlock, after: &Ledger, rec: &mut Recorder) {
+fn check_election(
+    block: &Block,
+    election: Option<&ElectionRecord>,
+    after: &Ledger,
+    rec: &mut Recorder,
+) {
     let h = &block.header;
     let votes: Vec<(usize, &crate::tx::Vote)> = block
         .body
@@ -871,7 +879,7 @@ fn check_election(block: &Block, open: &OpenBlock, after: &Ledger, rec: &mut Rec
         }
     }
     let candidates = crate::election::candidates_after(after, h.sealed_by);
-    let Some(record) = open.election() else {
+    let Some(record) = election else {
         if !candidates.is_empty() {
             rec.fail(
                 Check::ElectionMismatch,

@@ -298,3 +298,64 @@ fn refusals_name_members_by_name() {
         "member #9 and #x"
     );
 }
+
+/// A reading is checked in full before any of it is written: one whose
+/// credit would overflow a balance, a member's free tokens or the total
+/// minted, wherever that falls in it, is refused and changes nothing; one
+/// that just fits is written whole.
+#[test]
+fn a_reading_that_would_overflow_is_refused_whole_and_one_that_fits_written_whole() {
+    use ecloud_core::rules::{expected_generation, OpenBlock};
+    use ecloud_core::Ledger;
+    let genesis = seeded(1).ledger().clone();
+    // 10 Wh: 5 / 3 / 2 to Anne, Bob and Carla; 2 / 4 / 2.4 / 1.6 milli-tokens minted.
+    let reading = |ledger: &Ledger| {
+        let seq = ledger.member(GEORGE).unwrap().seq + 1;
+        TxBody::Generation(expected_generation(ledger, GEORGE, 1, seq, Wh(10)).unwrap())
+    };
+    /// Leaves `room` below `u64::MAX` in one amount.
+    type Brink = fn(&mut Ledger, u64);
+    let brinks: [(&str, Brink); 3] = [
+        ("Bob's balance", |l, room| {
+            l.member_mut(BOB).unwrap().balance = Wh(u64::MAX - room)
+        }),
+        ("Carla's free tokens", |l, room| {
+            l.member_mut(CARLA).unwrap().tokens = MilliTokens(u64::MAX - room)
+        }),
+        ("the total minted", |l, room| {
+            l.minted = MilliTokens(u64::MAX - room)
+        }),
+    ];
+    // Room for Bob's 3 Wh, Carla's 2 milli-tokens, the 10 minted.
+    for ((what, brink), fits) in brinks.into_iter().zip([3, 2, 10]) {
+        let mut ledger = genesis.clone();
+        brink(&mut ledger, fits - 1);
+        let mut open = OpenBlock::new(&ledger, 1);
+        let before = open.ledger().clone();
+        assert_eq!(
+            open.apply(&reading(&ledger)),
+            Err(Violation::Overflow),
+            "{what}"
+        );
+        assert_eq!(open.ledger(), &before, "{what}: nothing written");
+
+        let mut ledger = genesis.clone();
+        brink(&mut ledger, fits);
+        let mut open = OpenBlock::new(&ledger, 1);
+        open.apply(&reading(&ledger)).unwrap();
+        let after = open.ledger();
+        let gained = |m| after.member(m).unwrap().balance.0 - ledger.member(m).unwrap().balance.0;
+        assert_eq!(
+            (gained(ANNE), gained(BOB), gained(CARLA)),
+            (5, 3, 2),
+            "{what}"
+        );
+        assert_eq!(after.minted.0 - ledger.minted.0, 10, "{what}");
+        // Closed on a copy or in place, the same ledger.
+        assert_eq!(
+            open.close(GEORGE),
+            open.clone().close_owned(GEORGE).0,
+            "{what}"
+        );
+    }
+}

@@ -88,12 +88,27 @@ fn batched_and_one_by_one_verification_agree_on_good_and_forged_signatures() {
 #[test]
 fn the_one_pass_encoding_of_every_header_ledger_and_transaction_is_the_references() {
     use ecloud_core::canonical::{to_canonical, to_canonical_reference};
+    use ecloud_core::crypto::sha256;
     let c = chain(7);
+    let hash_of = |text: Result<String, _>| sha256(text.unwrap().as_bytes());
     for b in c.blocks() {
         assert_eq!(to_canonical(&b.header), to_canonical_reference(&b.header));
         assert_eq!(to_canonical(b.ledger()), to_canonical_reference(b.ledger()));
+        // What verification hashes.
+        assert_eq!(
+            b.header.hash().unwrap(),
+            hash_of(to_canonical_reference(&b.header))
+        );
+        assert_eq!(
+            b.ledger().hash().unwrap(),
+            hash_of(to_canonical_reference(b.ledger()))
+        );
         for tx in &b.body.transactions {
             assert_eq!(to_canonical(&tx.body), to_canonical_reference(&tx.body));
+            assert_eq!(
+                tx.body.id().unwrap(),
+                hash_of(to_canonical_reference(&tx.body))
+            );
             assert_eq!(to_canonical(tx), to_canonical_reference(tx));
         }
         assert_eq!(to_canonical(b), to_canonical_reference(b));
