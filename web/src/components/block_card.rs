@@ -4,6 +4,7 @@ use crate::components::explorer::{
 };
 use crate::components::hex::hex;
 use crate::components::ledger_table::ledger_table;
+use crate::components::markup::element;
 use crate::components::pure::pure;
 use crate::components::tamper::{use_block_editor, BlockEditorProps};
 use crate::components::transaction::transaction_view;
@@ -87,8 +88,7 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
         BlockStatus::Descendant => "block descendant",
         BlockStatus::Ok | BlockStatus::Unknown => "block",
     };
-    html! {
-        <li class={state_class}>
+    let card = html! {
             <article aria-labelledby={title_id.clone()} onclick={on_hex}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>
@@ -150,8 +150,8 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
                     </div>
                 }
             </article>
-        </li>
-    }
+    };
+    element("li", None, &["class"], vec![Some(state_class.into())], card)
 }
 
 fn details(block: &Block) -> Html {

@@ -1,4 +1,5 @@
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
+use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure;
@@ -218,13 +219,14 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
         } else {
             html! {}
         };
-        html! {
-            <tr key={c.member.0} class={match (winner, runner_up) {
-                (true, true) => Some("winner runner-up"),
-                (true, false) => Some("winner"),
-                (false, true) => Some("runner-up"),
-                (false, false) => None,
-            }}>
+        let class = match (winner, runner_up) {
+            (true, true) => Some("winner runner-up".into()),
+            (true, false) => Some("winner".into()),
+            (false, true) => Some("runner-up".into()),
+            (false, false) => None,
+        };
+        let cells = html! {
+            <>
                 <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
                 { for [
                     tokens(c.bet),
@@ -237,8 +239,15 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
                     format!("{:.4}", c.u()),
                     c.score.clone(),
                 ].into_iter().map(num_cell) }
-            </tr>
-        }
+            </>
+        };
+        element(
+            "tr",
+            Some(c.member.0.into()),
+            &["class"],
+            vec![class],
+            cells,
+        )
     });
     let winner = name(ledger, e.winner);
     let outcome = match e.runner_up {

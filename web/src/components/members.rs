@@ -1,4 +1,5 @@
 use crate::components::input_text;
+use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
@@ -205,8 +206,8 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
     } else {
         html! {}
     };
-    html! {
-        <li class={if m.active { "card member" } else { "card member left" }} key={member.0}>
+    let card = html! {
+        <>
             <p class="who">
                 <strong>{ who.clone() }</strong>
                 <span class="role">{ role }</span>
@@ -215,6 +216,20 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
                 { note }
             </p>
             { controls }
-        </li>
-    }
+        </>
+    };
+    element(
+        "li",
+        Some(member.0.into()),
+        &["class"],
+        vec![Some(
+            if m.active {
+                "card member"
+            } else {
+                "card member left"
+            }
+            .into(),
+        )],
+        card,
+    )
 }

@@ -15,6 +15,7 @@ pub mod goto_block;
 pub mod hex;
 pub mod ledger_table;
 pub mod line_chart;
+pub mod markup;
 pub mod members;
 pub mod next_block;
 pub mod notice;

@@ -1,5 +1,6 @@
 use crate::clock;
 use crate::components::input_text;
+use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
@@ -119,7 +120,12 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     }
     .view(html! {
         <>
-            <div class={if paused { "countdown paused" } else { "countdown" }}>
+            { element(
+                "div",
+                None,
+                &["class"],
+                vec![Some(if paused { "countdown paused" } else { "countdown" }.into())],
+                html! { <>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
                     <strong class="big" id="countdown">{ countdown }</strong>
@@ -134,7 +140,8 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
                     <span class="hint">{ why_miner }</span>
                 </p>
                 <p class="miner-warning" role="status">{ stand_in }</p>
-            </div>
+                </> },
+            ) }
             <div class="controls">
                 <label for="block-secs">{ "Seconds per block" }</label>
                 <input

@@ -1,4 +1,5 @@
 use crate::components::input_text;
+use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::name;
@@ -109,11 +110,17 @@ pub fn shares(props: &SharesProps) -> Html {
             <form class="shares" onsubmit={on_submit} key={generator.0}>
                 <h3>{ format!("{who}'s customers") }</h3>
                 { for rows }
-                <p class={if total_ok { "share-total ok" } else { "share-total off" }}>
-                    { "Total: " }
-                    <output>{ total_text }</output>
-                    { format!(" \u{2014} {total_hint}") }
-                </p>
+                { element(
+                    "p",
+                    None,
+                    &["class"],
+                    vec![Some(if total_ok { "share-total ok" } else { "share-total off" }.into())],
+                    html! { <>
+                        { "Total: " }
+                        <output>{ total_text }</output>
+                        { format!(" \u{2014} {total_hint}") }
+                    </> },
+                ) }
                 <div class="row">
                     <button type="submit">{ "Apply shares" }</button>
                     <button type="button" class="secondary" onclick={on_reset}>

@@ -1,4 +1,5 @@
 use crate::components::hex::hex;
+use crate::components::markup::element;
 use crate::format::name;
 use crate::hooks::OpenHex;
 use ecloud_core::election::ElectionRecord;
@@ -38,8 +39,8 @@ pub fn transaction_view(
         .seq()
         .map(|s| format!(", sequence number {s}"))
         .unwrap_or_default();
-    html! {
-        <li class={kind_class}>
+    let body = html! {
+        <>
             <p class="tx-head">
                 <span class="kind">{ tx.body.kind() }</span>
                 if pending { <span class="badge pending">{ "pending" }</span> }
@@ -56,8 +57,9 @@ pub fn transaction_view(
                     <dd>{ hex(m.public_key.to_hex(), "signer's public key", open) }</dd>
                 }
             </dl>
-        </li>
-    }
+        </>
+    };
+    element("li", None, &["class"], vec![Some(kind_class.into())], body)
 }
 
 fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
@@ -129,8 +131,8 @@ fn vote_view(v: &Vote, ledger: &Ledger) -> Html {
 fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
     let rows = e.candidates.iter().map(|c| {
         let winner = c.member == e.winner;
-        html! {
-            <tr key={c.member.0} class={winner.then_some("winner")}>
+        let cells = html! {
+            <>
                 <th scope="row">
                     { name(ledger, c.member) }
                     if winner { { " \u{2605}" } }
@@ -142,8 +144,16 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                 <td class="num">{ fixed_point(c.wealth / 1_000, 3) }</td>
                 <td class="num">{ format!("{:.4}", c.u()) }</td>
                 <td class="num">{ c.score.clone() }</td>
-            </tr>
-        }
+            </>
+        };
+        let class = winner.then_some("winner".into());
+        element(
+            "tr",
+            Some(c.member.0.into()),
+            &["class"],
+            vec![class],
+            cells,
+        )
     });
     let runner_up = e
         .runner_up

@@ -1,4 +1,5 @@
 use crate::components::input_text;
+use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::count;
@@ -160,8 +161,8 @@ fn voter_card(
     let last_sealed = m
         .last_sealed
         .map_or_else(|| "never".to_string(), |h| format!("block {h}"));
-    html! {
-        <li class={if online { "card voter" } else { "card voter offline" }} key={member.0}>
+    let card = html! {
+        <>
             <div class="voter-head">
                 <h3>{ who.clone() }</h3>
                 if !online { <span class="badge offline">{ "offline" }</span> }
@@ -189,6 +190,20 @@ fn voter_card(
                 { value_input }
             </form>
             <p class="hint">{ bet_now }</p>
-        </li>
-    }
+        </>
+    };
+    element(
+        "li",
+        Some(member.0.into()),
+        &["class"],
+        vec![Some(
+            if online {
+                "card voter"
+            } else {
+                "card voter offline"
+            }
+            .into(),
+        )],
+        card,
+    )
 }

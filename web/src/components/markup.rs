@@ -1,0 +1,39 @@
+//! Elements whose class changes from render to render.
+//!
+//! `html!` turns a class written as an expression (`class={..}`) into a
+//! `Classes` set first (splitting the text on spaces into a hashed set,
+//! then joining it again), even when the expression is one whole class
+//! string. That code was in the page for nine elements alone; built here,
+//! the same element carries its class as a plain attribute value, which is
+//! what `html!` hands the DOM in the end (docs/PERFORMANCE.md, "Size").
+
+use yew::prelude::*;
+use yew::virtual_dom::{AttributeOrProperty, Attributes, Key, Listeners, VTag};
+
+/// `<tag ..>children</tag>` with attributes `names` set to `values` (one
+/// of them the class; `None` leaves an attribute out), as `html!` would
+/// make it, keyed by `key` in a keyed list.
+#[inline(never)]
+pub fn element(
+    tag: &'static str,
+    key: Option<Key>,
+    names: &'static [&'static str],
+    values: Vec<Option<AttrValue>>,
+    children: Html,
+) -> Html {
+    VTag::__new_other(
+        AttrValue::Static(tag),
+        NodeRef::default(),
+        key,
+        Attributes::Dynamic {
+            keys: names,
+            values: values
+                .into_iter()
+                .map(|v| v.map(AttributeOrProperty::Attribute))
+                .collect(),
+        },
+        Listeners::None,
+        children,
+    )
+    .into()
+}
