@@ -2,6 +2,7 @@ use crate::components::block_card::{use_block_card, BlockCardProps};
 use crate::components::explorer::BlockStatus;
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::notice::notice_view;
+use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::components::pure::{pure, pure_keyed};
 use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
@@ -60,7 +61,7 @@ pub fn block_list(props: &BlockListProps) -> Html {
                 type="button"
                 class="secondary"
                 disabled={!enabled}
-                onclick={props.on_action.reform(move |_: MouseEvent| action.clone())}
+                onclick={on_click(&props.on_action, action)}
             >
                 { label }
             </button>

@@ -1,6 +1,7 @@
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
+use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::components::pure::pure;
 use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
@@ -109,9 +110,10 @@ pub fn election_panel(props: &ElectionProps) -> Html {
     );
 
     let show = |h: Option<u64>| {
-        props
-            .on_action
-            .reform(move |_: MouseEvent| Action::Election(ElectionAction::ShowElection(h)))
+        on_click(
+            &props.on_action,
+            Action::Election(ElectionAction::ShowElection(h)),
+        )
     };
     let on_goto = props
         .on_action

@@ -2,6 +2,7 @@
 //! preimage with a Copy button and a command to check it, and links to its
 //! parent and child.
 
+use crate::components::on_click;
 use crate::state::{Action, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
@@ -87,7 +88,7 @@ pub fn neighbours(height: u64, tip: u64, on_action: &Callback<Action>) -> Html {
             <button
                 type="button"
                 class="secondary"
-                onclick={on_action.reform(move |_: MouseEvent| Action::ShowBlock { text: h.to_string() })}
+                onclick={on_click(on_action, Action::ShowBlock { text: h.to_string() })}
             >
                 { label }
             </button>

@@ -1,5 +1,6 @@
 use crate::components::input_text;
 use crate::components::notice::notice_view;
+use crate::components::on_submit;
 use crate::components::panel::Panel;
 use crate::format::{market_period, name};
 use crate::state::{
@@ -35,10 +36,7 @@ pub fn generation(props: &GenerationProps) -> Html {
                 generator,
                 text: input_text(e),
             });
-        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::Generate { generator }
-        });
+        let on_submit = on_submit(&props.on_action, Action::Generate { generator });
         html! {
             <form class="row" onsubmit={on_submit} key={generator.0}>
                 <label for={id.clone()}>{ format!("Energy {who} generates (kWh)") }</label>

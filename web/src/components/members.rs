@@ -2,6 +2,7 @@ use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::components::{on_click, on_submit};
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
 use yew::prelude::*;
@@ -60,10 +61,7 @@ pub fn members(props: &MembersProps) -> Html {
     let on_capacity = props
         .on_action
         .reform(|e: InputEvent| Action::Membership(MembershipAction::EditCapacity(input_text(e))));
-    let on_join = props.on_action.reform(|e: SubmitEvent| {
-        e.prevent_default();
-        Action::Membership(MembershipAction::Join)
-    });
+    let on_join = on_submit(&props.on_action, Action::Membership(MembershipAction::Join));
     let is_generator = role == RoleKind::Generator;
 
     Panel {
@@ -169,17 +167,18 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
                 text: input_text(e),
             })
         });
-        let on_rename = props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::Membership(MembershipAction::Rename { member })
-        });
+        let on_rename = on_submit(
+            &props.on_action,
+            Action::Membership(MembershipAction::Rename { member }),
+        );
         let leave = if is_registrar {
             // The registrar signs every change; without it nobody could join.
             html! {}
         } else {
-            let on_leave = props.on_action.reform(move |_: MouseEvent| {
-                Action::Membership(MembershipAction::Leave { member })
-            });
+            let on_leave = on_click(
+                &props.on_action,
+                Action::Membership(MembershipAction::Leave { member }),
+            );
             html! {
                 <button type="button" class="secondary" onclick={on_leave}>
                     { format!("{who} leaves") }

@@ -2,6 +2,7 @@ use crate::clock;
 use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
+use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
@@ -164,9 +165,7 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
                 <span id="fast-forward-label">{ "Fast forward" }</span>
                 { for FAST_FORWARDS.into_iter().map(|blocks| {
                     let label = format!("Seal {}", count(blocks, "block", "blocks"));
-                    let on_click = props
-                        .on_action
-                        .reform(move |_: MouseEvent| Action::RequestFastForward(blocks));
+                    let on_click = on_click(&props.on_action, Action::RequestFastForward(blocks));
                     html! {
                         <button
                             type="button"

@@ -2,6 +2,7 @@ use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::components::{on_click, on_submit};
 use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
 use ecloud_core::tx::TxBody;
@@ -84,13 +85,8 @@ pub fn shares(props: &SharesProps) -> Html {
         } else {
             "must be exactly 100 %"
         };
-        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::ApplyShares { generator }
-        });
-        let on_reset = props
-            .on_action
-            .reform(move |_: MouseEvent| Action::ResetShares { generator });
+        let on_submit = on_submit(&props.on_action, Action::ApplyShares { generator });
+        let on_reset = on_click(&props.on_action, Action::ResetShares { generator });
         let member = ledger.member(generator);
         let in_force = member
             .and_then(|m| m.share_table())

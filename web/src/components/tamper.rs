@@ -3,6 +3,7 @@
 //! then says which block and rule broke.
 
 use crate::components::notice::notice_view;
+use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::components::pure::pure_keyed;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
@@ -28,7 +29,7 @@ pub fn tamper_panel(props: &TamperPanelProps) -> Html {
                 type="button"
                 class="secondary"
                 disabled={heights.is_empty()}
-                onclick={props.on_action.reform(move |_: MouseEvent| Action::Explore(action.clone()))}
+                onclick={on_click(&props.on_action, Action::Explore(action.clone()))}
             >
                 { label }
             </button>
@@ -130,9 +131,10 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
             }
         })
     };
-    let rehash = props
-        .on_action
-        .reform(move |_: MouseEvent| Action::Explore(ExploreAction::Rehash(height)));
+    let rehash = on_click(
+        &props.on_action,
+        Action::Explore(ExploreAction::Rehash(height)),
+    );
     let filter_id = format!("filter-{height}");
     html! {
         <section class="editor" aria-label={format!("edit block {height}'s values")}>

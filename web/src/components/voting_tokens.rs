@@ -1,6 +1,7 @@
 use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
+use crate::components::on_submit;
 use crate::components::panel::Panel;
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
@@ -94,10 +95,10 @@ fn voter_card(
             text: input_text(e),
         })
     });
-    let on_submit = props.on_action.reform(move |e: SubmitEvent| {
-        e.prevent_default();
-        Action::Election(ElectionAction::ApplyStrategy { member })
-    });
+    let on_submit = on_submit(
+        &props.on_action,
+        Action::Election(ElectionAction::ApplyStrategy { member }),
+    );
     let options = StrategyKind::ALL.into_iter().map(|k| {
         html! { <option value={k.value()} selected={k == kind}>{ k.label() }</option> }
     });
