@@ -784,23 +784,13 @@ impl AppState {
 
     fn show_block(&mut self, text: &str) {
         let tip = self.tip_height();
-        match text.trim().trim_start_matches('#').parse::<u64>() {
-            Ok(height) if height <= tip => {
+        match block_height(text, tip) {
+            Ok(height) => {
                 self.blocks.newest = (height < tip).then_some(height);
                 self.blocks.expand(height);
                 self.notices.blocks = None;
             }
-            Ok(height) => {
-                self.notices.blocks = Notice::refused(format!(
-                    "There is no block {height} yet: the newest is block {tip}."
-                ))
-            }
-            Err(_) => {
-                self.notices.blocks = Notice::refused(format!(
-                "\u{201c}{}\u{201d} is not a block height: type a whole number from 0 to {tip}.",
-                text.trim()
-            ))
-            }
+            Err(why) => self.notices.blocks = Notice::refused(why),
         }
     }
 }
@@ -812,6 +802,21 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         next.apply(action);
         Rc::new(next)
+    }
+}
+
+/// The block a class typed (`12` or `#12`), or why it is not one of the
+/// chain's: what "go to block" says in the block list and the election panel.
+fn block_height(text: &str, tip: u64) -> Result<u64, String> {
+    match text.trim().trim_start_matches('#').parse::<u64>() {
+        Ok(height) if height <= tip => Ok(height),
+        Ok(height) => Err(format!(
+            "There is no block {height} yet: the newest is block {tip}."
+        )),
+        Err(_) => Err(format!(
+            "\u{201c}{}\u{201d} is not a block height: type a whole number from 0 to {tip}.",
+            text.trim()
+        )),
     }
 }
 

@@ -74,7 +74,7 @@ pub fn head_row(numbers: &[&str]) -> Html {
 }
 
 /// Millionths of a token as tokens with three decimals (rounded down).
-fn micro_tokens(millionths: u64) -> String {
+pub fn micro_tokens(millionths: u64) -> String {
     fixed_point(millionths / 1_000, 3)
 }
 

@@ -1,5 +1,7 @@
+use crate::components::election::{head_row, micro_tokens, num_cell};
 use crate::components::hex::hex;
 use crate::components::markup::element;
+use crate::components::voting_tokens::tokens;
 use crate::format::name;
 use crate::hooks::OpenHex;
 use ecloud_core::election::ElectionRecord;
@@ -137,13 +139,15 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                     { name(ledger, c.member) }
                     if winner { { " \u{2605}" } }
                 </th>
-                <td class="num">{ fixed_point(c.bet.0, 3) }</td>
-                <td class="num">{ c.age }</td>
-                <td class="num">{ c.reputation }</td>
-                // Wealth is kept in millionths of a token; thousandths read well.
-                <td class="num">{ fixed_point(c.wealth / 1_000, 3) }</td>
-                <td class="num">{ format!("{:.4}", c.u()) }</td>
-                <td class="num">{ c.score.clone() }</td>
+                { for [
+                    tokens(c.bet),
+                    c.age.to_string(),
+                    c.reputation.to_string(),
+                    // Wealth is kept in millionths of a token; thousandths read well.
+                    micro_tokens(c.wealth),
+                    format!("{:.4}", c.u()),
+                    c.score.clone(),
+                ].into_iter().map(num_cell) }
             </>
         };
         let class = winner.then_some("winner".into());
@@ -183,15 +187,7 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                 <table class="election">
                     <caption>{ weights }</caption>
                     <thead>
-                        <tr>
-                            <th scope="col">{ "Candidate" }</th>
-                            <th scope="col" class="num">{ "Bet (tokens)" }</th>
-                            <th scope="col" class="num">{ "Age" }</th>
-                            <th scope="col" class="num">{ "Reputation" }</th>
-                            <th scope="col" class="num">{ "Wealth" }</th>
-                            <th scope="col" class="num">{ "Draw u" }</th>
-                            <th scope="col" class="num">{ "Score" }</th>
-                        </tr>
+                        { head_row(&["Bet (tokens)", "Age", "Reputation", "Wealth", "Draw u", "Score"]) }
                     </thead>
                     <tbody>{ for rows }</tbody>
                 </table>

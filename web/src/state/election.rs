@@ -301,22 +301,12 @@ impl AppState {
 
     fn show_election_at(&mut self, text: &str) {
         let tip = self.tip_height();
-        match text.trim().trim_start_matches('#').parse::<u64>() {
-            Ok(height) if height <= tip => {
+        match super::block_height(text, tip) {
+            Ok(height) => {
                 self.election.shown = (height < tip).then_some(height);
                 self.election.election_notice = None;
             }
-            Ok(height) => {
-                self.election.election_notice = Notice::refused(format!(
-                    "There is no block {height} yet: the newest is block {tip}."
-                ))
-            }
-            Err(_) => {
-                self.election.election_notice = Notice::refused(format!(
-                "\u{201c}{}\u{201d} is not a block height: type a whole number from 0 to {tip}.",
-                text.trim()
-            ))
-            }
+            Err(why) => self.election.election_notice = Notice::refused(why),
         }
     }
 
