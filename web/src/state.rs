@@ -344,6 +344,31 @@ pub enum Action {
     Membership(MembershipAction),
 }
 
+impl Action {
+    /// This action carrying `typed` as its text: what a text field sends
+    /// as the class types (one closure for every field: see
+    /// `components::on_text`).
+    pub fn with_text(&self, typed: String) -> Action {
+        let mut action = self.clone();
+        match &mut action {
+            Action::EditShare { text, .. }
+            | Action::EditEnergy { text, .. }
+            | Action::EditAutoPeak(text)
+            | Action::ShowBlock { text }
+            | Action::Election(
+                ElectionAction::EditStrategy { text, .. } | ElectionAction::ShowElectionAt { text },
+            )
+            | Action::Membership(
+                MembershipAction::EditName(text)
+                | MembershipAction::EditCapacity(text)
+                | MembershipAction::EditRename { text, .. },
+            ) => *text = typed,
+            _ => {}
+        }
+        action
+    }
+}
+
 #[derive(Clone, PartialEq)]
 pub struct AppState {
     pub community: Community,
@@ -1231,6 +1256,39 @@ pub(crate) mod tests {
         assert!(s.blocks.expanded.contains(&3));
         let s = run(s, [Action::ShowBlock { text: "99".into() }]);
         assert_eq!(s.notices.blocks.map(|n| n.tone), Some(Tone::Refused));
+    }
+
+    /// Every text field's action carries what was typed; others are sent as they are.
+    #[test]
+    fn a_field_s_action_carries_the_text_typed() {
+        let typed = |a: Action| a.with_text("12".into());
+        assert_eq!(
+            typed(Action::EditEnergy {
+                generator: GEORGE,
+                text: String::new()
+            }),
+            Action::EditEnergy {
+                generator: GEORGE,
+                text: "12".into()
+            }
+        );
+        assert_eq!(
+            typed(Action::Membership(MembershipAction::EditRename {
+                member: BOB,
+                text: String::new()
+            })),
+            Action::Membership(MembershipAction::EditRename {
+                member: BOB,
+                text: "12".into()
+            })
+        );
+        assert_eq!(
+            typed(Action::Election(ElectionAction::ShowElectionAt {
+                text: String::new()
+            })),
+            Action::Election(ElectionAction::ShowElectionAt { text: "12".into() })
+        );
+        assert_eq!(typed(Action::RequestVerify), Action::RequestVerify);
     }
 
     #[test]

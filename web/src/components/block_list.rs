@@ -2,9 +2,9 @@ use crate::components::block_card::{use_block_card, BlockCardProps};
 use crate::components::explorer::BlockStatus;
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::notice::notice_view;
-use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::components::pure::{pure, pure_keyed};
+use crate::components::{on_click, on_typed};
 use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
 use yew::functional::Hook;
 use yew::prelude::*;
@@ -67,9 +67,12 @@ pub fn block_list(props: &BlockListProps) -> Html {
             </button>
         }
     };
-    let on_goto = props
-        .on_action
-        .reform(|text: String| Action::ShowBlock { text });
+    let on_goto = on_typed(
+        &props.on_action,
+        Action::ShowBlock {
+            text: String::new(),
+        },
+    );
     let showing = if follows_tip {
         format!(
             "Blocks {oldest}\u{2013}{newest} of {}, newest first, following new blocks.",

@@ -1,11 +1,11 @@
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
-use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::components::pure::pure;
 use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
 use crate::components::win_chart::use_win_chart;
+use crate::components::{on_click, on_typed};
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
@@ -115,9 +115,12 @@ pub fn election_panel(props: &ElectionProps) -> Html {
             Action::Election(ElectionAction::ShowElection(h)),
         )
     };
-    let on_goto = props
-        .on_action
-        .reform(|text: String| Action::Election(ElectionAction::ShowElectionAt { text }));
+    let on_goto = on_typed(
+        &props.on_action,
+        Action::Election(ElectionAction::ShowElectionAt {
+            text: String::new(),
+        }),
+    );
     let body = match block.election() {
         Some(record) => record_view(record, block, &sim, tip),
         None => html! {

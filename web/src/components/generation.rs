@@ -1,7 +1,6 @@
-use crate::components::input_text;
 use crate::components::notice::notice_view;
-use crate::components::on_submit;
 use crate::components::panel::Panel;
+use crate::components::{on_submit, on_text};
 use crate::format::{market_period, name};
 use crate::state::{
     period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, Notice,
@@ -30,12 +29,13 @@ pub fn generation(props: &GenerationProps) -> Html {
         let generator = draft.generator;
         let who = name(ledger, generator);
         let id = format!("energy-{}", generator.0);
-        let on_input = props
-            .on_action
-            .reform(move |e: InputEvent| Action::EditEnergy {
+        let on_input = on_text(
+            &props.on_action,
+            Action::EditEnergy {
                 generator,
-                text: input_text(e),
-            });
+                text: String::new(),
+            },
+        );
         let on_submit = on_submit(&props.on_action, Action::Generate { generator });
         html! {
             <form class="row" onsubmit={on_submit} key={generator.0}>
@@ -86,9 +86,7 @@ pub fn generation(props: &GenerationProps) -> Html {
             Profile::Solar
         })
     });
-    let on_peak = props
-        .on_action
-        .reform(|e: InputEvent| Action::EditAutoPeak(input_text(e)));
+    let on_peak = on_text(&props.on_action, Action::EditAutoPeak(String::new()));
     let profile_option = |profile: Profile, label: &'static str| {
         html! {
             <option value={profile_name(profile)} selected={auto.profile == profile}>

@@ -1,8 +1,7 @@
-use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{on_click, on_submit};
+use crate::components::{on_click, on_submit, on_text};
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
 use yew::prelude::*;
@@ -55,12 +54,14 @@ pub fn members(props: &MembersProps) -> Html {
             .on_action
             .reform(move |_: Event| Action::Membership(MembershipAction::ChooseRole(kind)))
     };
-    let on_name = props
-        .on_action
-        .reform(|e: InputEvent| Action::Membership(MembershipAction::EditName(input_text(e))));
-    let on_capacity = props
-        .on_action
-        .reform(|e: InputEvent| Action::Membership(MembershipAction::EditCapacity(input_text(e))));
+    let on_name = on_text(
+        &props.on_action,
+        Action::Membership(MembershipAction::EditName(String::new())),
+    );
+    let on_capacity = on_text(
+        &props.on_action,
+        Action::Membership(MembershipAction::EditCapacity(String::new())),
+    );
     let on_join = on_submit(&props.on_action, Action::Membership(MembershipAction::Join));
     let is_generator = role == RoleKind::Generator;
 
@@ -161,12 +162,13 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
             .membership
             .rename_text(member)
             .map_or_else(|| who.clone(), str::to_string);
-        let on_input = props.on_action.reform(move |e: InputEvent| {
+        let on_input = on_text(
+            &props.on_action,
             Action::Membership(MembershipAction::EditRename {
                 member,
-                text: input_text(e),
-            })
-        });
+                text: String::new(),
+            }),
+        );
         let on_rename = on_submit(
             &props.on_action,
             Action::Membership(MembershipAction::Rename { member }),

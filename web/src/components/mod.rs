@@ -47,6 +47,24 @@ pub fn on_click(
     on_action.reform(move |_| action.clone())
 }
 
+/// A text field's input as `action` carrying the text typed
+/// ([`Action::with_text`](crate::state::Action::with_text)): one closure
+/// for every field, as [`on_click`] is for buttons.
+pub fn on_text(
+    on_action: &yew::Callback<crate::state::Action>,
+    action: crate::state::Action,
+) -> yew::Callback<yew::InputEvent> {
+    on_action.reform(move |e: yew::InputEvent| action.with_text(input_text(e)))
+}
+
+/// Text handed over whole (a "go to block" form's) as `action` carrying it.
+pub fn on_typed(
+    on_action: &yew::Callback<crate::state::Action>,
+    action: crate::state::Action,
+) -> yew::Callback<String> {
+    on_action.reform(move |text: String| action.with_text(text))
+}
+
 /// A form's submission as `action`, the page staying where it is (the
 /// browser would otherwise load it again). One closure for every form, as
 /// [`on_click`] is for buttons.

@@ -1,8 +1,7 @@
-use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{on_click, on_submit};
+use crate::components::{on_click, on_submit, on_text};
 use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
 use ecloud_core::tx::TxBody;
@@ -39,10 +38,10 @@ pub fn shares(props: &SharesProps) -> Html {
             let member = row.member;
             let who = name(ledger, member);
             let id = format!("share-{}-{}", generator.0, member.0);
-            let edit = move |e: InputEvent| Action::EditShare {
+            let edit = Action::EditShare {
                 generator,
                 member,
-                text: input_text(e),
+                text: String::new(),
             };
             // A slider cannot show text that is not a percentage; it rests
             // at 0 until the typed value reads as one again.
@@ -59,7 +58,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         step="0.01"
                         value={slider_value}
                         aria-label={format!("{who}'s share slider")}
-                        oninput={props.on_action.reform(edit)}
+                        oninput={on_text(&props.on_action, edit.clone())}
                     />
                     <input
                         id={id}
@@ -68,7 +67,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         autocomplete="off"
                         class="percent"
                         value={row.text.clone()}
-                        oninput={props.on_action.reform(edit)}
+                        oninput={on_text(&props.on_action, edit)}
                     />
                 </div>
             }

@@ -1,8 +1,7 @@
-use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
-use crate::components::on_submit;
 use crate::components::panel::Panel;
+use crate::components::{on_submit, on_text};
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
 use ecloud_core::election::Strategy;
@@ -89,12 +88,13 @@ fn voter_card(
             kind: StrategyKind::from_value(&value).unwrap_or(StrategyKind::Random),
         })
     });
-    let on_value = props.on_action.reform(move |e: InputEvent| {
+    let on_value = on_text(
+        &props.on_action,
         Action::Election(ElectionAction::EditStrategy {
             member,
-            text: input_text(e),
-        })
-    });
+            text: String::new(),
+        }),
+    );
     let on_submit = on_submit(
         &props.on_action,
         Action::Election(ElectionAction::ApplyStrategy { member }),
