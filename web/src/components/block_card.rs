@@ -4,7 +4,7 @@ use crate::components::explorer::{
 };
 use crate::components::hex::hex;
 use crate::components::ledger_table::ledger_table;
-use crate::components::markup::element;
+use crate::components::markup::{element, term};
 use crate::components::on_click;
 use crate::components::pure::pure;
 use crate::components::tamper::{use_block_editor, BlockEditorProps};
@@ -103,10 +103,8 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
                     { status_view(&props.status, height) }
                 </header>
                 <dl class="links">
-                    <dt>{ "hash" }</dt>
-                    <dd>{ hex(block.hash.to_hex(), "block hash", &open_hex) }</dd>
-                    <dt>{ "parent" }</dt>
-                    <dd>{ hex(block.header.parent.to_hex(), "parent hash", &open_hex) }</dd>
+                    { term("hash", hex(block.hash.to_hex(), "block hash", &open_hex)) }
+                    { term("parent", hex(block.header.parent.to_hex(), "parent hash", &open_hex)) }
                 </dl>
                 { tx_list }
                 <button
@@ -154,6 +152,11 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
     element("li", None, &["class"], vec![Some(state_class.into())], card)
 }
 
+/// A hex value written out whole.
+fn full(hex: String) -> Html {
+    html! { <code class="full">{ hex }</code> }
+}
+
 fn details(block: &Block) -> Html {
     let h = &block.header;
     let ledger = block.ledger();
@@ -171,17 +174,20 @@ fn details(block: &Block) -> Html {
         <>
             <h4>{ "Header" }</h4>
             <dl class="header-fields">
-                <dt>{ "version" }</dt><dd>{ h.version }</dd>
-                <dt>{ "height" }</dt><dd>{ h.height }</dd>
-                <dt>{ "parent" }</dt><dd><code class="full">{ h.parent.to_hex() }</code></dd>
-                <dt>{ "period start" }</dt>
-                <dd>{ format!("{} ms ({})", h.period_start_ms, clock::time_of_day(h.period_start_ms)) }</dd>
-                <dt>{ "sealed by" }</dt><dd>{ format!("{} ({})", name(ledger, h.sealed_by), h.sealed_by) }</dd>
-                <dt>{ "next miner" }</dt><dd>{ format!("{} ({})", name(ledger, h.next_miner), h.next_miner) }</dd>
-                <dt>{ "Merkle root" }</dt><dd><code class="full">{ h.merkle_root.to_hex() }</code></dd>
-                <dt>{ "ledger hash" }</dt><dd><code class="full">{ h.ledger_hash.to_hex() }</code></dd>
-                <dt>{ "hash" }</dt><dd><code class="full">{ block.hash.to_hex() }</code></dd>
-                <dt>{ "seal" }</dt><dd><code class="full">{ block.seal.to_hex() }</code></dd>
+                { term("version", Html::from(h.version.to_string())) }
+                { term("height", Html::from(h.height.to_string())) }
+                { term("parent", full(h.parent.to_hex())) }
+                { term("period start", Html::from(format!(
+                    "{} ms ({})",
+                    h.period_start_ms,
+                    clock::time_of_day(h.period_start_ms)
+                ))) }
+                { term("sealed by", Html::from(format!("{} ({})", name(ledger, h.sealed_by), h.sealed_by))) }
+                { term("next miner", Html::from(format!("{} ({})", name(ledger, h.next_miner), h.next_miner))) }
+                { term("Merkle root", full(h.merkle_root.to_hex())) }
+                { term("ledger hash", full(h.ledger_hash.to_hex())) }
+                { term("hash", full(block.hash.to_hex())) }
+                { term("seal", full(block.seal.to_hex())) }
             </dl>
             <h4>{ "Hash preimage" }</h4>
             { preimage }

@@ -1,6 +1,6 @@
-//! Elements whose class changes from render to render.
+//! Pieces of markup the views share.
 //!
-//! `html!` turns a class written as an expression (`class={..}`) into a
+//! Elements whose class changes from render to render: `html!` turns a class written as an expression (`class={..}`) into a
 //! `Classes` set first (splitting the text on spaces into a hashed set,
 //! then joining it again), even when the expression is one whole class
 //! string. That code was in the page for nine elements alone; built here,
@@ -9,6 +9,13 @@
 
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, Key, Listeners, VTag};
+
+/// One name and its value in a `<dl>`: written once rather than as two
+/// elements at each of the page's seventeen (each `html!` element is code
+/// of its own).
+pub fn term(name: &'static str, value: Html) -> Html {
+    html! { <><dt>{ name }</dt><dd>{ value }</dd></> }
+}
 
 /// `<tag ..>children</tag>` with attributes `names` set to `values` (one
 /// of them the class; `None` leaves an attribute out), as `html!` would

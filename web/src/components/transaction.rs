@@ -1,6 +1,6 @@
 use crate::components::election::{head_row, micro_tokens, num_cell};
 use crate::components::hex::hex;
-use crate::components::markup::element;
+use crate::components::markup::{element, term};
 use crate::components::voting_tokens::tokens;
 use crate::format::name;
 use crate::hooks::OpenHex;
@@ -50,13 +50,10 @@ pub fn transaction_view(
             </p>
             { what }
             <dl class="tx-ids">
-                <dt>{ "id" }</dt>
-                <dd>{ hex(tx.id.to_hex(), "transaction id", open) }</dd>
-                <dt>{ "signature" }</dt>
-                <dd>{ hex(tx.signature.to_hex(), "signature", open) }</dd>
+                { term("id", hex(tx.id.to_hex(), "transaction id", open)) }
+                { term("signature", hex(tx.signature.to_hex(), "signature", open)) }
                 if let Some(m) = ledger.member(tx.signer()) {
-                    <dt>{ "signer key" }</dt>
-                    <dd>{ hex(m.public_key.to_hex(), "signer's public key", open) }</dd>
+                    { term("signer key", hex(m.public_key.to_hex(), "signer's public key", open)) }
                 }
             </dl>
         </>

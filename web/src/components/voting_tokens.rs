@@ -1,4 +1,4 @@
-use crate::components::markup::element;
+use crate::components::markup::{element, term};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::{on_submit, on_text};
@@ -180,10 +180,8 @@ fn voter_card(
                     { format!("{} tokens", tokens(m.frozen_total())) }
                     if !m.frozen.is_empty() { <ul class="lots">{ for lots }</ul> }
                 </dd>
-                <dt>{ "Reputation" }</dt>
-                <dd>{ m.reputation }</dd>
-                <dt>{ "Last sealed" }</dt>
-                <dd>{ last_sealed }</dd>
+                { term("Reputation", Html::from(m.reputation.to_string())) }
+                { term("Last sealed", Html::from(last_sealed)) }
             </dl>
             <form class="row strategy" onsubmit={on_submit}>
                 <label for={strategy_id.clone()}>{ format!("{who}'s strategy") }</label>
