@@ -4,7 +4,7 @@ use crate::components::explorer::{
 };
 use crate::components::hex::hex;
 use crate::components::ledger_table::ledger_table;
-use crate::components::markup::{element, term};
+use crate::components::markup::{element, empty, term};
 use crate::components::on_click;
 use crate::components::pure::pure;
 use crate::components::tamper::{use_block_editor, BlockEditorProps};
@@ -69,7 +69,7 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
     let details_id = format!("block-{height}-details");
     let txs = &block.body.transactions;
     let tx_list = if txs.is_empty() {
-        html! { <p class="empty">{ "No transactions." }</p> }
+        empty("No transactions.".into())
     } else {
         html! {
             <ol class="txs">

@@ -1,5 +1,6 @@
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::markup::element;
+use crate::components::markup::empty;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure;
@@ -123,16 +124,19 @@ pub fn election_panel(props: &ElectionProps) -> Html {
     );
     let body = match block.election() {
         Some(record) => record_view(record, block, &sim, tip),
-        None => html! {
-            <p class="empty">
-                { format!(
-                    "Block {height} holds no election: {}, who {}, seals block {}.",
-                    name(ledger, block.header.next_miner),
-                    if height == 0 { "sealed the genesis block" } else { "sealed it" },
-                    height + 1
-                ) }
-            </p>
-        },
+        None => empty(
+            format!(
+                "Block {height} holds no election: {}, who {}, seals block {}.",
+                name(ledger, block.header.next_miner),
+                if height == 0 {
+                    "sealed the genesis block"
+                } else {
+                    "sealed it"
+                },
+                height + 1
+            )
+            .into(),
+        ),
     };
     let showing = if follows_tip {
         format!(

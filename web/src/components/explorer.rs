@@ -2,6 +2,7 @@
 //! preimage with a Copy button and a command to check it, and links to its
 //! parent and child.
 
+use crate::components::markup::hint;
 use crate::components::on_click;
 use crate::state::{Action, Verification};
 use ecloud_core::{Check, Finding, Report};
@@ -126,15 +127,13 @@ pub fn use_preimage(props: &PreimageProps) -> Html {
     };
     html! {
         <>
-            <p class="hint">
-                { "The block hash is the SHA-256 of exactly this text (no final newline)." }
-            </p>
+            { hint("The block hash is the SHA-256 of exactly this text (no final newline).".into()) }
             <pre class="preimage" tabindex="0" aria-label={format!("hash preimage of block {}", props.height)}>{ props.text.clone() }</pre>
             <div class="row">
                 <button type="button" class="secondary" onclick={on_copy}>{ "Copy preimage" }</button>
             </div>
             <div class="notice-slot" aria-live="polite">{ note }</div>
-            <p class="hint">{ "Check it in a terminal (the text holds no single quote, so this is exact):" }</p>
+            { hint("Check it in a terminal (the text holds no single quote, so this is exact):".into()) }
             <pre class="preimage command" tabindex="0" aria-label={format!("command to check block {}'s hash", props.height)}>{ command }</pre>
         </>
     }

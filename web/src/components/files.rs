@@ -2,6 +2,7 @@
 //! reproducible run from a seed number, and starting afresh.
 
 use crate::clock;
+use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::hooks::url_seed;
@@ -153,7 +154,7 @@ pub fn use_files(props: &FilesProps) -> Html {
                 <input id="import-file" class="file-input" type="file" accept=".json,application/json" onchange={on_file} />
                 <label class="file-button" for="import-file">{ "Import a chain file" }</label>
             </div>
-            <p class="hint">{ format!("{}. You can also drop a chain file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")) }</p>
+            { hint(format!("{}. You can also drop a chain file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")).into()) }
             { notice_view(props.explorer.files_notice.as_ref()) }
             { notice_view(props.explorer.storage_notice.as_ref()) }
             { share }

@@ -10,6 +10,16 @@
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, Key, Listeners, VTag};
 
+/// `<p class="hint">text</p>`: a line of help beside a control, at ten places.
+pub fn hint(text: AttrValue) -> Html {
+    html! { <p class="hint">{ text }</p> }
+}
+
+/// `<p class="empty">text</p>`: what a list says when it has nothing to show.
+pub fn empty(text: AttrValue) -> Html {
+    html! { <p class="empty">{ text }</p> }
+}
+
 /// One name and its value in a `<dl>`: written once rather than as two
 /// elements at each of the page's seventeen (each `html!` element is code
 /// of its own).

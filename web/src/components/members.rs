@@ -1,4 +1,4 @@
-use crate::components::markup::element;
+use crate::components::markup::{element, hint};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::{on_click, on_submit, on_text};
@@ -125,10 +125,8 @@ pub fn members(props: &MembersProps) -> Html {
                                 oninput={on_capacity}
                             />
                         </div>
-                        <p class="hint">
-                            { "A new generator shares its output equally among the customers \
-                               until its shares are changed in Shares." }
-                        </p>
+                        { hint("A new generator shares its output equally among the customers \
+                                until its shares are changed in Shares.".into()) }
                     }
                     <button type="submit">{ "Join" }</button>
                 </fieldset>

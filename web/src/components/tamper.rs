@@ -2,6 +2,7 @@
 //! a keyless forger, and undo. The core makes each change; verification
 //! then says which block and rule broke.
 
+use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::on_click;
 use crate::components::panel::Panel;
@@ -138,11 +139,9 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
     let filter_id = format!("filter-{height}");
     html! {
         <section class="editor" aria-label={format!("edit block {height}'s values")}>
-            <p class="hint">
-                { "Each value as stored in the block (the export file's JSON pointer). \
+            { hint("Each value as stored in the block (the export file's JSON pointer). \
                    Change one and press Enter or Set: the page does it the way a forger \
-                   editing the file would." }
-            </p>
+                   editing the file would.".into()) }
             <div class="row">
                 <label for={filter_id.clone()}>{ "Find a field" }</label>
                 <input

@@ -1,3 +1,4 @@
+use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::on_click;
 use crate::components::panel::Panel;
@@ -105,14 +106,13 @@ fn verified_view(done: &Verified, tip: u64) -> Html {
         millis(done.millis)
     );
     let grown = (tip > done.tip_height).then(|| {
-        html! {
-            <p class="hint">
-                { format!(
-                    "{} sealed since; verify again to include them.",
-                    count(tip - done.tip_height, "block was", "blocks were")
-                ) }
-            </p>
-        }
+        hint(
+            format!(
+                "{} sealed since; verify again to include them.",
+                count(tip - done.tip_height, "block was", "blocks were")
+            )
+            .into(),
+        )
     });
     match r.first_failure() {
         None => html! {

@@ -1,4 +1,4 @@
-use crate::components::markup::{element, term};
+use crate::components::markup::{element, hint, term};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::{on_submit, on_text};
@@ -49,7 +49,7 @@ pub fn voting_tokens(props: &VotingTokensProps) -> Html {
     }
     .view(html! {
         <>
-            <p class="hint">{ caption }</p>
+            { hint(caption.into()) }
             <ul class="cards voters">{ for cards }</ul>
             { notice_view(props.election.members_notice.as_ref()) }
         </>
@@ -188,7 +188,7 @@ fn voter_card(
                 <select id={strategy_id} onchange={on_kind}>{ for options }</select>
                 { value_input }
             </form>
-            <p class="hint">{ bet_now }</p>
+            { hint(bet_now.into()) }
         </>
     };
     element(

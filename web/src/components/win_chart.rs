@@ -1,5 +1,6 @@
 use crate::components::chart::{num, value_grid, Drawing, Frame};
 use crate::components::election::{head_row, num_cell, ElectionProps};
+use crate::components::markup::hint;
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
 use crate::format::{millis, name};
@@ -80,7 +81,7 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
     );
     let grown = (tip > done.after_block).then(|| {
         html! {
-            <p class="hint">{ "The chain has grown since: simulate again for today's wealth." }</p>
+            { hint("The chain has grown since: simulate again for today's wealth.".into()) }
         }
     });
     let rows = done.candidates.iter().map(|c| {
