@@ -61,16 +61,23 @@ pub fn transaction_view(
     element("li", None, &["class"], vec![Some(kind_class.into())], body)
 }
 
+/// What a transaction says, its key figure in bold.
+fn what(before: String, figure: String, after: String) -> Html {
+    html! { <p class="tx-what">{ before }<strong>{ figure }</strong>{ after }</p> }
+}
+
+/// One line of an allocation or a share table: who, and how much.
+fn who_gets(who: String, amount: String) -> Html {
+    html! {
+        <li><span class="who">{ who }</span>{ " " }<span class="amount">{ amount }</span></li>
+    }
+}
+
 fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
-    let allocation = g.allocation.iter().map(|a| {
-        html! {
-            <li>
-                <span class="who">{ name(ledger, a.member) }</span>
-                { " " }
-                <span class="amount">{ a.energy.to_string() }</span>
-            </li>
-        }
-    });
+    let allocation = g
+        .allocation
+        .iter()
+        .map(|a| who_gets(name(ledger, a.member), a.energy.to_string()));
     let minted = g
         .minted
         .iter()
@@ -79,11 +86,11 @@ fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
         .join(" \u{b7} ");
     html! {
         <>
-            <p class="tx-what">
-                { format!("{} generated ", name(ledger, g.generator)) }
-                <strong>{ g.energy.to_string() }</strong>
-                { format!(" in market period {}, allocated by shares:", g.period) }
-            </p>
+            { what(
+                format!("{} generated ", name(ledger, g.generator)),
+                g.energy.to_string(),
+                format!(" in market period {}, allocated by shares:", g.period),
+            ) }
             <ul class="allocation" aria-label="allocation">{ for allocation }</ul>
             <p class="minted">{ format!("Voting tokens minted: {minted}") }</p>
         </>
@@ -91,15 +98,11 @@ fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
 }
 
 fn share_update_view(u: &ShareUpdate, ledger: &Ledger, height: u64, pending: bool) -> Html {
-    let shares = u.shares.shares().iter().map(|s| {
-        html! {
-            <li>
-                <span class="who">{ name(ledger, s.member) }</span>
-                { " " }
-                <span class="amount">{ s.share.to_string() }</span>
-            </li>
-        }
-    });
+    let shares = u
+        .shares
+        .shares()
+        .iter()
+        .map(|s| who_gets(name(ledger, s.member), s.share.to_string()));
     let when = if pending {
         format!(
             "Waits for block {height}; in force from block {} once sealed.",
@@ -118,13 +121,11 @@ fn share_update_view(u: &ShareUpdate, ledger: &Ledger, height: u64, pending: boo
 }
 
 fn vote_view(v: &Vote, ledger: &Ledger) -> Html {
-    html! {
-        <p class="tx-what">
-            { format!("{} bets ", name(ledger, v.voter)) }
-            <strong>{ v.bet.to_string() }</strong>
-            { format!(" to be elected miner of block {}.", v.election) }
-        </p>
-    }
+    what(
+        format!("{} bets ", name(ledger, v.voter)),
+        v.bet.to_string(),
+        format!(" to be elected miner of block {}.", v.election),
+    )
 }
 
 fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
@@ -175,11 +176,11 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
     );
     html! {
         <>
-            <p class="tx-what">
-                { format!("Election of the miner of block {}: ", e.height) }
-                <strong>{ format!("{} wins", name(ledger, e.winner)) }</strong>
-                { format!(" the pot of {}.{runner_up}", e.pot) }
-            </p>
+            { what(
+                format!("Election of the miner of block {}: ", e.height),
+                format!("{} wins", name(ledger, e.winner)),
+                format!(" the pot of {}.{runner_up}", e.pot),
+            ) }
             <div class="table-wrap" tabindex="0">
                 <table class="election">
                     <caption>{ weights }</caption>
