@@ -2,7 +2,7 @@
 //! reproducible run from a seed number, and starting afresh.
 
 use crate::clock;
-use crate::components::markup::hint;
+use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::hooks::url_seed;
@@ -159,16 +159,15 @@ pub fn use_files(props: &FilesProps) -> Html {
             { notice_view(props.explorer.storage_notice.as_ref()) }
             { share }
             <form class="row" onsubmit={on_seed}>
-                <label for="seed-number">{ "New run from seed" }</label>
-                <input
-                    id="seed-number"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    placeholder="42"
-                    value={(*seed_text).clone()}
-                    oninput={on_seed_input}
-                />
+                { TextField {
+                    id: "seed-number".into(),
+                    label: "New run from seed".into(),
+                    mode: Some("numeric"),
+                    max: None,
+                    placeholder: Some("42".into()),
+                    value: (*seed_text).clone().into(),
+                    oninput: on_seed_input,
+                }.view() }
                 <button type="submit" class="secondary">{ "Start" }</button>
             </form>
             <div class="row">

@@ -1,3 +1,4 @@
+use crate::components::markup::TextField;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::{on_submit, on_text};
@@ -39,15 +40,15 @@ pub fn generation(props: &GenerationProps) -> Html {
         let on_submit = on_submit(&props.on_action, Action::Generate { generator });
         html! {
             <form class="row" onsubmit={on_submit} key={generator.0}>
-                <label for={id.clone()}>{ format!("Energy {who} generates (kWh)") }</label>
-                <input
-                    id={id}
-                    type="text"
-                    inputmode="decimal"
-                    autocomplete="off"
-                    value={draft.text.clone()}
-                    oninput={on_input}
-                />
+                { TextField {
+                    id: id.into(),
+                    label: format!("Energy {who} generates (kWh)").into(),
+                    mode: Some("decimal"),
+                    max: None,
+                    placeholder: None,
+                    value: draft.text.clone().into(),
+                    oninput: on_input,
+                }.view() }
                 <button type="submit">{ "Generate" }</button>
             </form>
         }
@@ -126,15 +127,15 @@ pub fn generation(props: &GenerationProps) -> Html {
                     </select>
                 </div>
                 <div class="row">
-                    <label for="auto-peak">{ "Peak output per market period (kWh)" }</label>
-                    <input
-                        id="auto-peak"
-                        type="text"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        value={auto.peak_text.clone()}
-                        oninput={on_peak}
-                    />
+                    { TextField {
+                        id: "auto-peak".into(),
+                        label: "Peak output per market period (kWh)".into(),
+                        mode: Some("decimal"),
+                        max: None,
+                        placeholder: None,
+                        value: auto.peak_text.clone().into(),
+                        oninput: on_peak,
+                    }.view() }
                 </div>
                 <p class="forecast">{ forecast }</p>
             </fieldset>

@@ -10,6 +10,39 @@
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, Key, Listeners, VTag};
 
+/// A labelled text field, written once for the page's seven.
+pub struct TextField {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    /// The keyboard a phone shows (`inputmode`): "decimal", "numeric".
+    pub mode: Option<&'static str>,
+    /// The longest text accepted (`maxlength`).
+    pub max: Option<&'static str>,
+    pub placeholder: Option<AttrValue>,
+    pub value: AttrValue,
+    pub oninput: Callback<InputEvent>,
+}
+
+impl TextField {
+    pub fn view(self) -> Html {
+        html! {
+            <>
+                <label for={self.id.clone()}>{ self.label }</label>
+                <input
+                    id={self.id}
+                    type="text"
+                    inputmode={self.mode}
+                    autocomplete="off"
+                    maxlength={self.max}
+                    placeholder={self.placeholder}
+                    value={self.value}
+                    oninput={self.oninput}
+                />
+            </>
+        }
+    }
+}
+
 /// `<p class="hint">text</p>`: a line of help beside a control, at ten places.
 pub fn hint(text: AttrValue) -> Html {
     html! { <p class="hint">{ text }</p> }

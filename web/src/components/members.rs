@@ -1,4 +1,4 @@
-use crate::components::markup::{element, hint};
+use crate::components::markup::{element, hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::{on_click, on_submit, on_text};
@@ -81,15 +81,15 @@ pub fn members(props: &MembersProps) -> Html {
                 <fieldset>
                     <legend>{ "A new member joins" }</legend>
                     <div class="row">
-                        <label for="join-name">{ "Name" }</label>
-                        <input
-                            id="join-name"
-                            type="text"
-                            autocomplete="off"
-                            maxlength="40"
-                            value={ui.name.clone()}
-                            oninput={on_name}
-                        />
+                        { TextField {
+                            id: "join-name".into(),
+                            label: "Name".into(),
+                            mode: None,
+                            max: Some("40"),
+                            placeholder: None,
+                            value: ui.name.clone().into(),
+                            oninput: on_name,
+                        }.view() }
                     </div>
                     <div class="row" role="radiogroup" aria-label="The new member is a">
                         <label>
@@ -115,15 +115,15 @@ pub fn members(props: &MembersProps) -> Html {
                     </div>
                     if is_generator {
                         <div class="row">
-                            <label for="join-capacity">{ "Capacity (kWh)" }</label>
-                            <input
-                                id="join-capacity"
-                                type="text"
-                                inputmode="decimal"
-                                autocomplete="off"
-                                value={ui.capacity.clone()}
-                                oninput={on_capacity}
-                            />
+                            { TextField {
+                                id: "join-capacity".into(),
+                                label: "Capacity (kWh)".into(),
+                                mode: Some("decimal"),
+                                max: None,
+                                placeholder: None,
+                                value: ui.capacity.clone().into(),
+                                oninput: on_capacity,
+                            }.view() }
                         </div>
                         { hint("A new generator shares its output equally among the customers \
                                 until its shares are changed in Shares.".into()) }

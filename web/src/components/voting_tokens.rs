@@ -1,4 +1,4 @@
-use crate::components::markup::{element, hint, term};
+use crate::components::markup::{element, hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::{on_submit, on_text};
@@ -116,15 +116,15 @@ fn voter_card(
             };
             html! {
                 <>
-                    <label for={value_id.clone()}>{ label }</label>
-                    <input
-                        id={value_id}
-                        type="text"
-                        inputmode={mode}
-                        autocomplete="off"
-                        value={text}
-                        oninput={on_value}
-                    />
+                    { TextField {
+                        id: value_id.into(),
+                        label: label.into(),
+                        mode: Some(mode),
+                        max: None,
+                        placeholder: None,
+                        value: text.into(),
+                        oninput: on_value,
+                    }.view() }
                     <button type="submit" class="secondary">
                         { "Set" }<span class="visually-hidden">{ format!(" {who}'s bet") }</span>
                     </button>
