@@ -4,7 +4,7 @@ use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::{pure, pure_keyed};
-use crate::components::{on_click, on_typed};
+use crate::components::{action_button, on_typed};
 use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
 use yew::functional::Hook;
 use yew::prelude::*;
@@ -56,16 +56,7 @@ pub fn block_list(props: &BlockListProps) -> Html {
         )
     });
     let nav = |label: &'static str, action: Action, enabled: bool| {
-        html! {
-            <button
-                type="button"
-                class="secondary"
-                disabled={!enabled}
-                onclick={on_click(&props.on_action, action)}
-            >
-                { label }
-            </button>
-        }
+        action_button(&props.on_action, label.into(), action, enabled)
     };
     let on_goto = on_typed(
         &props.on_action,

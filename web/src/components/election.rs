@@ -6,7 +6,7 @@ use crate::components::panel::Panel;
 use crate::components::pure::pure;
 use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
 use crate::components::win_chart::use_win_chart;
-use crate::components::{on_click, on_typed};
+use crate::components::{action_button, on_typed};
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
@@ -110,10 +110,12 @@ pub fn election_panel(props: &ElectionProps) -> Html {
         weight(r.gamma_permille)
     );
 
-    let show = |h: Option<u64>| {
-        on_click(
+    let show = |label: &'static str, h: Option<u64>, enabled: bool| {
+        action_button(
             &props.on_action,
+            label.into(),
             Action::Election(ElectionAction::ShowElection(h)),
+            enabled,
         )
     };
     let on_goto = on_typed(
@@ -162,30 +164,9 @@ pub fn election_panel(props: &ElectionProps) -> Html {
             <nav class="block-nav" aria-label="Elections">
                 <p class="showing">{ showing }</p>
                 <div class="row">
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled={height == 0}
-                        onclick={show(height.checked_sub(1))}
-                    >
-                        { "Earlier" }
-                    </button>
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled={follows_tip}
-                        onclick={show(Some(height + 1))}
-                    >
-                        { "Later" }
-                    </button>
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled={follows_tip}
-                        onclick={show(None)}
-                    >
-                        { "Newest" }
-                    </button>
+                    { show("Earlier", height.checked_sub(1), height > 0) }
+                    { show("Later", Some(height + 1), !follows_tip) }
+                    { show("Newest", None, !follows_tip) }
                 </div>
                 { pure(
                     GotoBlockProps {

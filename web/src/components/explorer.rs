@@ -2,8 +2,8 @@
 //! preimage with a Copy button and a command to check it, and links to its
 //! parent and child.
 
+use crate::components::action_button;
 use crate::components::markup::hint;
-use crate::components::on_click;
 use crate::state::{Action, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
@@ -85,15 +85,14 @@ pub fn status_view(status: &BlockStatus, height: u64) -> Html {
 /// Buttons that open the parent and the child of a block.
 pub fn neighbours(height: u64, tip: u64, on_action: &Callback<Action>) -> Html {
     let open = |h: u64, label: String| {
-        html! {
-            <button
-                type="button"
-                class="secondary"
-                onclick={on_click(on_action, Action::ShowBlock { text: h.to_string() })}
-            >
-                { label }
-            </button>
-        }
+        action_button(
+            on_action,
+            label.into(),
+            Action::ShowBlock {
+                text: h.to_string(),
+            },
+            true,
+        )
     };
     html! {
         <div class="row neighbours">

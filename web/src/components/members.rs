@@ -1,7 +1,7 @@
 use crate::components::markup::{element, hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{on_click, on_submit, on_text};
+use crate::components::{action_button, on_submit, on_text};
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
 use yew::prelude::*;
@@ -175,15 +175,12 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
             // The registrar signs every change; without it nobody could join.
             html! {}
         } else {
-            let on_leave = on_click(
+            action_button(
                 &props.on_action,
+                format!("{who} leaves").into(),
                 Action::Membership(MembershipAction::Leave { member }),
-            );
-            html! {
-                <button type="button" class="secondary" onclick={on_leave}>
-                    { format!("{who} leaves") }
-                </button>
-            }
+                true,
+            )
         };
         html! {
             <form class="row rename" onsubmit={on_rename}>

@@ -65,6 +65,27 @@ pub fn on_typed(
     on_action.reform(move |text: String| action.with_text(text))
 }
 
+/// A secondary button that sends `action`, greyed out unless `enabled`:
+/// written once for the page's nine kinds (paging, undo, parent and child,
+/// fast forward, leaving).
+pub fn action_button(
+    on_action: &yew::Callback<crate::state::Action>,
+    label: yew::AttrValue,
+    action: crate::state::Action,
+    enabled: bool,
+) -> yew::Html {
+    yew::html! {
+        <button
+            type="button"
+            class="secondary"
+            disabled={!enabled}
+            onclick={on_click(on_action, action)}
+        >
+            { label }
+        </button>
+    }
+}
+
 /// A form's submission as `action`, the page staying where it is (the
 /// browser would otherwise load it again). One closure for every form, as
 /// [`on_click`] is for buttons.

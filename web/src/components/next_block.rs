@@ -1,8 +1,8 @@
 use crate::clock;
+use crate::components::action_button;
 use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
-use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
@@ -164,18 +164,12 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
             <div class="controls fast-forward" role="group" aria-labelledby="fast-forward-label">
                 <span id="fast-forward-label">{ "Fast forward" }</span>
                 { for FAST_FORWARDS.into_iter().map(|blocks| {
-                    let label = format!("Seal {}", count(blocks, "block", "blocks"));
-                    let on_click = on_click(&props.on_action, Action::RequestFastForward(blocks));
-                    html! {
-                        <button
-                            type="button"
-                            class="secondary"
-                            disabled={props.fast_forward.is_some()}
-                            onclick={on_click}
-                        >
-                            { label }
-                        </button>
-                    }
+                    action_button(
+                        &props.on_action,
+                        format!("Seal {}", count(blocks, "block", "blocks")).into(),
+                        Action::RequestFastForward(blocks),
+                        props.fast_forward.is_none(),
+                    )
                 }) }
                 if let Some(blocks) = props.fast_forward {
                     <span role="status">

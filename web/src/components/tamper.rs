@@ -4,9 +4,9 @@
 
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
-use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::components::pure::pure_keyed;
+use crate::components::{action_button, on_click};
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
@@ -25,16 +25,12 @@ pub struct TamperPanelProps {
 pub fn tamper_panel(props: &TamperPanelProps) -> Html {
     let heights = props.community.read().tampered_heights();
     let undo = |label: &'static str, action: ExploreAction| {
-        html! {
-            <button
-                type="button"
-                class="secondary"
-                disabled={heights.is_empty()}
-                onclick={on_click(&props.on_action, Action::Explore(action.clone()))}
-            >
-                { label }
-            </button>
-        }
+        action_button(
+            &props.on_action,
+            label.into(),
+            Action::Explore(action),
+            !heights.is_empty(),
+        )
     };
     let state = if heights.is_empty() {
         html! {
