@@ -1,6 +1,6 @@
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::markup::element;
-use crate::components::markup::empty;
+use crate::components::markup::{empty, num_cell, number_table};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure;
@@ -58,20 +58,6 @@ pub fn election_panels(
             ) }
         </>
     }
-}
-
-/// A right-aligned cell of a table of numbers.
-pub fn num_cell(text: String) -> Html {
-    html! { <td class="num">{ text }</td> }
-}
-
-/// The heading row of a table whose first column names candidates and
-/// whose other columns hold numbers.
-pub fn head_row(numbers: &[&str]) -> Html {
-    let cols = numbers.iter().map(|&t| {
-        html! { <th scope="col" class="num">{ t.to_string() }</th> }
-    });
-    html! { <tr><th scope="col">{ "Candidate" }</th>{ for cols }</tr> }
 }
 
 /// Millionths of a token as tokens with three decimals (rounded down).
@@ -254,32 +240,29 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
     };
     html! {
         <>
-            <div class="table-wrap" tabindex="0">
-                <table class="election big-table">
-                    <caption>
-                        { format!(
-                            "Election held in block {} for the miner of block {}: wealth terms, \
-                             wealth and scores in tokens",
-                            block.height(),
-                            e.height
-                        ) }
-                    </caption>
-                    <thead>
-                        { head_row(&[
-                            "Bet",
-                            "Age",
-                            "Reputation",
-                            &format!("{} \u{d7} bet", weight(r.alpha_permille)),
-                            &format!("{} \u{d7} age", weight(r.beta_permille)),
-                            &format!("{} \u{d7} rep.", weight(r.gamma_permille)),
-                            "Wealth W",
-                            "Draw u",
-                            "Score W \u{f7} u",
-                        ]) }
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            </div>
+            { number_table(
+                "election big-table",
+                format!(
+                    "Election held in block {} for the miner of block {}: wealth terms, \
+                     wealth and scores in tokens",
+                    block.height(),
+                    e.height
+                )
+                .into(),
+                "Candidate",
+                &[
+                    "Bet",
+                    "Age",
+                    "Reputation",
+                    &format!("{} \u{d7} bet", weight(r.alpha_permille)),
+                    &format!("{} \u{d7} age", weight(r.beta_permille)),
+                    &format!("{} \u{d7} rep.", weight(r.gamma_permille)),
+                    "Wealth W",
+                    "Draw u",
+                    "Score W \u{f7} u",
+                ],
+                rows.collect(),
+            ) }
             <p class="outcome">{ outcome }</p>
             <p class="pot">{ pot_text(e, next, ledger, tip) }</p>
         </>

@@ -10,6 +10,38 @@
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, Key, Listeners, VTag};
 
+/// A table of numbers, scrolling sideways on a narrow screen: `first`
+/// heads the column that names each row, `numbers` the columns of numbers.
+/// Written once for the page's four (ledgers, elections, simulated wins).
+pub fn number_table(
+    class: &'static str,
+    caption: AttrValue,
+    first: &'static str,
+    numbers: &[&str],
+    rows: Html,
+) -> Html {
+    let cols = numbers.iter().map(|&t| {
+        html! { <th scope="col" class="num">{ t.to_string() }</th> }
+    });
+    let table = html! {
+        <>
+            <caption>{ caption }</caption>
+            <thead><tr><th scope="col">{ first }</th>{ for cols }</tr></thead>
+            <tbody>{ rows }</tbody>
+        </>
+    };
+    html! {
+        <div class="table-wrap" tabindex="0">
+            { element("table", None, &["class"], vec![Some(class.into())], table) }
+        </div>
+    }
+}
+
+/// A right-aligned cell of a table of numbers.
+pub fn num_cell(text: String) -> Html {
+    html! { <td class="num">{ text }</td> }
+}
+
 /// A labelled text field, written once for the page's seven.
 pub struct TextField {
     pub id: AttrValue,

@@ -1,6 +1,6 @@
-use crate::components::election::{head_row, micro_tokens, num_cell};
+use crate::components::election::micro_tokens;
 use crate::components::hex::hex;
-use crate::components::markup::{element, term};
+use crate::components::markup::{element, num_cell, number_table, term};
 use crate::components::voting_tokens::tokens;
 use crate::format::name;
 use crate::hooks::OpenHex;
@@ -181,15 +181,13 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                 format!("{} wins", name(ledger, e.winner)),
                 format!(" the pot of {}.{runner_up}", e.pot),
             ) }
-            <div class="table-wrap" tabindex="0">
-                <table class="election">
-                    <caption>{ weights }</caption>
-                    <thead>
-                        { head_row(&["Bet (tokens)", "Age", "Reputation", "Wealth", "Draw u", "Score"]) }
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            </div>
+            { number_table(
+                "election",
+                weights.into(),
+                "Candidate",
+                &["Bet (tokens)", "Age", "Reputation", "Wealth", "Draw u", "Score"],
+                rows.collect(),
+            ) }
         </>
     }
 }
