@@ -31,20 +31,22 @@ pub fn use_files(props: &FilesProps) -> Html {
         let on_action = props.on_action.clone();
         use_effect_with((), move |_| {
             let document = web_sys::window().and_then(|w| w.document());
-            let over = Closure::<dyn FnMut(web_sys::DragEvent)>::new(|e: web_sys::DragEvent| {
-                e.prevent_default()
+            // Closures of one type, `FnMut(JsValue)`, the file reader's
+            // too: each type of closure is glue of its own in the page.
+            let over = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| {
+                e.unchecked_into::<web_sys::DragEvent>().prevent_default()
             });
-            let drop =
-                Closure::<dyn FnMut(web_sys::DragEvent)>::new(move |e: web_sys::DragEvent| {
-                    e.prevent_default();
-                    if let Some(file) = e
-                        .data_transfer()
-                        .and_then(|d| d.files())
-                        .and_then(|f| f.get(0))
-                    {
-                        read_file(file, on_action.clone());
-                    }
-                });
+            let drop = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+                let e: web_sys::DragEvent = e.unchecked_into();
+                e.prevent_default();
+                if let Some(file) = e
+                    .data_transfer()
+                    .and_then(|d| d.files())
+                    .and_then(|f| f.get(0))
+                {
+                    read_file(file, on_action.clone());
+                }
+            });
             if let Some(d) = &document {
                 let _ =
                     d.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
