@@ -1,14 +1,14 @@
 use crate::components::markup::TextField;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{on_submit, on_text};
+use crate::components::{chosen, on_submit, on_text};
 use crate::format::{market_period, name};
 use crate::state::{
     period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, Notice,
 };
 use ecloud_core::profile::Profile;
 use ecloud_core::Wh;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -77,11 +77,7 @@ pub fn generation(props: &GenerationProps) -> Html {
         )
     });
     let on_profile = props.on_action.reform(|e: Event| {
-        let value = e
-            .target_dyn_into::<HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
-        Action::SetAutoProfile(if value == "wind" {
+        Action::SetAutoProfile(if chosen(&e) == "wind" {
             Profile::Wind
         } else {
             Profile::Solar

@@ -37,6 +37,17 @@ pub fn input_text(e: impl yew::TargetCast) -> String {
         .unwrap_or_default()
 }
 
+/// The value of the `<select>` an event came from ("" if none). Read as a
+/// property, through the `Reflect.get` the page has anyway, rather than
+/// through `HtmlSelectElement`, whose type check and getter would be glue
+/// of their own in the page.
+pub fn chosen(e: &yew::Event) -> String {
+    e.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
 /// A button's click as `action`. One closure for every such button: each
 /// `reform` with a closure of its own is a copy of Yew's callback code in
 /// the page (docs/PERFORMANCE.md, "Size").

@@ -1,13 +1,13 @@
 use crate::components::markup::{element, hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{on_submit, on_text};
+use crate::components::{chosen, on_submit, on_text};
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
 use ecloud_core::election::Strategy;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Member, MilliTokens};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -79,13 +79,9 @@ fn voter_card(
         })
     });
     let on_kind = props.on_action.reform(move |e: Event| {
-        let value = e
-            .target_dyn_into::<HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
         Action::Election(ElectionAction::ChooseStrategy {
             member,
-            kind: StrategyKind::from_value(&value).unwrap_or(StrategyKind::Random),
+            kind: StrategyKind::from_value(&chosen(&e)).unwrap_or(StrategyKind::Random),
         })
     });
     let on_value = on_text(
