@@ -223,14 +223,13 @@ fn download(name: &str, text: &str) -> Result<(), String> {
         .map_err(|_| "the browser refused to make the file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| "the browser refused to make the file")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "no link")?
-        .dyn_into()
-        .map_err(|_| "no link")?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
+    // A link made here is an `<a>`; its attributes are set as attributes,
+    // through the binding Yew has anyway, rather than through
+    // `HtmlAnchorElement`'s (each binding is glue of its own in the page).
+    let a = document.create_element("a").map_err(|_| "no link")?;
+    a.set_attribute("href", &url).map_err(|_| "no link")?;
+    a.set_attribute("download", name).map_err(|_| "no link")?;
+    a.unchecked_into::<web_sys::HtmlElement>().click();
     // Freed once the download has started.
     gloo_timers::callback::Timeout::new(10_000, move || {
         let _ = web_sys::Url::revoke_object_url(&url);
