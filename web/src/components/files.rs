@@ -5,7 +5,7 @@ use crate::clock;
 use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::hooks::url_seed;
+use crate::hooks::{page_url, url_seed};
 use crate::state::{seed_of, Action, Community, ExploreAction, Explorer};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -183,10 +183,8 @@ pub fn use_files(props: &FilesProps) -> Html {
 const MAX_SEED: u64 = (1 << 53) - 1;
 
 fn share_url(seed: u64) -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
-        .unwrap_or_default();
+    let url = page_url().unwrap_or_default();
+    let base = url.split(['?', '#']).next().unwrap_or_default();
     format!("{base}?seed={seed}")
 }
 

@@ -12,11 +12,17 @@ const KEY: &str = "e-cloud-run";
 /// The page's settings, kept apart from the run: small, and saved at once.
 const SETTINGS_KEY: &str = "e-cloud-settings";
 
+/// The page's address. Read whole (the seed form and the share link cut it
+/// up themselves): one binding instead of one per part of it.
+pub fn page_url() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
 /// The seed number in the address, `?seed=42`.
 pub fn url_seed() -> Option<u64> {
-    let search = web_sys::window()?.location().search().ok()?;
+    let url = page_url()?;
+    let search = url.split('#').next()?.split_once('?')?.1;
     search
-        .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix("seed="))
         .and_then(|n| n.trim().parse().ok())
