@@ -34,16 +34,12 @@ pub fn use_files(props: &FilesProps) -> Html {
             // Closures of one type, `FnMut(JsValue)`, the file reader's
             // too: each type of closure is glue of its own in the page.
             let over = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| {
-                e.unchecked_into::<web_sys::DragEvent>().prevent_default()
+                e.unchecked_into::<web_sys::Event>().prevent_default()
             });
             let drop = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-                let e: web_sys::DragEvent = e.unchecked_into();
-                e.prevent_default();
-                if let Some(file) = e
-                    .data_transfer()
-                    .and_then(|d| d.files())
-                    .and_then(|f| f.get(0))
-                {
+                e.unchecked_ref::<web_sys::Event>().prevent_default();
+                let dropped = js_sys::Reflect::get(&e, &"dataTransfer".into());
+                if let Some(file) = dropped.ok().and_then(|d| first_file(&d)) {
                     read_file(file, on_action.clone());
                 }
             });
@@ -82,7 +78,7 @@ pub fn use_files(props: &FilesProps) -> Html {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
             };
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            if let Some(file) = first_file(&input) {
                 read_file(file, on_action.clone());
             }
             // The same file chosen again still counts as a change.
@@ -186,6 +182,18 @@ fn share_url(seed: u64) -> String {
     let url = page_url().unwrap_or_default();
     let base = url.split(['?', '#']).next().unwrap_or_default();
     format!("{base}?seed={seed}")
+}
+
+/// The first of the files a file input or a drop holds. Read as
+/// properties, through the `Reflect.get` the page has anyway, rather than
+/// through `DataTransfer` and `FileList`, whose bindings would be glue of
+/// their own in the page.
+fn first_file(holder: &JsValue) -> Option<web_sys::File> {
+    let files = js_sys::Reflect::get(holder, &"files".into()).ok()?;
+    let file = js_sys::Reflect::get(&files, &0.into()).ok()?;
+    // Past the last file (or with no files at all) the index reads undefined;
+    // with no transfer at all the first read throws, an `Err` above.
+    (!file.is_undefined()).then(|| file.unchecked_into())
 }
 
 /// Reads a chosen or dropped file and hands its text to the state.
