@@ -2,6 +2,7 @@
 //! reproducible run from a seed number, and starting afresh.
 
 use crate::clock;
+use crate::components::input_text;
 use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
@@ -9,7 +10,6 @@ use crate::hooks::{page_url, url_seed};
 use crate::state::{seed_of, Action, Community, ExploreAction, Explorer};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -75,23 +75,19 @@ pub fn use_files(props: &FilesProps) -> Html {
     let on_file = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+            let Some(input) = e.target() else {
                 return;
             };
             if let Some(file) = first_file(&input) {
                 read_file(file, on_action.clone());
             }
             // The same file chosen again still counts as a change.
-            input.set_value("");
+            let _ = js_sys::Reflect::set(&input, &"value".into(), &"".into());
         })
     };
     let on_seed_input = {
         let seed_text = seed_text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                seed_text.set(i.value())
-            }
-        })
+        Callback::from(move |e: InputEvent| seed_text.set(input_text(&e)))
     };
     let on_seed = {
         let seed_text = seed_text.clone();

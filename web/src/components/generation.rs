@@ -1,14 +1,13 @@
 use crate::components::markup::TextField;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{chosen, on_submit, on_text};
+use crate::components::{input_text, on_submit, on_text, ticked};
 use crate::format::{market_period, name};
 use crate::state::{
     period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, Notice,
 };
 use ecloud_core::profile::Profile;
 use ecloud_core::Wh;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -70,14 +69,11 @@ pub fn generation(props: &GenerationProps) -> Html {
             profile_name(auto.profile)
         )
     };
-    let on_toggle = props.on_action.reform(|e: Event| {
-        Action::SetAuto(
-            e.target_dyn_into::<HtmlInputElement>()
-                .is_some_and(|i| i.checked()),
-        )
-    });
+    let on_toggle = props
+        .on_action
+        .reform(|e: Event| Action::SetAuto(ticked(&e)));
     let on_profile = props.on_action.reform(|e: Event| {
-        Action::SetAutoProfile(if chosen(&e) == "wind" {
+        Action::SetAutoProfile(if input_text(&e) == "wind" {
             Profile::Wind
         } else {
             Profile::Solar

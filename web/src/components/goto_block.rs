@@ -21,7 +21,7 @@ pub fn use_goto_block(props: &GotoBlockProps) -> Html {
     let typed = use_state(String::new);
     let on_input = {
         let typed = typed.clone();
-        Callback::from(move |e: InputEvent| typed.set(input_text(e)))
+        Callback::from(move |e: InputEvent| typed.set(input_text(&e)))
     };
     let on_submit = {
         let typed = typed.clone();

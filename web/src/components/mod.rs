@@ -29,23 +29,25 @@ pub mod verify;
 pub mod voting_tokens;
 pub mod win_chart;
 
-/// The text of the input an event (input or change) came from ("" if it
-/// came from something else): what every typed field hands to an action.
-pub fn input_text(e: impl yew::TargetCast) -> String {
-    e.target_dyn_into::<web_sys::HtmlInputElement>()
-        .map(|i| i.value())
+/// A property of the element an event came from: read through the
+/// `Reflect.get` the page has anyway, rather than through the element's
+/// own bindings (`HtmlInputElement`'s type check, value and checked;
+/// `HtmlSelectElement`'s), each of which would be glue of its own.
+fn target_property(e: &web_sys::Event, name: &str) -> wasm_bindgen::JsValue {
+    e.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &name.into()).ok())
         .unwrap_or_default()
 }
 
-/// The value of the `<select>` an event came from ("" if none). Read as a
-/// property, through the `Reflect.get` the page has anyway, rather than
-/// through `HtmlSelectElement`, whose type check and getter would be glue
-/// of their own in the page.
-pub fn chosen(e: &yew::Event) -> String {
-    e.target()
-        .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
+/// The text of the input (or `<select>`) an event came from ("" if it came
+/// from something else): what every typed field hands to an action.
+pub fn input_text(e: &web_sys::Event) -> String {
+    target_property(e, "value").as_string().unwrap_or_default()
+}
+
+/// Whether the checkbox an event came from is ticked.
+pub fn ticked(e: &web_sys::Event) -> bool {
+    target_property(e, "checked").as_bool().unwrap_or_default()
 }
 
 /// A button's click as `action`. One closure for every such button: each
@@ -65,7 +67,7 @@ pub fn on_text(
     on_action: &yew::Callback<crate::state::Action>,
     action: crate::state::Action,
 ) -> yew::Callback<yew::InputEvent> {
-    on_action.reform(move |e: yew::InputEvent| action.with_text(input_text(e)))
+    on_action.reform(move |e: yew::InputEvent| action.with_text(input_text(&e)))
 }
 
 /// Text handed over whole (a "go to block" form's) as `action` carrying it.

@@ -82,14 +82,14 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     let typed_secs = use_state(|| None::<String>);
     let on_secs_input = {
         let typed_secs = typed_secs.clone();
-        move |e: InputEvent| typed_secs.set(Some(input_text(e)))
+        move |e: InputEvent| typed_secs.set(Some(input_text(&e)))
     };
     let on_secs = {
         let typed_secs = typed_secs.clone();
         props.on_action.reform(move |e: Event| {
             typed_secs.set(None);
             Action::SetBlockSecs {
-                text: input_text(e),
+                text: input_text(&e),
                 now_ms: clock::wall_ms(),
             }
         })

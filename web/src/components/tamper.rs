@@ -6,11 +6,10 @@ use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure_keyed;
-use crate::components::{action_button, on_click};
+use crate::components::{action_button, input_text, on_click};
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
-use web_sys::HtmlInputElement;
 use yew::functional::{Hook, HookContext};
 use yew::prelude::*;
 
@@ -122,11 +121,7 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
         .collect::<Html>();
     let on_filter = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                filter.set(i.value())
-            }
-        })
+        Callback::from(move |e: InputEvent| filter.set(input_text(&e)))
     };
     let rehash = on_click(
         &props.on_action,
@@ -180,11 +175,7 @@ fn use_field_row(props: &FieldRowProps) -> Html {
     let text = use_state(|| props.value.to_string());
     let on_input = {
         let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                text.set(i.value())
-            }
-        })
+        Callback::from(move |e: InputEvent| text.set(input_text(&e)))
     };
     let on_submit = {
         let text = text.clone();

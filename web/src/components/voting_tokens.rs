@@ -1,13 +1,12 @@
 use crate::components::markup::{element, hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{chosen, on_submit, on_text};
+use crate::components::{input_text, on_submit, on_text, ticked};
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
 use ecloud_core::election::Strategy;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Member, MilliTokens};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -73,15 +72,13 @@ fn voter_card(
     let on_online = props.on_action.reform(move |e: Event| {
         Action::Election(ElectionAction::SetOnline {
             member,
-            online: e
-                .target_dyn_into::<HtmlInputElement>()
-                .is_some_and(|i| i.checked()),
+            online: ticked(&e),
         })
     });
     let on_kind = props.on_action.reform(move |e: Event| {
         Action::Election(ElectionAction::ChooseStrategy {
             member,
-            kind: StrategyKind::from_value(&chosen(&e)).unwrap_or(StrategyKind::Random),
+            kind: StrategyKind::from_value(&input_text(&e)).unwrap_or(StrategyKind::Random),
         })
     });
     let on_value = on_text(
