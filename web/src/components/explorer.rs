@@ -4,7 +4,8 @@
 
 use crate::components::action_button;
 use crate::components::markup::hint;
-use crate::state::{Action, Verification};
+use crate::components::notice::notice_view;
+use crate::state::{Action, Notice, Tone, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -112,18 +113,23 @@ pub struct PreimageProps {
 /// check in a terminal.
 #[hook]
 pub fn use_preimage(props: &PreimageProps) -> Html {
-    let answer = use_state(|| None::<(bool, String)>);
+    // One of two sentences, "Copied." or the refusal: kept as text, a state
+    // of the type the page's other fields keep (each type is code of its own).
+    let answer = use_state(|| None::<String>);
     let on_copy = {
         let answer = answer.clone();
         let text = props.text.clone();
         Callback::from(move |_: MouseEvent| copy(&text, answer.setter()))
     };
     let command = format!("printf '%s' '{}' | sha256sum", props.text);
-    let note = match &*answer {
-        None => html! {},
-        Some((true, t)) => html! { <p class="notice done">{ t.clone() }</p> },
-        Some((false, t)) => html! { <p class="notice refused" role="alert">{ t.clone() }</p> },
-    };
+    let note = answer.as_ref().map(|text| Notice {
+        tone: if text == UNAVAILABLE {
+            Tone::Refused
+        } else {
+            Tone::Done
+        },
+        text: text.clone(),
+    });
     html! {
         <>
             { hint("The block hash is the SHA-256 of exactly this text (no final newline).".into()) }
@@ -131,7 +137,7 @@ pub fn use_preimage(props: &PreimageProps) -> Html {
             <div class="row">
                 <button type="button" class="secondary" onclick={on_copy}>{ "Copy preimage" }</button>
             </div>
-            <div class="notice-slot" aria-live="polite">{ note }</div>
+            { notice_view(note.as_ref()) }
             { hint("Check it in a terminal (the text holds no single quote, so this is exact):".into()) }
             <pre class="preimage command" tabindex="0" aria-label={format!("command to check block {}'s hash", props.height)}>{ command }</pre>
         </>
@@ -139,24 +145,21 @@ pub fn use_preimage(props: &PreimageProps) -> Html {
 }
 
 /// Copies `text` with the asynchronous clipboard; says where it cannot.
-fn copy(text: &str, answer: UseStateSetter<Option<(bool, String)>>) {
+fn copy(text: &str, answer: UseStateSetter<Option<String>>) {
     let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
     // navigator.clipboard is missing on pages not served securely.
     let usable = clipboard
         .as_ref()
         .is_some_and(|c| !JsValue::from(c.clone()).is_undefined());
     let Some(clipboard) = clipboard.filter(|_| usable) else {
-        answer.set(Some((false, UNAVAILABLE.into())));
+        answer.set(Some(UNAVAILABLE.into()));
         return;
     };
     let promise = clipboard.write_text(text);
     let done = answer.clone();
-    let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        done.set(Some((true, "Copied.".into())))
-    });
-    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        answer.set(Some((false, UNAVAILABLE.into())))
-    });
+    let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| done.set(Some("Copied.".into())));
+    let failed =
+        Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| answer.set(Some(UNAVAILABLE.into())));
     let _ = promise.then2(&ok, &failed);
     // Each lives until the promise settles; a few bytes per click.
     ok.forget();
