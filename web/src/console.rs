@@ -30,7 +30,9 @@ fn parse(text: &str) -> Result<JsValue, JsValue> {
 fn install(latest: Latest) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| error("no window".into()))?;
     let api = js_sys::Object::new();
-    let chain = Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+    // Takes (and ignores) an argument, so that the three functions are
+    // closures of one type: each type is glue of its own in the page.
+    let chain = Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(move |_: JsValue| {
         let latest = latest.borrow();
         let community = latest
             .as_ref()

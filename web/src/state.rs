@@ -207,7 +207,30 @@ impl Notice {
             text: text.into(),
         })
     }
+
+    /// Puts a notice in `slot`: one call at each of the reducer's many
+    /// answers instead of the old answer's drop and the new one's moves
+    /// written out at every one (docs/PERFORMANCE.md, "Size").
+    #[inline(never)]
+    fn put(slot: &mut Option<Notice>, tone: Tone, text: String) {
+        *slot = Some(Notice { tone, text });
+    }
+
+    fn done_in(slot: &mut Option<Notice>, text: impl Into<String>) {
+        Notice::put(slot, Tone::Done, text.into());
+    }
+
+    fn refused_in(slot: &mut Option<Notice>, text: impl Into<String>) {
+        Notice::put(slot, Tone::Refused, text.into());
+    }
+
+    fn busy_in(slot: &mut Option<Notice>) {
+        Notice::refused_in(slot, BUSY);
+    }
 }
+
+/// Said when the simulation is borrowed by another action.
+const BUSY: &str = "The page was busy with another action; nothing changed. Try again.";
 
 /// Each panel answers beside its own buttons.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -344,6 +367,31 @@ pub enum Action {
     Membership(MembershipAction),
 }
 
+impl Action {
+    /// This action carrying `typed` as its text: what a text field sends
+    /// as the class types (one closure for every field: see
+    /// `components::on_text`).
+    pub fn with_text(&self, typed: String) -> Action {
+        let mut action = self.clone();
+        match &mut action {
+            Action::EditShare { text, .. }
+            | Action::EditEnergy { text, .. }
+            | Action::EditAutoPeak(text)
+            | Action::ShowBlock { text }
+            | Action::Election(
+                ElectionAction::EditStrategy { text, .. } | ElectionAction::ShowElectionAt { text },
+            )
+            | Action::Membership(
+                MembershipAction::EditName(text)
+                | MembershipAction::EditCapacity(text)
+                | MembershipAction::EditRename { text, .. },
+            ) => *text = typed,
+            _ => {}
+        }
+        action
+    }
+}
+
 #[derive(Clone, PartialEq)]
 pub struct AppState {
     pub community: Community,
@@ -416,10 +464,6 @@ impl AppState {
         Some((height, result))
     }
 
-    fn busy() -> Option<Notice> {
-        Notice::refused("The page was busy with another action; nothing changed. Try again.")
-    }
-
     fn apply(&mut self, action: Action) {
         match action {
             Action::Tick { now_ms } => {
@@ -452,7 +496,10 @@ impl AppState {
                         left_ms: self.clock.left_ms(now_ms),
                     };
                 }
-                self.notices.clock = Notice::done("Paused: no block is sealed until you resume.");
+                Notice::done_in(
+                    &mut self.notices.clock,
+                    "Paused: no block is sealed until you resume.",
+                );
             }
             Action::Resume { now_ms } => {
                 self.now_ms = now_ms;
@@ -512,14 +559,14 @@ impl AppState {
                         self.auto.peak = peak;
                         self.notices.generation = None;
                     }
-                    Ok(_) => {
-                        self.notices.generation =
-                            Notice::refused("The peak must be more than 0 kWh; it stays as it was.")
-                    }
-                    Err(e) => {
-                        self.notices.generation =
-                            Notice::refused(format!("Peak output: {e}; it stays as it was."))
-                    }
+                    Ok(_) => Notice::refused_in(
+                        &mut self.notices.generation,
+                        "The peak must be more than 0 kWh; it stays as it was.",
+                    ),
+                    Err(e) => Notice::refused_in(
+                        &mut self.notices.generation,
+                        format!("Peak output: {e}; it stays as it was."),
+                    ),
                 }
                 self.auto.peak_text = text;
             }
@@ -572,12 +619,12 @@ impl AppState {
     /// vanish before anyone could read them. Says whether a block was sealed.
     fn seal(&mut self, now_ms: f64) -> bool {
         if let Some(why) = self.why_not_sealing() {
-            self.notices.sealing = Notice::refused(why);
+            Notice::refused_in(&mut self.notices.sealing, why);
             return false;
         }
         self.generate_automatically();
         let Some(mut sim) = self.community.write() else {
-            self.notices.sealing = Self::busy();
+            Notice::busy_in(&mut self.notices.sealing);
             return false;
         };
         let sealed = match sim.seal(now_ms as u64) {
@@ -597,8 +644,10 @@ impl AppState {
                 true
             }
             Err(e) => {
-                self.notices.sealing =
-                    Notice::refused(format!("The block could not be sealed: {e}"));
+                Notice::refused_in(
+                    &mut self.notices.sealing,
+                    format!("The block could not be sealed: {e}"),
+                );
                 false
             }
         }
@@ -642,7 +691,7 @@ impl AppState {
         let profile = self.auto.profile;
         let peak = self.auto.peak;
         let Some(mut sim) = self.community.write() else {
-            self.notices.generation = Self::busy();
+            Notice::busy_in(&mut self.notices.generation);
             return;
         };
         let energy = profile.energy(period_of_day(sim.open_height()), peak);
@@ -654,8 +703,10 @@ impl AppState {
             if let Err(e) = sim.generate(generator, energy) {
                 let why = sim.explain(&e);
                 self.auto.on = false;
-                self.notices.generation =
-                    Notice::refused(format!("{name}: {why}. Auto-generation is now off."));
+                Notice::refused_in(
+                    &mut self.notices.generation,
+                    format!("{name}: {why}. Auto-generation is now off."),
+                );
                 return;
             }
         }
@@ -665,15 +716,18 @@ impl AppState {
         let secs = match text.trim().parse::<u64>() {
             Ok(secs) => secs,
             Err(_) => {
-                self.notices.clock = Notice::refused(format!(
+                Notice::refused_in(
+                    &mut self.notices.clock,
+                    format!(
                     "\u{201c}{}\u{201d} is not a whole number of seconds; the timer is unchanged.",
                     text.trim()
-                ));
+                ),
+                );
                 return;
             }
         };
         if !(MIN_BLOCK_SECS..=MAX_BLOCK_SECS).contains(&secs) {
-            self.notices.clock = Notice::refused(format!(
+            Notice::refused_in(&mut self.notices.clock, format!(
                 "A block every {secs} s is out of range: choose {MIN_BLOCK_SECS} to {MAX_BLOCK_SECS} s; the timer is unchanged."
             ));
             return;
@@ -700,10 +754,11 @@ impl AppState {
                     share,
                 }),
                 Err(e) => {
-                    self.notices.shares = Notice::refused(format!(
-                        "{}'s share: {e}. Nothing was changed.",
-                        self.name_of(row.member)
-                    ));
+                    let who = self.name_of(row.member);
+                    Notice::refused_in(
+                        &mut self.notices.shares,
+                        format!("{who}'s share: {e}. Nothing was changed."),
+                    );
                     return;
                 }
             }
@@ -716,7 +771,7 @@ impl AppState {
         let table = match ShareTable::new(shares) {
             Ok(table) => table,
             Err(e) => {
-                self.notices.shares = Notice::refused(format!("Refused: {e}."));
+                Notice::refused_in(&mut self.notices.shares, format!("Refused: {e}."));
                 return;
             }
         };
@@ -724,7 +779,7 @@ impl AppState {
         let Some((height, result)) =
             self.sign(|sim| sim.update_shares(generator, table).map(|_| ()))
         else {
-            self.notices.shares = Self::busy();
+            Notice::busy_in(&mut self.notices.shares);
             return;
         };
         self.notices.shares = match result {
@@ -763,15 +818,17 @@ impl AppState {
         let energy = match Wh::parse_kwh(&text) {
             Ok(energy) => energy,
             Err(e) => {
-                self.notices.generation =
-                    Notice::refused(format!("Energy in kWh: {e}. Nothing was generated."));
+                Notice::refused_in(
+                    &mut self.notices.generation,
+                    format!("Energy in kWh: {e}. Nothing was generated."),
+                );
                 return;
             }
         };
         let name = self.name_of(generator);
         let Some((height, result)) = self.sign(|sim| sim.generate(generator, energy).map(|_| ()))
         else {
-            self.notices.generation = Self::busy();
+            Notice::busy_in(&mut self.notices.generation);
             return;
         };
         self.notices.generation = match result {
@@ -784,23 +841,13 @@ impl AppState {
 
     fn show_block(&mut self, text: &str) {
         let tip = self.tip_height();
-        match text.trim().trim_start_matches('#').parse::<u64>() {
-            Ok(height) if height <= tip => {
+        match block_height(text, tip) {
+            Ok(height) => {
                 self.blocks.newest = (height < tip).then_some(height);
                 self.blocks.expand(height);
                 self.notices.blocks = None;
             }
-            Ok(height) => {
-                self.notices.blocks = Notice::refused(format!(
-                    "There is no block {height} yet: the newest is block {tip}."
-                ))
-            }
-            Err(_) => {
-                self.notices.blocks = Notice::refused(format!(
-                "\u{201c}{}\u{201d} is not a block height: type a whole number from 0 to {tip}.",
-                text.trim()
-            ))
-            }
+            Err(why) => Notice::refused_in(&mut self.notices.blocks, why),
         }
     }
 }
@@ -812,6 +859,21 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         next.apply(action);
         Rc::new(next)
+    }
+}
+
+/// The block a class typed (`12` or `#12`), or why it is not one of the
+/// chain's: what "go to block" says in the block list and the election panel.
+fn block_height(text: &str, tip: u64) -> Result<u64, String> {
+    match text.trim().trim_start_matches('#').parse::<u64>() {
+        Ok(height) if height <= tip => Ok(height),
+        Ok(height) => Err(format!(
+            "There is no block {height} yet: the newest is block {tip}."
+        )),
+        Err(_) => Err(format!(
+            "\u{201c}{}\u{201d} is not a block height: type a whole number from 0 to {tip}.",
+            text.trim()
+        )),
     }
 }
 
@@ -1226,6 +1288,39 @@ pub(crate) mod tests {
         assert!(s.blocks.expanded.contains(&3));
         let s = run(s, [Action::ShowBlock { text: "99".into() }]);
         assert_eq!(s.notices.blocks.map(|n| n.tone), Some(Tone::Refused));
+    }
+
+    /// Every text field's action carries what was typed; others are sent as they are.
+    #[test]
+    fn a_field_s_action_carries_the_text_typed() {
+        let typed = |a: Action| a.with_text("12".into());
+        assert_eq!(
+            typed(Action::EditEnergy {
+                generator: GEORGE,
+                text: String::new()
+            }),
+            Action::EditEnergy {
+                generator: GEORGE,
+                text: "12".into()
+            }
+        );
+        assert_eq!(
+            typed(Action::Membership(MembershipAction::EditRename {
+                member: BOB,
+                text: String::new()
+            })),
+            Action::Membership(MembershipAction::EditRename {
+                member: BOB,
+                text: "12".into()
+            })
+        );
+        assert_eq!(
+            typed(Action::Election(ElectionAction::ShowElectionAt {
+                text: String::new()
+            })),
+            Action::Election(ElectionAction::ShowElectionAt { text: "12".into() })
+        );
+        assert_eq!(typed(Action::RequestVerify), Action::RequestVerify);
     }
 
     #[test]

@@ -4,6 +4,8 @@ use crate::components::explorer::{
 };
 use crate::components::hex::hex;
 use crate::components::ledger_table::ledger_table;
+use crate::components::markup::{element, empty, term};
+use crate::components::on_click;
 use crate::components::pure::pure;
 use crate::components::tamper::{use_block_editor, BlockEditorProps};
 use crate::components::transaction::transaction_view;
@@ -67,7 +69,7 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
     let details_id = format!("block-{height}-details");
     let txs = &block.body.transactions;
     let tx_list = if txs.is_empty() {
-        html! { <p class="empty">{ "No transactions." }</p> }
+        empty("No transactions.".into())
     } else {
         html! {
             <ol class="txs">
@@ -75,20 +77,18 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
             </ol>
         }
     };
-    let toggle = props
-        .on_action
-        .reform(move |_: MouseEvent| Action::ToggleBlock(height));
-    let edit = props
-        .on_action
-        .reform(move |_: MouseEvent| Action::Explore(ExploreAction::EditValues(height)));
+    let toggle = on_click(&props.on_action, Action::ToggleBlock(height));
+    let edit = on_click(
+        &props.on_action,
+        Action::Explore(ExploreAction::EditValues(height)),
+    );
     let tip = sim.chain().tip().height();
     let state_class = match &props.status {
         BlockStatus::Broken(_) => "block broken",
         BlockStatus::Descendant => "block descendant",
         BlockStatus::Ok | BlockStatus::Unknown => "block",
     };
-    html! {
-        <li class={state_class}>
+    let card = html! {
             <article aria-labelledby={title_id.clone()} onclick={on_hex}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>
@@ -103,10 +103,8 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
                     { status_view(&props.status, height) }
                 </header>
                 <dl class="links">
-                    <dt>{ "hash" }</dt>
-                    <dd>{ hex(block.hash.to_hex(), "block hash", &open_hex) }</dd>
-                    <dt>{ "parent" }</dt>
-                    <dd>{ hex(block.header.parent.to_hex(), "parent hash", &open_hex) }</dd>
+                    { term("hash", hex(block.hash.to_hex(), "block hash", &open_hex)) }
+                    { term("parent", hex(block.header.parent.to_hex(), "parent hash", &open_hex)) }
                 </dl>
                 { tx_list }
                 <button
@@ -150,8 +148,13 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
                     </div>
                 }
             </article>
-        </li>
-    }
+    };
+    element("li", None, &["class"], vec![Some(state_class.into())], card)
+}
+
+/// A hex value written out whole.
+fn full(hex: String) -> Html {
+    html! { <code class="full">{ hex }</code> }
 }
 
 fn details(block: &Block) -> Html {
@@ -171,17 +174,20 @@ fn details(block: &Block) -> Html {
         <>
             <h4>{ "Header" }</h4>
             <dl class="header-fields">
-                <dt>{ "version" }</dt><dd>{ h.version }</dd>
-                <dt>{ "height" }</dt><dd>{ h.height }</dd>
-                <dt>{ "parent" }</dt><dd><code class="full">{ h.parent.to_hex() }</code></dd>
-                <dt>{ "period start" }</dt>
-                <dd>{ format!("{} ms ({})", h.period_start_ms, clock::time_of_day(h.period_start_ms)) }</dd>
-                <dt>{ "sealed by" }</dt><dd>{ format!("{} ({})", name(ledger, h.sealed_by), h.sealed_by) }</dd>
-                <dt>{ "next miner" }</dt><dd>{ format!("{} ({})", name(ledger, h.next_miner), h.next_miner) }</dd>
-                <dt>{ "Merkle root" }</dt><dd><code class="full">{ h.merkle_root.to_hex() }</code></dd>
-                <dt>{ "ledger hash" }</dt><dd><code class="full">{ h.ledger_hash.to_hex() }</code></dd>
-                <dt>{ "hash" }</dt><dd><code class="full">{ block.hash.to_hex() }</code></dd>
-                <dt>{ "seal" }</dt><dd><code class="full">{ block.seal.to_hex() }</code></dd>
+                { term("version", Html::from(h.version.to_string())) }
+                { term("height", Html::from(h.height.to_string())) }
+                { term("parent", full(h.parent.to_hex())) }
+                { term("period start", Html::from(format!(
+                    "{} ms ({})",
+                    h.period_start_ms,
+                    clock::time_of_day(h.period_start_ms)
+                ))) }
+                { term("sealed by", Html::from(format!("{} ({})", name(ledger, h.sealed_by), h.sealed_by))) }
+                { term("next miner", Html::from(format!("{} ({})", name(ledger, h.next_miner), h.next_miner))) }
+                { term("Merkle root", full(h.merkle_root.to_hex())) }
+                { term("ledger hash", full(h.ledger_hash.to_hex())) }
+                { term("hash", full(block.hash.to_hex())) }
+                { term("seal", full(block.seal.to_hex())) }
             </dl>
             <h4>{ "Hash preimage" }</h4>
             { preimage }

@@ -4,6 +4,7 @@ use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::{pure, pure_keyed};
+use crate::components::{action_button, on_typed};
 use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
 use yew::functional::Hook;
 use yew::prelude::*;
@@ -55,20 +56,14 @@ pub fn block_list(props: &BlockListProps) -> Html {
         )
     });
     let nav = |label: &'static str, action: Action, enabled: bool| {
-        html! {
-            <button
-                type="button"
-                class="secondary"
-                disabled={!enabled}
-                onclick={props.on_action.reform(move |_: MouseEvent| action.clone())}
-            >
-                { label }
-            </button>
-        }
+        action_button(&props.on_action, label.into(), action, enabled)
     };
-    let on_goto = props
-        .on_action
-        .reform(|text: String| Action::ShowBlock { text });
+    let on_goto = on_typed(
+        &props.on_action,
+        Action::ShowBlock {
+            text: String::new(),
+        },
+    );
     let showing = if follows_tip {
         format!(
             "Blocks {oldest}\u{2013}{newest} of {}, newest first, following new blocks.",

@@ -1,9 +1,12 @@
 use crate::components::goto_block::{use_goto_block, GotoBlockProps};
+use crate::components::markup::element;
+use crate::components::markup::{empty, num_cell, number_table};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure;
 use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
 use crate::components::win_chart::use_win_chart;
+use crate::components::{action_button, on_typed};
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
@@ -57,22 +60,8 @@ pub fn election_panels(
     }
 }
 
-/// A right-aligned cell of a table of numbers.
-pub fn num_cell(text: String) -> Html {
-    html! { <td class="num">{ text }</td> }
-}
-
-/// The heading row of a table whose first column names candidates and
-/// whose other columns hold numbers.
-pub fn head_row(numbers: &[&str]) -> Html {
-    let cols = numbers.iter().map(|&t| {
-        html! { <th scope="col" class="num">{ t.to_string() }</th> }
-    });
-    html! { <tr><th scope="col">{ "Candidate" }</th>{ for cols }</tr> }
-}
-
 /// Millionths of a token as tokens with three decimals (rounded down).
-fn micro_tokens(millionths: u64) -> String {
+pub fn micro_tokens(millionths: u64) -> String {
     fixed_point(millionths / 1_000, 3)
 }
 
@@ -107,26 +96,35 @@ pub fn election_panel(props: &ElectionProps) -> Html {
         weight(r.gamma_permille)
     );
 
-    let show = |h: Option<u64>| {
-        props
-            .on_action
-            .reform(move |_: MouseEvent| Action::Election(ElectionAction::ShowElection(h)))
+    let show = |label: &'static str, h: Option<u64>, enabled: bool| {
+        action_button(
+            &props.on_action,
+            label.into(),
+            Action::Election(ElectionAction::ShowElection(h)),
+            enabled,
+        )
     };
-    let on_goto = props
-        .on_action
-        .reform(|text: String| Action::Election(ElectionAction::ShowElectionAt { text }));
+    let on_goto = on_typed(
+        &props.on_action,
+        Action::Election(ElectionAction::ShowElectionAt {
+            text: String::new(),
+        }),
+    );
     let body = match block.election() {
         Some(record) => record_view(record, block, &sim, tip),
-        None => html! {
-            <p class="empty">
-                { format!(
-                    "Block {height} holds no election: {}, who {}, seals block {}.",
-                    name(ledger, block.header.next_miner),
-                    if height == 0 { "sealed the genesis block" } else { "sealed it" },
-                    height + 1
-                ) }
-            </p>
-        },
+        None => empty(
+            format!(
+                "Block {height} holds no election: {}, who {}, seals block {}.",
+                name(ledger, block.header.next_miner),
+                if height == 0 {
+                    "sealed the genesis block"
+                } else {
+                    "sealed it"
+                },
+                height + 1
+            )
+            .into(),
+        ),
     };
     let showing = if follows_tip {
         format!(
@@ -152,30 +150,9 @@ pub fn election_panel(props: &ElectionProps) -> Html {
             <nav class="block-nav" aria-label="Elections">
                 <p class="showing">{ showing }</p>
                 <div class="row">
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled={height == 0}
-                        onclick={show(height.checked_sub(1))}
-                    >
-                        { "Earlier" }
-                    </button>
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled={follows_tip}
-                        onclick={show(Some(height + 1))}
-                    >
-                        { "Later" }
-                    </button>
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled={follows_tip}
-                        onclick={show(None)}
-                    >
-                        { "Newest" }
-                    </button>
+                    { show("Earlier", height.checked_sub(1), height > 0) }
+                    { show("Later", Some(height + 1), !follows_tip) }
+                    { show("Newest", None, !follows_tip) }
                 </div>
                 { pure(
                     GotoBlockProps {
@@ -218,13 +195,14 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
         } else {
             html! {}
         };
-        html! {
-            <tr key={c.member.0} class={match (winner, runner_up) {
-                (true, true) => Some("winner runner-up"),
-                (true, false) => Some("winner"),
-                (false, true) => Some("runner-up"),
-                (false, false) => None,
-            }}>
+        let class = match (winner, runner_up) {
+            (true, true) => Some("winner runner-up".into()),
+            (true, false) => Some("winner".into()),
+            (false, true) => Some("runner-up".into()),
+            (false, false) => None,
+        };
+        let cells = html! {
+            <>
                 <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
                 { for [
                     tokens(c.bet),
@@ -237,8 +215,15 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
                     format!("{:.4}", c.u()),
                     c.score.clone(),
                 ].into_iter().map(num_cell) }
-            </tr>
-        }
+            </>
+        };
+        element(
+            "tr",
+            Some(c.member.0.into()),
+            &["class"],
+            vec![class],
+            cells,
+        )
     });
     let winner = name(ledger, e.winner);
     let outcome = match e.runner_up {
@@ -255,32 +240,29 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
     };
     html! {
         <>
-            <div class="table-wrap" tabindex="0">
-                <table class="election big-table">
-                    <caption>
-                        { format!(
-                            "Election held in block {} for the miner of block {}: wealth terms, \
-                             wealth and scores in tokens",
-                            block.height(),
-                            e.height
-                        ) }
-                    </caption>
-                    <thead>
-                        { head_row(&[
-                            "Bet",
-                            "Age",
-                            "Reputation",
-                            &format!("{} \u{d7} bet", weight(r.alpha_permille)),
-                            &format!("{} \u{d7} age", weight(r.beta_permille)),
-                            &format!("{} \u{d7} rep.", weight(r.gamma_permille)),
-                            "Wealth W",
-                            "Draw u",
-                            "Score W \u{f7} u",
-                        ]) }
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            </div>
+            { number_table(
+                "election big-table",
+                format!(
+                    "Election held in block {} for the miner of block {}: wealth terms, \
+                     wealth and scores in tokens",
+                    block.height(),
+                    e.height
+                )
+                .into(),
+                "Candidate",
+                &[
+                    "Bet",
+                    "Age",
+                    "Reputation",
+                    &format!("{} \u{d7} bet", weight(r.alpha_permille)),
+                    &format!("{} \u{d7} age", weight(r.beta_permille)),
+                    &format!("{} \u{d7} rep.", weight(r.gamma_permille)),
+                    "Wealth W",
+                    "Draw u",
+                    "Score W \u{f7} u",
+                ],
+                rows.collect(),
+            ) }
             <p class="outcome">{ outcome }</p>
             <p class="pot">{ pot_text(e, next, ledger, tip) }</p>
         </>

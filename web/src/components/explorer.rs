@@ -2,7 +2,10 @@
 //! preimage with a Copy button and a command to check it, and links to its
 //! parent and child.
 
-use crate::state::{Action, Verification};
+use crate::components::action_button;
+use crate::components::markup::hint;
+use crate::components::notice::notice_view;
+use crate::state::{Action, Notice, Tone, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -83,15 +86,14 @@ pub fn status_view(status: &BlockStatus, height: u64) -> Html {
 /// Buttons that open the parent and the child of a block.
 pub fn neighbours(height: u64, tip: u64, on_action: &Callback<Action>) -> Html {
     let open = |h: u64, label: String| {
-        html! {
-            <button
-                type="button"
-                class="secondary"
-                onclick={on_action.reform(move |_: MouseEvent| Action::ShowBlock { text: h.to_string() })}
-            >
-                { label }
-            </button>
-        }
+        action_button(
+            on_action,
+            label.into(),
+            Action::ShowBlock {
+                text: h.to_string(),
+            },
+            true,
+        )
     };
     html! {
         <div class="row neighbours">
@@ -111,53 +113,53 @@ pub struct PreimageProps {
 /// check in a terminal.
 #[hook]
 pub fn use_preimage(props: &PreimageProps) -> Html {
-    let answer = use_state(|| None::<(bool, String)>);
+    // One of two sentences, "Copied." or the refusal: kept as text, a state
+    // of the type the page's other fields keep (each type is code of its own).
+    let answer = use_state(|| None::<String>);
     let on_copy = {
         let answer = answer.clone();
         let text = props.text.clone();
         Callback::from(move |_: MouseEvent| copy(&text, answer.setter()))
     };
     let command = format!("printf '%s' '{}' | sha256sum", props.text);
-    let note = match &*answer {
-        None => html! {},
-        Some((true, t)) => html! { <p class="notice done">{ t.clone() }</p> },
-        Some((false, t)) => html! { <p class="notice refused" role="alert">{ t.clone() }</p> },
-    };
+    let note = answer.as_ref().map(|text| Notice {
+        tone: if text == UNAVAILABLE {
+            Tone::Refused
+        } else {
+            Tone::Done
+        },
+        text: text.clone(),
+    });
     html! {
         <>
-            <p class="hint">
-                { "The block hash is the SHA-256 of exactly this text (no final newline)." }
-            </p>
+            { hint("The block hash is the SHA-256 of exactly this text (no final newline).".into()) }
             <pre class="preimage" tabindex="0" aria-label={format!("hash preimage of block {}", props.height)}>{ props.text.clone() }</pre>
             <div class="row">
                 <button type="button" class="secondary" onclick={on_copy}>{ "Copy preimage" }</button>
             </div>
-            <div class="notice-slot" aria-live="polite">{ note }</div>
-            <p class="hint">{ "Check it in a terminal (the text holds no single quote, so this is exact):" }</p>
+            { notice_view(note.as_ref()) }
+            { hint("Check it in a terminal (the text holds no single quote, so this is exact):".into()) }
             <pre class="preimage command" tabindex="0" aria-label={format!("command to check block {}'s hash", props.height)}>{ command }</pre>
         </>
     }
 }
 
 /// Copies `text` with the asynchronous clipboard; says where it cannot.
-fn copy(text: &str, answer: UseStateSetter<Option<(bool, String)>>) {
+fn copy(text: &str, answer: UseStateSetter<Option<String>>) {
     let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
     // navigator.clipboard is missing on pages not served securely.
     let usable = clipboard
         .as_ref()
         .is_some_and(|c| !JsValue::from(c.clone()).is_undefined());
     let Some(clipboard) = clipboard.filter(|_| usable) else {
-        answer.set(Some((false, UNAVAILABLE.into())));
+        answer.set(Some(UNAVAILABLE.into()));
         return;
     };
     let promise = clipboard.write_text(text);
     let done = answer.clone();
-    let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        done.set(Some((true, "Copied.".into())))
-    });
-    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        answer.set(Some((false, UNAVAILABLE.into())))
-    });
+    let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| done.set(Some("Copied.".into())));
+    let failed =
+        Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| answer.set(Some(UNAVAILABLE.into())));
     let _ = promise.then2(&ok, &failed);
     // Each lives until the promise settles; a few bytes per click.
     ok.forget();

@@ -2,13 +2,14 @@
 //! reproducible run from a seed number, and starting afresh.
 
 use crate::clock;
+use crate::components::input_text;
+use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::hooks::url_seed;
+use crate::hooks::{page_url, url_seed};
 use crate::state::{seed_of, Action, Community, ExploreAction, Explorer};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -30,20 +31,18 @@ pub fn use_files(props: &FilesProps) -> Html {
         let on_action = props.on_action.clone();
         use_effect_with((), move |_| {
             let document = web_sys::window().and_then(|w| w.document());
-            let over = Closure::<dyn FnMut(web_sys::DragEvent)>::new(|e: web_sys::DragEvent| {
-                e.prevent_default()
+            // Closures of one type, `FnMut(JsValue)`, the file reader's
+            // too: each type of closure is glue of its own in the page.
+            let over = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| {
+                e.unchecked_into::<web_sys::Event>().prevent_default()
             });
-            let drop =
-                Closure::<dyn FnMut(web_sys::DragEvent)>::new(move |e: web_sys::DragEvent| {
-                    e.prevent_default();
-                    if let Some(file) = e
-                        .data_transfer()
-                        .and_then(|d| d.files())
-                        .and_then(|f| f.get(0))
-                    {
-                        read_file(file, on_action.clone());
-                    }
-                });
+            let drop = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+                e.unchecked_ref::<web_sys::Event>().prevent_default();
+                let dropped = js_sys::Reflect::get(&e, &"dataTransfer".into());
+                if let Some(file) = dropped.ok().and_then(|d| first_file(&d)) {
+                    read_file(file, on_action.clone());
+                }
+            });
             if let Some(d) = &document {
                 let _ =
                     d.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
@@ -76,23 +75,19 @@ pub fn use_files(props: &FilesProps) -> Html {
     let on_file = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+            let Some(input) = e.target() else {
                 return;
             };
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            if let Some(file) = first_file(&input) {
                 read_file(file, on_action.clone());
             }
             // The same file chosen again still counts as a change.
-            input.set_value("");
+            let _ = js_sys::Reflect::set(&input, &"value".into(), &"".into());
         })
     };
     let on_seed_input = {
         let seed_text = seed_text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                seed_text.set(i.value())
-            }
-        })
+        Callback::from(move |e: InputEvent| seed_text.set(input_text(&e)))
     };
     let on_seed = {
         let seed_text = seed_text.clone();
@@ -153,21 +148,20 @@ pub fn use_files(props: &FilesProps) -> Html {
                 <input id="import-file" class="file-input" type="file" accept=".json,application/json" onchange={on_file} />
                 <label class="file-button" for="import-file">{ "Import a chain file" }</label>
             </div>
-            <p class="hint">{ format!("{}. You can also drop a chain file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")) }</p>
+            { hint(format!("{}. You can also drop a chain file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")).into()) }
             { notice_view(props.explorer.files_notice.as_ref()) }
             { notice_view(props.explorer.storage_notice.as_ref()) }
             { share }
             <form class="row" onsubmit={on_seed}>
-                <label for="seed-number">{ "New run from seed" }</label>
-                <input
-                    id="seed-number"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    placeholder="42"
-                    value={(*seed_text).clone()}
-                    oninput={on_seed_input}
-                />
+                { TextField {
+                    id: "seed-number".into(),
+                    label: "New run from seed".into(),
+                    mode: Some("numeric"),
+                    max: None,
+                    placeholder: Some("42".into()),
+                    value: (*seed_text).clone().into(),
+                    oninput: on_seed_input,
+                }.view() }
                 <button type="submit" class="secondary">{ "Start" }</button>
             </form>
             <div class="row">
@@ -181,11 +175,21 @@ pub fn use_files(props: &FilesProps) -> Html {
 const MAX_SEED: u64 = (1 << 53) - 1;
 
 fn share_url(seed: u64) -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
-        .unwrap_or_default();
+    let url = page_url().unwrap_or_default();
+    let base = url.split(['?', '#']).next().unwrap_or_default();
     format!("{base}?seed={seed}")
+}
+
+/// The first of the files a file input or a drop holds. Read as
+/// properties, through the `Reflect.get` the page has anyway, rather than
+/// through `DataTransfer` and `FileList`, whose bindings would be glue of
+/// their own in the page.
+fn first_file(holder: &JsValue) -> Option<web_sys::File> {
+    let files = js_sys::Reflect::get(holder, &"files".into()).ok()?;
+    let file = js_sys::Reflect::get(&files, &0.into()).ok()?;
+    // Past the last file (or with no files at all) the index reads undefined;
+    // with no transfer at all the first read throws, an `Err` above.
+    (!file.is_undefined()).then(|| file.unchecked_into())
 }
 
 /// Reads a chosen or dropped file and hands its text to the state.
@@ -221,14 +225,13 @@ fn download(name: &str, text: &str) -> Result<(), String> {
         .map_err(|_| "the browser refused to make the file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| "the browser refused to make the file")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "no link")?
-        .dyn_into()
-        .map_err(|_| "no link")?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
+    // A link made here is an `<a>`; its attributes are set as attributes,
+    // through the binding Yew has anyway, rather than through
+    // `HtmlAnchorElement`'s (each binding is glue of its own in the page).
+    let a = document.create_element("a").map_err(|_| "no link")?;
+    a.set_attribute("href", &url).map_err(|_| "no link")?;
+    a.set_attribute("download", name).map_err(|_| "no link")?;
+    a.unchecked_into::<web_sys::HtmlElement>().click();
     // Freed once the download has started.
     gloo_timers::callback::Timeout::new(10_000, move || {
         let _ = web_sys::Url::revoke_object_url(&url);

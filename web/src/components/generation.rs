@@ -1,13 +1,13 @@
-use crate::components::input_text;
+use crate::components::markup::TextField;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::components::{input_text, on_submit, on_text, ticked};
 use crate::format::{market_period, name};
 use crate::state::{
     period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, Notice,
 };
 use ecloud_core::profile::Profile;
 use ecloud_core::Wh;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -29,27 +29,25 @@ pub fn generation(props: &GenerationProps) -> Html {
         let generator = draft.generator;
         let who = name(ledger, generator);
         let id = format!("energy-{}", generator.0);
-        let on_input = props
-            .on_action
-            .reform(move |e: InputEvent| Action::EditEnergy {
+        let on_input = on_text(
+            &props.on_action,
+            Action::EditEnergy {
                 generator,
-                text: input_text(e),
-            });
-        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::Generate { generator }
-        });
+                text: String::new(),
+            },
+        );
+        let on_submit = on_submit(&props.on_action, Action::Generate { generator });
         html! {
             <form class="row" onsubmit={on_submit} key={generator.0}>
-                <label for={id.clone()}>{ format!("Energy {who} generates (kWh)") }</label>
-                <input
-                    id={id}
-                    type="text"
-                    inputmode="decimal"
-                    autocomplete="off"
-                    value={draft.text.clone()}
-                    oninput={on_input}
-                />
+                { TextField {
+                    id: id.into(),
+                    label: format!("Energy {who} generates (kWh)").into(),
+                    mode: Some("decimal"),
+                    max: None,
+                    placeholder: None,
+                    value: draft.text.clone().into(),
+                    oninput: on_input,
+                }.view() }
                 <button type="submit">{ "Generate" }</button>
             </form>
         }
@@ -71,26 +69,17 @@ pub fn generation(props: &GenerationProps) -> Html {
             profile_name(auto.profile)
         )
     };
-    let on_toggle = props.on_action.reform(|e: Event| {
-        Action::SetAuto(
-            e.target_dyn_into::<HtmlInputElement>()
-                .is_some_and(|i| i.checked()),
-        )
-    });
+    let on_toggle = props
+        .on_action
+        .reform(|e: Event| Action::SetAuto(ticked(&e)));
     let on_profile = props.on_action.reform(|e: Event| {
-        let value = e
-            .target_dyn_into::<HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
-        Action::SetAutoProfile(if value == "wind" {
+        Action::SetAutoProfile(if input_text(&e) == "wind" {
             Profile::Wind
         } else {
             Profile::Solar
         })
     });
-    let on_peak = props
-        .on_action
-        .reform(|e: InputEvent| Action::EditAutoPeak(input_text(e)));
+    let on_peak = on_text(&props.on_action, Action::EditAutoPeak(String::new()));
     let profile_option = |profile: Profile, label: &'static str| {
         html! {
             <option value={profile_name(profile)} selected={auto.profile == profile}>
@@ -130,15 +119,15 @@ pub fn generation(props: &GenerationProps) -> Html {
                     </select>
                 </div>
                 <div class="row">
-                    <label for="auto-peak">{ "Peak output per market period (kWh)" }</label>
-                    <input
-                        id="auto-peak"
-                        type="text"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        value={auto.peak_text.clone()}
-                        oninput={on_peak}
-                    />
+                    { TextField {
+                        id: "auto-peak".into(),
+                        label: "Peak output per market period (kWh)".into(),
+                        mode: Some("decimal"),
+                        max: None,
+                        placeholder: None,
+                        value: auto.peak_text.clone().into(),
+                        oninput: on_peak,
+                    }.view() }
                 </div>
                 <p class="forecast">{ forecast }</p>
             </fieldset>

@@ -1,4 +1,5 @@
 use crate::components::input_text;
+use crate::components::markup::TextField;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,7 +21,7 @@ pub fn use_goto_block(props: &GotoBlockProps) -> Html {
     let typed = use_state(String::new);
     let on_input = {
         let typed = typed.clone();
-        Callback::from(move |e: InputEvent| typed.set(input_text(e)))
+        Callback::from(move |e: InputEvent| typed.set(input_text(&e)))
     };
     let on_submit = {
         let typed = typed.clone();
@@ -31,16 +32,15 @@ pub fn use_goto_block(props: &GotoBlockProps) -> Html {
     };
     html! {
         <form class="row" onsubmit={on_submit}>
-            <label for={props.id.clone()}>{ props.label.clone() }</label>
-            <input
-                id={props.id.clone()}
-                type="text"
-                inputmode="numeric"
-                autocomplete="off"
-                placeholder={format!("0\u{2013}{}", props.tip)}
-                value={(*typed).clone()}
-                oninput={on_input}
-            />
+            { TextField {
+                id: props.id.clone(),
+                label: props.label.clone(),
+                mode: Some("numeric"),
+                max: None,
+                placeholder: Some(format!("0\u{2013}{}", props.tip).into()),
+                value: (*typed).clone().into(),
+                oninput: on_input,
+            }.view() }
             <button type="submit" class="secondary">{ "Show" }</button>
         </form>
     }

@@ -1,3 +1,4 @@
+use crate::components::markup::{num_cell, number_table};
 use ecloud_core::member::Role;
 use ecloud_core::units::fixed_point;
 use ecloud_core::Ledger;
@@ -22,29 +23,21 @@ pub fn ledger_table(ledger: &Ledger, caption: String) -> Html {
                     { m.name.clone() }
                     <span class="role">{ role }</span>
                 </th>
-                <td class="num">{ m.balance.to_string() }</td>
                 // The column heading says "tokens"; the cells stay narrow.
-                <td class="num">{ fixed_point(m.tokens.0, 3) }</td>
-                <td class="num">{ fixed_point(frozen.0, 3) }</td>
-                <td class="num">{ m.reputation }</td>
+                { for [
+                    m.balance.to_string(),
+                    fixed_point(m.tokens.0, 3),
+                    fixed_point(frozen.0, 3),
+                    m.reputation.to_string(),
+                ].into_iter().map(num_cell) }
             </tr>
         }
     });
-    html! {
-        <div class="table-wrap" tabindex="0">
-            <table class="ledger">
-                <caption>{ caption }</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{ "Member" }</th>
-                        <th scope="col" class="num">{ "Energy" }</th>
-                        <th scope="col" class="num">{ "Tokens" }</th>
-                        <th scope="col" class="num">{ "Frozen" }</th>
-                        <th scope="col" class="num">{ "Sealed" }</th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
-        </div>
-    }
+    number_table(
+        "ledger",
+        caption.into(),
+        "Member",
+        &["Energy", "Tokens", "Frozen", "Sealed"],
+        rows.collect(),
+    )
 }

@@ -1,6 +1,7 @@
-use crate::components::input_text;
+use crate::components::markup::{element, hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::components::{action_button, on_submit, on_text};
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
 use yew::prelude::*;
@@ -53,16 +54,15 @@ pub fn members(props: &MembersProps) -> Html {
             .on_action
             .reform(move |_: Event| Action::Membership(MembershipAction::ChooseRole(kind)))
     };
-    let on_name = props
-        .on_action
-        .reform(|e: InputEvent| Action::Membership(MembershipAction::EditName(input_text(e))));
-    let on_capacity = props
-        .on_action
-        .reform(|e: InputEvent| Action::Membership(MembershipAction::EditCapacity(input_text(e))));
-    let on_join = props.on_action.reform(|e: SubmitEvent| {
-        e.prevent_default();
-        Action::Membership(MembershipAction::Join)
-    });
+    let on_name = on_text(
+        &props.on_action,
+        Action::Membership(MembershipAction::EditName(String::new())),
+    );
+    let on_capacity = on_text(
+        &props.on_action,
+        Action::Membership(MembershipAction::EditCapacity(String::new())),
+    );
+    let on_join = on_submit(&props.on_action, Action::Membership(MembershipAction::Join));
     let is_generator = role == RoleKind::Generator;
 
     Panel {
@@ -81,15 +81,15 @@ pub fn members(props: &MembersProps) -> Html {
                 <fieldset>
                     <legend>{ "A new member joins" }</legend>
                     <div class="row">
-                        <label for="join-name">{ "Name" }</label>
-                        <input
-                            id="join-name"
-                            type="text"
-                            autocomplete="off"
-                            maxlength="40"
-                            value={ui.name.clone()}
-                            oninput={on_name}
-                        />
+                        { TextField {
+                            id: "join-name".into(),
+                            label: "Name".into(),
+                            mode: None,
+                            max: Some("40"),
+                            placeholder: None,
+                            value: ui.name.clone().into(),
+                            oninput: on_name,
+                        }.view() }
                     </div>
                     <div class="row" role="radiogroup" aria-label="The new member is a">
                         <label>
@@ -115,20 +115,18 @@ pub fn members(props: &MembersProps) -> Html {
                     </div>
                     if is_generator {
                         <div class="row">
-                            <label for="join-capacity">{ "Capacity (kWh)" }</label>
-                            <input
-                                id="join-capacity"
-                                type="text"
-                                inputmode="decimal"
-                                autocomplete="off"
-                                value={ui.capacity.clone()}
-                                oninput={on_capacity}
-                            />
+                            { TextField {
+                                id: "join-capacity".into(),
+                                label: "Capacity (kWh)".into(),
+                                mode: Some("decimal"),
+                                max: None,
+                                placeholder: None,
+                                value: ui.capacity.clone().into(),
+                                oninput: on_capacity,
+                            }.view() }
                         </div>
-                        <p class="hint">
-                            { "A new generator shares its output equally among the customers \
-                               until its shares are changed in Shares." }
-                        </p>
+                        { hint("A new generator shares its output equally among the customers \
+                                until its shares are changed in Shares.".into()) }
                     }
                     <button type="submit">{ "Join" }</button>
                 </fieldset>
@@ -162,28 +160,27 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
             .membership
             .rename_text(member)
             .map_or_else(|| who.clone(), str::to_string);
-        let on_input = props.on_action.reform(move |e: InputEvent| {
+        let on_input = on_text(
+            &props.on_action,
             Action::Membership(MembershipAction::EditRename {
                 member,
-                text: input_text(e),
-            })
-        });
-        let on_rename = props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::Membership(MembershipAction::Rename { member })
-        });
+                text: String::new(),
+            }),
+        );
+        let on_rename = on_submit(
+            &props.on_action,
+            Action::Membership(MembershipAction::Rename { member }),
+        );
         let leave = if is_registrar {
             // The registrar signs every change; without it nobody could join.
             html! {}
         } else {
-            let on_leave = props.on_action.reform(move |_: MouseEvent| {
-                Action::Membership(MembershipAction::Leave { member })
-            });
-            html! {
-                <button type="button" class="secondary" onclick={on_leave}>
-                    { format!("{who} leaves") }
-                </button>
-            }
+            action_button(
+                &props.on_action,
+                format!("{who} leaves").into(),
+                Action::Membership(MembershipAction::Leave { member }),
+                true,
+            )
         };
         html! {
             <form class="row rename" onsubmit={on_rename}>
@@ -205,8 +202,8 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
     } else {
         html! {}
     };
-    html! {
-        <li class={if m.active { "card member" } else { "card member left" }} key={member.0}>
+    let card = html! {
+        <>
             <p class="who">
                 <strong>{ who.clone() }</strong>
                 <span class="role">{ role }</span>
@@ -215,6 +212,20 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
                 { note }
             </p>
             { controls }
-        </li>
-    }
+        </>
+    };
+    element(
+        "li",
+        Some(member.0.into()),
+        &["class"],
+        vec![Some(
+            if m.active {
+                "card member"
+            } else {
+                "card member left"
+            }
+            .into(),
+        )],
+        card,
+    )
 }

@@ -1,5 +1,7 @@
 use crate::clock;
+use crate::components::action_button;
 use crate::components::input_text;
+use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
@@ -80,14 +82,14 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     let typed_secs = use_state(|| None::<String>);
     let on_secs_input = {
         let typed_secs = typed_secs.clone();
-        move |e: InputEvent| typed_secs.set(Some(input_text(e)))
+        move |e: InputEvent| typed_secs.set(Some(input_text(&e)))
     };
     let on_secs = {
         let typed_secs = typed_secs.clone();
         props.on_action.reform(move |e: Event| {
             typed_secs.set(None);
             Action::SetBlockSecs {
-                text: input_text(e),
+                text: input_text(&e),
                 now_ms: clock::wall_ms(),
             }
         })
@@ -119,7 +121,12 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     }
     .view(html! {
         <>
-            <div class={if paused { "countdown paused" } else { "countdown" }}>
+            { element(
+                "div",
+                None,
+                &["class"],
+                vec![Some(if paused { "countdown paused" } else { "countdown" }.into())],
+                html! { <>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
                     <strong class="big" id="countdown">{ countdown }</strong>
@@ -134,7 +141,8 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
                     <span class="hint">{ why_miner }</span>
                 </p>
                 <p class="miner-warning" role="status">{ stand_in }</p>
-            </div>
+                </> },
+            ) }
             <div class="controls">
                 <label for="block-secs">{ "Seconds per block" }</label>
                 <input
@@ -156,20 +164,12 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
             <div class="controls fast-forward" role="group" aria-labelledby="fast-forward-label">
                 <span id="fast-forward-label">{ "Fast forward" }</span>
                 { for FAST_FORWARDS.into_iter().map(|blocks| {
-                    let label = format!("Seal {}", count(blocks, "block", "blocks"));
-                    let on_click = props
-                        .on_action
-                        .reform(move |_: MouseEvent| Action::RequestFastForward(blocks));
-                    html! {
-                        <button
-                            type="button"
-                            class="secondary"
-                            disabled={props.fast_forward.is_some()}
-                            onclick={on_click}
-                        >
-                            { label }
-                        </button>
-                    }
+                    action_button(
+                        &props.on_action,
+                        format!("Seal {}", count(blocks, "block", "blocks")).into(),
+                        Action::RequestFastForward(blocks),
+                        props.fast_forward.is_none(),
+                    )
                 }) }
                 if let Some(blocks) = props.fast_forward {
                     <span role="status">

@@ -1,4 +1,5 @@
 use crate::clock;
+use crate::components::markup::empty;
 use crate::components::panel::Panel;
 use crate::components::transaction::transaction_view;
 use crate::format::count;
@@ -21,7 +22,7 @@ pub fn use_open_block(props: &OpenBlockProps) -> Html {
     let pending = sim.pending();
     let list = if pending.is_empty() {
         html! {
-            <p class="empty">{ "Nothing waits yet: generate energy or change the shares." }</p>
+            { empty("Nothing waits yet: generate energy or change the shares.".into()) }
         }
     } else {
         html! {

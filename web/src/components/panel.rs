@@ -1,3 +1,4 @@
+use crate::components::markup::element;
 use yew::prelude::*;
 
 /// One of the page's panels: a section named by its heading, with one
@@ -17,16 +18,23 @@ pub struct Panel {
 impl Panel {
     pub fn view(self, children: Html) -> Html {
         let heading = format!("{}-title", self.id);
-        html! {
-            <section
-                id={self.id}
-                class={if self.wide { "panel wide" } else { "panel" }}
-                aria-labelledby={heading.clone()}
-            >
-                <h2 id={heading}>{ self.title }</h2>
+        let body = html! {
+            <>
+                <h2 id={heading.clone()}>{ self.title }</h2>
                 <p class="why">{ self.why }</p>
                 { children }
-            </section>
-        }
+            </>
+        };
+        element(
+            "section",
+            None,
+            &["id", "aria-labelledby", "class"],
+            vec![
+                Some(self.id.into()),
+                Some(heading.into()),
+                Some(if self.wide { "panel wide" } else { "panel" }.into()),
+            ],
+            body,
+        )
     }
 }

@@ -1,6 +1,7 @@
-use crate::components::input_text;
+use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::components::{on_click, on_submit, on_text};
 use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
 use ecloud_core::tx::TxBody;
@@ -37,10 +38,10 @@ pub fn shares(props: &SharesProps) -> Html {
             let member = row.member;
             let who = name(ledger, member);
             let id = format!("share-{}-{}", generator.0, member.0);
-            let edit = move |e: InputEvent| Action::EditShare {
+            let edit = Action::EditShare {
                 generator,
                 member,
-                text: input_text(e),
+                text: String::new(),
             };
             // A slider cannot show text that is not a percentage; it rests
             // at 0 until the typed value reads as one again.
@@ -57,7 +58,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         step="0.01"
                         value={slider_value}
                         aria-label={format!("{who}'s share slider")}
-                        oninput={props.on_action.reform(edit)}
+                        oninput={on_text(&props.on_action, edit.clone())}
                     />
                     <input
                         id={id}
@@ -66,7 +67,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         autocomplete="off"
                         class="percent"
                         value={row.text.clone()}
-                        oninput={props.on_action.reform(edit)}
+                        oninput={on_text(&props.on_action, edit)}
                     />
                 </div>
             }
@@ -83,13 +84,8 @@ pub fn shares(props: &SharesProps) -> Html {
         } else {
             "must be exactly 100 %"
         };
-        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::ApplyShares { generator }
-        });
-        let on_reset = props
-            .on_action
-            .reform(move |_: MouseEvent| Action::ResetShares { generator });
+        let on_submit = on_submit(&props.on_action, Action::ApplyShares { generator });
+        let on_reset = on_click(&props.on_action, Action::ResetShares { generator });
         let member = ledger.member(generator);
         let in_force = member
             .and_then(|m| m.share_table())
@@ -109,11 +105,17 @@ pub fn shares(props: &SharesProps) -> Html {
             <form class="shares" onsubmit={on_submit} key={generator.0}>
                 <h3>{ format!("{who}'s customers") }</h3>
                 { for rows }
-                <p class={if total_ok { "share-total ok" } else { "share-total off" }}>
-                    { "Total: " }
-                    <output>{ total_text }</output>
-                    { format!(" \u{2014} {total_hint}") }
-                </p>
+                { element(
+                    "p",
+                    None,
+                    &["class"],
+                    vec![Some(if total_ok { "share-total ok" } else { "share-total off" }.into())],
+                    html! { <>
+                        { "Total: " }
+                        <output>{ total_text }</output>
+                        { format!(" \u{2014} {total_hint}") }
+                    </> },
+                ) }
                 <div class="row">
                     <button type="submit">{ "Apply shares" }</button>
                     <button type="button" class="secondary" onclick={on_reset}>

@@ -2,13 +2,14 @@
 //! a keyless forger, and undo. The core makes each change; verification
 //! then says which block and rule broke.
 
+use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure_keyed;
+use crate::components::{action_button, input_text, on_click};
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
-use web_sys::HtmlInputElement;
 use yew::functional::{Hook, HookContext};
 use yew::prelude::*;
 
@@ -23,16 +24,12 @@ pub struct TamperPanelProps {
 pub fn tamper_panel(props: &TamperPanelProps) -> Html {
     let heights = props.community.read().tampered_heights();
     let undo = |label: &'static str, action: ExploreAction| {
-        html! {
-            <button
-                type="button"
-                class="secondary"
-                disabled={heights.is_empty()}
-                onclick={props.on_action.reform(move |_: MouseEvent| Action::Explore(action.clone()))}
-            >
-                { label }
-            </button>
-        }
+        action_button(
+            &props.on_action,
+            label.into(),
+            Action::Explore(action),
+            !heights.is_empty(),
+        )
     };
     let state = if heights.is_empty() {
         html! {
@@ -124,23 +121,18 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
         .collect::<Html>();
     let on_filter = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                filter.set(i.value())
-            }
-        })
+        Callback::from(move |e: InputEvent| filter.set(input_text(&e)))
     };
-    let rehash = props
-        .on_action
-        .reform(move |_: MouseEvent| Action::Explore(ExploreAction::Rehash(height)));
+    let rehash = on_click(
+        &props.on_action,
+        Action::Explore(ExploreAction::Rehash(height)),
+    );
     let filter_id = format!("filter-{height}");
     html! {
         <section class="editor" aria-label={format!("edit block {height}'s values")}>
-            <p class="hint">
-                { "Each value as stored in the block (the export file's JSON pointer). \
+            { hint("Each value as stored in the block (the export file's JSON pointer). \
                    Change one and press Enter or Set: the page does it the way a forger \
-                   editing the file would." }
-            </p>
+                   editing the file would.".into()) }
             <div class="row">
                 <label for={filter_id.clone()}>{ "Find a field" }</label>
                 <input
@@ -183,11 +175,7 @@ fn use_field_row(props: &FieldRowProps) -> Html {
     let text = use_state(|| props.value.to_string());
     let on_input = {
         let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                text.set(i.value())
-            }
-        })
+        Callback::from(move |e: InputEvent| text.set(input_text(&e)))
     };
     let on_submit = {
         let text = text.clone();

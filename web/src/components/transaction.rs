@@ -1,4 +1,7 @@
+use crate::components::election::micro_tokens;
 use crate::components::hex::hex;
+use crate::components::markup::{element, num_cell, number_table, term};
+use crate::components::voting_tokens::tokens;
 use crate::format::name;
 use crate::hooks::OpenHex;
 use ecloud_core::election::ElectionRecord;
@@ -38,8 +41,8 @@ pub fn transaction_view(
         .seq()
         .map(|s| format!(", sequence number {s}"))
         .unwrap_or_default();
-    html! {
-        <li class={kind_class}>
+    let body = html! {
+        <>
             <p class="tx-head">
                 <span class="kind">{ tx.body.kind() }</span>
                 if pending { <span class="badge pending">{ "pending" }</span> }
@@ -47,29 +50,34 @@ pub fn transaction_view(
             </p>
             { what }
             <dl class="tx-ids">
-                <dt>{ "id" }</dt>
-                <dd>{ hex(tx.id.to_hex(), "transaction id", open) }</dd>
-                <dt>{ "signature" }</dt>
-                <dd>{ hex(tx.signature.to_hex(), "signature", open) }</dd>
+                { term("id", hex(tx.id.to_hex(), "transaction id", open)) }
+                { term("signature", hex(tx.signature.to_hex(), "signature", open)) }
                 if let Some(m) = ledger.member(tx.signer()) {
-                    <dt>{ "signer key" }</dt>
-                    <dd>{ hex(m.public_key.to_hex(), "signer's public key", open) }</dd>
+                    { term("signer key", hex(m.public_key.to_hex(), "signer's public key", open)) }
                 }
             </dl>
-        </li>
+        </>
+    };
+    element("li", None, &["class"], vec![Some(kind_class.into())], body)
+}
+
+/// What a transaction says, its key figure in bold.
+fn what(before: String, figure: String, after: String) -> Html {
+    html! { <p class="tx-what">{ before }<strong>{ figure }</strong>{ after }</p> }
+}
+
+/// One line of an allocation or a share table: who, and how much.
+fn who_gets(who: String, amount: String) -> Html {
+    html! {
+        <li><span class="who">{ who }</span>{ " " }<span class="amount">{ amount }</span></li>
     }
 }
 
 fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
-    let allocation = g.allocation.iter().map(|a| {
-        html! {
-            <li>
-                <span class="who">{ name(ledger, a.member) }</span>
-                { " " }
-                <span class="amount">{ a.energy.to_string() }</span>
-            </li>
-        }
-    });
+    let allocation = g
+        .allocation
+        .iter()
+        .map(|a| who_gets(name(ledger, a.member), a.energy.to_string()));
     let minted = g
         .minted
         .iter()
@@ -78,11 +86,11 @@ fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
         .join(" \u{b7} ");
     html! {
         <>
-            <p class="tx-what">
-                { format!("{} generated ", name(ledger, g.generator)) }
-                <strong>{ g.energy.to_string() }</strong>
-                { format!(" in market period {}, allocated by shares:", g.period) }
-            </p>
+            { what(
+                format!("{} generated ", name(ledger, g.generator)),
+                g.energy.to_string(),
+                format!(" in market period {}, allocated by shares:", g.period),
+            ) }
             <ul class="allocation" aria-label="allocation">{ for allocation }</ul>
             <p class="minted">{ format!("Voting tokens minted: {minted}") }</p>
         </>
@@ -90,15 +98,11 @@ fn generation_view(g: &Generation, ledger: &Ledger) -> Html {
 }
 
 fn share_update_view(u: &ShareUpdate, ledger: &Ledger, height: u64, pending: bool) -> Html {
-    let shares = u.shares.shares().iter().map(|s| {
-        html! {
-            <li>
-                <span class="who">{ name(ledger, s.member) }</span>
-                { " " }
-                <span class="amount">{ s.share.to_string() }</span>
-            </li>
-        }
-    });
+    let shares = u
+        .shares
+        .shares()
+        .iter()
+        .map(|s| who_gets(name(ledger, s.member), s.share.to_string()));
     let when = if pending {
         format!(
             "Waits for block {height}; in force from block {} once sealed.",
@@ -117,33 +121,41 @@ fn share_update_view(u: &ShareUpdate, ledger: &Ledger, height: u64, pending: boo
 }
 
 fn vote_view(v: &Vote, ledger: &Ledger) -> Html {
-    html! {
-        <p class="tx-what">
-            { format!("{} bets ", name(ledger, v.voter)) }
-            <strong>{ v.bet.to_string() }</strong>
-            { format!(" to be elected miner of block {}.", v.election) }
-        </p>
-    }
+    what(
+        format!("{} bets ", name(ledger, v.voter)),
+        v.bet.to_string(),
+        format!(" to be elected miner of block {}.", v.election),
+    )
 }
 
 fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
     let rows = e.candidates.iter().map(|c| {
         let winner = c.member == e.winner;
-        html! {
-            <tr key={c.member.0} class={winner.then_some("winner")}>
+        let cells = html! {
+            <>
                 <th scope="row">
                     { name(ledger, c.member) }
                     if winner { { " \u{2605}" } }
                 </th>
-                <td class="num">{ fixed_point(c.bet.0, 3) }</td>
-                <td class="num">{ c.age }</td>
-                <td class="num">{ c.reputation }</td>
-                // Wealth is kept in millionths of a token; thousandths read well.
-                <td class="num">{ fixed_point(c.wealth / 1_000, 3) }</td>
-                <td class="num">{ format!("{:.4}", c.u()) }</td>
-                <td class="num">{ c.score.clone() }</td>
-            </tr>
-        }
+                { for [
+                    tokens(c.bet),
+                    c.age.to_string(),
+                    c.reputation.to_string(),
+                    // Wealth is kept in millionths of a token; thousandths read well.
+                    micro_tokens(c.wealth),
+                    format!("{:.4}", c.u()),
+                    c.score.clone(),
+                ].into_iter().map(num_cell) }
+            </>
+        };
+        let class = winner.then_some("winner".into());
+        element(
+            "tr",
+            Some(c.member.0.into()),
+            &["class"],
+            vec![class],
+            cells,
+        )
     });
     let runner_up = e
         .runner_up
@@ -164,28 +176,18 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
     );
     html! {
         <>
-            <p class="tx-what">
-                { format!("Election of the miner of block {}: ", e.height) }
-                <strong>{ format!("{} wins", name(ledger, e.winner)) }</strong>
-                { format!(" the pot of {}.{runner_up}", e.pot) }
-            </p>
-            <div class="table-wrap" tabindex="0">
-                <table class="election">
-                    <caption>{ weights }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "Candidate" }</th>
-                            <th scope="col" class="num">{ "Bet (tokens)" }</th>
-                            <th scope="col" class="num">{ "Age" }</th>
-                            <th scope="col" class="num">{ "Reputation" }</th>
-                            <th scope="col" class="num">{ "Wealth" }</th>
-                            <th scope="col" class="num">{ "Draw u" }</th>
-                            <th scope="col" class="num">{ "Score" }</th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            </div>
+            { what(
+                format!("Election of the miner of block {}: ", e.height),
+                format!("{} wins", name(ledger, e.winner)),
+                format!(" the pot of {}.{runner_up}", e.pot),
+            ) }
+            { number_table(
+                "election",
+                weights.into(),
+                "Candidate",
+                &["Bet (tokens)", "Age", "Reputation", "Wealth", "Draw u", "Score"],
+                rows.collect(),
+            ) }
         </>
     }
 }

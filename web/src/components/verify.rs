@@ -1,4 +1,6 @@
+use crate::components::markup::hint;
 use crate::components::notice::notice_view;
+use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::format::{count, millis, thousands};
 use crate::hooks::use_next_task;
@@ -30,9 +32,7 @@ pub fn use_verify(props: &VerifyProps) -> Html {
         });
     }
     let blocks = props.community.read().chain().len() as u64;
-    let on_click = props
-        .on_action
-        .reform(|_: MouseEvent| Action::RequestVerify);
+    let on_click = on_click(&props.on_action, Action::RequestVerify);
     let (status, verdict) = match &props.verification {
         Verification::NotRun => (
             html! {
@@ -106,14 +106,13 @@ fn verified_view(done: &Verified, tip: u64) -> Html {
         millis(done.millis)
     );
     let grown = (tip > done.tip_height).then(|| {
-        html! {
-            <p class="hint">
-                { format!(
-                    "{} sealed since; verify again to include them.",
-                    count(tip - done.tip_height, "block was", "blocks were")
-                ) }
-            </p>
-        }
+        hint(
+            format!(
+                "{} sealed since; verify again to include them.",
+                count(tip - done.tip_height, "block was", "blocks were")
+            )
+            .into(),
+        )
     });
     match r.first_failure() {
         None => html! {

@@ -1,12 +1,12 @@
-use crate::components::input_text;
+use crate::components::markup::{element, hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::components::{input_text, on_submit, on_text, ticked};
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
 use ecloud_core::election::Strategy;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Member, MilliTokens};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -48,7 +48,7 @@ pub fn voting_tokens(props: &VotingTokensProps) -> Html {
     }
     .view(html! {
         <>
-            <p class="hint">{ caption }</p>
+            { hint(caption.into()) }
             <ul class="cards voters">{ for cards }</ul>
             { notice_view(props.election.members_notice.as_ref()) }
         </>
@@ -72,31 +72,26 @@ fn voter_card(
     let on_online = props.on_action.reform(move |e: Event| {
         Action::Election(ElectionAction::SetOnline {
             member,
-            online: e
-                .target_dyn_into::<HtmlInputElement>()
-                .is_some_and(|i| i.checked()),
+            online: ticked(&e),
         })
     });
     let on_kind = props.on_action.reform(move |e: Event| {
-        let value = e
-            .target_dyn_into::<HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
         Action::Election(ElectionAction::ChooseStrategy {
             member,
-            kind: StrategyKind::from_value(&value).unwrap_or(StrategyKind::Random),
+            kind: StrategyKind::from_value(&input_text(&e)).unwrap_or(StrategyKind::Random),
         })
     });
-    let on_value = props.on_action.reform(move |e: InputEvent| {
+    let on_value = on_text(
+        &props.on_action,
         Action::Election(ElectionAction::EditStrategy {
             member,
-            text: input_text(e),
-        })
-    });
-    let on_submit = props.on_action.reform(move |e: SubmitEvent| {
-        e.prevent_default();
-        Action::Election(ElectionAction::ApplyStrategy { member })
-    });
+            text: String::new(),
+        }),
+    );
+    let on_submit = on_submit(
+        &props.on_action,
+        Action::Election(ElectionAction::ApplyStrategy { member }),
+    );
     let options = StrategyKind::ALL.into_iter().map(|k| {
         html! { <option value={k.value()} selected={k == kind}>{ k.label() }</option> }
     });
@@ -114,15 +109,15 @@ fn voter_card(
             };
             html! {
                 <>
-                    <label for={value_id.clone()}>{ label }</label>
-                    <input
-                        id={value_id}
-                        type="text"
-                        inputmode={mode}
-                        autocomplete="off"
-                        value={text}
-                        oninput={on_value}
-                    />
+                    { TextField {
+                        id: value_id.into(),
+                        label: label.into(),
+                        mode: Some(mode),
+                        max: None,
+                        placeholder: None,
+                        value: text.into(),
+                        oninput: on_value,
+                    }.view() }
                     <button type="submit" class="secondary">
                         { "Set" }<span class="visually-hidden">{ format!(" {who}'s bet") }</span>
                     </button>
@@ -160,8 +155,8 @@ fn voter_card(
     let last_sealed = m
         .last_sealed
         .map_or_else(|| "never".to_string(), |h| format!("block {h}"));
-    html! {
-        <li class={if online { "card voter" } else { "card voter offline" }} key={member.0}>
+    let card = html! {
+        <>
             <div class="voter-head">
                 <h3>{ who.clone() }</h3>
                 if !online { <span class="badge offline">{ "offline" }</span> }
@@ -178,17 +173,29 @@ fn voter_card(
                     { format!("{} tokens", tokens(m.frozen_total())) }
                     if !m.frozen.is_empty() { <ul class="lots">{ for lots }</ul> }
                 </dd>
-                <dt>{ "Reputation" }</dt>
-                <dd>{ m.reputation }</dd>
-                <dt>{ "Last sealed" }</dt>
-                <dd>{ last_sealed }</dd>
+                { term("Reputation", Html::from(m.reputation.to_string())) }
+                { term("Last sealed", Html::from(last_sealed)) }
             </dl>
             <form class="row strategy" onsubmit={on_submit}>
                 <label for={strategy_id.clone()}>{ format!("{who}'s strategy") }</label>
                 <select id={strategy_id} onchange={on_kind}>{ for options }</select>
                 { value_input }
             </form>
-            <p class="hint">{ bet_now }</p>
-        </li>
-    }
+            { hint(bet_now.into()) }
+        </>
+    };
+    element(
+        "li",
+        Some(member.0.into()),
+        &["class"],
+        vec![Some(
+            if online {
+                "card voter"
+            } else {
+                "card voter offline"
+            }
+            .into(),
+        )],
+        card,
+    )
 }

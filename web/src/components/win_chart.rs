@@ -1,5 +1,6 @@
 use crate::components::chart::{num, value_grid, Drawing, Frame};
-use crate::components::election::{head_row, num_cell, ElectionProps};
+use crate::components::election::ElectionProps;
+use crate::components::markup::{hint, num_cell, number_table};
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
 use crate::format::{millis, name};
@@ -80,7 +81,7 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
     );
     let grown = (tip > done.after_block).then(|| {
         html! {
-            <p class="hint">{ "The chain has grown since: simulate again for today's wealth." }</p>
+            { hint("The chain has grown since: simulate again for today's wealth.".into()) }
         }
     });
     let rows = done.candidates.iter().map(|c| {
@@ -106,13 +107,13 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
                 <li><span class="swatch simulated"></span>{ "Simulated share of wins" }</li>
                 <li><span class="swatch expected"></span>{ "Expected from the wealth" }</li>
             </ul>
-            <div class="table-wrap" tabindex="0">
-                <table class="wins">
-                    <caption>{ "Wins per candidate (bet and wealth in tokens)" }</caption>
-                    <thead>{ head_row(&["Bet", "Wealth", "Wins", "Simulated", "Expected"]) }</thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            </div>
+            { number_table(
+                "wins",
+                "Wins per candidate (bet and wealth in tokens)".into(),
+                "Candidate",
+                &["Bet", "Wealth", "Wins", "Simulated", "Expected"],
+                rows.collect(),
+            ) }
         </>
     }
 }

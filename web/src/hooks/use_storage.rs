@@ -12,11 +12,17 @@ const KEY: &str = "e-cloud-run";
 /// The page's settings, kept apart from the run: small, and saved at once.
 const SETTINGS_KEY: &str = "e-cloud-settings";
 
+/// The page's address. Read whole (the seed form and the share link cut it
+/// up themselves): one binding instead of one per part of it.
+pub fn page_url() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
 /// The seed number in the address, `?seed=42`.
 pub fn url_seed() -> Option<u64> {
-    let search = web_sys::window()?.location().search().ok()?;
+    let url = page_url()?;
+    let search = url.split('#').next()?.split_once('?')?.1;
     search
-        .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix("seed="))
         .and_then(|n| n.trim().parse().ok())
@@ -60,6 +66,20 @@ pub fn use_settings_storage(settings: Settings) {
     });
 }
 
+/// How saving goes, kept from render to render (one hook's state rather
+/// than three: each type kept is code of its own in the page).
+struct Saving {
+    /// A save is waiting for its timer.
+    pending: bool,
+    /// How long the next save waits.
+    gap_ms: u32,
+    /// The chain length at which storage last refused the run: a longer
+    /// chain would be refused too, and writing one out costs the page a
+    /// pause, so saving waits until the run is shorter again (a reset or an
+    /// import).
+    refused_at: Option<usize>,
+}
+
 /// Keeps the run in storage as it changes.
 #[hook]
 pub fn use_storage(
@@ -68,29 +88,28 @@ pub fn use_storage(
     dispatcher: UseReducerDispatcher<AppState>,
 ) {
     let latest: Rc<RefCell<Option<Community>>> = use_mut_ref(|| None);
-    let pending = use_mut_ref(|| false);
-    let gap_ms = use_mut_ref(|| 1_000u32);
-    // The chain length at which storage last refused the run: a longer chain
-    // would be refused too, and writing one out costs the page a pause, so
-    // saving waits until the run is shorter again (a reset or an import).
-    let refused_at: Rc<RefCell<Option<usize>>> = use_mut_ref(|| None);
+    let saving: Rc<RefCell<Saving>> = use_mut_ref(|| Saving {
+        pending: false,
+        gap_ms: 1_000,
+        refused_at: None,
+    });
     use_effect_with(
         (community, foreign_keys),
         move |(community, foreign_keys)| {
             // An imported chain with other keys could not be restored: not kept.
             if !*foreign_keys {
                 *latest.borrow_mut() = Some(community.clone());
-                if !*pending.borrow() {
-                    *pending.borrow_mut() = true;
-                    let pending = pending.clone();
-                    let gap = *gap_ms.borrow();
+                if !saving.borrow().pending {
+                    saving.borrow_mut().pending = true;
+                    let saving = saving.clone();
+                    let gap = saving.borrow().gap_ms;
                     Timeout::new(gap, move || {
-                    *pending.borrow_mut() = false;
+                    saving.borrow_mut().pending = false;
                     let Some(community) = latest.borrow_mut().take() else {
                         return;
                     };
                     let blocks = community.read().chain().len();
-                    if refused_at.borrow().is_some_and(|at| blocks >= at) {
+                    if saving.borrow().refused_at.is_some_and(|at| blocks >= at) {
                         return;
                     }
                     let started = crate::clock::precise_ms();
@@ -101,11 +120,11 @@ pub fn use_storage(
                     });
                     let took = crate::clock::precise_ms() - started;
                     // Saving a long chain is O(chain): keep it under 5 % of the time.
-                    *gap_ms.borrow_mut() = (took * 20.0).clamp(1_000.0, 60_000.0) as u32;
+                    saving.borrow_mut().gap_ms = (took * 20.0).clamp(1_000.0, 60_000.0) as u32;
                     match saved {
-                        Ok(()) => *refused_at.borrow_mut() = None,
+                        Ok(()) => saving.borrow_mut().refused_at = None,
                         Err(why) => {
-                            *refused_at.borrow_mut() = Some(blocks);
+                            saving.borrow_mut().refused_at = Some(blocks);
                             // An older, shorter run must not come back on a
                             // reload as if it were this one.
                             if let Ok(s) = storage() {

@@ -264,59 +264,56 @@ impl AppState {
             Ok(strategy) => strategy,
             Err(why) => {
                 let in_force = strategy_text(self.community.read().strategy(member));
-                self.election.members_notice = Notice::refused(format!(
-                    "{who}'s bet: {why}. Nothing changed: {who} still {in_force}."
-                ));
+                Notice::refused_in(
+                    &mut self.election.members_notice,
+                    format!("{who}'s bet: {why}. Nothing changed: {who} still {in_force}."),
+                );
                 return;
             }
         };
         let Some(mut sim) = self.community.write() else {
-            self.election.members_notice = Self::busy();
+            Notice::busy_in(&mut self.election.members_notice);
             return;
         };
         sim.set_strategy(member, strategy);
         let height = sim.open_height();
         drop(sim);
         self.election.drafts.retain(|(m, _)| *m != member);
-        self.election.members_notice = Notice::done(format!(
-            "{who} {} in the election held when block {height} is sealed.",
-            strategy_text(strategy)
-        ));
+        Notice::done_in(
+            &mut self.election.members_notice,
+            format!(
+                "{who} {} in the election held when block {height} is sealed.",
+                strategy_text(strategy)
+            ),
+        );
     }
 
     fn set_online(&mut self, member: MemberId, online: bool) {
         let who = self.name_of(member);
         let Some(mut sim) = self.community.write() else {
-            self.election.members_notice = Self::busy();
+            Notice::busy_in(&mut self.election.members_notice);
             return;
         };
         sim.set_online(member, online);
         drop(sim);
-        self.election.members_notice = Notice::done(if online {
-            format!("{who} is back online: {who} bets and seals again.")
-        } else {
-            format!("{who} is offline: {who} neither bets nor seals until back online.")
-        });
+        Notice::done_in(
+            &mut self.election.members_notice,
+            if online {
+                format!("{who} is back online: {who} bets and seals again.")
+            } else {
+                format!("{who} is offline: {who} neither bets nor seals until back online.")
+            },
+        );
     }
 
     fn show_election_at(&mut self, text: &str) {
         let tip = self.tip_height();
-        match text.trim().trim_start_matches('#').parse::<u64>() {
-            Ok(height) if height <= tip => {
+        match super::block_height(text, tip) {
+            Ok(height) => {
                 self.election.shown = (height < tip).then_some(height);
                 self.election.election_notice = None;
             }
-            Ok(height) => {
-                self.election.election_notice = Notice::refused(format!(
-                    "There is no block {height} yet: the newest is block {tip}."
-                ))
-            }
-            Err(_) => {
-                self.election.election_notice = Notice::refused(format!(
-                "\u{201c}{}\u{201d} is not a block height: type a whole number from 0 to {tip}.",
-                text.trim()
-            ))
-            }
+            Err(why) => Notice::refused_in(&mut self.election.election_notice, why),
         }
     }
 

@@ -200,29 +200,35 @@ impl AppState {
                     *self = AppState::around(sim, now_ms);
                     self.clock.block_secs = block_secs;
                     if was_verifying {
-                        self.notices.verify = Notice::done(verification::CANCELLED_BY_RESET);
+                        Notice::done_in(&mut self.notices.verify, verification::CANCELLED_BY_RESET);
                     }
-                    self.explorer.files_notice = Notice::done(match seed {
-                        Some(n) => {
-                            format!("A fresh run from seed {n} started; the old run is gone.")
-                        }
-                        None => {
-                            "A fresh run with new random keys started; the old run is gone.".into()
-                        }
-                    });
+                    Notice::done_in(
+                        &mut self.explorer.files_notice,
+                        match seed {
+                            Some(n) => {
+                                format!("A fresh run from seed {n} started; the old run is gone.")
+                            }
+                            None => {
+                                "A fresh run with new random keys started; the old run is gone."
+                                    .into()
+                            }
+                        },
+                    );
                 }
-                Err(e) => {
-                    self.explorer.files_notice =
-                        Notice::refused(format!("No fresh run could start: {e}. Nothing changed."))
-                }
+                Err(e) => Notice::refused_in(
+                    &mut self.explorer.files_notice,
+                    format!("No fresh run could start: {e}. Nothing changed."),
+                ),
             },
             ExploreAction::StorageProblem(text) => {
-                self.explorer.storage_notice = Notice::refused(text)
+                Notice::refused_in(&mut self.explorer.storage_notice, text)
             }
-            ExploreAction::FilesProblem(text) => self.explorer.files_notice = Notice::refused(text),
+            ExploreAction::FilesProblem(text) => {
+                Notice::refused_in(&mut self.explorer.files_notice, text)
+            }
             ExploreAction::Rehash(height) => {
                 let Some(mut sim) = self.community.write() else {
-                    self.explorer.edit_notice = Self::busy();
+                    Notice::busy_in(&mut self.explorer.edit_notice);
                     return;
                 };
                 let hash_of = |sim: &ecloud_core::Simulation| {
@@ -256,7 +262,7 @@ impl AppState {
             }
             ExploreAction::UndoLast | ExploreAction::UndoAll => {
                 let Some(mut sim) = self.community.write() else {
-                    self.explorer.notice = Self::busy();
+                    Notice::busy_in(&mut self.explorer.notice);
                     return;
                 };
                 let all = action == ExploreAction::UndoAll;
@@ -297,9 +303,12 @@ impl AppState {
         let (chain, report) = match Chain::import_json(text) {
             Ok(imported) => imported,
             Err(e) => {
-                self.explorer.files_notice = Notice::refused(format!(
+                Notice::refused_in(
+                    &mut self.explorer.files_notice,
+                    format!(
                     "\u{201c}{name}\u{201d} was not imported: {e}. The chain in use is unchanged."
-                ));
+                ),
+                );
                 return;
             }
         };
@@ -324,7 +333,7 @@ impl AppState {
         *self = AppState::around(sim, now_ms);
         self.clock.block_secs = block_secs;
         if was_verifying {
-            self.notices.verify = Notice::done(verification::CANCELLED_BY_IMPORT);
+            Notice::done_in(&mut self.notices.verify, verification::CANCELLED_BY_IMPORT);
         }
         self.clock.countdown = Countdown::Paused {
             left_ms: self.clock.period_ms(),
@@ -351,7 +360,7 @@ impl AppState {
             value,
         };
         let Some(mut sim) = self.community.write() else {
-            self.explorer.edit_notice = Self::busy();
+            Notice::busy_in(&mut self.explorer.edit_notice);
             return;
         };
         let result = sim.tamper(&edit);

@@ -105,8 +105,10 @@ impl AppState {
                 let capacity = match Wh::parse_kwh(&self.membership.capacity) {
                     Ok(c) => c,
                     Err(e) => {
-                        self.membership.notice =
-                            Notice::refused(format!("Capacity in kWh: {e}. Nobody joined."));
+                        Notice::refused_in(
+                            &mut self.membership.notice,
+                            format!("Capacity in kWh: {e}. Nobody joined."),
+                        );
                         return;
                     }
                 };
@@ -114,7 +116,7 @@ impl AppState {
                 match ShareTable::equal(&customers) {
                     Ok(shares) => (Role::Generator { shares }, capacity),
                     Err(e) => {
-                        self.membership.notice = Notice::refused(format!(
+                        Notice::refused_in(&mut self.membership.notice, format!(
                             "A generator needs customers to share its output with: {e}. Nobody joined."
                         ));
                         return;
@@ -125,7 +127,7 @@ impl AppState {
         let is_generator = matches!(role, Role::Generator { .. });
         let registrar = self.name_of(self.community.read().registrar());
         let Some((height, result)) = self.sign(|sim| sim.join(&name, role, capacity)) else {
-            self.membership.notice = Self::busy();
+            Notice::busy_in(&mut self.membership.notice);
             return;
         };
         self.membership.notice = match result {
@@ -153,7 +155,7 @@ impl AppState {
         };
         let new = new.trim().to_string();
         let Some((height, result)) = self.sign(|sim| sim.rename(member, &new).map(|_| ())) else {
-            self.membership.notice = Self::busy();
+            Notice::busy_in(&mut self.membership.notice);
             return;
         };
         self.membership.notice = match result {
@@ -170,7 +172,7 @@ impl AppState {
     fn leave(&mut self, member: MemberId) {
         let who = self.name_of(member);
         let Some((height, result)) = self.sign(|sim| sim.leave(member).map(|_| ())) else {
-            self.membership.notice = Self::busy();
+            Notice::busy_in(&mut self.membership.notice);
             return;
         };
         self.membership.notice = match result {

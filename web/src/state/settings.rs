@@ -116,9 +116,12 @@ impl AppState {
                 self.auto.peak_text = crate::format::kwh_text(s.peak);
             }
             Err(why) => {
-                self.notices.clock = Notice::refused(format!(
+                Notice::refused_in(
+                    &mut self.notices.clock,
+                    format!(
                     "The settings kept in this browser were damaged ({why}); the defaults are back."
-                ));
+                ),
+                );
             }
         }
         self

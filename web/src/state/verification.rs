@@ -90,7 +90,7 @@ impl AppState {
     /// verification was under way.
     pub(super) fn verify_again(&mut self) {
         if self.is_verifying() {
-            self.notices.verify = Notice::done(RESTARTED);
+            Notice::done_in(&mut self.notices.verify, RESTARTED);
         }
         self.start_verifying();
     }
