@@ -13,11 +13,12 @@
 //! were random: the miner writes them. (A verifiable random function or a
 //! commit-reveal round would close that gap.)
 
-use crate::keys::ChaCha20;
 use crate::ledger::{Ledger, Rules};
 use crate::member::MemberId;
 use crate::tagged::{fill, fill_tag, named, next_field, read_struct, read_tagged, req, skip};
 use crate::units::{fixed_point, Decimal, MilliTokens};
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
 use serde::Serialize;
 use std::cmp::Ordering;
 
@@ -300,7 +301,7 @@ impl DrawSource {
                     .chain(master)
                     .chain(&height.to_le_bytes())
                     .finish();
-                Draws::Seeded(Box::new(ChaCha20::new(seed.0, 0)))
+                Draws::Seeded(Box::new(ChaCha20Rng::from_seed(seed.0)))
             }
             DrawSource::Os => Draws::Os,
         }
@@ -309,7 +310,7 @@ impl DrawSource {
 
 /// Random numbers for one election.
 pub enum Draws {
-    Seeded(Box<ChaCha20>),
+    Seeded(Box<ChaCha20Rng>),
     Os,
 }
 

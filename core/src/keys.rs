@@ -9,7 +9,8 @@
 
 use crate::crypto::SecretKey;
 use crate::member::MemberId;
-use rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
 use std::cell::RefCell;
 
 /// The ChaCha stream reserved for election draws in a seeded run; member
@@ -56,108 +57,13 @@ pub fn os_random_bytes() -> Result<[u8; 32], EntropyError> {
     Ok(bytes)
 }
 
-/// ChaCha20 (20 rounds, a 64-bit block counter from 0 and a 64-bit stream
-/// number, as Bernstein's original): its keystream read word by word, which
-/// is what rand_chacha's `ChaCha20Rng` gives (`next_u64` two words, low
-/// first; `fill_bytes` words in little-endian order). Tests compare the two.
-/// Written out here because rand_chacha computes four blocks at a time with
-/// every round unrolled: about 4 KB of the WebAssembly page for a few keys
-/// and draws.
-#[derive(Clone, Debug)]
-pub struct ChaCha20 {
-    /// The constants, the key, the counter and the stream: words 0 to 15.
-    state: [u32; 16],
-    block: [u32; 16],
-    /// Words of `block` already given; 16 means a new block is due.
-    used: usize,
-}
-
-impl ChaCha20 {
-    /// The keystream of `key` on `stream`, from its start.
-    pub fn new(key: [u8; 32], stream: u64) -> ChaCha20 {
-        let mut state = [0u32; 16];
-        state[..4].copy_from_slice(&[0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]);
-        for (word, bytes) in state[4..12].iter_mut().zip(key.chunks_exact(4)) {
-            *word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-        }
-        state[14] = stream as u32;
-        state[15] = (stream >> 32) as u32;
-        ChaCha20 {
-            state,
-            block: [0; 16],
-            used: 16,
-        }
-    }
-
-    pub fn next_u32(&mut self) -> u32 {
-        if self.used == 16 {
-            self.next_block();
-        }
-        self.used += 1;
-        self.block[self.used - 1]
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        let low = self.next_u32();
-        u64::from(low) | u64::from(self.next_u32()) << 32
-    }
-
-    /// The next bytes of the keystream; a word left part-used is dropped,
-    /// as rand_core's `fill_bytes` drops it.
-    pub fn fill_bytes(&mut self, out: &mut [u8]) {
-        for chunk in out.chunks_mut(4) {
-            chunk.copy_from_slice(&self.next_u32().to_le_bytes()[..chunk.len()]);
-        }
-    }
-
-    fn next_block(&mut self) {
-        let mut x = self.state;
-        for _ in 0..10 {
-            for [a, b, c, d] in [
-                [0, 4, 8, 12],
-                [1, 5, 9, 13],
-                [2, 6, 10, 14],
-                [3, 7, 11, 15],
-                [0, 5, 10, 15],
-                [1, 6, 11, 12],
-                [2, 7, 8, 13],
-                [3, 4, 9, 14],
-            ] {
-                x[a] = x[a].wrapping_add(x[b]);
-                x[d] = (x[d] ^ x[a]).rotate_left(16);
-                x[c] = x[c].wrapping_add(x[d]);
-                x[b] = (x[b] ^ x[c]).rotate_left(12);
-                x[a] = x[a].wrapping_add(x[b]);
-                x[d] = (x[d] ^ x[a]).rotate_left(8);
-                x[c] = x[c].wrapping_add(x[d]);
-                x[b] = (x[b] ^ x[c]).rotate_left(7);
-            }
-        }
-        for (out, (mixed, start)) in self.block.iter_mut().zip(x.iter().zip(&self.state)) {
-            *out = mixed.wrapping_add(*start);
-        }
-        let counter = (u64::from(self.state[12]) | u64::from(self.state[13]) << 32).wrapping_add(1);
-        self.state[12] = counter as u32;
-        self.state[13] = (counter >> 32) as u32;
-        self.used = 0;
-    }
-}
-
-/// Only for `seed_from_u64`: rand_core's expansion of a number into a seed
-/// (PCG32), which a seed number's master seed has always come from.
-struct MasterSeed([u8; 32]);
-
-impl SeedableRng for MasterSeed {
-    type Seed = [u8; 32];
-    fn from_seed(seed: [u8; 32]) -> MasterSeed {
-        MasterSeed(seed)
-    }
-}
-
 impl Keyring {
     /// Keys for a reproducible run.
     pub fn from_seed_number(seed: u64) -> Keyring {
-        Keyring::from_master(MasterSeed::seed_from_u64(seed).0, RunSeed::Number(seed))
+        Keyring::from_master(
+            ChaCha20Rng::seed_from_u64(seed).get_seed(),
+            RunSeed::Number(seed),
+        )
     }
 
     /// Keys from the OS CSPRNG.
@@ -193,14 +99,18 @@ impl Keyring {
     }
 
     fn derive(&self, id: MemberId) -> SecretKey {
+        let mut rng = ChaCha20Rng::from_seed(self.master);
+        rng.set_stream(u64::from(id.0));
         let mut bytes = [0u8; 32];
-        ChaCha20::new(self.master, u64::from(id.0)).fill_bytes(&mut bytes);
+        rng.fill_bytes(&mut bytes);
         SecretKey::from_bytes(bytes)
     }
 
     /// The generator of a seeded run's election draws.
-    pub fn draw_rng(&self) -> ChaCha20 {
-        ChaCha20::new(self.master, DRAW_STREAM)
+    pub fn draw_rng(&self) -> ChaCha20Rng {
+        let mut rng = ChaCha20Rng::from_seed(self.master);
+        rng.set_stream(DRAW_STREAM);
+        rng
     }
 }
 
@@ -251,45 +161,6 @@ mod tests {
             ring.clone().key(MemberId(9)).public_key(),
             ring.derive(MemberId(9)).public_key()
         );
-    }
-
-    /// The keystream is rand_chacha's `ChaCha20Rng`'s, read the ways the
-    /// crate reads it, on many keys, streams and lengths.
-    #[test]
-    fn chacha20_gives_rand_chachas_stream() {
-        use rand_chacha::ChaCha20Rng;
-        use rand_core::RngCore;
-        for (k, stream) in [0, 1, 2, 7, 255, 1 << 32, DRAW_STREAM - 1, DRAW_STREAM]
-            .into_iter()
-            .enumerate()
-        {
-            let key: [u8; 32] = std::array::from_fn(|i| (i * 31 + k * 7) as u8);
-            let mut theirs = ChaCha20Rng::from_seed(key);
-            theirs.set_stream(stream);
-            let mut ours = ChaCha20::new(key, stream);
-            let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
-            theirs.fill_bytes(&mut a);
-            ours.fill_bytes(&mut b);
-            assert_eq!(a, b, "stream {stream}");
-            // Across block and four-block boundaries, words mixed in.
-            for i in 0..300 {
-                if i % 37 == 5 {
-                    assert_eq!(ours.next_u32(), theirs.next_u32());
-                }
-                assert_eq!(
-                    ours.next_u64(),
-                    theirs.next_u64(),
-                    "stream {stream}, draw {i}"
-                );
-            }
-        }
-        // A seed number's master seed, as it was made.
-        for n in [0, 1, 42, 2018, u64::MAX] {
-            assert_eq!(
-                Keyring::from_seed_number(n).master(),
-                ChaCha20Rng::seed_from_u64(n).get_seed()
-            );
-        }
     }
 
     #[test]
