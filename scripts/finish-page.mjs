@@ -25,7 +25,6 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
-
 const fail = (why) => {
   console.error(`finish-page: ${why}`);
   process.exit(1);
@@ -44,6 +43,8 @@ if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 // build rather than guess. Exports the glue does not call keep their names. Only the
 // import and export sections change; the code is not touched.
 function shortNames(wasm, glue) {
+  const moduleName = "./ecloud-web_bg.js";
+  const moduleKey = `"${moduleName}": import0,`;
   const u32 = (bytes, at) => {
     let value = 0;
     for (let shift = 0; ; shift += 7) {
@@ -101,7 +102,7 @@ function shortNames(wasm, glue) {
       let [field, desc] = name(p);
       const [, after] = u32(wasm, desc + 1);
       const call = new RegExp(`\\bwasm\\.${literal(field)}\\b`, "g");
-      if (call.test(glue)) {
+      if (glue.search(call) !== -1) {
         const short = shortName(shortened++);
         if (new RegExp(`\\bwasm\\.${short}\\b`).test(glue)) fail(`the glue already calls wasm.${short}`);
         glue = glue.replace(call, `wasm.${short}`);
@@ -115,8 +116,6 @@ function shortNames(wasm, glue) {
   };
 
   if (wasm.readUInt32LE(0) !== 0x6d736100 || wasm.readUInt32LE(4) !== 1) fail("the wasm has no wasm 1 header");
-  const moduleName = "./ecloud-web_bg.js";
-  const moduleKey = `"${moduleName}": import0,`;
   if (glue.split(moduleKey).length !== 2) fail(`the glue names the module ${moduleName} other than once`);
   const parts = [wasm.subarray(0, 8)];
   const seen = new Set();
@@ -164,11 +163,11 @@ const one = (pattern, what) => {
 const glueName = one(/^ecloud-web-[0-9a-f]+\.js$/, "ecloud-web-*.js glue file");
 const wasmName = one(/^ecloud-web-[0-9a-f]+_bg\.wasm$/, "ecloud-web-*_bg.wasm file");
 const renamed = shortNames(readFileSync(join(staging, wasmName)), readFileSync(join(staging, glueName), "utf8"));
-const files0 = [
+const rewritten = [
   [glueName, Buffer.from(await minified(glueName, renamed.glue, true), "utf8")],
   [wasmName, renamed.wasm],
 ];
-for (const [name, bytes] of files0) {
+for (const [name, bytes] of rewritten) {
   writeFileSync(join(staging, name), bytes);
   const tag = html.match(new RegExp(`<link[^>]*${name.replace(".", "\\.")}[^>]*>`));
   if (!tag || !/sha384-[A-Za-z0-9+/=]+/.test(tag[0])) fail(`no integrity hash for ${name} in index.html`);
