@@ -1,0 +1,153 @@
+//! Whether a sum of points times 128-bit scalars is the identity, by
+//! Pippenger's bucket method, two bucket sets at once: lane 0 of every
+//! addition works on one set, lane 1 on the other, so both halves of each
+//! SIMD register do useful work and no two lanes ever touch one bucket.
+
+use crate::point::{Affine, Affine2, Point, Point2};
+
+/// Σ scalars[i] · points[i] == identity.
+#[inline(never)]
+pub fn is_identity(points: &[Affine], scalars: &[u128]) -> bool {
+    assert_eq!(points.len(), scalars.len(), "one scalar per point");
+    let w = window(points.len());
+    let count = digit_count(w);
+    let digits: Vec<i16> = scalars.iter().flat_map(|&s| digits(s, w, count)).collect();
+    let negated: Vec<Affine> = points
+        .chunks(2)
+        .flat_map(|pair| {
+            let (a, b) = (&pair[0], pair.get(1).unwrap_or(&pair[0]));
+            Affine2::new(a, b).neg().lanes()
+        })
+        .collect();
+
+    let buckets = 1usize << (w - 1);
+    // Each set has one more bucket than digits need: where an odd point's
+    // partner lane adds the identity.
+    let mut set_a = vec![Point::IDENTITY; buckets + 1];
+    let mut set_b = vec![Point::IDENTITY; buckets + 1];
+    let mut total: Option<Point2> = None;
+    for k in (0..count).rev() {
+        set_a.fill(Point::IDENTITY);
+        set_b.fill(Point::IDENTITY);
+        let mut waiting: Option<(usize, &Affine)> = None;
+        for (i, point) in points.iter().enumerate() {
+            let digit = digits[i * count + k];
+            let term = match digit {
+                0 => continue,
+                d if d > 0 => (d as usize - 1, point),
+                d => (d.unsigned_abs() as usize - 1, &negated[i]),
+            };
+            match waiting.take() {
+                None => waiting = Some(term),
+                Some(first) => add_pair(&mut set_a, &mut set_b, first, term),
+            }
+        }
+        if let Some(first) = waiting {
+            add_pair(&mut set_a, &mut set_b, first, (buckets, &Affine::IDENTITY));
+        }
+
+        // Σ_j (j + 1) · bucket[j], for both sets at once, by running sums.
+        let mut running = Point2::new(&Point::IDENTITY, &Point::IDENTITY);
+        let mut sum = running;
+        for j in (0..buckets).rev() {
+            running = running.add(&Point2::new(&set_a[j], &set_b[j]));
+            sum = sum.add(&running);
+        }
+        let [sum_a, sum_b] = sum.lanes();
+        let window_sum = Point2::new(&sum_a, &sum_a).add(&Point2::new(&sum_b, &sum_b));
+        total = Some(match total {
+            None => window_sum,
+            Some(mut total) => {
+                for _ in 0..w {
+                    total = total.double();
+                }
+                total.add(&window_sum)
+            }
+        });
+    }
+    total.is_none_or(|total| total.is_identity()[0])
+}
+
+/// Adds `a.1` into bucket `a.0` of set A and `b.1` into bucket `b.0` of set
+/// B, in one two-lane addition.
+fn add_pair(set_a: &mut [Point], set_b: &mut [Point], a: (usize, &Affine), b: (usize, &Affine)) {
+    let sum = Point2::new(&set_a[a.0], &set_b[b.0]).add_affine(&Affine2::new(a.1, b.1));
+    [set_a[a.0], set_b[b.0]] = sum.lanes();
+}
+
+/// The window (bits per digit) with the fewest multiplications for `n`
+/// points: each window costs n/2 two-lane additions of 7 multiplications,
+/// and 2 · 2^(w-1) of 9 to sum its buckets.
+fn window(n: usize) -> u32 {
+    (4..=12)
+        .min_by_key(|&w| digit_count(w) * (7 * n / 2 + (18 << (w - 1))))
+        .unwrap_or(4)
+}
+
+/// Digits in base 2^w for 128 bits: one more bit than 128 leaves the top
+/// digit room for the last carry.
+fn digit_count(w: u32) -> usize {
+    129_usize.div_ceil(w as usize)
+}
+
+/// `x` in signed base 2^w: digits in [-2^(w-1), 2^(w-1)], lowest first.
+fn digits(x: u128, w: u32, count: usize) -> impl Iterator<Item = i16> {
+    let half = 1i32 << (w - 1);
+    let mut carry = 0;
+    (0..count).map(move |k| {
+        let shift = w * k as u32;
+        let bits = x
+            .checked_shr(shift)
+            .map_or(0, |v| (v & ((1 << w) - 1)) as i32);
+        let value = bits + carry;
+        if k + 1 == count {
+            return value as i16;
+        }
+        carry = (value + half) >> w;
+        (value - (carry << w)) as i16
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn digits_add_up_to_the_scalar_and_stay_in_range() {
+        let samples = [
+            0u128,
+            1,
+            u128::MAX,
+            u128::MAX >> 1,
+            1 << 127,
+            0x8080_8080 << 90,
+        ];
+        for w in 4..=12 {
+            let count = digit_count(w);
+            let half = 1i64 << (w - 1);
+            let mut x = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835_u128;
+            for s in samples.into_iter().chain((0..200).map(|_| {
+                x = x.wrapping_mul(0x2545_f491_4f6c_dd1d).rotate_left(17) ^ 0x5bd1_e995;
+                x
+            })) {
+                let ds: Vec<i16> = digits(s, w, count).collect();
+                assert!(
+                    ds.iter().all(|&d| i64::from(d).abs() <= half),
+                    "{s:x} w={w}"
+                );
+                // Σ d_k 2^(wk), in 256-bit arithmetic as (high, low) halves.
+                let mut sum = (0i128, 0u128);
+                for &d in ds.iter().rev() {
+                    for _ in 0..w {
+                        sum = (sum.0 << 1 | (sum.1 >> 127) as i128, sum.1 << 1);
+                    }
+                    let (low, over) = sum.1.overflowing_add_signed(i128::from(d));
+                    sum = (sum.0 + i128::from(over) * if d < 0 { -1 } else { 1 }, low);
+                }
+                assert_eq!(sum, (0, s), "{s:x} w={w}");
+            }
+        }
+    }
+}
