@@ -1,7 +1,8 @@
 //! Whether a sum of points times 128-bit scalars is the identity, by
-//! Pippenger's bucket method, two bucket sets at once: lane 0 of every
-//! addition works on one set, lane 1 on the other, so both halves of each
-//! SIMD register do useful work and no two lanes ever touch one bucket.
+//! Pippenger's bucket method, two windows at once: lane 0 of every addition
+//! works on one window's buckets, lane 1 on the next window's, so both
+//! halves of each SIMD register do useful work, no two lanes ever touch one
+//! bucket, and one pass of running sums serves two windows.
 
 use crate::point::{Affine, Affine2, Point, Point2};
 
@@ -21,66 +22,76 @@ pub fn is_identity(points: &[Affine], scalars: &[u128]) -> bool {
         .collect();
 
     let buckets = 1usize << (w - 1);
-    // Each set has one more bucket than digits need: where an odd point's
-    // partner lane adds the identity.
-    let mut set_a = vec![Point::IDENTITY; buckets + 1];
-    let mut set_b = vec![Point::IDENTITY; buckets + 1];
+    // Each set has one more bucket than digits need: where a lane whose
+    // digit is zero adds the identity.
+    let mut low_set = vec![Point::IDENTITY; buckets + 1];
+    let mut high_set = vec![Point::IDENTITY; buckets + 1];
+    let term = |i: usize, window: usize| match digits[i * count + window] {
+        0 => (buckets, &Affine::IDENTITY),
+        d if d > 0 => (d as usize - 1, &points[i]),
+        d => (d.unsigned_abs() as usize - 1, &negated[i]),
+    };
     let mut total: Option<Point2> = None;
-    for k in (0..count).rev() {
-        set_a.fill(Point::IDENTITY);
-        set_b.fill(Point::IDENTITY);
-        let mut waiting: Option<(usize, &Affine)> = None;
-        for (i, point) in points.iter().enumerate() {
-            let digit = digits[i * count + k];
-            let term = match digit {
-                0 => continue,
-                d if d > 0 => (d as usize - 1, point),
-                d => (d.unsigned_abs() as usize - 1, &negated[i]),
+    // Windows `low` and `low + 1` (just `low` for an odd one out at the
+    // bottom), from the top down.
+    let mut high = count;
+    while high > 0 {
+        let low = high.saturating_sub(2);
+        let two = high - low == 2;
+        low_set.fill(Point::IDENTITY);
+        high_set.fill(Point::IDENTITY);
+        for i in 0..points.len() {
+            let upper = if two {
+                term(i, low + 1)
+            } else {
+                (buckets, &Affine::IDENTITY)
             };
-            match waiting.take() {
-                None => waiting = Some(term),
-                Some(first) => add_pair(&mut set_a, &mut set_b, first, term),
-            }
-        }
-        if let Some(first) = waiting {
-            add_pair(&mut set_a, &mut set_b, first, (buckets, &Affine::IDENTITY));
+            add_pair(&mut low_set, &mut high_set, term(i, low), upper);
         }
 
-        // Σ_j (j + 1) · bucket[j], for both sets at once, by running sums.
+        // Σ_j (j + 1) · bucket[j], for both windows at once, by running sums.
         let mut running = Point2::new(&Point::IDENTITY, &Point::IDENTITY);
         let mut sum = running;
         for j in (0..buckets).rev() {
-            running = running.add(&Point2::new(&set_a[j], &set_b[j]));
+            running = running.add(&Point2::new(&low_set[j], &high_set[j]));
             sum = sum.add(&running);
         }
-        let [sum_a, sum_b] = sum.lanes();
-        let window_sum = Point2::new(&sum_a, &sum_a).add(&Point2::new(&sum_b, &sum_b));
-        total = Some(match total {
-            None => window_sum,
-            Some(mut total) => {
-                for _ in 0..w {
-                    total = total.double();
+        let [low_sum, high_sum] = sum.lanes();
+        let window_sums = if two {
+            vec![high_sum, low_sum]
+        } else {
+            vec![low_sum]
+        };
+        for window_sum in window_sums {
+            let window_sum = Point2::new(&window_sum, &window_sum);
+            total = Some(match total {
+                None => window_sum,
+                Some(mut total) => {
+                    for _ in 0..w {
+                        total = total.double();
+                    }
+                    total.add(&window_sum)
                 }
-                total.add(&window_sum)
-            }
-        });
+            });
+        }
+        high = low;
     }
     total.is_none_or(|total| total.is_identity()[0])
 }
 
-/// Adds `a.1` into bucket `a.0` of set A and `b.1` into bucket `b.0` of set
-/// B, in one two-lane addition.
+/// Adds `a.1` into bucket `a.0` of the low window's set and `b.1` into
+/// bucket `b.0` of the high window's, in one two-lane addition.
 fn add_pair(set_a: &mut [Point], set_b: &mut [Point], a: (usize, &Affine), b: (usize, &Affine)) {
     let sum = Point2::new(&set_a[a.0], &set_b[b.0]).add_affine(&Affine2::new(a.1, b.1));
     [set_a[a.0], set_b[b.0]] = sum.lanes();
 }
 
 /// The window (bits per digit) with the fewest multiplications for `n`
-/// points: each window costs n/2 two-lane additions of 7 multiplications,
-/// and 2 · 2^(w-1) of 9 to sum its buckets.
+/// points: each pair of windows costs n two-lane additions of 7
+/// multiplications, and 2 · 2^(w-1) of 9 to sum its buckets.
 fn window(n: usize) -> u32 {
     (4..=12)
-        .min_by_key(|&w| digit_count(w) * (7 * n / 2 + (18 << (w - 1))))
+        .min_by_key(|&w| digit_count(w) * (7 * n + (18 << (w - 1))))
         .unwrap_or(4)
 }
 
