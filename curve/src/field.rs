@@ -7,8 +7,8 @@ use crate::lanes::{Limbs, Wide};
 use std::ops::{Add, Mul, Neg, Sub};
 
 /// `[f(0), f(1), ..., f(9)]`, written out: `std::array::from_fn` is a loop
-/// at the page's size-first optimisation, and a loop over SIMD values keeps
-/// them in memory.
+/// the compiler may leave rolled, and a loop over SIMD values keeps them in
+/// memory.
 macro_rules! limbwise {
     (|$i:ident| $e:expr) => {
         [

@@ -9,7 +9,7 @@
 //! limbs, the same formulas and bounds) runs two field elements per wasm
 //! SIMD128 register, and the work is arranged so both lanes are always
 //! busy: points decoded in pairs, and a Pippenger multiscalar
-//! multiplication that keeps two bucket sets, one per lane.
+//! multiplication that works on two windows at once, one per lane.
 //!
 //! Verification only: everything here is public, so nothing is constant
 //! time. Off wasm (tests, benchmarks) the lanes are plain integer pairs, and
@@ -45,7 +45,7 @@ pub fn sum_is_identity(terms: &[Term]) -> Result<bool, NotAPoint> {
     // the term becomes two, P times low and 2^128 P times high.
     let mut wide = Vec::new();
     for (first, pair) in terms.chunks(2).enumerate() {
-        let (a, b) = (&pair[0], pair.get(1).unwrap_or(&pair[0]));
+        let (a, b) = both(pair);
         let decoded = decode::decode_pair(&a.point, &b.point);
         let mut xy = [(Fe::ZERO, Fe::ZERO); 2];
         for lane in 0..pair.len() {
@@ -66,7 +66,7 @@ pub fn sum_is_identity(terms: &[Term]) -> Result<bool, NotAPoint> {
         }
     }
     for pair in wide.chunks(2) {
-        let (a, b) = (&pair[0], pair.get(1).unwrap_or(&pair[0]));
+        let (a, b) = both(pair);
         let mut p = Point2::from_xy(Field2::new(&a.0 .0, &b.0 .0), Field2::new(&a.0 .1, &b.0 .1));
         for _ in 0..128 {
             p = p.double();
@@ -78,6 +78,12 @@ pub fn sum_is_identity(terms: &[Term]) -> Result<bool, NotAPoint> {
         }
     }
     Ok(msm::is_identity(&points, &scalars))
+}
+
+/// The two items of a `chunks(2)` chunk, the one of a last odd chunk twice:
+/// its second lane then does the same work, and the caller drops it.
+fn both<T>(pair: &[T]) -> (&T, &T) {
+    (&pair[0], pair.get(1).unwrap_or(&pair[0]))
 }
 
 fn halves(scalar: &[u8; 32]) -> (u128, u128) {

@@ -16,7 +16,7 @@ pub fn is_identity(points: &[Affine], scalars: &[u128]) -> bool {
     let negated: Vec<Affine> = points
         .chunks(2)
         .flat_map(|pair| {
-            let (a, b) = (&pair[0], pair.get(1).unwrap_or(&pair[0]));
+            let (a, b) = crate::both(pair);
             Affine2::new(a, b).neg().lanes()
         })
         .collect();
@@ -56,14 +56,12 @@ pub fn is_identity(points: &[Affine], scalars: &[u128]) -> bool {
             running = running.add(&Point2::new(&low_set[j], &high_set[j]));
             sum = sum.add(&running);
         }
+        // The high window first: each window's sum is doubled w times by
+        // every window below it.
         let [low_sum, high_sum] = sum.lanes();
-        let window_sums = if two {
-            vec![high_sum, low_sum]
-        } else {
-            vec![low_sum]
-        };
-        for window_sum in window_sums {
-            let window_sum = Point2::new(&window_sum, &window_sum);
+        let window_sums = [high_sum, low_sum];
+        for window_sum in &window_sums[usize::from(!two)..] {
+            let window_sum = Point2::new(window_sum, window_sum);
             total = Some(match total {
                 None => window_sum,
                 Some(mut total) => {

@@ -99,7 +99,8 @@ fn points_decode_as_dalek_decodes_them() {
     }
     let mut decoded = 0;
     for pair in inputs.chunks(2) {
-        let ours = decode::decode_pair(&pair[0], pair.get(1).unwrap_or(&pair[0]));
+        let (a, b) = both(pair);
+        let ours = decode::decode_pair(a, b);
         for (bytes, ours) in pair.iter().zip(ours) {
             let theirs = CompressedEdwardsY(*bytes).decompress();
             assert_eq!(
