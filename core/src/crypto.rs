@@ -3,7 +3,9 @@
 
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use sha2::{Digest, Sha256};
+use sha2::Digest as _;
+#[cfg(not(target_arch = "wasm32"))]
+use sha2::Sha256;
 use std::fmt;
 
 /// A SHA-256 digest: a transaction id, a block hash, a Merkle or ledger root.
@@ -18,36 +20,49 @@ pub struct PublicKey(pub [u8; 32]);
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Signature(pub [u8; 64]);
 
-/// SHA-256 of `bytes`.
+/// SHA-256 of `bytes`. Natively sha2 (with SHA-NI where the processor has
+/// it); in the page `ecloud-sha256`, which hashes four messages at a time,
+/// so what hashes many messages hands them over together ([`sha256_each`]).
 pub fn sha256(bytes: &[u8]) -> Hash {
-    Hash(Sha256::digest(bytes).into())
+    #[cfg(not(target_arch = "wasm32"))]
+    return Hash(Sha256::digest(bytes).into());
+    #[cfg(target_arch = "wasm32")]
+    return Hash(ecloud_sha256::digest(bytes));
+}
+
+/// SHA-256 of each message, in order: [`sha256`] of each, four at a time
+/// in the page.
+pub fn sha256_each(messages: &[&[u8]]) -> Vec<Hash> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return messages.iter().map(|m| sha256(m)).collect();
+    #[cfg(target_arch = "wasm32")]
+    return ecloud_sha256::digest_each(messages)
+        .into_iter()
+        .map(Hash)
+        .collect();
 }
 
 impl Hash {
     pub const ZERO: Hash = Hash([0; 32]);
 }
 
-/// SHA-256 over several pieces without joining them first.
-pub struct Sha256Stream(Sha256);
+/// SHA-256 over several pieces: the pieces joined, then hashed (what is
+/// hashed this way is a few dozen bytes).
+#[derive(Default)]
+pub struct Sha256Stream(Vec<u8>);
 
 impl Sha256Stream {
     pub fn new() -> Sha256Stream {
-        Sha256Stream(Sha256::new())
+        Sha256Stream(Vec::new())
     }
 
     pub fn chain(mut self, bytes: &[u8]) -> Sha256Stream {
-        self.0.update(bytes);
+        self.0.extend_from_slice(bytes);
         self
     }
 
     pub fn finish(self) -> Hash {
-        Hash(self.0.finalize().into())
-    }
-}
-
-impl Default for Sha256Stream {
-    fn default() -> Self {
-        Sha256Stream::new()
+        sha256(&self.0)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod canonical;
 pub mod chain;
 pub mod community;
 pub mod crypto;
+mod digests;
 pub mod election;
 pub mod history;
 pub mod json;

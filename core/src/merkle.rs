@@ -5,32 +5,67 @@
 //! up unchanged instead of being paired with itself, which would let two
 //! different id lists share a root (Bitcoin's CVE-2012-2459).
 
-use crate::crypto::{Hash, Sha256Stream};
+use crate::crypto::{sha256_each, Hash};
 
 /// The root of `ids`; the all-zero hash for a block without transactions.
 pub fn merkle_root(ids: &[Hash]) -> Hash {
-    if ids.is_empty() {
-        return Hash::ZERO;
+    merkle_roots(&[ids])[0]
+}
+
+/// The root of each list of ids, every level of all the trees hashed in
+/// one call, so that the page hashes them four at a time (verification
+/// takes a few blocks' roots at once).
+pub fn merkle_roots(lists: &[&[Hash]]) -> Vec<Hash> {
+    // Written as plain loops: in the page each iterator chain would be code
+    // of its own (docs/PERFORMANCE.md, "Size").
+    let mut nodes: Vec<u8> = Vec::new();
+    for ids in lists {
+        for id in *ids {
+            nodes.push(0x00);
+            nodes.extend_from_slice(&id.0);
+        }
     }
-    let mut level: Vec<Hash> = ids
-        .iter()
-        .map(|id| Sha256Stream::new().chain(&[0x00]).chain(&id.0).finish())
-        .collect();
-    while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [l, r] => Sha256Stream::new()
-                    .chain(&[0x01])
-                    .chain(&l.0)
-                    .chain(&r.0)
-                    .finish(),
-                [odd] => *odd,
-                _ => unreachable!("chunks(2) yields one or two"),
-            })
-            .collect();
+    let mut hashes = hash_nodes(&nodes, 33);
+    let mut levels: Vec<Vec<Hash>> = Vec::with_capacity(lists.len());
+    let mut taken = 0;
+    for ids in lists {
+        levels.push(hashes[taken..taken + ids.len()].to_vec());
+        taken += ids.len();
     }
-    level[0]
+    while levels.iter().any(|level| level.len() > 1) {
+        nodes.clear();
+        for level in &levels {
+            for pair in level.chunks_exact(2) {
+                nodes.push(0x01);
+                nodes.extend_from_slice(&pair[0].0);
+                nodes.extend_from_slice(&pair[1].0);
+            }
+        }
+        hashes = hash_nodes(&nodes, 65);
+        taken = 0;
+        for level in &mut levels {
+            let pairs = level.len() / 2;
+            // An odd node is carried up as it is.
+            let odd = level.len() % 2 == 1;
+            if odd {
+                level[pairs] = level[level.len() - 1];
+            }
+            level[..pairs].copy_from_slice(&hashes[taken..taken + pairs]);
+            level.truncate(pairs + usize::from(odd));
+            taken += pairs;
+        }
+    }
+    let mut roots = Vec::with_capacity(levels.len());
+    for level in &levels {
+        roots.push(level.first().copied().unwrap_or(Hash::ZERO));
+    }
+    roots
+}
+
+/// SHA-256 of each `size`-byte node in `nodes`.
+fn hash_nodes(nodes: &[u8], size: usize) -> Vec<Hash> {
+    let messages: Vec<&[u8]> = nodes.chunks_exact(size).collect();
+    sha256_each(&messages)
 }
 
 #[cfg(test)]
@@ -60,6 +95,42 @@ mod tests {
         let mut padded = ids.clone();
         padded.push(ids[2]);
         assert_ne!(merkle_root(&ids), merkle_root(&padded));
+    }
+
+    /// The definition, node by node: what the batched levels must give.
+    fn one_by_one(ids: &[Hash]) -> Hash {
+        let mut level: Vec<Hash> = ids
+            .iter()
+            .map(|id| sha256(&[&[0x00][..], &id.0].concat()))
+            .collect();
+        if level.is_empty() {
+            return Hash::ZERO;
+        }
+        while level.len() > 1 {
+            level = level
+                .chunks(2)
+                .map(|pair| match pair {
+                    [l, r] => sha256(&[&[0x01][..], &l.0, &r.0].concat()),
+                    [odd] => *odd,
+                    _ => unreachable!(),
+                })
+                .collect();
+        }
+        level[0]
+    }
+
+    #[test]
+    fn roots_taken_together_are_the_roots_taken_one_by_one() {
+        let ids: Vec<Hash> = (0u8..40).map(|i| sha256(&[i, 1])).collect();
+        // Trees of every size from 0 to 17 ids, so levels of all the trees
+        // end at different heights and odd nodes are carried at each.
+        let lists: Vec<&[Hash]> = (0..18).map(|n| &ids[n..2 * n]).collect();
+        let roots = merkle_roots(&lists);
+        for (list, root) in lists.iter().zip(&roots) {
+            assert_eq!(*root, one_by_one(list), "{} ids", list.len());
+            assert_eq!(*root, merkle_root(list), "{} ids", list.len());
+        }
+        assert_eq!(merkle_roots(&[]), Vec::<Hash>::new());
     }
 
     #[test]

@@ -13,10 +13,10 @@ use crate::block::{Block, BLOCK_VERSION};
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
+use crate::digests::{block_digests, BlockDigests};
 use crate::election::ElectionRecord;
 use crate::ledger::Ledger;
 use crate::member::MemberId;
-use crate::merkle::merkle_root;
 use crate::rules::{check_share_table, OpenBlock, Violation};
 use crate::units::Digits;
 use serde::Serialize;
@@ -407,7 +407,9 @@ impl Verifier {
             *self = Verifier::checking(blocks, self.mode).with_batch_size(self.batch_size);
         }
         let blocks = &blocks[..self.len];
-        for _ in 0..max_blocks {
+        // Kept for this call only: the chain may change between calls.
+        let mut ahead = Lookahead::default();
+        for walked in 0..max_blocks {
             let i = self.next;
             if i >= self.len {
                 break;
@@ -416,7 +418,12 @@ impl Verifier {
             if batching && self.sigs.batch.is_empty() {
                 self.mark = Some(self.walk.mark(i));
             }
-            self.walk.step(blocks, i, &mut self.sigs);
+            // No further than this call walks.
+            let end = (i + LOOKAHEAD)
+                .min(self.len)
+                .min(i.saturating_add(max_blocks - walked));
+            let digests = ahead.get(blocks, i, end);
+            self.walk.step(blocks, i, &mut self.sigs, digests);
             self.next = i + 1;
             let batch = &mut self.sigs.batch;
             if batching
@@ -445,6 +452,30 @@ impl Verifier {
     pub fn finish(mut self, blocks: &[Block]) -> Report {
         self.advance(blocks, usize::MAX);
         self.walk.finish(blocks)
+    }
+}
+
+/// Blocks whose hashes are recomputed together (see `digests.rs`): enough
+/// to fill the page's four SHA-256 lanes with messages of equal length (a
+/// block's ledger, say, with the next three blocks' ledgers).
+const LOOKAHEAD: usize = 16;
+
+/// The recomputed hashes of the blocks just ahead of the walk.
+#[derive(Default)]
+struct Lookahead {
+    from: usize,
+    digests: Vec<BlockDigests>,
+}
+
+impl Lookahead {
+    /// Block `i`'s digests; when they are not at hand, those of blocks
+    /// `i..end` are computed together.
+    fn get(&mut self, blocks: &[Block], i: usize, end: usize) -> &BlockDigests {
+        if !(self.from..self.from + self.digests.len()).contains(&i) {
+            self.from = i;
+            self.digests = block_digests(&blocks[i..end.max(i + 1)]);
+        }
+        &self.digests[i - self.from]
     }
 }
 
@@ -509,8 +540,8 @@ impl Walk {
         r.findings.truncate(mark.findings);
     }
 
-    /// Verifies block `i`.
-    fn step(&mut self, blocks: &[Block], i: usize, sigs: &mut Signatures) {
+    /// Verifies block `i`, whose recomputed hashes are `digests`.
+    fn step(&mut self, blocks: &[Block], i: usize, sigs: &mut Signatures, digests: &BlockDigests) {
         let block = &blocks[i];
         self.report.blocks_checked += 1;
         // Findings name a block by its position in the chain, which is what
@@ -522,7 +553,7 @@ impl Walk {
             broke: false,
         };
         let parent = i.checked_sub(1).map(|p| &blocks[p]);
-        check_structure(block, parent, &mut rec);
+        check_structure(block, parent, digests, &mut rec);
         match (&self.broken_at, parent) {
             (None, None) => {
                 check_genesis(block, &mut rec);
@@ -533,7 +564,8 @@ impl Walk {
                     .trusted
                     .take()
                     .expect("trusted ledger follows a good block");
-                let expected = check_content(block, parent, state, self.registrar, &mut rec);
+                let expected =
+                    check_content(block, parent, state, self.registrar, digests, &mut rec);
                 check_conservation(
                     block.ledger(),
                     self.energy_supply,
@@ -597,7 +629,12 @@ pub fn name_members(text: &str, ledger: &Ledger) -> String {
 
 /// Checks that need no ledger: version, height, parent link, time, hash,
 /// Merkle root and ledger hash.
-fn check_structure(block: &Block, parent: Option<&Block>, rec: &mut Recorder) {
+fn check_structure(
+    block: &Block,
+    parent: Option<&Block>,
+    digests: &BlockDigests,
+    rec: &mut Recorder,
+) {
     let h = &block.header;
     if h.version != BLOCK_VERSION {
         rec.fail(
@@ -641,15 +678,15 @@ fn check_structure(block: &Block, parent: Option<&Block>, rec: &mut Recorder) {
             );
         }
     }
-    match h.hash() {
-        Ok(hash) if hash == block.hash => {}
+    match &digests.header {
+        Ok(hash) if *hash == block.hash => {}
         Ok(hash) => rec.fail(
             Check::HashMismatch,
             None,
             format!(
                 "the block hash {} does not match the hash of its header ({})",
                 short(&block.hash),
-                short(&hash)
+                short(hash)
             ),
         ),
         Err(e) => rec.fail(
@@ -658,16 +695,15 @@ fn check_structure(block: &Block, parent: Option<&Block>, rec: &mut Recorder) {
             format!("the header cannot be hashed: {e}"),
         ),
     }
-    let ids: Vec<Hash> = block.body.transactions.iter().map(|t| t.id).collect();
-    if merkle_root(&ids) != h.merkle_root {
+    if digests.merkle_root != h.merkle_root {
         rec.fail(
             Check::MerkleMismatch,
             None,
             "the Merkle root in the header does not match the block's transaction ids",
         );
     }
-    match block.ledger().hash() {
-        Ok(hash) if hash == h.ledger_hash => {}
+    match &digests.ledger {
+        Ok(hash) if *hash == h.ledger_hash => {}
         Ok(_) => rec.fail(
             Check::LedgerHashMismatch,
             None,
@@ -747,6 +783,7 @@ fn check_content(
     parent: &Block,
     state: Ledger,
     registrar: MemberId,
+    digests: &BlockDigests,
     rec: &mut Recorder,
 ) -> Option<Ledger> {
     let h = &block.header;
@@ -757,8 +794,8 @@ fn check_content(
     let mut open = OpenBlock::on(state, h.height).with_registrar(registrar);
     for (i, tx) in block.body.transactions.iter().enumerate() {
         rec.report.transactions_checked += 1;
-        match tx.body.id() {
-            Ok(id) if id == tx.id => {}
+        match &digests.tx_ids[i] {
+            Ok(id) if *id == tx.id => {}
             Ok(_) => rec.fail(
                 Check::TxIdMismatch,
                 Some(i),
