@@ -76,3 +76,52 @@ pub(crate) fn block_digests(blocks: &[Block]) -> Vec<BlockDigests> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::GEORGE;
+    use crate::merkle::merkle_root;
+    use crate::{CommunitySpec, Keyring, Simulation, Wh};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_digests_taken_together_are_each_block_s_own() {
+        let mut sim = Simulation::start(&CommunitySpec::default(), Keyring::from_seed_number(7), 0)
+            .expect("the seed's community starts");
+        for b in 1..=9u64 {
+            // Blocks of 0 to 3 readings: Merkle trees of different heights.
+            for r in 0..b % 4 {
+                sim.generate(GEORGE, Wh(100 + r)).expect("within capacity");
+            }
+            sim.seal(b * 15_000).expect("a block seals");
+        }
+        let mut blocks = sim.chain().blocks().to_vec();
+        // A ledger and a transaction that cannot be encoded (past 2^53): an
+        // error in its place, the others unaffected.
+        blocks[4].body.ledger.members[1].balance = Wh(1 << 60);
+        let tx = blocks[7]
+            .body
+            .transactions
+            .iter_mut()
+            .find_map(|tx| match &mut tx.body {
+                crate::tx::TxBody::Generation(g) => Some(g),
+                _ => None,
+            })
+            .expect("block 7 holds a reading");
+        tx.energy = Wh(1 << 60);
+        let digests = block_digests(&blocks);
+        assert_eq!(digests.len(), blocks.len());
+        for (b, d) in blocks.iter().zip(&digests) {
+            assert_eq!(d.header, b.header.hash());
+            assert_eq!(d.ledger, b.ledger().hash());
+            let ids: Vec<Hash> = b.body.transactions.iter().map(|t| t.id).collect();
+            assert_eq!(d.merkle_root, merkle_root(&ids));
+            let own: Vec<_> = b.body.transactions.iter().map(|t| t.body.id()).collect();
+            assert_eq!(d.tx_ids, own);
+        }
+        assert!(digests[4].ledger.is_err());
+        assert!(digests[7].tx_ids.iter().any(Result::is_err));
+    }
+}
