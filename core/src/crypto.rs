@@ -46,26 +46,6 @@ impl Hash {
     pub const ZERO: Hash = Hash([0; 32]);
 }
 
-/// SHA-256 over several pieces: the pieces joined, then hashed (what is
-/// hashed this way is a few dozen bytes).
-#[derive(Default)]
-pub struct Sha256Stream(Vec<u8>);
-
-impl Sha256Stream {
-    pub fn new() -> Sha256Stream {
-        Sha256Stream(Vec::new())
-    }
-
-    pub fn chain(mut self, bytes: &[u8]) -> Sha256Stream {
-        self.0.extend_from_slice(bytes);
-        self
-    }
-
-    pub fn finish(self) -> Hash {
-        sha256(&self.0)
-    }
-}
-
 /// A member's secret key. It never enters the chain or an export.
 #[derive(Clone)]
 pub struct SecretKey(SigningKey);

@@ -296,11 +296,9 @@ impl DrawSource {
     pub fn for_height(&self, height: u64) -> Draws {
         match self {
             DrawSource::Seeded(master) => {
-                let seed = crate::crypto::Sha256Stream::new()
-                    .chain(b"e-cloud draws")
-                    .chain(master)
-                    .chain(&height.to_le_bytes())
-                    .finish();
+                let seed = crate::crypto::sha256(
+                    &[&b"e-cloud draws"[..], master, &height.to_le_bytes()].concat(),
+                );
                 Draws::Seeded(Box::new(ChaCha20Rng::from_seed(seed.0)))
             }
             DrawSource::Os => Draws::Os,
