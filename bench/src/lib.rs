@@ -5,7 +5,7 @@
 //! figures. Nothing here reads a clock.
 
 use ecloud_core::crypto::SignedDigest;
-use ecloud_core::verify::{chain_signatures, verify_chain, verify_signatures, verify_structure};
+use ecloud_core::chain::verify::{chain_signatures, verify_chain, verify_signatures, verify_structure};
 use ecloud_core::Block;
 use wasm_bindgen::prelude::*;
 

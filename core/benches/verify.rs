@@ -49,7 +49,7 @@ fn main() {
 mod native {
     use crate::workload::{build_chain, hashed_messages, sha256_all, Limit, GENERATIONS, SEED};
     use criterion::{Criterion, SamplingMode};
-    use ecloud_core::verify::{
+    use ecloud_core::chain::verify::{
         chain_signatures, verify_chain, verify_signatures, verify_structure,
     };
     use std::hint::black_box;

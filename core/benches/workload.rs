@@ -4,8 +4,8 @@
 //! generations of 1 Wh per block (plus the votes and the election that every seal
 //! holds). Nothing here is timed.
 
-use ecloud_core::canonical::to_canonical;
-use ecloud_core::community::GEORGE;
+use ecloud_core::chain::genesis::GEORGE;
+use ecloud_core::encoding::canonical::to_canonical;
 use ecloud_core::{Block, CommunitySpec, Keyring, Simulation, Wh};
 
 /// The seed number of the benchmark run.

@@ -1,47 +1,35 @@
 //! E-Cloud: a signed ledger for a community sharing a generator's output.
 //!
 //! The core knows no clock and no browser: the caller passes time in, and
-//! randomness comes from a [`keys::Keyring`] (seeded ChaCha or the OS
-//! CSPRNG). See `ARCHITECTURE.md` at the repository root for the map.
+//! randomness comes from a [`Keyring`] (seeded ChaCha or the OS CSPRNG).
+//! Its modules are layers, each depending only on those above it in this
+//! list (`core/tests/layers.rs` keeps it so); `ARCHITECTURE.md` at the
+//! repository root is the map.
 
-pub mod block;
-pub mod canonical;
 pub mod chain;
-pub mod community;
 pub mod crypto;
-mod digests;
-pub mod election;
-pub mod history;
-pub mod json;
-pub mod keys;
-pub mod ledger;
-pub mod member;
-pub mod merkle;
-mod order;
-pub mod profile;
+pub mod encoding;
+pub mod model;
 pub mod rules;
-pub mod saved;
-pub mod shares;
 pub mod simulation;
-pub mod split;
-mod tagged;
-pub mod tamper;
-pub mod tx;
-pub mod units;
-pub mod verify;
 
-pub use block::{Block, BlockHeader};
-pub use chain::{Chain, ImportError};
-pub use community::CommunitySpec;
-pub use crypto::Hash;
-pub use election::{ElectionRecord, Strategy};
-pub use keys::{Keyring, RunSeed};
-pub use ledger::Ledger;
-pub use member::{Member, MemberId, Role};
-pub use shares::{Share, ShareTable};
-pub use simulation::{ActionError, Simulation};
-pub use units::{BasisPoints, Decimal, MilliTokens, Wh};
-pub use verify::{Check, Finding, Report};
+pub use chain::blocks::Chain;
+pub use chain::export::ImportError;
+pub use chain::genesis::{CommunitySpec, MemberSpec, SetupError};
+pub use chain::verify::{verify_chain, Check, Finding, Report, Verifier};
+pub use crypto::{Hash, PublicKey, SecretKey, Signature};
+pub use encoding::canonical::{to_canonical, CanonicalError};
+pub use encoding::units::{BasisPoints, Decimal, MilliTokens, Wh};
+pub use model::block::{Block, BlockHeader};
+pub use model::election::{Candidate, ElectionRecord};
+pub use model::ledger::{Ledger, Rules};
+pub use model::member::{FrozenLot, Member, MemberId, Role};
+pub use model::shares::{Share, ShareError, ShareTable};
+pub use model::tx::{Transaction, TxBody};
+pub use rules::transition::{OpenBlock, Violation};
+pub use simulation::keyring::{Keyring, RunSeed};
+pub use simulation::run::{ActionError, Simulation};
+pub use simulation::strategy::Strategy;
 
 // The unit tests also run in headless Chromium (scripts/test), getrandom's
 // browser backend included.

@@ -2,12 +2,12 @@
 
 mod common;
 use common::*;
-use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
-use ecloud_core::election::{
-    expected_win_shares, hold_election, simulate_wins, DrawSource, DRAW_RANGE,
-};
-use ecloud_core::rules::{OpenBlock, Violation};
-use ecloud_core::tx::{TxBody, Vote};
+use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
+use ecloud_core::model::election::DRAW_RANGE;
+use ecloud_core::model::tx::{TxBody, Vote};
+use ecloud_core::rules::election::hold_election;
+use ecloud_core::rules::transition::{OpenBlock, Violation};
+use ecloud_core::simulation::strategy::{expected_win_shares, simulate_wins, DrawSource};
 use ecloud_core::{ActionError, Chain, MemberId, MilliTokens, Simulation, Strategy, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -64,7 +64,9 @@ fn ages_reputations_and_wealth_follow_the_formula() {
                 c.wealth,
                 600 * c.bet.0 + 800_000 * c.age + 300_000 * c.reputation
             );
-            assert_eq!(c.wealth_terms(rules).iter().sum::<u64>(), c.wealth);
+            let terms =
+                ecloud_core::rules::election::wealth_terms(rules, c.bet, c.age, c.reputation);
+            assert_eq!(terms.iter().sum::<u64>(), c.wealth);
             assert!(c.draw < DRAW_RANGE && c.u().0 > 0.0 && c.u().0 <= 1.0);
         }
     }
@@ -77,7 +79,8 @@ fn the_highest_score_wins_compared_exactly() {
         let e = b.election().unwrap();
         let w = e.candidates.iter().find(|c| c.member == e.winner).unwrap();
         for c in &e.candidates {
-            let cmp = ecloud_core::election::compare_scores(w.wealth, w.draw, c.wealth, c.draw);
+            let cmp =
+                ecloud_core::rules::election::compare_scores(w.wealth, w.draw, c.wealth, c.draw);
             assert!(cmp.is_ge(), "{:?} beats the winner", c.member);
             if cmp.is_eq() {
                 assert!(w.member <= c.member, "ties go to the earlier member");
@@ -118,7 +121,7 @@ fn the_pot_goes_frozen_to_the_winner_and_unlocks_six_blocks_after_it_seals() {
     assert_eq!(m.reputation, 1);
     assert_eq!(
         m.frozen,
-        vec![ecloud_core::member::FrozenLot {
+        vec![ecloud_core::model::member::FrozenLot {
             amount: MilliTokens(3_000),
             unlocks_at: 8
         }]

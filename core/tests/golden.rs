@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use ecloud_core::community::{ANNE, GEORGE};
+use ecloud_core::chain::genesis::{ANNE, GEORGE};
 use ecloud_core::{Simulation, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -4,9 +4,9 @@
 
 mod common;
 use common::*;
-use ecloud_core::community::{ANNE, CARLA, GEORGE};
-use ecloud_core::history::{History, MAX_POINTS};
-use ecloud_core::member::FrozenLot;
+use ecloud_core::chain::genesis::{ANNE, CARLA, GEORGE};
+use ecloud_core::model::member::FrozenLot;
+use ecloud_core::simulation::history::{History, MAX_POINTS};
 use ecloud_core::{BasisPoints, MemberId, MilliTokens, Role, Share, ShareTable, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

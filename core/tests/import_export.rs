@@ -20,8 +20,11 @@ fn export_then_import_gives_an_identical_chain() {
 fn the_export_file_is_laid_out_as_serde_json_pretty_prints() {
     let mut sim = sample_run(4, 5);
     // A name with what the indenting must leave alone inside strings.
-    sim.rename(ecloud_core::community::ANNE, "Anne \"{[,:]}\" \\ Zo\u{eb}")
-        .unwrap();
+    sim.rename(
+        ecloud_core::chain::genesis::ANNE,
+        "Anne \"{[,:]}\" \\ Zo\u{eb}",
+    )
+    .unwrap();
     sim.seal(T0 + 6 * PERIOD_MS).unwrap();
     let text = sim.chain().to_json();
     // What Chain::to_json wrote before it indented compact text itself.

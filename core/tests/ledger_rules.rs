@@ -2,12 +2,12 @@
 
 mod common;
 use common::*;
-use ecloud_core::canonical::to_canonical;
-use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
+use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
 use ecloud_core::crypto::sha256;
-use ecloud_core::rules::Violation;
-use ecloud_core::shares::ShareError;
-use ecloud_core::tx::TxBody;
+use ecloud_core::encoding::canonical::to_canonical;
+use ecloud_core::model::shares::ShareError;
+use ecloud_core::model::tx::TxBody;
+use ecloud_core::rules::transition::Violation;
 use ecloud_core::{ActionError, MilliTokens, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -186,7 +186,8 @@ fn sequence_numbers_strictly_increase_so_a_reading_cannot_be_replayed() {
     let seqs: Vec<u64> = sim.pending().iter().filter_map(|t| t.body.seq()).collect();
     assert_eq!(seqs, [1, 2]);
     let replay = sim.pending()[0].clone();
-    let mut open = ecloud_core::rules::OpenBlock::new(sim.open_ledger(), sim.open_height());
+    let mut open =
+        ecloud_core::rules::transition::OpenBlock::new(sim.open_ledger(), sim.open_height());
     assert!(matches!(
         open.apply(&replay.body),
         Err(Violation::SequenceReplayed {
@@ -276,7 +277,7 @@ fn the_upcoming_share_table_is_the_pending_one_or_the_one_in_force() {
 
 #[test]
 fn block_1_closes_the_ten_oclock_period() {
-    use ecloud_core::profile::period_of_day;
+    use ecloud_core::simulation::profile::period_of_day;
     assert_eq!(period_of_day(1), 40);
     assert_eq!(period_of_day(57), 0, "a day has 96 periods");
 }
@@ -294,7 +295,7 @@ fn refusals_name_members_by_name() {
     assert_eq!(sim.explain(&err), "Anne is not a generator");
     let ledger = sim.ledger().clone();
     assert_eq!(
-        ecloud_core::verify::name_members("member #9 and #x", &ledger),
+        ecloud_core::chain::verify::name_members("member #9 and #x", &ledger),
         "member #9 and #x"
     );
 }
@@ -305,7 +306,7 @@ fn refusals_name_members_by_name() {
 /// that just fits is written whole.
 #[test]
 fn a_reading_that_would_overflow_is_refused_whole_and_one_that_fits_written_whole() {
-    use ecloud_core::rules::{expected_generation, OpenBlock};
+    use ecloud_core::rules::transition::{expected_generation, OpenBlock};
     use ecloud_core::Ledger;
     let genesis = seeded(1).ledger().clone();
     // 10 Wh: 5 / 3 / 2 to Anne, Bob and Carla; 2 / 4 / 2.4 / 1.6 milli-tokens minted.

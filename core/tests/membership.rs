@@ -3,9 +3,9 @@
 
 mod common;
 use common::*;
-use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
-use ecloud_core::rules::Violation;
-use ecloud_core::tx::{Membership, MembershipChange, TxBody};
+use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
+use ecloud_core::model::tx::{Membership, MembershipChange, TxBody};
+use ecloud_core::rules::transition::Violation;
 use ecloud_core::{ActionError, BasisPoints, MemberId, Role, Share, ShareTable, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -154,7 +154,7 @@ fn only_the_registrar_changes_membership() {
             name: "Robert".into(),
         },
     });
-    let tx = ecloud_core::tx::Transaction::sign(body, &keys.key(ANNE)).unwrap();
+    let tx = ecloud_core::model::tx::Transaction::sign(body, &keys.key(ANNE)).unwrap();
     c.blocks_mut()[2].body.transactions.insert(0, tx);
     reseal(&mut c.blocks_mut()[2], &keys);
     assert_breaks_at(&c.verify(), 2, "membership-invalid", c.len() as u64);

@@ -3,8 +3,8 @@
 
 mod common;
 use common::*;
-use ecloud_core::community::GEORGE;
-use ecloud_core::split::largest_remainder;
+use ecloud_core::chain::genesis::GEORGE;
+use ecloud_core::encoding::split::largest_remainder;
 use ecloud_core::{BasisPoints, Block, Chain, Wh};
 use proptest::prelude::*;
 use serde_json::Value;

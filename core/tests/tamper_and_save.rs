@@ -2,9 +2,9 @@
 
 mod common;
 use common::*;
-use ecloud_core::community::{ANNE, GEORGE};
-use ecloud_core::saved::RestoreError;
-use ecloud_core::tamper::{fields, Edit, TamperError};
+use ecloud_core::chain::genesis::{ANNE, GEORGE};
+use ecloud_core::simulation::saved::RestoreError;
+use ecloud_core::simulation::tamper::{fields, Edit, TamperError};
 use ecloud_core::{ActionError, Simulation, Strategy, Wh};
 use serde_json::json;
 #[cfg(target_arch = "wasm32")]

@@ -4,8 +4,8 @@
 
 mod common;
 use common::*;
-use ecloud_core::community::{ANNE, BOB, GEORGE};
-use ecloud_core::tx::{Allocation, ShareUpdate, TxBody};
+use ecloud_core::chain::genesis::{ANNE, BOB, GEORGE};
+use ecloud_core::model::tx::{Allocation, ShareUpdate, TxBody};
 use ecloud_core::{BasisPoints, Chain, Check, Keyring, MemberId, Share, ShareTable, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -24,7 +24,7 @@ fn len(c: &Chain) -> u64 {
     c.len() as u64
 }
 
-fn generation(c: &mut Chain, block: usize, tx: usize) -> &mut ecloud_core::tx::Generation {
+fn generation(c: &mut Chain, block: usize, tx: usize) -> &mut ecloud_core::model::tx::Generation {
     match &mut c.blocks_mut()[block].body.transactions[tx].body {
         TxBody::Generation(g) => g,
         other => panic!("expected a generation, found {other:?}"),
@@ -245,7 +245,7 @@ fn a_replayed_reading_is_named() {
 /// Changes a generation in block K with the generator's key in hand, then
 /// re-signs and reseals, so only the rule itself can catch it.
 fn forge_generation(
-    edit: impl FnOnce(&mut ecloud_core::tx::Generation),
+    edit: impl FnOnce(&mut ecloud_core::model::tx::Generation),
 ) -> (Chain, ecloud_core::Report) {
     let (mut c, keys) = chain();
     edit(generation(&mut c, K, 0));
@@ -344,7 +344,7 @@ fn a_share_update_that_is_not_100_percent_is_named() {
         seq,
         shares: bad,
     });
-    let tx = ecloud_core::tx::Transaction::sign(body, &keys.key(GEORGE)).unwrap();
+    let tx = ecloud_core::model::tx::Transaction::sign(body, &keys.key(GEORGE)).unwrap();
     c.blocks_mut()[K].body.transactions.push(tx);
     reseal(&mut c.blocks_mut()[K], &keys);
     assert_breaks_at(&c.verify(), K as u64, "share-table-invalid", len(&c));

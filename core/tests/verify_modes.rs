@@ -4,11 +4,11 @@
 
 mod common;
 use common::*;
-use ecloud_core::crypto::BATCH_SIZE;
-use ecloud_core::verify::{
+use ecloud_core::chain::verify::{
     chain_signatures, verify_chain, verify_chain_one_by_one, verify_signatures, verify_structure,
     Progress, Verifier,
 };
+use ecloud_core::crypto::BATCH_SIZE;
 use ecloud_core::{Chain, Check, Report};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -87,8 +87,8 @@ fn batched_and_one_by_one_verification_agree_on_good_and_forged_signatures() {
 
 #[test]
 fn the_one_pass_encoding_of_every_header_ledger_and_transaction_is_the_references() {
-    use ecloud_core::canonical::{to_canonical, to_canonical_reference};
     use ecloud_core::crypto::sha256;
+    use ecloud_core::encoding::canonical::{to_canonical, to_canonical_reference};
     let c = chain(7);
     let hash_of = |text: Result<String, _>| sha256(text.unwrap().as_bytes());
     for b in c.blocks() {

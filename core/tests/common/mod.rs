@@ -5,7 +5,7 @@
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
+use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
 use ecloud_core::{
     BasisPoints, CommunitySpec, Keyring, MemberId, Share, ShareTable, Simulation, Wh,
 };
@@ -71,15 +71,16 @@ pub fn balance(sim: &Simulation, m: MemberId) -> Wh {
 
 /// Re-signs a transaction after its body was changed, as a forger holding
 /// the member's key would.
-pub fn resign(tx: &mut ecloud_core::tx::Transaction, keys: &Keyring) {
-    *tx = ecloud_core::tx::Transaction::sign(tx.body.clone(), &keys.key(tx.body.signer())).unwrap();
+pub fn resign(tx: &mut ecloud_core::model::tx::Transaction, keys: &Keyring) {
+    *tx = ecloud_core::model::tx::Transaction::sign(tx.body.clone(), &keys.key(tx.body.signer()))
+        .unwrap();
 }
 
 /// Recomputes a block's Merkle root, ledger hash, hash and seal after its
 /// contents were changed, as a forger holding the sealer's key would.
 pub fn reseal(block: &mut ecloud_core::Block, keys: &Keyring) {
     let ids: Vec<_> = block.body.transactions.iter().map(|t| t.id).collect();
-    block.header.merkle_root = ecloud_core::merkle::merkle_root(&ids);
+    block.header.merkle_root = ecloud_core::crypto::merkle::merkle_root(&ids);
     block.header.ledger_hash = block.body.ledger.hash().unwrap();
     block.hash = block.header.hash().unwrap();
     block.seal = keys.key(block.header.sealed_by).sign(&block.hash);

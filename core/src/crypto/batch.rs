@@ -1,142 +1,16 @@
-//! SHA-256 digests and Ed25519 keys and signatures, as the chain writes them:
-//! lowercase hex strings in JSON, fixed-size byte arrays in memory.
+//! Many Ed25519 signatures checked together: one random linear combination
+//! of their equations, each signer's key terms merged.
 
-use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::crypto::ed25519::{KeyCache, PublicKey, Signature, SignedDigest};
+use crate::crypto::hash::Hash;
+use ed25519_dalek::VerifyingKey;
 use sha2::Digest as _;
-#[cfg(not(target_arch = "wasm32"))]
-use sha2::Sha256;
-use std::fmt;
-
-/// A SHA-256 digest: a transaction id, a block hash, a Merkle or ledger root.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Hash(pub [u8; 32]);
-
-/// An Ed25519 public key (a member's cryptometer or wallet).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PublicKey(pub [u8; 32]);
-
-/// An Ed25519 signature.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Signature(pub [u8; 64]);
-
-/// SHA-256 of `bytes`. Natively sha2 (with SHA-NI where the processor has
-/// it); in the page `ecloud-sha256`, which hashes four messages at a time,
-/// so what hashes many messages hands them over together ([`sha256_each`]).
-pub fn sha256(bytes: &[u8]) -> Hash {
-    #[cfg(not(target_arch = "wasm32"))]
-    return Hash(Sha256::digest(bytes).into());
-    #[cfg(target_arch = "wasm32")]
-    return Hash(ecloud_sha256::digest(bytes));
-}
-
-/// SHA-256 of each message, in order: [`sha256`] of each, four at a time
-/// in the page.
-pub fn sha256_each(messages: &[&[u8]]) -> Vec<Hash> {
-    #[cfg(not(target_arch = "wasm32"))]
-    return messages.iter().map(|m| sha256(m)).collect();
-    #[cfg(target_arch = "wasm32")]
-    return ecloud_sha256::digest_each(messages)
-        .into_iter()
-        .map(Hash)
-        .collect();
-}
-
-impl Hash {
-    pub const ZERO: Hash = Hash([0; 32]);
-}
-
-/// A member's secret key. It never enters the chain or an export.
-#[derive(Clone)]
-pub struct SecretKey(SigningKey);
-
-impl SecretKey {
-    pub fn from_bytes(bytes: [u8; 32]) -> SecretKey {
-        SecretKey(SigningKey::from_bytes(&bytes))
-    }
-
-    pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.verifying_key().to_bytes())
-    }
-
-    /// Signs a digest (a transaction id or a block hash).
-    pub fn sign(&self, digest: &Hash) -> Signature {
-        Signature(self.0.sign(&digest.0).to_bytes())
-    }
-}
-
-impl PublicKey {
-    /// Whether `signature` is this key's signature over `digest`. A key that
-    /// is not a valid curve point verifies nothing.
-    pub fn verifies(&self, digest: &Hash, signature: &Signature) -> bool {
-        let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
-            return false;
-        };
-        let signature = ed25519_dalek::Signature::from_bytes(&signature.0);
-        key.verify(&digest.0, &signature).is_ok()
-    }
-}
 
 /// How many signatures are checked together in a batch. The batch equation's
 /// multiscalar multiplication gains little past about a thousand points
 /// (curve25519-dalek's Pippenger window stops growing), and a failed batch is
 /// re-checked one by one, so not more.
 pub const BATCH_SIZE: usize = 1024;
-
-/// A signature over a digest, with the key it claims: one Ed25519 check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SignedDigest {
-    pub key: PublicKey,
-    pub digest: Hash,
-    pub signature: Signature,
-}
-
-/// Public keys decoded once: decoding a key (a square root in the field)
-/// costs about a tenth of a verification, and a chain has few signers.
-#[derive(Default)]
-pub struct KeyCache {
-    /// Each key seen, with its index in `decoded` (None: not a curve point).
-    keys: Vec<(PublicKey, Option<usize>)>,
-    decoded: Vec<VerifyingKey>,
-    /// No small-order component: batch verification judges this key's
-    /// signatures as one-by-one verification does. Parallel to `decoded`.
-    torsion_free: Vec<bool>,
-}
-
-impl KeyCache {
-    pub fn new() -> KeyCache {
-        KeyCache::default()
-    }
-
-    /// The key's index in `decoded`, or None for bytes that are not a point.
-    fn index(&mut self, key: &PublicKey) -> Option<usize> {
-        if let Some((_, i)) = self.keys.iter().find(|(k, _)| k == key) {
-            return *i;
-        }
-        let index = VerifyingKey::from_bytes(&key.0).ok().map(|decoded| {
-            self.torsion_free
-                .push(decoded.to_edwards().is_torsion_free());
-            self.decoded.push(decoded);
-            self.decoded.len() - 1
-        });
-        self.keys.push((*key, index));
-        index
-    }
-
-    /// The decoded key, or None for bytes that are not a curve point.
-    pub fn get(&mut self, key: &PublicKey) -> Option<VerifyingKey> {
-        self.index(key).map(|i| self.decoded[i])
-    }
-
-    /// Exactly [`PublicKey::verifies`], with the key decoded once.
-    pub fn verifies(&mut self, key: &PublicKey, digest: &Hash, signature: &Signature) -> bool {
-        let Some(key) = self.get(key) else {
-            return false;
-        };
-        let signature = ed25519_dalek::Signature::from_bytes(&signature.0);
-        key.verify(&digest.0, &signature).is_ok()
-    }
-}
 
 /// Signatures gathered to be verified together: [`verify_batch_merged`]
 /// checks one random linear combination of all their equations, with each
@@ -161,8 +35,8 @@ impl KeyCache {
 /// Merging the key terms changes none of this: the keys in a batch are
 /// torsion-free, so the merged sum is the same point as the unmerged one.
 ///
-/// [`verify_chain`]: crate::verify::verify_chain
-/// [`verify_chain_one_by_one`]: crate::verify::verify_chain_one_by_one
+/// [`verify_chain`]: crate::chain::verify::verify_chain
+/// [`verify_chain_one_by_one`]: crate::chain::verify::verify_chain_one_by_one
 #[derive(Default)]
 pub struct SignatureBatch {
     keys: KeyCache,
@@ -415,15 +289,6 @@ fn canonical_r(sig: &[u8; 64]) -> bool {
 fn small_s(sig: &[u8; 64]) -> bool {
     sig[63] & 0xf0 == 0
 }
-
-/// Whether every signature in `items` verifies, checked one by one.
-pub fn verify_each(items: &[SignedDigest]) -> bool {
-    let mut keys = KeyCache::new();
-    items
-        .iter()
-        .all(|s| keys.verifies(&s.key, &s.digest, &s.signature))
-}
-
 /// Whether every signature in `items` verifies, checked in batches of
 /// [`BATCH_SIZE`] as verification checks a chain's.
 pub fn verify_batched(items: &[SignedDigest]) -> bool {
@@ -441,190 +306,17 @@ pub fn verify_batched(items: &[SignedDigest]) -> bool {
     }
     batch.verify()
 }
-
-// ---- hex text ----------------------------------------------------------
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-pub fn to_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 0xf)] as char);
-    }
-    out
-}
-
-/// Writes `bytes` as lowercase hex into `buf` (twice as long) and returns it.
-fn hex_into<'b>(bytes: &[u8], buf: &'b mut [u8]) -> &'b str {
-    for (pair, b) in buf.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0xf)];
-    }
-    // Not `expect`: that would bring the error's `Debug` into the page.
-    std::str::from_utf8(buf).unwrap_or_else(|_| unreachable!("hex digits are ASCII"))
-}
-
-/// Decodes exactly `N` bytes of lowercase or uppercase hex.
-pub fn from_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
-    let mut out = [0u8; N];
-    hex_decode(text, &mut out)?;
-    Ok(out)
-}
-
-/// Decodes hex filling `out` exactly; one copy for every length.
-fn hex_decode(text: &str, out: &mut [u8]) -> Result<(), String> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 2 * out.len() {
-        return Err(format!(
-            "expected {} hex digits, found {}",
-            2 * out.len(),
-            bytes.len()
-        ));
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        b'A'..=b'F' => Ok(c - b'A' + 10),
-        _ => Err(format!("\u{201c}{}\u{201d} is not a hex digit", c as char)),
-    };
-    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Ok(())
-}
-
-/// Reads a JSON string of hex into `out`, as `String::deserialize` then
-/// [`from_hex`] did, with the same messages at the same place (the hex's
-/// refusal is made once the string is read, as before: a test compares), but
-/// one reader for digests, keys and signatures alike, and no `String`
-/// allocated per value.
-fn read_hex<'de, D: Deserializer<'de>>(d: D, out: &mut [u8]) -> Result<(), D::Error> {
-    struct HexText<'o>(&'o mut [u8]);
-    impl<'de> serde::de::Visitor<'de> for HexText<'_> {
-        type Value = Result<(), String>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-            Ok(hex_decode(text, self.0))
-        }
-    }
-    d.deserialize_string(HexText(out))?
-        .map_err(serde::de::Error::custom)
-}
-
-macro_rules! hex_newtype {
-    ($name:ident, $len:expr) => {
-        impl $name {
-            pub fn to_hex(&self) -> String {
-                to_hex(&self.0)
-            }
-            pub fn from_hex(text: &str) -> Result<Self, String> {
-                from_hex::<$len>(text).map($name)
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.to_hex())
-            }
-        }
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.to_hex())
-            }
-        }
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                // Hex on the stack: no allocation per digest, key or signature.
-                let mut buf = [0u8; 2 * $len];
-                s.serialize_str(hex_into(&self.0, &mut buf))
-            }
-        }
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let mut bytes = [0u8; $len];
-                read_hex(d, &mut bytes)?;
-                Ok($name(bytes))
-            }
-        }
-    };
-}
-
-hex_newtype!(Hash, 32);
-hex_newtype!(PublicKey, 32);
-hex_newtype!(Signature, 64);
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::ed25519::{verify_each, SecretKey};
+    use crate::crypto::hash::sha256;
     use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
     use curve25519_dalek::edwards::CompressedEdwardsY;
     use curve25519_dalek::traits::IsIdentity;
     use curve25519_dalek::Scalar;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn sha256_matches_the_standard_vector() {
-        assert_eq!(
-            sha256(b"abc").to_hex(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
-
-    /// The hex types as they were read before `read_hex`: a `String`, then
-    /// [`from_hex`].
-    #[derive(Debug, PartialEq)]
-    struct OldSignature([u8; 64]);
-
-    impl<'de> Deserialize<'de> for OldSignature {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let text = String::deserialize(d)?;
-            from_hex::<64>(&text)
-                .map(OldSignature)
-                .map_err(serde::de::Error::custom)
-        }
-    }
-
-    #[test]
-    fn hex_is_read_as_before_with_the_same_messages() {
-        let sig = "ab".repeat(64);
-        let cases = [
-            format!("\"{sig}\""),
-            format!("\"{}\"", sig.to_uppercase()),
-            format!("[\"{sig}\", \"{sig}\"]"),
-            format!("[\"{sig}\",\n  \"00\"]"),
-            format!("\"{}zz\"", &sig[2..]),
-            format!("[1, \"{}\u{e9}\"]", &sig[2..]),
-            "\"\\u0030\"".to_string(),
-            "[7]".to_string(),
-            "[null]".to_string(),
-            "[{}]".to_string(),
-            "\"abc".to_string(),
-            "[\"00\"".to_string(),
-        ];
-        for json in &cases {
-            let new = serde_json::from_str::<Vec<Signature>>(json)
-                .map(|v| v.iter().map(|s| s.0).collect::<Vec<_>>())
-                .map_err(|e| e.to_string());
-            let old = serde_json::from_str::<Vec<OldSignature>>(json)
-                .map(|v| v.iter().map(|s| s.0).collect::<Vec<_>>())
-                .map_err(|e| e.to_string());
-            assert_eq!(new, old, "on {json}");
-            let new = serde_json::from_str::<Signature>(json).map_err(|e| e.to_string());
-            let old = serde_json::from_str::<OldSignature>(json).map_err(|e| e.to_string());
-            assert_eq!(new.map(|s| s.0), old.map(|s| s.0), "on {json}");
-        }
-    }
-
-    #[test]
-    fn hex_round_trips_and_refuses_garbage() {
-        let h = sha256(b"x");
-        assert_eq!(Hash::from_hex(&h.to_hex()), Ok(h));
-        assert!(Hash::from_hex("00").is_err());
-        assert!(Hash::from_hex(&"zz".repeat(32)).is_err());
-    }
 
     #[test]
     fn a_signature_verifies_only_for_its_key_and_digest() {

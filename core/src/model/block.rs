@@ -2,20 +2,19 @@
 //! sealer's signature over the hash), and a body of transactions and the
 //! ledger they result in.
 
-use crate::canonical::{canonical_sha256, to_canonical, CanonicalError};
-use crate::crypto::{Hash, Signature};
-use crate::election::ElectionRecord;
-use crate::ledger::Ledger;
-use crate::member::MemberId;
-use crate::tagged::read_struct;
-use crate::tx::{Penalty, Transaction, TxBody};
-use serde::Serialize;
+use crate::crypto::{canonical_sha256, Hash, Signature};
+use crate::encoding::canonical::{to_canonical, CanonicalError};
+use crate::model::election::ElectionRecord;
+use crate::model::ledger::Ledger;
+use crate::model::member::MemberId;
+use crate::model::tx::{Penalty, Transaction, TxBody};
+use serde::{Deserialize, Serialize};
 
 /// The block format this code writes and checks.
 pub const BLOCK_VERSION: u32 = 1;
 
 /// What the block hash covers, parent link included.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockHeader {
     pub version: u32,
     pub height: u64,
@@ -28,17 +27,6 @@ pub struct BlockHeader {
     pub merkle_root: Hash,
     pub ledger_hash: Hash,
 }
-
-read_struct!(BlockHeader {
-    version: u32,
-    height: u64,
-    parent: Hash,
-    period_start_ms: u64,
-    sealed_by: MemberId,
-    next_miner: MemberId,
-    merkle_root: Hash,
-    ledger_hash: Hash
-});
 
 impl BlockHeader {
     /// The exact text that is hashed: a student can paste it into any
@@ -53,16 +41,14 @@ impl BlockHeader {
 }
 
 /// The transactions of a block and the ledger after them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockBody {
     pub transactions: Vec<Transaction>,
     pub ledger: Ledger,
 }
 
-read_struct!(BlockBody { transactions: Vec<Transaction>, ledger: Ledger });
-
 /// A sealed block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
     pub header: BlockHeader,
     /// SHA-256 of the header's canonical encoding, as recorded.
@@ -71,13 +57,6 @@ pub struct Block {
     pub seal: Signature,
     pub body: BlockBody,
 }
-
-read_struct!(Block {
-    header: BlockHeader,
-    hash: Hash,
-    seal: Signature,
-    body: BlockBody
-});
 
 impl Block {
     pub fn height(&self) -> u64 {

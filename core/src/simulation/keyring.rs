@@ -8,7 +8,7 @@
 //! operating system's CSPRNG (the browser's `crypto.getRandomValues`).
 
 use crate::crypto::SecretKey;
-use crate::member::MemberId;
+use crate::model::member::MemberId;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::cell::RefCell;

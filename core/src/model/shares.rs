@@ -1,40 +1,26 @@
 //! A generator's share table: which customer owns how much of its output.
 
-use crate::member::MemberId;
-use crate::split::largest_remainder;
-use crate::tagged::read_struct;
-use crate::units::{BasisPoints, Wh};
+use crate::encoding::split::largest_remainder;
+use crate::encoding::units::{BasisPoints, Wh};
+use crate::model::member::MemberId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One customer's share of a generator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     pub member: MemberId,
     pub share: BasisPoints,
 }
-
-read_struct!(Share {
-    member: MemberId,
-    share: BasisPoints
-});
 
 /// Shares of one generator's output, in member order, summing to 100 %.
 ///
 /// The only constructor checks the sum, so a `ShareTable` that came through
 /// [`ShareTable::new`] always splits exactly. A table read from a file is
 /// re-checked by verification ([`ShareTable::check`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ShareTable(Vec<Share>);
-
-/// As `#[serde(transparent)]` reads it, through the shared reader of
-/// sequences (`tagged::SeqReader`).
-impl<'de> Deserialize<'de> for ShareTable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::tagged::read_seq(d).map(ShareTable)
-    }
-}
 
 /// Why a share table was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +51,7 @@ impl std::error::Error for ShareError {}
 impl ShareTable {
     /// A table from (member, share) pairs; sorted into member order.
     pub fn new(shares: Vec<Share>) -> Result<ShareTable, ShareError> {
-        let table = ShareTable(crate::order::sorted_by(&shares, &|a, b| {
+        let table = ShareTable(crate::encoding::order::sorted_by(&shares, &|a, b| {
             a.member.cmp(&b.member)
         }));
         table.check()?;

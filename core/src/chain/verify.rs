@@ -9,16 +9,16 @@
 //! the checks that do not depend on trusted state (hash, links, roots) and
 //! are marked as descendants of a broken block.
 
-use crate::block::{Block, BLOCK_VERSION};
+use crate::chain::digests::{block_digests, BlockDigests};
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
-use crate::digests::{block_digests, BlockDigests};
-use crate::election::ElectionRecord;
-use crate::ledger::Ledger;
-use crate::member::MemberId;
-use crate::rules::{check_share_table, OpenBlock, Violation};
-use crate::units::Digits;
+use crate::encoding::units::Digits;
+use crate::model::block::{Block, BLOCK_VERSION};
+use crate::model::election::ElectionRecord;
+use crate::model::ledger::Ledger;
+use crate::model::member::MemberId;
+use crate::rules::transition::{check_share_table, OpenBlock, Violation};
 use serde::Serialize;
 use std::fmt;
 
@@ -611,7 +611,7 @@ pub fn name_members(text: &str, ledger: &Ledger) -> String {
         let member = after[..digits]
             .parse::<u32>()
             .ok()
-            .and_then(|n| ledger.member(crate::member::MemberId(n)));
+            .and_then(|n| ledger.member(crate::model::member::MemberId(n)));
         match member {
             Some(m) => {
                 if out.ends_with("member ") {
@@ -896,13 +896,13 @@ fn check_election(
     rec: &mut Recorder,
 ) {
     let h = &block.header;
-    let votes: Vec<(usize, &crate::tx::Vote)> = block
+    let votes: Vec<(usize, &crate::model::tx::Vote)> = block
         .body
         .transactions
         .iter()
         .enumerate()
         .filter_map(|(i, t)| match &t.body {
-            crate::tx::TxBody::Vote(v) => Some((i, v)),
+            crate::model::tx::TxBody::Vote(v) => Some((i, v)),
             _ => None,
         })
         .collect();
@@ -915,7 +915,7 @@ fn check_election(
             );
         }
     }
-    let candidates = crate::election::candidates_after(after, h.sealed_by);
+    let candidates = crate::rules::election::candidates_after(after, h.sealed_by);
     let Some(record) = election else {
         if !candidates.is_empty() {
             rec.fail(
@@ -960,7 +960,7 @@ fn check_election(
             );
         }
     }
-    match crate::election::recompute(record, after, h.height, h.sealed_by) {
+    match crate::rules::election::recompute(record, after, h.height, h.sealed_by) {
         Some(again) if &again == record => {}
         Some(again) => {
             let what = if again

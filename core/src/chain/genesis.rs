@@ -1,16 +1,14 @@
 //! A community as it starts: members, shares and rules, turned into the
 //! genesis block.
 
-use crate::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
-use crate::canonical::CanonicalError;
-use crate::crypto::Hash;
-use crate::keys::Keyring;
-use crate::ledger::{Ledger, Rules};
-use crate::member::{Member, MemberId, Role};
-use crate::merkle::merkle_root;
-use crate::rules::{check_share_table, Violation};
-use crate::shares::{Share, ShareTable};
-use crate::units::{BasisPoints, MilliTokens, Wh};
+use crate::crypto::{merkle_root, Hash, PublicKey, SecretKey};
+use crate::encoding::canonical::CanonicalError;
+use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
+use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
+use crate::model::ledger::{Ledger, Rules};
+use crate::model::member::{Member, MemberId, Role};
+use crate::model::shares::{Share, ShareTable};
+use crate::rules::transition::{check_share_table, Violation};
 use std::fmt;
 
 /// One member as the community starts.
@@ -108,8 +106,11 @@ impl Default for CommunitySpec {
 }
 
 impl CommunitySpec {
-    /// The genesis ledger, with each member's public key from `keys`.
-    pub fn genesis_ledger(&self, keys: &Keyring) -> Result<Ledger, SetupError> {
+    /// The genesis ledger, with each member's public key from `public_key`.
+    pub fn genesis_ledger(
+        &self,
+        public_key: impl Fn(MemberId) -> PublicKey,
+    ) -> Result<Ledger, SetupError> {
         if self.members.is_empty() {
             return Err(SetupError::NoMembers);
         }
@@ -123,7 +124,7 @@ impl CommunitySpec {
                     id,
                     name: spec.name.trim().to_string(),
                     role: spec.role.clone(),
-                    public_key: keys.key(id).public_key(),
+                    public_key: public_key(id),
                     balance: spec.balance,
                     tokens: spec.tokens,
                     frozen: Vec::new(),
@@ -155,9 +156,16 @@ impl CommunitySpec {
         Ok(ledger)
     }
 
-    /// The sealed genesis block (height 0) at time `now_ms`.
-    pub fn genesis_block(&self, keys: &Keyring, now_ms: u64) -> Result<Block, SetupError> {
-        let ledger = self.genesis_ledger(keys)?;
+    /// The genesis block (height 0) at time `now_ms`, with each member's
+    /// public key from `public_key`, sealed with `sealer_key` (the genesis
+    /// sealer's, who becomes the registrar).
+    pub fn genesis_block(
+        &self,
+        public_key: impl Fn(MemberId) -> PublicKey,
+        sealer_key: &SecretKey,
+        now_ms: u64,
+    ) -> Result<Block, SetupError> {
+        let ledger = self.genesis_ledger(public_key)?;
         let header = BlockHeader {
             version: BLOCK_VERSION,
             height: 0,
@@ -170,7 +178,7 @@ impl CommunitySpec {
         };
         let hash = header.hash().map_err(SetupError::Encoding)?;
         Ok(Block {
-            seal: keys.key(self.genesis_sealer).sign(&hash),
+            seal: sealer_key.sign(&hash),
             hash,
             header,
             body: BlockBody {

@@ -2,10 +2,10 @@
 //! past block in place, re-hash a block as a forger without keys would, and
 //! undo. Verification then says exactly which block and rule broke.
 
-use crate::block::Block;
-use crate::chain::Chain;
-use crate::json::Json;
-use crate::merkle::merkle_root;
+use crate::chain::blocks::Chain;
+use crate::crypto::merkle::merkle_root;
+use crate::model::block::Block;
+use serde_json::Value;
 use std::fmt;
 
 /// Why an edit could not be made. The chain is unchanged.
@@ -44,7 +44,7 @@ impl std::error::Error for TamperError {}
 pub struct Edit {
     pub height: u64,
     pub pointer: String,
-    pub value: Json,
+    pub value: Value,
 }
 
 /// The block at `edit.height` with one value replaced. Numbers may be given
@@ -59,30 +59,25 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
         .pointer_mut(&edit.pointer)
         .ok_or_else(|| TamperError::NoSuchField(edit.pointer.clone()))?;
     *slot = match (&*slot, &edit.value) {
-        (slot, Json::String(text)) if slot.is_number() => text
+        (slot, Value::String(text)) if slot.is_number() => text
             .trim()
             .parse::<u64>()
-            .map(Json::UInt)
+            .map(Value::from)
             .map_err(|_| TamperError::DoesNotFit {
                 field: edit.pointer.clone(),
                 why: format!("\u{201c}{text}\u{201d} is not a whole number"),
             })?,
         _ => edit.value.clone(),
     };
-    serde_json::from_str(&value_text(&value)).map_err(|e| TamperError::DoesNotFit {
+    serde_json::from_value(value).map_err(|e| TamperError::DoesNotFit {
         field: edit.pointer.clone(),
         why: e.to_string(),
     })
 }
 
-/// The block as a JSON tree ([`Json`], not `serde_json::Value`: see
-/// `json.rs`). Through text rather than `to_value` and `from_value`: the page
-/// already writes and reads blocks as text (export, import, saved runs), and
-/// a second path through a tree would double the serde code in the
-/// WebAssembly build (tens of KB gzipped).
-fn block_value(block: &Block) -> Result<Json, String> {
-    let text = crate::canonical::to_json(block).map_err(|e| e.to_string())?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+/// The block as a JSON tree, keys in sorted order.
+fn block_value(block: &Block) -> Result<Value, String> {
+    serde_json::to_value(block).map_err(|e| e.to_string())
 }
 
 /// What a forger without the sealer's key can do after an edit: recompute
@@ -105,18 +100,12 @@ pub fn rehashed(block: &Block) -> Result<Block, TamperError> {
     Ok(b)
 }
 
-/// A value as compact JSON text. Writing a `Json` cannot fail (its keys are
-/// strings).
-pub fn value_text(value: &Json) -> String {
-    crate::canonical::to_json(value).unwrap_or_default()
-}
-
 /// Every editable value of a block: JSON pointers to its numbers and texts,
 /// in document order, for a page that lists them.
-pub fn fields(block: &Block) -> Vec<(String, Json)> {
-    fn walk(v: &Json, path: &mut String, out: &mut Vec<(String, Json)>) {
+pub fn fields(block: &Block) -> Vec<(String, Value)> {
+    fn walk(v: &Value, path: &mut String, out: &mut Vec<(String, Value)>) {
         match v {
-            Json::Object(m) => {
+            Value::Object(m) => {
                 for (k, v) in m {
                     let len = path.len();
                     path.push('/');
@@ -125,7 +114,7 @@ pub fn fields(block: &Block) -> Vec<(String, Json)> {
                     path.truncate(len);
                 }
             }
-            Json::Array(a) => {
+            Value::Array(a) => {
                 for (i, v) in a.iter().enumerate() {
                     let len = path.len();
                     path.push('/');

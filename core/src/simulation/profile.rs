@@ -1,7 +1,7 @@
 //! Production profiles for auto-generation: how much a generator produces
 //! in a market period, as a plausible day would go.
 
-use crate::units::Wh;
+use crate::encoding::units::Wh;
 use serde::{Deserialize, Serialize};
 
 /// Market periods in a day (15 minutes each).

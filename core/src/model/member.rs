@@ -1,9 +1,8 @@
 //! Members of a community and their state on the ledger.
 
 use crate::crypto::PublicKey;
-use crate::shares::ShareTable;
-use crate::tagged::{fill, fill_tag, named, next_field, read_struct, read_tagged, req, skip};
-use crate::units::{MilliTokens, Wh};
+use crate::encoding::units::{MilliTokens, Wh};
+use crate::model::shares::ShareTable;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -21,9 +20,8 @@ impl fmt::Display for MemberId {
     }
 }
 
-/// What a member does in the community. (`Deserialize` is written out
-/// below: see `crate::tagged`.)
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What a member does in the community.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Role {
     /// Owns a generator; its energy balance is the capacity it has left, and
@@ -33,58 +31,15 @@ pub enum Role {
     Customer,
 }
 
-named!(
-    /// `Role`'s tag values, in declaration order.
-    enum RoleKind {
-        Generator = "generator",
-        Customer = "customer",
-    }
-);
-
-named!(
-    /// `Role`'s field names and its tag.
-    enum RoleField {
-        Kind = "kind",
-        Shares = "shares";
-        other Other
-    }
-);
-
-read_tagged!(Role, |map| {
-    let mut kind: Option<RoleKind> = None;
-    let mut shares: Option<ShareTable> = None;
-    while let Some(field) = next_field(&mut map, RoleField::Other)? {
-        match field {
-            RoleField::Kind => fill_tag(&mut map, &mut kind, "kind")?,
-            // A customer has no fields: skipped once it is known.
-            RoleField::Shares if !matches!(kind, Some(RoleKind::Customer)) => {
-                fill(&mut map, &mut shares, "shares")?
-            }
-            _ => skip(&mut map)?,
-        }
-    }
-    Ok(match req(kind, "kind")? {
-        RoleKind::Generator => Role::Generator {
-            shares: req(shares, "shares")?,
-        },
-        RoleKind::Customer => Role::Customer,
-    })
-});
-
 /// Voting tokens won in an election, locked until `unlocks_at` (a height).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrozenLot {
     pub amount: MilliTokens,
     pub unlocks_at: u64,
 }
 
-read_struct!(FrozenLot {
-    amount: MilliTokens,
-    unlocks_at: u64
-});
-
 /// One member's entry in the ledger.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub id: MemberId,
     pub name: String,
@@ -109,8 +64,6 @@ pub struct Member {
     #[serde(default = "active_by_default", skip_serializing_if = "is_active")]
     pub active: bool,
 }
-
-read_struct!(Member { id: MemberId, name: String, role: Role, public_key: PublicKey, balance: Wh, tokens: MilliTokens, frozen: Vec<FrozenLot>, reputation: u64, last_sealed: Option<u64> = None, seq: u64, active: bool = active_by_default() });
 
 fn active_by_default() -> bool {
     true

@@ -1,7 +1,7 @@
 //! The largest-remainder split (SPEC section 3): the one way E-Cloud divides
 //! an integer amount by a share table, so the parts always sum to the whole.
 
-use crate::units::BasisPoints;
+use crate::encoding::units::BasisPoints;
 
 /// Splits `total` by `weights` (basis points summing to 10,000): each part is
 /// floor(total x weight / 10,000); the units left over go one each to the
@@ -21,8 +21,9 @@ pub fn largest_remainder(total: u64, weights: &[BasisPoints]) -> Vec<u64> {
     let handed_out: u64 = parts.iter().sum();
     let left_over = total.saturating_sub(handed_out) as usize;
     // Largest remainder first; on equal remainders the earlier entry first.
-    let order =
-        crate::order::sorted_indices(remainders.len(), &|a, b| remainders[b].cmp(&remainders[a]));
+    let order = crate::encoding::order::sorted_indices(remainders.len(), &|a, b| {
+        remainders[b].cmp(&remainders[a])
+    });
     for &i in order.iter().take(left_over) {
         parts[i] += 1;
     }

@@ -2,22 +2,26 @@
 //! filled. This is what the page drives; it knows no clock (the caller
 //! passes the time in) and no browser.
 
-use crate::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
-use crate::canonical::CanonicalError;
-use crate::chain::Chain;
-use crate::community::{CommunitySpec, SetupError};
-use crate::election::{candidates_after, hold_election, DrawSource, ElectionRecord, Strategy};
-use crate::keys::{Keyring, RunSeed};
-use crate::ledger::Ledger;
-use crate::member::MemberId;
-use crate::member::Role;
-use crate::merkle::merkle_root;
-use crate::rules::{expected_generation, OpenBlock, Violation};
-use crate::shares::ShareTable;
-use crate::tamper::{edited_block, rehashed, Edit, TamperError};
-use crate::tx::{Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote};
-use crate::units::{MilliTokens, Wh};
-use crate::verify::Report;
+use crate::chain::blocks::Chain;
+use crate::chain::genesis::{CommunitySpec, SetupError};
+use crate::chain::verify::Report;
+use crate::crypto::merkle::merkle_root;
+use crate::encoding::canonical::CanonicalError;
+use crate::encoding::units::{MilliTokens, Wh};
+use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
+use crate::model::election::ElectionRecord;
+use crate::model::ledger::Ledger;
+use crate::model::member::MemberId;
+use crate::model::member::Role;
+use crate::model::shares::ShareTable;
+use crate::model::tx::{
+    Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
+};
+use crate::rules::election::{candidates_after, hold_election};
+use crate::rules::transition::{expected_generation, OpenBlock, Violation};
+use crate::simulation::keyring::{Keyring, RunSeed};
+use crate::simulation::strategy::{DrawSource, Strategy};
+use crate::simulation::tamper::{edited_block, rehashed, Edit, TamperError};
 use std::fmt;
 
 /// Why an action in the page was refused. Nothing changed.
@@ -101,7 +105,11 @@ impl Simulation {
         keys: Keyring,
         now_ms: u64,
     ) -> Result<Simulation, SetupError> {
-        let genesis = spec.genesis_block(&keys, now_ms)?;
+        let genesis = spec.genesis_block(
+            |id| keys.key(id).public_key(),
+            &keys.key(spec.genesis_sealer),
+            now_ms,
+        )?;
         Ok(Simulation::resume(Chain::new(genesis), keys, now_ms))
     }
 
@@ -175,7 +183,7 @@ impl Simulation {
     /// Heights of the blocks changed by tampering, oldest first.
     pub fn tampered_heights(&self) -> Vec<u64> {
         let h: Vec<u64> = self.originals.iter().map(|(h, _)| *h as u64).collect();
-        let mut h = crate::order::sorted_by(&h, &|a, b| a.cmp(b));
+        let mut h = crate::encoding::order::sorted_by(&h, &|a, b| a.cmp(b));
         h.dedup();
         h
     }
@@ -305,7 +313,7 @@ impl Simulation {
     /// Replaces member numbers in a message with names: "member #1" reads
     /// "Anne".
     pub fn explain(&self, error: &ActionError) -> String {
-        crate::verify::name_members(&error.to_string(), self.open.ledger())
+        crate::chain::verify::name_members(&error.to_string(), self.open.ledger())
     }
 
     pub fn chain(&self) -> &Chain {

@@ -3,16 +3,16 @@
 //! The same code refuses a bad action in the page and reports a bad block in
 //! verification, so the two can never disagree about a rule.
 
-use crate::election::ElectionRecord;
-use crate::ledger::Ledger;
-use crate::member::Member;
-use crate::member::{FrozenLot, MemberId, Role};
-use crate::shares::{ShareError, ShareTable};
-use crate::split::largest_remainder;
-use crate::tx::{
+use crate::encoding::split::largest_remainder;
+use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
+use crate::model::election::ElectionRecord;
+use crate::model::ledger::Ledger;
+use crate::model::member::Member;
+use crate::model::member::{FrozenLot, MemberId, Role};
+use crate::model::shares::{ShareError, ShareTable};
+use crate::model::tx::{
     Allocation, Generation, Membership, MembershipChange, Mint, Penalty, ShareUpdate, TxBody, Vote,
 };
-use crate::units::{BasisPoints, MilliTokens, Wh};
 use std::fmt;
 
 /// A rule a transaction breaks against the state it is applied to.

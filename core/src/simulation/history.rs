@@ -10,9 +10,9 @@
 //! chain holds it, tampered blocks included, with saturating sums, so odd
 //! numbers give odd charts and never a panic.
 
-use crate::block::Block;
-use crate::ledger::Ledger;
-use crate::member::MemberId;
+use crate::model::block::Block;
+use crate::model::ledger::Ledger;
+use crate::model::member::MemberId;
 
 /// The most blocks a history samples.
 pub const MAX_POINTS: usize = 200;

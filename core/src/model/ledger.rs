@@ -1,15 +1,15 @@
 //! The ledger: the whole state of the community after a block. Every block
 //! carries the ledger it results in, and the header commits to its hash.
 
-use crate::canonical::{canonical_sha256, CanonicalError};
+use crate::crypto::canonical_sha256;
 use crate::crypto::Hash;
-use crate::member::{Member, MemberId};
-use crate::tagged::read_struct;
-use crate::units::{BasisPoints, MilliTokens, Wh};
-use serde::Serialize;
+use crate::encoding::canonical::CanonicalError;
+use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
+use crate::model::member::{Member, MemberId};
+use serde::{Deserialize, Serialize};
 
 /// The community's constants, fixed at genesis.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {
     /// Wealth weight of the bet, in thousandths (the seed's 0.6).
     pub alpha_permille: u64,
@@ -25,15 +25,6 @@ pub struct Rules {
     pub generator_mint_share: BasisPoints,
 }
 
-read_struct!(Rules {
-    alpha_permille: u64,
-    beta_permille: u64,
-    gamma_permille: u64,
-    freeze_blocks: u64,
-    milli_tokens_per_wh: u64,
-    generator_mint_share: BasisPoints
-});
-
 impl Default for Rules {
     fn default() -> Rules {
         Rules {
@@ -48,7 +39,7 @@ impl Default for Rules {
 }
 
 /// The state after a block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     /// Every member, in member order.
     pub members: Vec<Member>,
@@ -62,8 +53,6 @@ pub struct Ledger {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub joined_energy: Wh,
 }
-
-read_struct!(Ledger { members: Vec<Member>, rules: Rules, minted: MilliTokens, pot: MilliTokens, joined_energy: Wh = Wh::default() });
 
 fn is_zero(w: &Wh) -> bool {
     w.0 == 0

@@ -1,0 +1,254 @@
+//! The chain's export file: `{"format": "e-cloud-chain", "version": 1,
+//! "blocks": [...]}`, written for people to read (indented) and read back
+//! only after verification.
+
+use crate::chain::blocks::Chain;
+use crate::chain::verify::Report;
+use crate::model::block::Block;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What an export file says it is.
+pub const FILE_FORMAT: &str = "e-cloud-chain";
+pub const FILE_VERSION: u32 = 1;
+
+/// The file as written and read.
+#[derive(Serialize, Deserialize)]
+struct ChainFile {
+    format: String,
+    version: u32,
+    blocks: Vec<Block>,
+}
+
+/// Why a chain file was refused. The chain in use is never touched by a
+/// refused import.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportError {
+    /// Not JSON, or not the shape of a chain file.
+    Malformed(String),
+    /// JSON of something else.
+    NotAChainFile,
+    /// A chain file of a version this code does not read.
+    UnsupportedVersion(u64),
+    /// A chain file whose version is not a whole number: what was found.
+    VersionNotANumber(String),
+    /// A file without blocks.
+    NoBlocks,
+    /// A well-formed chain that fails verification.
+    Invalid(Box<Report>),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Malformed(e) => write!(f, "the file is not a readable E-Cloud chain: {e}"),
+            ImportError::NotAChainFile => {
+                write!(f, "the file is JSON but not an E-Cloud chain export")
+            }
+            ImportError::UnsupportedVersion(v) => {
+                write!(
+                    f,
+                    "the file is an E-Cloud chain of version {v}, which this page cannot read"
+                )
+            }
+            ImportError::VersionNotANumber(found) => write!(
+                f,
+                "the file is an E-Cloud chain, but its version is {found}, not a whole number"
+            ),
+            ImportError::NoBlocks => write!(f, "the file holds no blocks"),
+            ImportError::Invalid(report) => match report.first_failure() {
+                Some(first) => write!(
+                    f,
+                    "the chain fails verification: block {}: {} ({})",
+                    first.height,
+                    first.message,
+                    first.check.code()
+                ),
+                None => write!(f, "the chain fails verification"),
+            },
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl Chain {
+    /// The export file's text: the blocks as they are, indented.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            format: &'a str,
+            version: u32,
+            blocks: &'a [Block],
+        }
+        serde_json::to_string_pretty(&Out {
+            format: FILE_FORMAT,
+            version: FILE_VERSION,
+            blocks: self.blocks(),
+        })
+        .expect("blocks always serialize")
+    }
+
+    /// Reads an export file without verifying it. The format and version
+    /// are read first, skipping everything else unread (no tree of the
+    /// file is built), so that a file of another kind or version is named
+    /// as such rather than as a block that does not parse.
+    pub fn parse_json(text: &str) -> Result<Chain, ImportError> {
+        let probe: Probe =
+            serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
+        if !matches!(&probe.format, Some(Scalar::Text(f)) if f == FILE_FORMAT) {
+            return Err(ImportError::NotAChainFile);
+        }
+        match probe.version {
+            Some(Scalar::Number(v)) if v == u64::from(FILE_VERSION) => {}
+            Some(Scalar::Number(v)) => return Err(ImportError::UnsupportedVersion(v)),
+            Some(other) => return Err(ImportError::VersionNotANumber(other.to_string())),
+            None => return Err(ImportError::NotAChainFile),
+        }
+        let file: ChainFile =
+            serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
+        Chain::from_blocks_unchecked(file.blocks).ok_or(ImportError::NoBlocks)
+    }
+
+    /// Reads and verifies an export file: only a chain that passes every
+    /// check comes back.
+    pub fn import_json(text: &str) -> Result<(Chain, Report), ImportError> {
+        let chain = Chain::parse_json(text)?;
+        let report = chain.verify();
+        if report.is_valid() {
+            Ok((chain, report))
+        } else {
+            Err(ImportError::Invalid(Box::new(report)))
+        }
+    }
+}
+
+/// What a file says it is: its `format` and `version`, every other field
+/// skipped without being kept. Anything but an object says nothing.
+#[derive(Default)]
+struct Probe {
+    format: Option<Scalar>,
+    version: Option<Scalar>,
+}
+
+impl<'de> Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Probe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Probe, A::Error> {
+                let mut probe = Probe::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+                    match &*key {
+                        "format" => probe.format = Some(map.next_value()?),
+                        "version" => probe.version = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(probe)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Probe, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Probe::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_unit<E>(self) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// A value where text or a whole number is expected: that, or a short
+/// description of what was there instead (read through and dropped).
+#[derive(Debug, PartialEq)]
+enum Scalar {
+    Text(String),
+    Number(u64),
+    Other(String),
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Text(t) => write!(f, "the text \u{201c}{t}\u{201d}"),
+            Scalar::Number(n) => write!(f, "{n}"),
+            Scalar::Other(what) => f.write_str(what),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                // Long text is named by its start.
+                Ok(Scalar::Text(v.chars().take(40).collect()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Other(format!("the negative number {v}")))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Other(format!("the number {v}")))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Other(format!("{v}")))
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other("null".into()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Scalar, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other("a list".into()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Scalar, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Other("an object".into()))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
