@@ -11,7 +11,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Bottom first.
-const LAYERS: [&str; 6] = ["encoding", "crypto", "model", "rules", "chain", "simulation"];
+const LAYERS: [&str; 6] = [
+    "encoding",
+    "crypto",
+    "model",
+    "rules",
+    "chain",
+    "simulation",
+];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -89,7 +96,12 @@ fn root_names() -> BTreeMap<String, usize> {
             .unwrap_or_else(|| panic!("lib.rs re-exports from outside the layers: {line}"));
         let list = match (path.find('{'), path.rfind('}')) {
             (Some(open), Some(close)) => path[open + 1..close].to_string(),
-            _ => path.rsplit("::").next().unwrap_or("").trim_end_matches(';').into(),
+            _ => path
+                .rsplit("::")
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(';')
+                .into(),
         };
         for name in list.split(',') {
             let name = name.trim();

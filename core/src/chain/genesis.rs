@@ -65,7 +65,6 @@ impl Default for CommunitySpec {
     /// 1,000 kWh for Anne (50 %), Bob (30 %) and Carla (20 %); everyone holds
     /// 100 voting tokens; George seals the genesis block.
     fn default() -> CommunitySpec {
-        // Not `expect`: that would bring the error's `Debug` into the page.
         let shares = ShareTable::new(vec![
             Share {
                 member: ANNE,
@@ -80,7 +79,7 @@ impl Default for CommunitySpec {
                 share: BasisPoints(2_000),
             },
         ])
-        .unwrap_or_else(|_| unreachable!("the seed's shares sum to 100 %"));
+        .expect("the seed's shares sum to 100 %");
         let customer = |name: &str| MemberSpec {
             name: name.into(),
             role: Role::Customer,

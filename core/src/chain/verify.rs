@@ -13,7 +13,6 @@ use crate::chain::digests::{block_digests, BlockDigests};
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
-use crate::encoding::units::Digits;
 use crate::model::block::{Block, BLOCK_VERSION};
 use crate::model::election::ElectionRecord;
 use crate::model::ledger::Ledger;
@@ -1021,8 +1020,8 @@ fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Rec
             None,
             format!(
                 "energy is not conserved: the balances add up to {} Wh, not {} Wh",
-                Digits(ledger.total_energy()),
-                Digits(energy)
+                ledger.total_energy(),
+                energy
             ),
         );
     }
@@ -1033,8 +1032,8 @@ fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Rec
             None,
             format!(
                 "voting tokens are not conserved: free, frozen and staked add up to {} milli-tokens, not the genesis supply plus all minted ({})",
-                Digits(ledger.total_tokens()),
-                Digits(expected_tokens)
+                ledger.total_tokens(),
+                expected_tokens
             ),
         );
     }

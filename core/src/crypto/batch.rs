@@ -175,8 +175,6 @@ pub fn verify_batch_merged(
             .chain_update(counter.to_le_bytes())
             .finalize()
             .into();
-        // Arrays, not slices `try_into`: a slice's `expect` would bring
-        // `TryFromSliceError`'s `Debug` into the page.
         for z in block.as_chunks::<16>().0 {
             zs.push(Scalar::from(u128::from_le_bytes(*z)));
         }

@@ -16,8 +16,6 @@ pub fn merkle_root(ids: &[Hash]) -> Hash {
 /// one call, so that the page hashes them four at a time (verification
 /// takes a few blocks' roots at once).
 pub fn merkle_roots(lists: &[&[Hash]]) -> Vec<Hash> {
-    // Written as plain loops: in the page each iterator chain would be code
-    // of its own (docs/PERFORMANCE.md, "Size").
     let mut nodes: Vec<u8> = Vec::new();
     for ids in lists {
         for id in *ids {

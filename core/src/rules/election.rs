@@ -13,7 +13,7 @@
 //! were random: the miner writes them. (A verifiable random function or a
 //! commit-reveal round would close that gap.)
 
-use crate::encoding::units::{fixed_point, Digits, MilliTokens};
+use crate::encoding::units::{fixed_point, MilliTokens};
 use crate::model::election::{Candidate, ElectionRecord};
 use crate::model::ledger::{Ledger, Rules};
 use crate::model::member::MemberId;
@@ -57,7 +57,7 @@ pub fn score_text(wealth: u64, draw: u64) -> String {
     let scaled = (u128::from(wealth) << 53) / (u128::from(draw) + 1) / 1_000;
     match u64::try_from(scaled) {
         Ok(v) => fixed_point(v, 3),
-        Err(_) => Digits(scaled / 1_000).to_string(),
+        Err(_) => (scaled / 1_000).to_string(),
     }
 }
 

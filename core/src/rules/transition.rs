@@ -160,7 +160,6 @@ pub fn expected_generation(
         .generator_mint_share
         .0
         .min(BasisPoints::WHOLE.0);
-    // Not `expect`: that would bring the error's `Debug` into the page.
     let [to_generator, to_customers]: [u64; 2] = largest_remainder(
         minted_total,
         &[
@@ -169,7 +168,7 @@ pub fn expected_generation(
         ],
     )
     .try_into()
-    .unwrap_or_else(|_| unreachable!("two weights give two parts"));
+    .expect("two weights give two parts");
     let mut minted = vec![Mint {
         member: generator,
         tokens: MilliTokens(to_generator),
