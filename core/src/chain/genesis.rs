@@ -8,6 +8,7 @@ use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
 use crate::model::ledger::{Ledger, Rules};
 use crate::model::member::{Member, MemberId, Role};
 use crate::model::shares::{Share, ShareTable};
+use crate::rules::limits;
 use crate::rules::transition::{check_share_table, Violation};
 use std::fmt;
 
@@ -37,6 +38,8 @@ pub enum SetupError {
     EmptyName(MemberId),
     UnknownSealer(MemberId),
     Shares(MemberId, Violation),
+    /// Past one of the limits of `rules::limits`.
+    Limit(Violation),
     Encoding(CanonicalError),
 }
 
@@ -47,6 +50,7 @@ impl fmt::Display for SetupError {
             SetupError::EmptyName(m) => write!(f, "member {m} needs a name"),
             SetupError::UnknownSealer(m) => write!(f, "the genesis sealer {m} is not a member"),
             SetupError::Shares(m, v) => write!(f, "generator {m}'s share table: {v}"),
+            SetupError::Limit(v) => write!(f, "{v}"),
             SetupError::Encoding(e) => write!(f, "{e}"),
         }
     }
@@ -113,6 +117,8 @@ impl CommunitySpec {
         if self.members.is_empty() {
             return Err(SetupError::NoMembers);
         }
+        let last = u32::try_from(self.members.len() - 1).unwrap_or(u32::MAX);
+        limits::check_member_number(MemberId(last)).map_err(SetupError::Limit)?;
         let members: Vec<Member> = self
             .members
             .iter()
@@ -152,6 +158,9 @@ impl CommunitySpec {
         if ledger.member(self.genesis_sealer).is_none() {
             return Err(SetupError::UnknownSealer(self.genesis_sealer));
         }
+        limits::check_rules(&ledger.rules)
+            .and_then(|()| limits::check_supply(&ledger))
+            .map_err(SetupError::Limit)?;
         Ok(ledger)
     }
 

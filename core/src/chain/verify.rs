@@ -13,12 +13,15 @@ use crate::chain::digests::{block_digests, BlockDigests};
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
+use crate::encoding::units::MilliTokens;
 use crate::model::block::{Block, BLOCK_VERSION};
 use crate::model::election::ElectionRecord;
 use crate::model::ledger::Ledger;
 use crate::model::member::MemberId;
+use crate::rules::limits;
 use crate::rules::transition::{check_share_table, OpenBlock, Violation};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
 
 /// Every rule verification checks. The kebab-case code is stable: tests,
@@ -157,7 +160,7 @@ impl From<&Violation> for Check {
             Violation::ZeroEnergy => Check::ZeroEnergy,
             Violation::AllocationMismatch { .. } => Check::AllocationMismatch,
             Violation::MintMismatch { .. } => Check::MintMismatch,
-            Violation::Overflow => Check::Overflow,
+            Violation::Overflow | Violation::BeyondLimit(_) => Check::Overflow,
             Violation::BetExceedsFree { .. } => Check::BetExceedsFree,
             Violation::DoubleVote(_) => Check::DoubleVote,
             Violation::WrongElection { .. } | Violation::SecondElection => Check::ElectionMismatch,
@@ -729,11 +732,43 @@ fn check_genesis(block: &Block, rec: &mut Recorder) {
     if !block.body.transactions.is_empty() {
         problems.push("it holds transactions".to_string());
     }
-    if ledger.members.windows(2).any(|w| w[0].id >= w[1].id) {
-        problems.push("its members are not in member order".to_string());
+    if ledger
+        .members
+        .iter()
+        .enumerate()
+        .any(|(i, m)| u64::from(m.id.0) != i as u64)
+    {
+        problems.push("its members are not numbered 0, 1, 2 and so on".to_string());
     }
-    if ledger.minted.0 != 0 || ledger.pot.0 != 0 {
-        problems.push("it records tokens minted or staked before anything happened".to_string());
+    if ledger.minted.0 != 0 || ledger.pot.0 != 0 || ledger.joined_energy.0 != 0 {
+        problems.push(
+            "it records tokens minted or staked, or members joined, before anything happened"
+                .to_string(),
+        );
+    }
+    let sealer = h.sealed_by;
+    for m in &ledger.members {
+        let sealed = m.id == sealer;
+        let history = (m.reputation, m.last_sealed, m.seq);
+        if !m.frozen.is_empty()
+            || !m.active
+            || history != (u64::from(sealed), sealed.then_some(0), 0)
+        {
+            problems.push(format!(
+                "member {} starts with a history (frozen tokens, seals, a sequence number or a departure)",
+                m.id
+            ));
+            break;
+        }
+    }
+    if let Err(v) = limits::check_rules(&ledger.rules)
+        .and_then(|()| limits::check_supply(ledger))
+        .and_then(|()| {
+            let count = u32::try_from(ledger.members.len()).unwrap_or(u32::MAX);
+            limits::check_member_number(MemberId(count.saturating_sub(1)))
+        })
+    {
+        problems.push(v.to_string());
     }
     if !problems.is_empty() {
         rec.fail(
@@ -790,7 +825,9 @@ fn check_content(
     rec.report.signatures_checked += 1;
     check_sealer(block, parent, rec);
 
-    let mut open = OpenBlock::on(state, h.height).with_registrar(registrar);
+    // The block's place in the chain, which is what its height should be
+    // (a wrong height is a finding of its own).
+    let mut open = OpenBlock::on(state, rec.height).with_registrar(registrar);
     for (i, tx) in block.body.transactions.iter().enumerate() {
         rec.report.transactions_checked += 1;
         match &digests.tx_ids[i] {
@@ -942,12 +979,13 @@ fn check_election(
             ),
         );
     }
+    // Each voter's first vote, as a search from the start finds it.
+    let mut stakes: HashMap<MemberId, MilliTokens> = HashMap::new();
+    for (_, v) in &votes {
+        stakes.entry(v.voter).or_insert(v.bet);
+    }
     for c in &record.candidates {
-        let voted = votes
-            .iter()
-            .find(|(_, v)| v.voter == c.member)
-            .map(|(_, v)| v.bet)
-            .unwrap_or_default();
+        let voted = stakes.get(&c.member).copied().unwrap_or_default();
         if c.bet != voted {
             rec.fail(
                 Check::ElectionMismatch,
@@ -959,7 +997,7 @@ fn check_election(
             );
         }
     }
-    match crate::rules::election::recompute(record, after, h.height, h.sealed_by) {
+    match crate::rules::election::recompute(record, after, rec.height, h.sealed_by) {
         Some(again) if &again == record => {}
         Some(again) => {
             let what = if again

@@ -84,8 +84,11 @@ impl Ledger {
     }
 
     /// The id the next member to join gets.
-    pub fn next_member_id(&self) -> MemberId {
-        MemberId(self.members.last().map_or(0, |m| m.id.0 + 1))
+    pub fn next_member_id(&self) -> Option<MemberId> {
+        match self.members.last() {
+            Some(m) => m.id.0.checked_add(1).map(MemberId),
+            None => Some(MemberId(0)),
+        }
     }
 
     /// Sum of all energy balances (conserved by every block).

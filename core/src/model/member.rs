@@ -86,6 +86,10 @@ impl Member {
     }
 
     pub fn frozen_total(&self) -> MilliTokens {
-        MilliTokens(self.frozen.iter().map(|lot| lot.amount.0).sum())
+        MilliTokens(
+            self.frozen
+                .iter()
+                .fold(0u64, |sum, lot| sum.saturating_add(lot.amount.0)),
+        )
     }
 }

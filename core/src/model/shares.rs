@@ -103,7 +103,12 @@ impl ShareTable {
     }
 
     pub fn share_of(&self, member: MemberId) -> Option<BasisPoints> {
-        self.0.iter().find(|s| s.member == member).map(|s| s.share)
+        // In member order (checked on construction and by verification);
+        // an unordered table from a file finds what a search finds.
+        self.0
+            .binary_search_by_key(&member, |s| s.member)
+            .ok()
+            .map(|i| self.0[i].share)
     }
 
     pub fn members(&self) -> impl Iterator<Item = MemberId> + '_ {

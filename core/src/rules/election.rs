@@ -18,6 +18,7 @@ use crate::model::election::{Candidate, ElectionRecord};
 use crate::model::ledger::{Ledger, Rules};
 use crate::model::member::MemberId;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// The three wealth terms (bet, age, reputation), in millionths of a token.
 pub fn wealth_terms(rules: &Rules, bet: MilliTokens, age: u64, reputation: u64) -> [u64; 3] {
@@ -64,7 +65,9 @@ pub fn score_text(wealth: u64, draw: u64) -> String {
 /// The age of a member at height `height`: blocks since it last sealed,
 /// plus one. A member that never sealed counts as having sealed genesis.
 pub fn age(last_sealed: Option<u64>, height: u64) -> u64 {
-    height.saturating_sub(last_sealed.unwrap_or(0)) + 1
+    height
+        .saturating_sub(last_sealed.unwrap_or(0))
+        .saturating_add(1)
 }
 
 /// Candidates' indices ordered best first: by score, ties to the earlier member.
@@ -117,10 +120,16 @@ pub fn hold_election(
     let order = ranking(&candidates);
     let winner = candidates.get(*order.first()?)?.member;
     Some(ElectionRecord {
-        height: sealed_height + 1,
+        height: sealed_height.saturating_add(1),
         miner: sealer,
         runner_up: order.get(1).map(|&i| candidates[i].member),
-        pot: MilliTokens(candidates.iter().map(|c| c.bet.0).sum()),
+        // Bets are within the token supply (limits::MAX_TOKENS) when they
+        // come from votes; a recorded election's may be anything.
+        pot: MilliTokens(
+            candidates
+                .iter()
+                .fold(0u64, |pot, c| pot.saturating_add(c.bet.0)),
+        ),
         winner,
         candidates,
     })
@@ -135,7 +144,12 @@ pub fn recompute(
     sealed_height: u64,
     sealer: MemberId,
 ) -> Option<ElectionRecord> {
-    let recorded = |id: MemberId| record.candidates.iter().find(|c| c.member == id);
+    // The first line of each member, as a search from the start finds it.
+    let mut lines: HashMap<MemberId, &Candidate> = HashMap::new();
+    for c in &record.candidates {
+        lines.entry(c.member).or_insert(c);
+    }
+    let recorded = |id: MemberId| lines.get(&id);
     hold_election(
         ledger,
         sealed_height,

@@ -3,4 +3,5 @@
 //! written) and the miner election. Depends on `model` and below.
 
 pub mod election;
+pub mod limits;
 pub mod transition;

@@ -13,6 +13,8 @@ use crate::model::shares::{ShareError, ShareTable};
 use crate::model::tx::{
     Allocation, Generation, Membership, MembershipChange, Mint, Penalty, ShareUpdate, TxBody, Vote,
 };
+use crate::rules::limits;
+use std::collections::HashSet;
 use std::fmt;
 
 /// A rule a transaction breaks against the state it is applied to.
@@ -52,6 +54,9 @@ pub enum Violation {
     BadShareTable(ShareError),
     /// A number so large it would overflow the ledger.
     Overflow,
+    /// A change that would take the community past one of its limits
+    /// (`rules::limits`), and which.
+    BeyondLimit(String),
     /// A bet larger than the voter's free (unfrozen) tokens.
     BetExceedsFree {
         voter: MemberId,
@@ -111,6 +116,7 @@ impl fmt::Display for Violation {
             ),
             Violation::BadShareTable(e) => write!(f, "{e}"),
             Violation::Overflow => write!(f, "an amount is too large for the ledger"),
+            Violation::BeyondLimit(why) => write!(f, "{why}"),
             Violation::BetExceedsFree { voter, bet, free } => write!(
                 f,
                 "member {voter} bets {bet} but has only {free} free (frozen tokens cannot be bet)"
@@ -246,6 +252,28 @@ fn check_name(ledger: &Ledger, member: MemberId, name: &str) -> Result<(), Viola
     Ok(())
 }
 
+/// Each member's amounts summed, in member order: an overflow if a sum
+/// passes `u64`.
+fn totals(
+    entries: impl Iterator<Item = (MemberId, u64)>,
+) -> Result<Vec<(MemberId, u64)>, Violation> {
+    let entries: Vec<(MemberId, u64)> = entries.collect();
+    let order = crate::encoding::order::sorted_indices(entries.len(), &|a, b| {
+        entries[a].0.cmp(&entries[b].0)
+    });
+    let mut sums: Vec<(MemberId, u64)> = Vec::with_capacity(entries.len());
+    for i in order {
+        let (member, amount) = entries[i];
+        match sums.last_mut() {
+            Some((last, sum)) if *last == member => {
+                *sum = sum.checked_add(amount).ok_or(Violation::Overflow)?;
+            }
+            _ => sums.push((member, amount)),
+        }
+    }
+    Ok(sums)
+}
+
 /// A block being filled: the parent's ledger with the block's transactions
 /// applied so far, and what takes effect only when the block closes.
 #[derive(Clone, Debug)]
@@ -258,7 +286,7 @@ pub struct OpenBlock {
     /// The stakes of the election that chose this block's miner: paid to
     /// whoever seals it.
     payout: MilliTokens,
-    voters: Vec<MemberId>,
+    voters: HashSet<MemberId>,
     election: Option<ElectionRecord>,
     penalty: Option<Penalty>,
     /// Who may sign membership changes: the genesis sealer.
@@ -282,7 +310,7 @@ impl OpenBlock {
             ledger,
             staged_shares: Vec::new(),
             payout,
-            voters: Vec::new(),
+            voters: HashSet::new(),
             election: None,
             penalty: None,
             registrar: None,
@@ -377,7 +405,9 @@ impl OpenBlock {
         if self.registrar != Some(m.registrar) {
             return Err(Violation::NotRegistrar(m.registrar));
         }
-        let mut next = self.ledger.clone();
+        // Every check before anything is written: a refused change leaves
+        // the ledger as it was.
+        let ledger = &mut self.ledger;
         match &m.change {
             MembershipChange::Join {
                 member,
@@ -386,15 +416,18 @@ impl OpenBlock {
                 public_key,
                 capacity,
             } => {
-                let expected = next.next_member_id();
+                let expected = ledger
+                    .next_member_id()
+                    .ok_or_else(|| Violation::BeyondLimit("no member numbers are left".into()))?;
                 if *member != expected {
                     return Err(Violation::Membership(format!(
                         "a new member gets the next free number, {expected}, not {member}"
                     )));
                 }
-                check_name(&next, *member, name)?;
+                limits::check_member_number(*member)?;
+                check_name(ledger, *member, name)?;
                 match role {
-                    Role::Generator { shares } => check_share_table(&next, shares)?,
+                    Role::Generator { shares } => check_share_table(ledger, shares)?,
                     Role::Customer if capacity.0 > 0 => {
                         return Err(Violation::Membership(
                             "only a generator brings capacity".into(),
@@ -402,12 +435,16 @@ impl OpenBlock {
                     }
                     Role::Customer => {}
                 }
-                next.joined_energy = Wh(next
-                    .joined_energy
-                    .0
-                    .checked_add(capacity.0)
-                    .ok_or(Violation::Overflow)?);
-                next.members.push(Member {
+                let energy = ledger.total_energy() + u128::from(capacity.0);
+                if energy > u128::from(limits::MAX_ENERGY.0) {
+                    return Err(Violation::BeyondLimit(format!(
+                        "{name} would bring {capacity} of capacity, taking the community past the {} the chain can carry",
+                        limits::MAX_ENERGY
+                    )));
+                }
+                // Within MAX_ENERGY, so within u64.
+                ledger.joined_energy = Wh(ledger.joined_energy.0 + capacity.0);
+                ledger.members.push(Member {
                     id: *member,
                     name: name.clone(),
                     role: role.clone(),
@@ -422,18 +459,18 @@ impl OpenBlock {
                 });
             }
             MembershipChange::Rename { member, name } => {
-                active_member(&next, *member)?;
-                check_name(&next, *member, name)?;
-                next.member_mut(*member).expect("checked above").name = name.clone();
+                active_member(ledger, *member)?;
+                check_name(ledger, *member, name)?;
+                ledger.member_mut(*member).expect("checked above").name = name.clone();
             }
             MembershipChange::Leave { member } => {
-                let leaving = active_member(&next, *member)?;
+                let leaving = active_member(ledger, *member)?;
                 if *member == m.registrar {
                     return Err(Violation::Membership(
                         "the registrar keeps the register and cannot leave".into(),
                     ));
                 }
-                if let Some(g) = next.active_members().find(|g| {
+                if let Some(g) = ledger.active_members().find(|g| {
                     g.share_table()
                         .is_some_and(|t| t.share_of(*member).is_some_and(|s| s.0 > 0))
                 }) {
@@ -442,16 +479,18 @@ impl OpenBlock {
                         leaving.name, g.name
                     )));
                 }
-                next.member_mut(*member).expect("checked above").active = false;
+                ledger.member_mut(*member).expect("checked above").active = false;
             }
         }
-        next.member_mut(m.registrar).expect("the signer exists").seq = m.seq;
-        self.ledger = next;
+        ledger
+            .member_mut(m.registrar)
+            .expect("the signer exists")
+            .seq = m.seq;
         Ok(())
     }
 
     fn apply_vote(&mut self, v: &Vote) -> Result<(), Violation> {
-        let expected = self.height + 1;
+        let expected = self.height.saturating_add(1);
         if v.election != expected {
             return Err(Violation::WrongElection {
                 election: v.election,
@@ -482,14 +521,14 @@ impl OpenBlock {
         voter.tokens = MilliTokens(voter.tokens.0 - v.bet.0);
         voter.seq = v.seq;
         self.ledger.pot = MilliTokens(pot);
-        self.voters.push(v.voter);
+        self.voters.insert(v.voter);
         Ok(())
     }
 
     /// The record's content is checked against its recomputation once the
     /// block is closed (see `verify`); here only its place.
     fn apply_election(&mut self, e: &ElectionRecord) -> Result<(), Violation> {
-        let expected = self.height + 1;
+        let expected = self.height.saturating_add(1);
         if e.height != expected {
             return Err(Violation::WrongElection {
                 election: e.height,
@@ -572,7 +611,7 @@ impl OpenBlock {
         }
         // Every sum is checked before anything is written, so a refused
         // reading leaves the ledger as it was without a copy of it to throw
-        // away (a copy a reading was most of what replaying one cost).
+        // away.
         self.check_credits(g)?;
         let ledger = &mut self.ledger;
         let generator = ledger.member_mut(g.generator).expect("checked above");
@@ -592,47 +631,43 @@ impl OpenBlock {
         Ok(())
     }
 
-    /// The refusal writing `g`'s allocation and mints one by one would meet
-    /// first (a member not in the community, an amount past `u64`), found
-    /// without writing: a member's amount after entry i is its amount now
-    /// plus its entries up to i (less the reading's energy for the
-    /// generator's own balance).
+    /// The refusal writing `g`'s allocation and mints would meet (a member
+    /// not in the community, an amount past `u64`, tokens past
+    /// [`limits::MAX_TOKENS`]), found without writing. Each member's credits
+    /// are summed first (entries naming one member twice add up), in
+    /// O(n log n) for n entries.
     fn check_credits(&self, g: &Generation) -> Result<(), Violation> {
         let ledger = &self.ledger;
-        for (i, a) in g.allocation.iter().enumerate() {
+        let energy = g.allocation.iter().map(|a| (a.member, a.energy.0));
+        for (member, credit) in totals(energy)? {
             let m = ledger
-                .member(a.member)
-                .ok_or(Violation::UnknownMember(a.member))?;
-            let spent = if a.member == g.generator {
-                g.energy.0
-            } else {
-                0
-            };
-            g.allocation[..=i]
-                .iter()
-                .filter(|b| b.member == a.member)
-                .try_fold(m.balance.0 - spent, |sum, b| sum.checked_add(b.energy.0))
+                .member(member)
+                .ok_or(Violation::UnknownMember(member))?;
+            // The generator's own balance is debited first (checked above).
+            let spent = if member == g.generator { g.energy.0 } else { 0 };
+            (m.balance.0 - spent)
+                .checked_add(credit)
                 .ok_or(Violation::Overflow)?;
         }
         let mut minted_sum = 0u64;
-        for (i, mint) in g.minted.iter().enumerate() {
+        for (member, credit) in totals(g.minted.iter().map(|m| (m.member, m.tokens.0)))? {
             let m = ledger
-                .member(mint.member)
-                .ok_or(Violation::UnknownMember(mint.member))?;
-            g.minted[..=i]
-                .iter()
-                .filter(|b| b.member == mint.member)
-                .try_fold(m.tokens.0, |sum, b| sum.checked_add(b.tokens.0))
-                .ok_or(Violation::Overflow)?;
-            minted_sum = minted_sum
-                .checked_add(mint.tokens.0)
-                .ok_or(Violation::Overflow)?;
+                .member(member)
+                .ok_or(Violation::UnknownMember(member))?;
+            m.tokens.0.checked_add(credit).ok_or(Violation::Overflow)?;
+            minted_sum = minted_sum.checked_add(credit).ok_or(Violation::Overflow)?;
         }
         ledger
             .minted
             .0
             .checked_add(minted_sum)
             .ok_or(Violation::Overflow)?;
+        if ledger.total_tokens() + u128::from(minted_sum) > u128::from(limits::MAX_TOKENS.0) {
+            return Err(Violation::BeyondLimit(format!(
+                "this reading would mint voting tokens past the {} the chain can carry",
+                limits::MAX_TOKENS
+            )));
+        }
         Ok(())
     }
 
@@ -704,7 +739,7 @@ fn close_ledger(
     let m = ledger
         .member_mut(sealer)
         .ok_or(Violation::UnknownMember(sealer))?;
-    m.reputation += 1;
+    m.reputation = m.reputation.saturating_add(1);
     m.last_sealed = Some(height);
     if pot.0 > 0 {
         m.frozen.push(FrozenLot {
@@ -714,16 +749,14 @@ fn close_ledger(
     }
     let due = |lot: &FrozenLot| lot.unlocks_at <= height;
     for m in &mut ledger.members {
-        // Summed, then dropped in place: no new list of lots per member
-        // per block.
-        let unlocked: u64 = m.frozen.iter().filter(|l| due(l)).map(|l| l.amount.0).sum();
+        let unlocked = m
+            .frozen
+            .iter()
+            .filter(|l| due(l))
+            .try_fold(m.tokens.0, |sum, l| sum.checked_add(l.amount.0))
+            .ok_or(Violation::Overflow)?;
         m.frozen.retain(|l| !due(l));
-        m.tokens = MilliTokens(
-            m.tokens
-                .0
-                .checked_add(unlocked)
-                .ok_or(Violation::Overflow)?,
-        );
+        m.tokens = MilliTokens(unlocked);
     }
     Ok(ledger)
 }

@@ -249,7 +249,11 @@ impl Simulation {
     /// A new member joins with the next free number and its own key. A
     /// generator brings `capacity` and a share table over the customers.
     pub fn join(&mut self, name: &str, role: Role, capacity: Wh) -> Result<MemberId, ActionError> {
-        let member = self.open.ledger().next_member_id();
+        let member = self
+            .open
+            .ledger()
+            .next_member_id()
+            .ok_or_else(|| Violation::BeyondLimit("no member numbers are left".into()))?;
         let public_key = self.keys.key(member).public_key();
         self.change_membership(MembershipChange::Join {
             member,
@@ -450,9 +454,10 @@ impl Simulation {
         if self.is_tampered() {
             return Err(ActionError::HistoryTampered);
         }
+        let height = self.open.height();
+        crate::rules::limits::check_height(height)?;
         let sealer = self.due_sealer()?;
         let elected = self.next_miner();
-        let height = self.open.height();
         let mut open = self.open.clone();
         let mut transactions = self.pending.clone();
         let mut admit = |open: &mut OpenBlock, body: TxBody| -> Result<(), ActionError> {
@@ -500,7 +505,7 @@ impl Simulation {
             let vote = Vote {
                 voter,
                 seq,
-                election: height + 1,
+                election: height.saturating_add(1),
                 bet,
             };
             admit(&mut open, TxBody::Vote(vote))?;

@@ -8,7 +8,7 @@
 use crate::chain::blocks::Chain;
 use crate::encoding::hex::{from_hex, to_hex};
 use crate::model::member::MemberId;
-use crate::model::tx::Transaction;
+use crate::model::tx::{Transaction, TxBody};
 use crate::simulation::keyring::{Keyring, RunSeed};
 use crate::simulation::run::Simulation;
 use crate::simulation::strategy::Strategy;
@@ -77,8 +77,8 @@ impl Simulation {
         }
     }
 
-    /// Restores a saved run, verifying its chain first. Pending transactions
-    /// that no longer apply are dropped.
+    /// Restores a saved run, verifying its chain and its waiting
+    /// transactions first: a run that does not restore whole is refused.
     pub fn restore(text: &str, now_ms: u64) -> Result<Simulation, RestoreError> {
         let saved: SavedRun =
             serde_json::from_str(text).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
@@ -110,9 +110,26 @@ impl Simulation {
         for member in saved.offline {
             sim.set_online(member, false);
         }
-        for tx in saved.pending {
-            // A transaction that no longer applies is dropped, not fatal.
-            let _ = sim.readmit(tx);
+        // Only what the page itself queues, and each must still apply: the
+        // page saved them on the same chain, so anything else is a damaged
+        // or edited file.
+        for (i, tx) in saved.pending.into_iter().enumerate() {
+            if !matches!(
+                tx.body,
+                TxBody::Generation(_) | TxBody::ShareUpdate(_) | TxBody::Membership(_)
+            ) {
+                return Err(RestoreError::Corrupt(format!(
+                    "waiting transaction {i} is a {}, which the page never queues: votes, elections and penalties are made when a block is sealed",
+                    tx.body.kind()
+                )));
+            }
+            let kind = tx.body.kind();
+            if let Err(e) = sim.readmit(tx) {
+                return Err(RestoreError::Corrupt(format!(
+                    "waiting transaction {i} (a {kind}) does not apply: {}",
+                    sim.explain(&e)
+                )));
+            }
         }
         Ok(sim)
     }
