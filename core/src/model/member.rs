@@ -3,6 +3,7 @@
 use crate::crypto::PublicKey;
 use crate::encoding::units::{MilliTokens, Wh};
 use crate::model::shares::ShareTable;
+use crate::model::{required, MissingField};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -22,13 +23,39 @@ impl fmt::Display for MemberId {
 
 /// What a member does in the community.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "RoleFields")]
 pub enum Role {
     /// Owns a generator; its energy balance is the capacity it has left, and
     /// its share table says how its output is divided among customers.
     Generator { shares: ShareTable },
     /// Receives energy from generators by its shares.
     Customer,
+}
+
+/// A role as it is read (see `tx::TxFields` for why not serde's derive).
+#[derive(Deserialize)]
+struct RoleFields {
+    kind: RoleKind,
+    shares: Option<ShareTable>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RoleKind {
+    Generator,
+    Customer,
+}
+
+impl TryFrom<RoleFields> for Role {
+    type Error = MissingField;
+    fn try_from(f: RoleFields) -> Result<Role, MissingField> {
+        Ok(match f.kind {
+            RoleKind::Generator => Role::Generator {
+                shares: required(f.shares, "shares")?,
+            },
+            RoleKind::Customer => Role::Customer,
+        })
+    }
 }
 
 /// Voting tokens won in an election, locked until `unlocks_at` (a height).

@@ -3,6 +3,7 @@
 //! with its expectation.
 
 use crate::encoding::units::MilliTokens;
+use crate::model::{required, MissingField};
 use crate::rules::election::compare_scores;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -11,7 +12,7 @@ use std::cmp::Ordering;
 
 /// How a member decides its bet.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "StrategyFields")]
 pub enum Strategy {
     /// A fixed percentage (1 to 100) of its free tokens.
     FixedPercent { percent: u8 },
@@ -31,6 +32,38 @@ impl Strategy {
             Strategy::Manual { amount } => return amount.min(free),
         };
         MilliTokens((u128::from(free.0) * u128::from(percent) / 100) as u64)
+    }
+}
+
+/// A strategy as it is read (see `model::tx::TxFields` for why not
+/// serde's derive).
+#[derive(Deserialize)]
+struct StrategyFields {
+    kind: StrategyKind,
+    percent: Option<u8>,
+    amount: Option<MilliTokens>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum StrategyKind {
+    FixedPercent,
+    RandomPercent,
+    Manual,
+}
+
+impl TryFrom<StrategyFields> for Strategy {
+    type Error = MissingField;
+    fn try_from(f: StrategyFields) -> Result<Strategy, MissingField> {
+        Ok(match f.kind {
+            StrategyKind::FixedPercent => Strategy::FixedPercent {
+                percent: required(f.percent, "percent")?,
+            },
+            StrategyKind::RandomPercent => Strategy::RandomPercent,
+            StrategyKind::Manual => Strategy::Manual {
+                amount: required(f.amount, "amount")?,
+            },
+        })
     }
 }
 
