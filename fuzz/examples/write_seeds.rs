@@ -1,0 +1,52 @@
+//! Writes the seed corpus of each fuzz target into fuzz/seeds/ from real
+//! runs: chain exports, saved runs, and the blocks and transactions of a
+//! run as messages. Run by `scripts/fuzz --seeds`; the files are committed.
+
+use ecloud_fuzz::full_run;
+use std::fs;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let write = |target: &str, name: String, bytes: Vec<u8>| {
+        let dir = root.join(target);
+        fs::create_dir_all(&dir).expect("a seeds directory");
+        fs::write(dir.join(name), bytes).expect("a seed file");
+    };
+    for seed in [1, 2] {
+        let sim = full_run(seed);
+        write(
+            "chain_import",
+            format!("run-{seed}.json"),
+            sim.chain().to_json().into_bytes(),
+        );
+        write(
+            "saved_run",
+            format!("run-{seed}.json"),
+            sim.save().into_bytes(),
+        );
+    }
+    let sim = full_run(7);
+    for (i, block) in sim.chain().blocks().iter().enumerate().skip(1).step_by(2) {
+        let mut message = vec![1u8];
+        message.extend(serde_json::to_vec(block).expect("a block encodes"));
+        write("message", format!("block-{i}"), message);
+        for (j, tx) in block.body.transactions.iter().enumerate() {
+            let mut message = vec![0u8];
+            message.extend(serde_json::to_vec(tx).expect("a transaction encodes"));
+            write("message", format!("tx-{i}-{j}"), message);
+        }
+    }
+    // Edits: a few chosen byte strings (block, field, selector, value).
+    for (i, edit) in [
+        [2u8, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+        [3, 40, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0],
+        [4, 7, 1, 0x81, 255, 255, 255, 255, 255, 255, 255, 255],
+        [1, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]
+    .iter()
+    .enumerate()
+    {
+        write("chain_edit", format!("edit-{i}"), edit.to_vec());
+    }
+}
