@@ -11,7 +11,7 @@ use crate::components::tamper::{use_block_editor, BlockEditorProps};
 use crate::components::transaction::transaction_view;
 use crate::format::{count, name};
 use crate::hooks::use_hex_disclosures;
-use crate::state::{Action, Community, ExploreAction, Notice};
+use crate::state::{Action, BlocksAction, Community, ExploreAction, Notice};
 use ecloud_core::Block;
 use yew::functional::Hook;
 use yew::prelude::*;
@@ -77,7 +77,7 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
             </ol>
         }
     };
-    let toggle = on_click(&props.on_action, Action::ToggleBlock(height));
+    let toggle = on_click(&props.on_action, BlocksAction::Toggle(height).into());
     let edit = on_click(
         &props.on_action,
         Action::Explore(ExploreAction::EditValues(height)),

@@ -5,7 +5,7 @@ use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::{pure, pure_keyed};
 use crate::components::{action_button, on_typed};
-use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
+use crate::state::{Action, BlockWindow, BlocksAction, Community, Explorer, Notice, Verification};
 use yew::functional::Hook;
 use yew::prelude::*;
 
@@ -60,9 +60,10 @@ pub fn block_list(props: &BlockListProps) -> Html {
     };
     let on_goto = on_typed(
         &props.on_action,
-        Action::ShowBlock {
+        BlocksAction::Show {
             text: String::new(),
-        },
+        }
+        .into(),
     );
     let showing = if follows_tip {
         format!(
@@ -88,9 +89,9 @@ pub fn block_list(props: &BlockListProps) -> Html {
             <nav class="block-nav" aria-label="Pages of blocks">
                 <p class="showing">{ showing }</p>
                 <div class="row">
-                    { nav("Newest", Action::ShowNewestBlocks, !follows_tip) }
-                    { nav("Newer", Action::ShowNewerBlocks, !follows_tip) }
-                    { nav("Older", Action::ShowOlderBlocks, oldest > 0) }
+                    { nav("Newest", BlocksAction::ShowNewest.into(), !follows_tip) }
+                    { nav("Newer", BlocksAction::ShowNewer.into(), !follows_tip) }
+                    { nav("Older", BlocksAction::ShowOlder.into(), oldest > 0) }
                 </div>
                 { pure(
                     GotoBlockProps {

@@ -5,7 +5,7 @@
 use crate::components::action_button;
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
-use crate::state::{Action, Notice, Tone, Verification};
+use crate::state::{Action, BlocksAction, Notice, Tone, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -89,9 +89,10 @@ pub fn neighbours(height: u64, tip: u64, on_action: &Callback<Action>) -> Html {
         action_button(
             on_action,
             label.into(),
-            Action::ShowBlock {
+            BlocksAction::Show {
                 text: h.to_string(),
-            },
+            }
+            .into(),
             true,
         )
     };

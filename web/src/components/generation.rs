@@ -4,7 +4,8 @@ use crate::components::panel::Panel;
 use crate::components::{input_text, on_submit, on_text, ticked};
 use crate::format::{market_period, name};
 use crate::state::{
-    period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, Notice,
+    period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, GenerationAction,
+    Notice,
 };
 use ecloud_core::profile::Profile;
 use ecloud_core::Wh;
@@ -31,12 +32,16 @@ pub fn generation(props: &GenerationProps) -> Html {
         let id = format!("energy-{}", generator.0);
         let on_input = on_text(
             &props.on_action,
-            Action::EditEnergy {
+            GenerationAction::EditEnergy {
                 generator,
                 text: String::new(),
-            },
+            }
+            .into(),
         );
-        let on_submit = on_submit(&props.on_action, Action::Generate { generator });
+        let on_submit = on_submit(
+            &props.on_action,
+            GenerationAction::Generate { generator }.into(),
+        );
         html! {
             <form class="row" onsubmit={on_submit} key={generator.0}>
                 { TextField {
@@ -71,15 +76,19 @@ pub fn generation(props: &GenerationProps) -> Html {
     };
     let on_toggle = props
         .on_action
-        .reform(|e: Event| Action::SetAuto(ticked(&e)));
+        .reform(|e: Event| GenerationAction::SetAuto(ticked(&e)).into());
     let on_profile = props.on_action.reform(|e: Event| {
-        Action::SetAutoProfile(if input_text(&e) == "wind" {
+        GenerationAction::SetProfile(if input_text(&e) == "wind" {
             Profile::Wind
         } else {
             Profile::Solar
         })
+        .into()
     });
-    let on_peak = on_text(&props.on_action, Action::EditAutoPeak(String::new()));
+    let on_peak = on_text(
+        &props.on_action,
+        GenerationAction::EditPeak(String::new()).into(),
+    );
     let profile_option = |profile: Profile, label: &'static str| {
         html! {
             <option value={profile_name(profile)} selected={auto.profile == profile}>

@@ -6,7 +6,9 @@ use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
-use crate::state::{Action, BlockClock, Community, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
+use crate::state::{
+    Action, BlockClock, Community, Notice, TimerAction, MAX_BLOCK_SECS, MIN_BLOCK_SECS,
+};
 use ecloud_core::Decimal;
 use yew::prelude::*;
 
@@ -32,10 +34,13 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     {
         let on_action = props.on_action.clone();
         use_after_paint(props.fast_forward, move |blocks| {
-            on_action.emit(Action::FastForward {
-                blocks,
-                now_ms: clock::wall_ms(),
-            })
+            on_action.emit(
+                TimerAction::FastForward {
+                    blocks,
+                    now_ms: clock::wall_ms(),
+                }
+                .into(),
+            )
         });
     }
     let (open_height, miner, why_miner, stand_in) = {
@@ -88,22 +93,26 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
         let typed_secs = typed_secs.clone();
         props.on_action.reform(move |e: Event| {
             typed_secs.set(None);
-            Action::SetBlockSecs {
+            TimerAction::SetBlockSecs {
                 text: input_text(&e),
                 now_ms: clock::wall_ms(),
             }
+            .into()
         })
     };
     let on_pause = props.on_action.reform(move |_: MouseEvent| {
         let now_ms = clock::wall_ms();
         if paused {
-            Action::Resume { now_ms }
+            TimerAction::Resume { now_ms }.into()
         } else {
-            Action::Pause { now_ms }
+            TimerAction::Pause { now_ms }.into()
         }
     });
-    let on_seal = props.on_action.reform(|_: MouseEvent| Action::SealNow {
-        now_ms: clock::wall_ms(),
+    let on_seal = props.on_action.reform(|_: MouseEvent| {
+        TimerAction::SealNow {
+            now_ms: clock::wall_ms(),
+        }
+        .into()
     });
 
     let countdown = if paused {
@@ -167,7 +176,7 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
                     action_button(
                         &props.on_action,
                         format!("Seal {}", count(blocks, "block", "blocks")).into(),
-                        Action::RequestFastForward(blocks),
+                        TimerAction::RequestFastForward(blocks).into(),
                         props.fast_forward.is_none(),
                     )
                 }) }

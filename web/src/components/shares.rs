@@ -3,7 +3,7 @@ use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::{on_click, on_submit, on_text};
 use crate::format::name;
-use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
+use crate::state::{percent_text, Action, Community, Notice, ShareDraft, SharesAction};
 use ecloud_core::tx::TxBody;
 use ecloud_core::{BasisPoints, Ledger, ShareTable};
 use yew::prelude::*;
@@ -38,11 +38,12 @@ pub fn shares(props: &SharesProps) -> Html {
             let member = row.member;
             let who = name(ledger, member);
             let id = format!("share-{}-{}", generator.0, member.0);
-            let edit = Action::EditShare {
+            let edit: Action = SharesAction::Edit {
                 generator,
                 member,
                 text: String::new(),
-            };
+            }
+            .into();
             // A slider cannot show text that is not a percentage; it rests
             // at 0 until the typed value reads as one again.
             let slider_value = BasisPoints::parse_percent(&row.text)
@@ -84,8 +85,8 @@ pub fn shares(props: &SharesProps) -> Html {
         } else {
             "must be exactly 100 %"
         };
-        let on_submit = on_submit(&props.on_action, Action::ApplyShares { generator });
-        let on_reset = on_click(&props.on_action, Action::ResetShares { generator });
+        let on_submit = on_submit(&props.on_action, SharesAction::Apply { generator }.into());
+        let on_reset = on_click(&props.on_action, SharesAction::Reset { generator }.into());
         let member = ledger.member(generator);
         let in_force = member
             .and_then(|m| m.share_table())

@@ -4,7 +4,9 @@ use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::format::{count, millis, thousands};
 use crate::hooks::use_next_task;
-use crate::state::{Action, Community, Notice, Verification, Verified, Verifying};
+use crate::state::{
+    Action, Community, Notice, Verification, VerificationAction, Verified, Verifying,
+};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -28,11 +30,11 @@ pub fn use_verify(props: &VerifyProps) -> Html {
         // Each slice done asks for the next, in a task of its own.
         let on_action = props.on_action.clone();
         use_next_task(running.map(|r| r.slices), move |_| {
-            on_action.emit(Action::VerifySlice)
+            on_action.emit(VerificationAction::Slice.into())
         });
     }
     let blocks = props.community.read().chain().len() as u64;
-    let on_click = on_click(&props.on_action, Action::RequestVerify);
+    let on_click = on_click(&props.on_action, VerificationAction::Request.into());
     let (status, verdict) = match &props.verification {
         Verification::NotRun => (
             html! {
