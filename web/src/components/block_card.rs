@@ -5,7 +5,6 @@ use crate::components::explorer::{
 use crate::components::hex::hex;
 use crate::components::ledger_table::ledger_table;
 use crate::components::markup::{element, empty, term};
-use crate::components::on_click;
 use crate::components::pure::pure;
 use crate::components::tamper::{use_block_editor, BlockEditorProps};
 use crate::components::transaction::transaction_view;
@@ -77,11 +76,12 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
             </ol>
         }
     };
-    let toggle = on_click(&props.on_action, BlocksAction::Toggle(height).into());
-    let edit = on_click(
-        &props.on_action,
-        Action::Explore(ExploreAction::EditValues(height)),
-    );
+    let toggle = props
+        .on_action
+        .reform(move |_| BlocksAction::Toggle(height).into());
+    let edit = props
+        .on_action
+        .reform(move |_| ExploreAction::EditValues(height).into());
     let tip = sim.chain().tip().height();
     let state_class = match &props.status {
         BlockStatus::Broken(_) => "block broken",

@@ -4,7 +4,6 @@ use crate::components::goto_block::{use_goto_block, GotoBlockProps};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::{pure, pure_keyed};
-use crate::components::{action_button, on_typed};
 use crate::state::{Action, BlockWindow, BlocksAction, Community, Explorer, Notice, Verification};
 use yew::functional::Hook;
 use yew::prelude::*;
@@ -55,16 +54,15 @@ pub fn block_list(props: &BlockListProps) -> Html {
             |p, ctx| use_block_card(p).run(ctx),
         )
     });
-    let nav = |label: &'static str, action: Action, enabled: bool| {
-        action_button(&props.on_action, label.into(), action, enabled)
-    };
-    let on_goto = on_typed(
-        &props.on_action,
-        BlocksAction::Show {
-            text: String::new(),
+    let nav = |label: &'static str, action: BlocksAction, enabled: bool| {
+        let onclick = props.on_action.reform(move |_| action.clone().into());
+        html! {
+            <button type="button" class="secondary" disabled={!enabled} {onclick}>{ label }</button>
         }
-        .into(),
-    );
+    };
+    let on_goto = props
+        .on_action
+        .reform(|text| BlocksAction::Show { text }.into());
     let showing = if follows_tip {
         format!(
             "Blocks {oldest}\u{2013}{newest} of {}, newest first, following new blocks.",
@@ -89,9 +87,9 @@ pub fn block_list(props: &BlockListProps) -> Html {
             <nav class="block-nav" aria-label="Pages of blocks">
                 <p class="showing">{ showing }</p>
                 <div class="row">
-                    { nav("Newest", BlocksAction::ShowNewest.into(), !follows_tip) }
-                    { nav("Newer", BlocksAction::ShowNewer.into(), !follows_tip) }
-                    { nav("Older", BlocksAction::ShowOlder.into(), oldest > 0) }
+                    { nav("Newest", BlocksAction::ShowNewest, !follows_tip) }
+                    { nav("Newer", BlocksAction::ShowNewer, !follows_tip) }
+                    { nav("Older", BlocksAction::ShowOlder, oldest > 0) }
                 </div>
                 { pure(
                     GotoBlockProps {

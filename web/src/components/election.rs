@@ -6,7 +6,6 @@ use crate::components::panel::Panel;
 use crate::components::pure::pure;
 use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
 use crate::components::win_chart::use_win_chart;
-use crate::components::{action_button, on_typed};
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
@@ -97,19 +96,16 @@ pub fn election_panel(props: &ElectionProps) -> Html {
     );
 
     let show = |label: &'static str, h: Option<u64>, enabled: bool| {
-        action_button(
-            &props.on_action,
-            label.into(),
-            Action::Election(ElectionAction::ShowElection(h)),
-            enabled,
-        )
+        let onclick = props
+            .on_action
+            .reform(move |_| ElectionAction::ShowElection(h).into());
+        html! {
+            <button type="button" class="secondary" disabled={!enabled} {onclick}>{ label }</button>
+        }
     };
-    let on_goto = on_typed(
-        &props.on_action,
-        Action::Election(ElectionAction::ShowElectionAt {
-            text: String::new(),
-        }),
-    );
+    let on_goto = props
+        .on_action
+        .reform(|text| ElectionAction::ShowElectionAt { text }.into());
     let body = match block.election() {
         Some(record) => record_view(record, block, &sim, tip),
         None => empty(

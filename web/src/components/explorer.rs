@@ -2,7 +2,6 @@
 //! preimage with a Copy button and a command to check it, and links to its
 //! parent and child.
 
-use crate::components::action_button;
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::state::{Action, BlocksAction, Notice, Tone, Verification};
@@ -86,15 +85,13 @@ pub fn status_view(status: &BlockStatus, height: u64) -> Html {
 /// Buttons that open the parent and the child of a block.
 pub fn neighbours(height: u64, tip: u64, on_action: &Callback<Action>) -> Html {
     let open = |h: u64, label: String| {
-        action_button(
-            on_action,
-            label.into(),
+        let onclick = on_action.reform(move |_| {
             BlocksAction::Show {
                 text: h.to_string(),
             }
-            .into(),
-            true,
-        )
+            .into()
+        });
+        html! { <button type="button" class="secondary" {onclick}>{ label }</button> }
     };
     html! {
         <div class="row neighbours">

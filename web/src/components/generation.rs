@@ -1,7 +1,7 @@
 use crate::components::markup::TextField;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{input_text, on_submit, on_text, ticked};
+use crate::components::{input_text, ticked};
 use crate::format::{market_period, name};
 use crate::state::{
     period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, GenerationAction,
@@ -30,18 +30,17 @@ pub fn generation(props: &GenerationProps) -> Html {
         let generator = draft.generator;
         let who = name(ledger, generator);
         let id = format!("energy-{}", generator.0);
-        let on_input = on_text(
-            &props.on_action,
+        let on_input = props.on_action.reform(move |e: InputEvent| {
             GenerationAction::EditEnergy {
                 generator,
-                text: String::new(),
+                text: input_text(&e),
             }
-            .into(),
-        );
-        let on_submit = on_submit(
-            &props.on_action,
-            GenerationAction::Generate { generator }.into(),
-        );
+            .into()
+        });
+        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            GenerationAction::Generate { generator }.into()
+        });
         html! {
             <form class="row" onsubmit={on_submit} key={generator.0}>
                 { TextField {
@@ -85,10 +84,9 @@ pub fn generation(props: &GenerationProps) -> Html {
         })
         .into()
     });
-    let on_peak = on_text(
-        &props.on_action,
-        GenerationAction::EditPeak(String::new()).into(),
-    );
+    let on_peak = props
+        .on_action
+        .reform(|e: InputEvent| GenerationAction::EditPeak(input_text(&e)).into());
     let profile_option = |profile: Profile, label: &'static str| {
         html! {
             <option value={profile_name(profile)} selected={auto.profile == profile}>

@@ -1,7 +1,7 @@
+use crate::components::input_text;
 use crate::components::markup::{element, hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{action_button, on_submit, on_text};
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
 use yew::prelude::*;
@@ -52,17 +52,18 @@ pub fn members(props: &MembersProps) -> Html {
     let choose = |kind: RoleKind| {
         props
             .on_action
-            .reform(move |_: Event| Action::Membership(MembershipAction::ChooseRole(kind)))
+            .reform(move |_: Event| MembershipAction::ChooseRole(kind).into())
     };
-    let on_name = on_text(
-        &props.on_action,
-        Action::Membership(MembershipAction::EditName(String::new())),
-    );
-    let on_capacity = on_text(
-        &props.on_action,
-        Action::Membership(MembershipAction::EditCapacity(String::new())),
-    );
-    let on_join = on_submit(&props.on_action, Action::Membership(MembershipAction::Join));
+    let on_name = props
+        .on_action
+        .reform(|e: InputEvent| MembershipAction::EditName(input_text(&e)).into());
+    let on_capacity = props
+        .on_action
+        .reform(|e: InputEvent| MembershipAction::EditCapacity(input_text(&e)).into());
+    let on_join = props.on_action.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        MembershipAction::Join.into()
+    });
     let is_generator = role == RoleKind::Generator;
 
     Panel {
@@ -160,27 +161,27 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
             .membership
             .rename_text(member)
             .map_or_else(|| who.clone(), str::to_string);
-        let on_input = on_text(
-            &props.on_action,
-            Action::Membership(MembershipAction::EditRename {
+        let on_input = props.on_action.reform(move |e: InputEvent| {
+            MembershipAction::EditRename {
                 member,
-                text: String::new(),
-            }),
-        );
-        let on_rename = on_submit(
-            &props.on_action,
-            Action::Membership(MembershipAction::Rename { member }),
-        );
+                text: input_text(&e),
+            }
+            .into()
+        });
+        let on_rename = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            MembershipAction::Rename { member }.into()
+        });
         let leave = if is_registrar {
             // The registrar signs every change; without it nobody could join.
             html! {}
         } else {
-            action_button(
-                &props.on_action,
-                format!("{who} leaves").into(),
-                Action::Membership(MembershipAction::Leave { member }),
-                true,
-            )
+            let onclick = props
+                .on_action
+                .reform(move |_| MembershipAction::Leave { member }.into());
+            html! {
+                <button type="button" class="secondary" {onclick}>{ format!("{who} leaves") }</button>
+            }
         };
         html! {
             <form class="row rename" onsubmit={on_rename}>

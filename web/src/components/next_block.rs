@@ -1,5 +1,4 @@
 use crate::clock;
-use crate::components::action_button;
 use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
@@ -173,12 +172,19 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
             <div class="controls fast-forward" role="group" aria-labelledby="fast-forward-label">
                 <span id="fast-forward-label">{ "Fast forward" }</span>
                 { for FAST_FORWARDS.into_iter().map(|blocks| {
-                    action_button(
-                        &props.on_action,
-                        format!("Seal {}", count(blocks, "block", "blocks")).into(),
-                        TimerAction::RequestFastForward(blocks).into(),
-                        props.fast_forward.is_none(),
-                    )
+                    let onclick = props
+                        .on_action
+                        .reform(move |_| TimerAction::RequestFastForward(blocks).into());
+                    html! {
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled={props.fast_forward.is_some()}
+                            {onclick}
+                        >
+                            { format!("Seal {}", count(blocks, "block", "blocks")) }
+                        </button>
+                    }
                 }) }
                 if let Some(blocks) = props.fast_forward {
                     <span role="status">

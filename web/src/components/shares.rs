@@ -1,7 +1,7 @@
+use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{on_click, on_submit, on_text};
 use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft, SharesAction};
 use ecloud_core::tx::TxBody;
@@ -38,12 +38,15 @@ pub fn shares(props: &SharesProps) -> Html {
             let member = row.member;
             let who = name(ledger, member);
             let id = format!("share-{}-{}", generator.0, member.0);
-            let edit: Action = SharesAction::Edit {
-                generator,
-                member,
-                text: String::new(),
-            }
-            .into();
+            // The slider and the text field edit the same share.
+            let edit = props.on_action.reform(move |e: InputEvent| {
+                SharesAction::Edit {
+                    generator,
+                    member,
+                    text: input_text(&e),
+                }
+                .into()
+            });
             // A slider cannot show text that is not a percentage; it rests
             // at 0 until the typed value reads as one again.
             let slider_value = BasisPoints::parse_percent(&row.text)
@@ -59,7 +62,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         step="0.01"
                         value={slider_value}
                         aria-label={format!("{who}'s share slider")}
-                        oninput={on_text(&props.on_action, edit.clone())}
+                        oninput={edit.clone()}
                     />
                     <input
                         id={id}
@@ -68,7 +71,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         autocomplete="off"
                         class="percent"
                         value={row.text.clone()}
-                        oninput={on_text(&props.on_action, edit)}
+                        oninput={edit}
                     />
                 </div>
             }
@@ -85,8 +88,13 @@ pub fn shares(props: &SharesProps) -> Html {
         } else {
             "must be exactly 100 %"
         };
-        let on_submit = on_submit(&props.on_action, SharesAction::Apply { generator }.into());
-        let on_reset = on_click(&props.on_action, SharesAction::Reset { generator }.into());
+        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            SharesAction::Apply { generator }.into()
+        });
+        let on_reset = props
+            .on_action
+            .reform(move |_| SharesAction::Reset { generator }.into());
         let member = ledger.member(generator);
         let in_force = member
             .and_then(|m| m.share_table())

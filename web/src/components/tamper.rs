@@ -2,11 +2,11 @@
 //! a keyless forger, and undo. The core makes each change; verification
 //! then says which block and rule broke.
 
+use crate::components::input_text;
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::pure::pure_keyed;
-use crate::components::{action_button, input_text, on_click};
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
@@ -24,12 +24,12 @@ pub struct TamperPanelProps {
 pub fn tamper_panel(props: &TamperPanelProps) -> Html {
     let heights = props.community.read().tampered_heights();
     let undo = |label: &'static str, action: ExploreAction| {
-        action_button(
-            &props.on_action,
-            label.into(),
-            Action::Explore(action),
-            !heights.is_empty(),
-        )
+        let onclick = props.on_action.reform(move |_| action.clone().into());
+        html! {
+            <button type="button" class="secondary" disabled={heights.is_empty()} {onclick}>
+                { label }
+            </button>
+        }
     };
     let state = if heights.is_empty() {
         html! {
@@ -123,10 +123,9 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| filter.set(input_text(&e)))
     };
-    let rehash = on_click(
-        &props.on_action,
-        Action::Explore(ExploreAction::Rehash(height)),
-    );
+    let rehash = props
+        .on_action
+        .reform(move |_| ExploreAction::Rehash(height).into());
     let filter_id = format!("filter-{height}");
     html! {
         <section class="editor" aria-label={format!("edit block {height}'s values")}>

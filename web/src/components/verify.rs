@@ -1,6 +1,5 @@
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
-use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::format::{count, millis, thousands};
 use crate::hooks::use_next_task;
@@ -34,7 +33,9 @@ pub fn use_verify(props: &VerifyProps) -> Html {
         });
     }
     let blocks = props.community.read().chain().len() as u64;
-    let on_click = on_click(&props.on_action, VerificationAction::Request.into());
+    let on_click = props
+        .on_action
+        .reform(|_| VerificationAction::Request.into());
     let (status, verdict) = match &props.verification {
         Verification::NotRun => (
             html! {

@@ -1,7 +1,7 @@
 use crate::components::markup::{element, hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{input_text, on_submit, on_text, ticked};
+use crate::components::{input_text, ticked};
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
 use ecloud_core::election::Strategy;
@@ -70,28 +70,30 @@ fn voter_card(
     let strategy_id = format!("strategy-{}", member.0);
     let value_id = format!("bet-{}", member.0);
     let on_online = props.on_action.reform(move |e: Event| {
-        Action::Election(ElectionAction::SetOnline {
+        ElectionAction::SetOnline {
             member,
             online: ticked(&e),
-        })
+        }
+        .into()
     });
     let on_kind = props.on_action.reform(move |e: Event| {
-        Action::Election(ElectionAction::ChooseStrategy {
+        ElectionAction::ChooseStrategy {
             member,
             kind: StrategyKind::from_value(&input_text(&e)).unwrap_or(StrategyKind::Random),
-        })
+        }
+        .into()
     });
-    let on_value = on_text(
-        &props.on_action,
-        Action::Election(ElectionAction::EditStrategy {
+    let on_value = props.on_action.reform(move |e: InputEvent| {
+        ElectionAction::EditStrategy {
             member,
-            text: String::new(),
-        }),
-    );
-    let on_submit = on_submit(
-        &props.on_action,
-        Action::Election(ElectionAction::ApplyStrategy { member }),
-    );
+            text: input_text(&e),
+        }
+        .into()
+    });
+    let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+        e.prevent_default();
+        ElectionAction::ApplyStrategy { member }.into()
+    });
     let options = StrategyKind::ALL.into_iter().map(|k| {
         html! { <option value={k.value()} selected={k == kind}>{ k.label() }</option> }
     });

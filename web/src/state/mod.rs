@@ -56,32 +56,6 @@ pub enum Action {
     Membership(MembershipAction),
 }
 
-impl Action {
-    /// This action carrying `typed` as its text: what a text field sends
-    /// as the class types (one closure for every field: see
-    /// `components::on_text`).
-    pub fn with_text(&self, typed: String) -> Action {
-        let mut action = self.clone();
-        match &mut action {
-            Action::Shares(SharesAction::Edit { text, .. })
-            | Action::Generation(
-                GenerationAction::EditEnergy { text, .. } | GenerationAction::EditPeak(text),
-            )
-            | Action::Blocks(BlocksAction::Show { text })
-            | Action::Election(
-                ElectionAction::EditStrategy { text, .. } | ElectionAction::ShowElectionAt { text },
-            )
-            | Action::Membership(
-                MembershipAction::EditName(text)
-                | MembershipAction::EditCapacity(text)
-                | MembershipAction::EditRename { text, .. },
-            ) => *text = typed,
-            _ => {}
-        }
-        action
-    }
-}
-
 #[derive(Clone, PartialEq)]
 pub struct AppState {
     pub community: Community,
@@ -223,52 +197,6 @@ pub(crate) mod tests {
             .member(id)
             .map(|m| m.balance)
             .unwrap_or_default()
-    }
-
-    /// Every text field's action carries what was typed; others are sent as they are.
-    #[test]
-    fn a_field_s_action_carries_the_text_typed() {
-        use ecloud_core::community::{BOB, GEORGE};
-        let typed = |a: Action| a.with_text("12".into());
-        assert_eq!(
-            typed(
-                GenerationAction::EditEnergy {
-                    generator: GEORGE,
-                    text: String::new()
-                }
-                .into()
-            ),
-            GenerationAction::EditEnergy {
-                generator: GEORGE,
-                text: "12".into()
-            }
-            .into()
-        );
-        assert_eq!(
-            typed(
-                MembershipAction::EditRename {
-                    member: BOB,
-                    text: String::new()
-                }
-                .into()
-            ),
-            MembershipAction::EditRename {
-                member: BOB,
-                text: "12".into()
-            }
-            .into()
-        );
-        assert_eq!(
-            typed(
-                ElectionAction::ShowElectionAt {
-                    text: String::new()
-                }
-                .into()
-            ),
-            ElectionAction::ShowElectionAt { text: "12".into() }.into()
-        );
-        let verify: Action = VerificationAction::Request.into();
-        assert_eq!(typed(verify.clone()), verify);
     }
 
     #[test]
