@@ -7,8 +7,8 @@ use crate::components::notice::notice_view;
 use crate::state::{Action, BlocksAction, Notice, Tone, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 /// What the last verification said about one block.
@@ -144,24 +144,21 @@ pub fn use_preimage(props: &PreimageProps) -> Html {
 
 /// Copies `text` with the asynchronous clipboard; says where it cannot.
 fn copy(text: &str, answer: UseStateSetter<Option<String>>) {
-    let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
+    let clipboard = gloo_utils::window().navigator().clipboard();
     // navigator.clipboard is missing on pages not served securely.
-    let usable = clipboard
-        .as_ref()
-        .is_some_and(|c| !JsValue::from(c.clone()).is_undefined());
-    let Some(clipboard) = clipboard.filter(|_| usable) else {
+    if JsValue::from(&clipboard).is_undefined() {
         answer.set(Some(UNAVAILABLE.into()));
         return;
-    };
-    let promise = clipboard.write_text(text);
-    let done = answer.clone();
-    let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| done.set(Some("Copied.".into())));
-    let failed =
-        Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| answer.set(Some(UNAVAILABLE.into())));
-    let _ = promise.then2(&ok, &failed);
-    // Each lives until the promise settles; a few bytes per click.
-    ok.forget();
-    failed.forget();
+    }
+    let written = JsFuture::from(clipboard.write_text(text));
+    wasm_bindgen_futures::spawn_local(async move {
+        let said = if written.await.is_ok() {
+            "Copied."
+        } else {
+            UNAVAILABLE
+        };
+        answer.set(Some(said.into()));
+    });
 }
 
 const UNAVAILABLE: &str =

@@ -1,7 +1,6 @@
 use crate::components::markup::TextField;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{input_text, ticked};
 use crate::format::{market_period, name};
 use crate::state::{
     period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, GenerationAction,
@@ -9,6 +8,7 @@ use crate::state::{
 };
 use ecloud_core::profile::Profile;
 use ecloud_core::Wh;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -33,7 +33,7 @@ pub fn generation(props: &GenerationProps) -> Html {
         let on_input = props.on_action.reform(move |e: InputEvent| {
             GenerationAction::EditEnergy {
                 generator,
-                text: input_text(&e),
+                text: e.target_unchecked_into::<HtmlInputElement>().value(),
             }
             .into()
         });
@@ -73,20 +73,22 @@ pub fn generation(props: &GenerationProps) -> Html {
             profile_name(auto.profile)
         )
     };
-    let on_toggle = props
-        .on_action
-        .reform(|e: Event| GenerationAction::SetAuto(ticked(&e)).into());
+    let on_toggle = props.on_action.reform(|e: Event| {
+        GenerationAction::SetAuto(e.target_unchecked_into::<HtmlInputElement>().checked()).into()
+    });
     let on_profile = props.on_action.reform(|e: Event| {
-        GenerationAction::SetProfile(if input_text(&e) == "wind" {
-            Profile::Wind
-        } else {
-            Profile::Solar
-        })
+        GenerationAction::SetProfile(
+            if e.target_unchecked_into::<HtmlSelectElement>().value() == "wind" {
+                Profile::Wind
+            } else {
+                Profile::Solar
+            },
+        )
         .into()
     });
-    let on_peak = props
-        .on_action
-        .reform(|e: InputEvent| GenerationAction::EditPeak(input_text(&e)).into());
+    let on_peak = props.on_action.reform(|e: InputEvent| {
+        GenerationAction::EditPeak(e.target_unchecked_into::<HtmlInputElement>().value()).into()
+    });
     let profile_option = |profile: Profile, label: &'static str| {
         html! {
             <option value={profile_name(profile)} selected={auto.profile == profile}>

@@ -1,9 +1,9 @@
-use crate::components::input_text;
 use crate::components::markup::{element, hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -54,12 +54,12 @@ pub fn members(props: &MembersProps) -> Html {
             .on_action
             .reform(move |_: Event| MembershipAction::ChooseRole(kind).into())
     };
-    let on_name = props
-        .on_action
-        .reform(|e: InputEvent| MembershipAction::EditName(input_text(&e)).into());
-    let on_capacity = props
-        .on_action
-        .reform(|e: InputEvent| MembershipAction::EditCapacity(input_text(&e)).into());
+    let on_name = props.on_action.reform(|e: InputEvent| {
+        MembershipAction::EditName(e.target_unchecked_into::<HtmlInputElement>().value()).into()
+    });
+    let on_capacity = props.on_action.reform(|e: InputEvent| {
+        MembershipAction::EditCapacity(e.target_unchecked_into::<HtmlInputElement>().value()).into()
+    });
     let on_join = props.on_action.reform(|e: SubmitEvent| {
         e.prevent_default();
         MembershipAction::Join.into()
@@ -164,7 +164,7 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
         let on_input = props.on_action.reform(move |e: InputEvent| {
             MembershipAction::EditRename {
                 member,
-                text: input_text(&e),
+                text: e.target_unchecked_into::<HtmlInputElement>().value(),
             }
             .into()
         });

@@ -1,5 +1,4 @@
 use crate::clock;
-use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
@@ -9,6 +8,7 @@ use crate::state::{
     Action, BlockClock, Community, Notice, TimerAction, MAX_BLOCK_SECS, MIN_BLOCK_SECS,
 };
 use ecloud_core::Decimal;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// The fast-forward buttons: enough blocks for the charts and the election's
@@ -86,14 +86,16 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     let typed_secs = use_state(|| None::<String>);
     let on_secs_input = {
         let typed_secs = typed_secs.clone();
-        move |e: InputEvent| typed_secs.set(Some(input_text(&e)))
+        move |e: InputEvent| {
+            typed_secs.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()))
+        }
     };
     let on_secs = {
         let typed_secs = typed_secs.clone();
         props.on_action.reform(move |e: Event| {
             typed_secs.set(None);
             TimerAction::SetBlockSecs {
-                text: input_text(&e),
+                text: e.target_unchecked_into::<HtmlInputElement>().value(),
                 now_ms: clock::wall_ms(),
             }
             .into()

@@ -1,4 +1,3 @@
-use crate::components::input_text;
 use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
@@ -6,6 +5,7 @@ use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft, SharesAction};
 use ecloud_core::tx::TxBody;
 use ecloud_core::{BasisPoints, Ledger, ShareTable};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -43,7 +43,7 @@ pub fn shares(props: &SharesProps) -> Html {
                 SharesAction::Edit {
                     generator,
                     member,
-                    text: input_text(&e),
+                    text: e.target_unchecked_into::<HtmlInputElement>().value(),
                 }
                 .into()
             });

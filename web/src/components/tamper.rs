@@ -2,7 +2,6 @@
 //! a keyless forger, and undo. The core makes each change; verification
 //! then says which block and rule broke.
 
-use crate::components::input_text;
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
@@ -10,6 +9,7 @@ use crate::components::pure::pure_keyed;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
+use web_sys::HtmlInputElement;
 use yew::functional::{Hook, HookContext};
 use yew::prelude::*;
 
@@ -121,7 +121,9 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
         .collect::<Html>();
     let on_filter = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(input_text(&e)))
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let rehash = props
         .on_action
@@ -174,7 +176,9 @@ fn use_field_row(props: &FieldRowProps) -> Html {
     let text = use_state(|| props.value.to_string());
     let on_input = {
         let text = text.clone();
-        Callback::from(move |e: InputEvent| text.set(input_text(&e)))
+        Callback::from(move |e: InputEvent| {
+            text.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_submit = {
         let text = text.clone();

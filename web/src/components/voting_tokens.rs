@@ -1,12 +1,12 @@
 use crate::components::markup::{element, hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{input_text, ticked};
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
 use ecloud_core::election::Strategy;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Member, MilliTokens};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -72,21 +72,22 @@ fn voter_card(
     let on_online = props.on_action.reform(move |e: Event| {
         ElectionAction::SetOnline {
             member,
-            online: ticked(&e),
+            online: e.target_unchecked_into::<HtmlInputElement>().checked(),
         }
         .into()
     });
     let on_kind = props.on_action.reform(move |e: Event| {
         ElectionAction::ChooseStrategy {
             member,
-            kind: StrategyKind::from_value(&input_text(&e)).unwrap_or(StrategyKind::Random),
+            kind: StrategyKind::from_value(&e.target_unchecked_into::<HtmlSelectElement>().value())
+                .unwrap_or(StrategyKind::Random),
         }
         .into()
     });
     let on_value = props.on_action.reform(move |e: InputEvent| {
         ElectionAction::EditStrategy {
             member,
-            text: input_text(&e),
+            text: e.target_unchecked_into::<HtmlInputElement>().value(),
         }
         .into()
     });
