@@ -12,8 +12,8 @@ pub struct ChartsProps {
 }
 
 /// Balances, voting tokens and blocks sealed over the whole chain.
-#[hook]
-pub fn use_charts(props: &ChartsProps) -> Html {
+#[function_component]
+pub fn Charts(props: &ChartsProps) -> Html {
     // Rebuilt only when the chain or the open block changed (a new
     // revision), never on the timer's ticks; the markup is compared as one
     // string, so an unchanged chart is not touched.

@@ -109,8 +109,8 @@ pub struct PreimageProps {
 
 /// The exact text the block hash covers, a Copy button, and a one-line
 /// check in a terminal.
-#[hook]
-pub fn use_preimage(props: &PreimageProps) -> Html {
+#[function_component]
+pub fn Preimage(props: &PreimageProps) -> Html {
     // One of two sentences, "Copied." or the refusal: kept as text, a state
     // of the type the page's other fields keep (each type is code of its own).
     let answer = use_state(|| None::<String>);

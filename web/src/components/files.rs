@@ -21,8 +21,9 @@ pub struct FilesProps {
     pub on_action: Callback<Action>,
 }
 
-#[hook]
-pub fn use_files(props: &FilesProps) -> Html {
+/// Export and import, the run kept in this browser, seeded runs, reset.
+#[function_component]
+pub fn Files(props: &FilesProps) -> Html {
     let seed_text = use_state(String::new);
     let (seed, tampered, blocks) = {
         let sim = props.community.read();

@@ -21,7 +21,8 @@ pub struct GenerationProps {
 }
 
 /// Generation by hand, and by a production profile before each block.
-pub fn generation(props: &GenerationProps) -> Html {
+#[function_component]
+pub fn Generation(props: &GenerationProps) -> Html {
     let sim = props.community.read();
     let open_height = sim.open_height();
     let ledger = sim.open_ledger();

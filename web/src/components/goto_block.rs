@@ -16,8 +16,8 @@ pub struct GotoBlockProps {
 
 /// "Go to block N": a text field and a Show button, for the block list and
 /// the election panel alike.
-#[hook]
-pub fn use_goto_block(props: &GotoBlockProps) -> Html {
+#[function_component]
+pub fn GotoBlock(props: &GotoBlockProps) -> Html {
     let typed = use_state(String::new);
     let on_input = {
         let typed = typed.clone();

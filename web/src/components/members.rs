@@ -1,4 +1,4 @@
-use crate::components::markup::{element, hint, TextField};
+use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
@@ -31,7 +31,8 @@ fn standing(m: &Member, sealed: &Ledger, open_height: u64) -> String {
 
 /// Who belongs to the community: joining, renaming and leaving, each signed
 /// by the registrar and recorded on the chain.
-pub fn members(props: &MembersProps) -> Html {
+#[function_component]
+pub fn Members(props: &MembersProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let sealed = sim.ledger();
@@ -203,8 +204,8 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
     } else {
         html! {}
     };
-    let card = html! {
-        <>
+    html! {
+        <li key={member.0} class={classes!("card", "member", (!m.active).then_some("left"))}>
             <p class="who">
                 <strong>{ who.clone() }</strong>
                 <span class="role">{ role }</span>
@@ -213,20 +214,6 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
                 { note }
             </p>
             { controls }
-        </>
-    };
-    element(
-        "li",
-        Some(member.0.into()),
-        &["class"],
-        vec![Some(
-            if m.active {
-                "card member"
-            } else {
-                "card member left"
-            }
-            .into(),
-        )],
-        card,
-    )
+        </li>
+    }
 }

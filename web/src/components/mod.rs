@@ -21,7 +21,6 @@ pub mod next_block;
 pub mod notice;
 pub mod open_block;
 pub mod panel;
-pub mod pure;
 pub mod shares;
 pub mod tamper;
 pub mod transaction;

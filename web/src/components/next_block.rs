@@ -1,5 +1,4 @@
 use crate::clock;
-use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
@@ -28,8 +27,8 @@ pub struct NextBlockProps {
 }
 
 /// The countdown to the next block, who will seal it, and the timer's controls.
-#[hook]
-pub fn use_next_block(props: &NextBlockProps) -> Html {
+#[function_component]
+pub fn NextBlock(props: &NextBlockProps) -> Html {
     {
         let on_action = props.on_action.clone();
         use_after_paint(props.fast_forward, move |blocks| {
@@ -131,12 +130,7 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     }
     .view(html! {
         <>
-            { element(
-                "div",
-                None,
-                &["class"],
-                vec![Some(if paused { "countdown paused" } else { "countdown" }.into())],
-                html! { <>
+            <div class={classes!("countdown", paused.then_some("paused"))}>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
                     <strong class="big" id="countdown">{ countdown }</strong>
@@ -151,8 +145,7 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
                     <span class="hint">{ why_miner }</span>
                 </p>
                 <p class="miner-warning" role="status">{ stand_in }</p>
-                </> },
-            ) }
+            </div>
             <div class="controls">
                 <label for="block-secs">{ "Seconds per block" }</label>
                 <input

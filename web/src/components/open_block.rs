@@ -13,8 +13,8 @@ pub struct OpenBlockProps {
 }
 
 /// Transactions signed since the last block, waiting to be sealed.
-#[hook]
-pub fn use_open_block(props: &OpenBlockProps) -> Html {
+#[function_component]
+pub fn OpenBlock(props: &OpenBlockProps) -> Html {
     let (open_hex, on_hex) = use_hex_disclosures();
     let sim = props.community.read();
     let height = sim.open_height();

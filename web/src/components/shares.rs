@@ -1,4 +1,3 @@
-use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::name;
@@ -27,7 +26,8 @@ fn table_text(table: &ShareTable, ledger: &Ledger) -> String {
 
 /// Each generator's share table, edited with sliders or typed percentages,
 /// and applied as a signed share update.
-pub fn shares(props: &SharesProps) -> Html {
+#[function_component]
+pub fn Shares(props: &SharesProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let open_height = sim.open_height();
@@ -114,17 +114,11 @@ pub fn shares(props: &SharesProps) -> Html {
             <form class="shares" onsubmit={on_submit} key={generator.0}>
                 <h3>{ format!("{who}'s customers") }</h3>
                 { for rows }
-                { element(
-                    "p",
-                    None,
-                    &["class"],
-                    vec![Some(if total_ok { "share-total ok" } else { "share-total off" }.into())],
-                    html! { <>
-                        { "Total: " }
-                        <output>{ total_text }</output>
-                        { format!(" \u{2014} {total_hint}") }
-                    </> },
-                ) }
+                <p class={classes!("share-total", if total_ok { "ok" } else { "off" })}>
+                    { "Total: " }
+                    <output>{ total_text }</output>
+                    { format!(" \u{2014} {total_hint}") }
+                </p>
                 <div class="row">
                     <button type="submit">{ "Apply shares" }</button>
                     <button type="button" class="secondary" onclick={on_reset}>

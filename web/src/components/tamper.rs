@@ -5,12 +5,10 @@
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::pure::pure_keyed;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
 use web_sys::HtmlInputElement;
-use yew::functional::{Hook, HookContext};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,7 +19,8 @@ pub struct TamperPanelProps {
 }
 
 /// What has been changed, and the way back.
-pub fn tamper_panel(props: &TamperPanelProps) -> Html {
+#[function_component]
+pub fn TamperPanel(props: &TamperPanelProps) -> Html {
     let heights = props.community.read().tampered_heights();
     let undo = |label: &'static str, action: ExploreAction| {
         let onclick = props.on_action.reform(move |_| action.clone().into());
@@ -82,8 +81,8 @@ pub struct BlockEditorProps {
 }
 
 /// Every value of one block as a labelled input; Enter or Set changes it.
-#[hook]
-pub fn use_block_editor(props: &BlockEditorProps) -> Html {
+#[function_component]
+pub fn BlockEditor(props: &BlockEditorProps) -> Html {
     let filter = use_state(String::new);
     let height = props.height;
     let all = {
@@ -104,19 +103,19 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
                 Json::String(s) => s.clone(),
                 other => value_text(other),
             };
+            // A new value is a new row, its input showing the value afresh.
             let key = format!("{pointer}={text}");
-            pure_keyed(
-                key,
-                FieldRowProps {
-                    height,
-                    id: format!("field-{height}-{i}").into(),
-                    pointer: pointer.into(),
-                    value: text.into(),
-                    kind: FieldKind::of(&value),
-                    on_action: props.on_action.clone(),
-                },
-                field_row,
-            )
+            html! {
+                <FieldRow
+                    {key}
+                    {height}
+                    id={format!("field-{height}-{i}")}
+                    {pointer}
+                    value={text}
+                    kind={FieldKind::of(&value)}
+                    on_action={props.on_action.clone()}
+                />
+            }
         })
         .collect::<Html>();
     let on_filter = {
@@ -165,14 +164,9 @@ struct FieldRowProps {
     on_action: Callback<Action>,
 }
 
-/// A row through `pure_keyed`, its input's text kept by its own hook; out of
-/// `use_block_editor`, where a hook may not be named inside a closure.
-fn field_row(props: &FieldRowProps, ctx: &mut HookContext) -> Html {
-    use_field_row(props).run(ctx)
-}
-
-#[hook]
-fn use_field_row(props: &FieldRowProps) -> Html {
+/// One value of a block, its input's text kept until Enter or Set.
+#[function_component]
+fn FieldRow(props: &FieldRowProps) -> Html {
     let text = use_state(|| props.value.to_string());
     let on_input = {
         let text = text.clone();
@@ -187,12 +181,13 @@ fn use_field_row(props: &FieldRowProps) -> Html {
         let kind = props.kind;
         props.on_action.reform(move |e: SubmitEvent| {
             e.prevent_default();
-            Action::Explore(ExploreAction::Tamper {
+            ExploreAction::Tamper {
                 height,
                 pointer: pointer.clone(),
                 text: (*text).clone(),
                 kind,
-            })
+            }
+            .into()
         })
     };
     html! {

@@ -19,8 +19,8 @@ pub struct VerifyProps {
 
 /// Recomputes every hash, signature and balance of the chain and says what
 /// it found and how long it took.
-#[hook]
-pub fn use_verify(props: &VerifyProps) -> Html {
+#[function_component]
+pub fn Verify(props: &VerifyProps) -> Html {
     let running = match &props.verification {
         Verification::Running(running) => Some(running),
         _ => None,

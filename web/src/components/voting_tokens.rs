@@ -1,4 +1,4 @@
-use crate::components::markup::{element, hint, term, TextField};
+use crate::components::markup::{hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::count;
@@ -23,7 +23,8 @@ pub fn tokens(amount: MilliTokens) -> String {
 
 /// Each member's free and frozen voting tokens, reputation, betting
 /// strategy and online switch.
-pub fn voting_tokens(props: &VotingTokensProps) -> Html {
+#[function_component]
+pub fn VotingTokens(props: &VotingTokensProps) -> Html {
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let open_height = sim.open_height();
@@ -158,8 +159,8 @@ fn voter_card(
     let last_sealed = m
         .last_sealed
         .map_or_else(|| "never".to_string(), |h| format!("block {h}"));
-    let card = html! {
-        <>
+    html! {
+        <li key={member.0} class={classes!("card", "voter", (!online).then_some("offline"))}>
             <div class="voter-head">
                 <h3>{ who.clone() }</h3>
                 if !online { <span class="badge offline">{ "offline" }</span> }
@@ -185,20 +186,6 @@ fn voter_card(
                 { value_input }
             </form>
             { hint(bet_now.into()) }
-        </>
-    };
-    element(
-        "li",
-        Some(member.0.into()),
-        &["class"],
-        vec![Some(
-            if online {
-                "card voter"
-            } else {
-                "card voter offline"
-            }
-            .into(),
-        )],
-        card,
-    )
+        </li>
+    }
 }

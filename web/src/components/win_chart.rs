@@ -14,8 +14,8 @@ use yew::prelude::*;
 
 /// "Simulate 1,000 elections": how often each candidate wins with its
 /// current wealth, against what the formula expects.
-#[hook]
-pub fn use_win_chart(props: &ElectionProps) -> Html {
+#[function_component]
+pub fn WinChart(props: &ElectionProps) -> Html {
     let running = props.election.simulation == WinSimulation::Running;
     {
         let on_action = props.on_action.clone();
