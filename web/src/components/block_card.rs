@@ -50,7 +50,7 @@ impl PartialEq for BlockCardProps {
 /// header, hash preimage, seal and the ledger after it.
 #[function_component]
 pub fn BlockCard(props: &BlockCardProps) -> Html {
-    let (open_hex, on_hex) = use_hex_disclosures();
+    let open_hex = use_hex_disclosures();
     let sim = props.community.read();
     let Some(block) = usize::try_from(props.height)
         .ok()
@@ -86,7 +86,7 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
     };
     html! {
         <li class={classes!("block", status_class)}>
-            <article aria-labelledby={title_id.clone()} onclick={on_hex}>
+            <article aria-labelledby={title_id.clone()}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>
                     <p>
