@@ -4,7 +4,7 @@
 
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
-use crate::state::{Action, BlocksAction, Notice, Tone, Verification};
+use crate::state::{Action, BlocksAction, Notice, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -111,23 +111,21 @@ pub struct PreimageProps {
 /// check in a terminal.
 #[function_component]
 pub fn Preimage(props: &PreimageProps) -> Html {
-    // One of two sentences, "Copied." or the refusal: kept as text, a state
-    // of the type the page's other fields keep (each type is code of its own).
-    let answer = use_state(|| None::<String>);
+    let copied = use_state(|| None::<Copied>);
     let on_copy = {
-        let answer = answer.clone();
+        let copied = copied.clone();
         let text = props.text.clone();
-        Callback::from(move |_: MouseEvent| copy(&text, answer.setter()))
+        Callback::from(move |_: MouseEvent| copy(&text, copied.setter()))
     };
     let command = format!("printf '%s' '{}' | sha256sum", props.text);
-    let note = answer.as_ref().map(|text| Notice {
-        tone: if text == UNAVAILABLE {
-            Tone::Refused
-        } else {
-            Tone::Done
-        },
-        text: text.clone(),
-    });
+    let note = match *copied {
+        None => None,
+        Some(Copied::Done) => Notice::done("Copied."),
+        Some(Copied::Refused) => Notice::refused(
+            "This browser did not allow copying: select the text above and copy it by hand \
+             (Ctrl+C).",
+        ),
+    };
     html! {
         <>
             { hint("The block hash is the SHA-256 of exactly this text (no final newline).".into()) }
@@ -142,24 +140,27 @@ pub fn Preimage(props: &PreimageProps) -> Html {
     }
 }
 
+/// What came of pressing Copy.
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Done,
+    Refused,
+}
+
 /// Copies `text` with the asynchronous clipboard; says where it cannot.
-fn copy(text: &str, answer: UseStateSetter<Option<String>>) {
+fn copy(text: &str, copied: UseStateSetter<Option<Copied>>) {
     let clipboard = gloo_utils::window().navigator().clipboard();
     // navigator.clipboard is missing on pages not served securely.
     if JsValue::from(&clipboard).is_undefined() {
-        answer.set(Some(UNAVAILABLE.into()));
+        copied.set(Some(Copied::Refused));
         return;
     }
     let written = JsFuture::from(clipboard.write_text(text));
     wasm_bindgen_futures::spawn_local(async move {
-        let said = if written.await.is_ok() {
-            "Copied."
-        } else {
-            UNAVAILABLE
+        let outcome = match written.await {
+            Ok(_) => Copied::Done,
+            Err(_) => Copied::Refused,
         };
-        answer.set(Some(said.into()));
+        copied.set(Some(outcome));
     });
 }
-
-const UNAVAILABLE: &str =
-    "This browser did not allow copying: select the text above and copy it by hand (Ctrl+C).";

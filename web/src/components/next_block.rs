@@ -6,7 +6,6 @@ use crate::hooks::use_after_paint;
 use crate::state::{
     Action, BlockClock, Community, Notice, TimerAction, MAX_BLOCK_SECS, MIN_BLOCK_SECS,
 };
-use ecloud_core::Decimal;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -74,10 +73,8 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     let left_ms = props.clock.left_ms(props.now_ms);
     let period_ms = props.clock.period_ms();
     let paused = props.clock.is_paused();
-    // Whole ms, as the clock keeps them (Date.now()), written without
-    // `f64::to_string`, which would bring float formatting into the page.
-    let progress_max = format!("{:.0}", Decimal(period_ms));
-    let progress_value = format!("{:.0}", Decimal((period_ms - left_ms).max(0.0)));
+    let progress_max = (period_ms as u64).to_string();
+    let progress_value = ((period_ms - left_ms).max(0.0).round() as u64).to_string();
 
     // What is being typed into "Seconds per block" until it is committed
     // (Enter or leaving the field): the countdown re-renders the panel four

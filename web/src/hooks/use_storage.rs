@@ -58,8 +58,7 @@ pub fn use_settings_storage(settings: Settings) {
     });
 }
 
-/// How saving goes, kept from render to render (one hook's state rather
-/// than three: each type kept is code of its own in the page).
+/// How saving goes, kept from render to render.
 struct Saving {
     /// A save is waiting for its timer.
     pending: bool,
