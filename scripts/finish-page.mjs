@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 // scripts/finish-page.mjs: trunk's post_build hook (Trunk.toml). For a release build it
 //
-//  0. gives the wasm's imports short names, in the wasm and in wasm-bindgen's
-//     JavaScript glue alike: wasm-bindgen names each one after the JavaScript it
-//     calls plus a 16-digit hash, which both files carry and gzip cannot shrink
-//     (about 5 KB gzipped). Then terser minifies the glue (trunk's minifier cannot
-//     parse it; about 1 KB gzipped), and both files' new hashes go in index.html's
+//  0. gives the wasm's imports, and the exports the glue calls, short names in the wasm
+//     and in wasm-bindgen's JavaScript glue alike, minifies the glue with terser (trunk's
+//     minifier cannot parse it), and puts both files' new hashes in index.html's
 //     integrity attributes;
-//  1. writes sw.js (minified too), a service worker that keeps every file of this build
-//     in the browser's cache, so the page works offline once it has been loaded; the
-//     cache's name is a hash of the files, so a new build replaces the old cache;
+//  1. writes sw.js, a service worker that keeps every file of this build in the
+//     browser's cache, so the page works offline once it has been loaded; the cache's
+//     name is a hash of the files, so a new build replaces the old cache;
 //  2. adds the few lines that register it to index.html;
 //  3. adds a Content-Security-Policy to index.html: scripts only from this site (and
 //     the inline start-up scripts, allowed by their SHA-256 hashes), WebAssembly
@@ -34,6 +32,8 @@ const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) fail("TRUNK_STAGING_DIR is not set: run through trunk (see Trunk.toml)");
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 
+// Saves 5.9 KB gzipped: wasm-bindgen names each import after what it calls plus a
+// 16-digit hash, in both files, and gzip cannot shrink the hashes.
 // The wasm with short names for its imports ("w" for the module; "a", ..., "Z",
 // "aa", ...) and for the exports the glue calls, and the glue with the same names:
 // the keys of its one import object (`const import0 = { __proto__: null, NAME:
@@ -140,14 +140,14 @@ function shortNames(wasm, glue) {
 const indexPath = join(staging, "index.html");
 let html = readFileSync(indexPath, "utf8");
 
-// JavaScript minified: whitespace and comments out, local names short. terser parses
-// it, so it changes no meaning; `module` for the glue (an ES module), not for sw.js.
-// terser is pinned in tests/package.json; scripts/setup installs it with the tests'
-// tools. Loaded here, so a debug build (which ends above) never needs it.
-const minified = async (name, source, module) => {
+// The glue minified by terser: 2.3 KB gzipped less than as wasm-bindgen writes it.
+// terser parses it, so it changes no meaning. terser is pinned in tests/package.json;
+// scripts/setup installs it with the tests' tools. Loaded here, so a debug build
+// (which ends above) never needs it.
+const minified = async (name, source) => {
   const { minify } = createRequire(new URL("../tests/package.json", import.meta.url))("terser");
   try {
-    const { code } = await minify(source, { module, ecma: 2020 });
+    const { code } = await minify(source, { module: true, ecma: 2020 });
     return `${code}\n`;
   } catch (e) {
     return fail(`${name}: terser could not minify it: ${e.message}`);
@@ -164,7 +164,7 @@ const glueName = one(/^ecloud-web-[0-9a-f]+\.js$/, "ecloud-web-*.js glue file");
 const wasmName = one(/^ecloud-web-[0-9a-f]+_bg\.wasm$/, "ecloud-web-*_bg.wasm file");
 const renamed = shortNames(readFileSync(join(staging, wasmName)), readFileSync(join(staging, glueName), "utf8"));
 const rewritten = [
-  [glueName, Buffer.from(await minified(glueName, renamed.glue, true), "utf8")],
+  [glueName, Buffer.from(await minified(glueName, renamed.glue), "utf8")],
   [wasmName, renamed.wasm],
 ];
 for (const [name, bytes] of rewritten) {
@@ -184,12 +184,9 @@ const digest = createHash("sha256");
 for (const name of files) digest.update(name).update(readFileSync(join(staging, name)));
 const version = digest.digest("hex").slice(0, 16);
 const precache = ["./", ...files.map((f) => `./${f}`)];
-// Its comments stay here: the file is written minified, like the glue.
 writeFileSync(
   join(staging, "sw.js"),
-  await minified(
-    "sw.js",
-    `// E-Cloud's service worker, written by scripts/finish-page.mjs for one build.
+  `// E-Cloud's service worker, written by scripts/finish-page.mjs for one build.
 // It keeps this build's files in the cache, so the page opens without a network.
 "use strict";
 const CACHE = "e-cloud-${version}";
@@ -229,8 +226,6 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
 });
 `,
-    false,
-  ),
 );
 
 // 2. Registration, once the page has loaded (it never delays the start).

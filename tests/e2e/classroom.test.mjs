@@ -254,6 +254,11 @@ test("a block shows its links, signed transactions, ledger and the exact hash pr
   const ledger = one.getByRole("table").filter({ hasText: "After block 1" });
   assert.match(await ledger.getByRole("row", { name: /^Anne/ }).innerText(), /5 kWh/);
   assert.match(await ledger.getByRole("row", { name: /^George/ }).innerText(), /990 kWh/);
+  // Copy puts the preimage on the clipboard and says so.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await one.getByRole("button", { name: "Copy preimage" }).click();
+  await one.getByText("Copied.", { exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), preimage);
   await one.getByRole("button", { name: "Hide block 1's header and ledger" }).click();
   assert.equal(await one.getByLabel("hash preimage of block 1").count(), 0);
   problems.assertNone();

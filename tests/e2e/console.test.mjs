@@ -2,9 +2,28 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { useApp, panel, block } from "./harness.mjs";
 
 const app = useApp();
+
+/** What kinds of value `ecloud.chain()` holds, all the way down. */
+const kindsOfValues = () => {
+  const kinds = new Set();
+  const walk = (v) => {
+    if (v === null) kinds.add("null");
+    else if (Array.isArray(v)) {
+      kinds.add("array");
+      v.forEach(walk);
+    } else if (typeof v === "object") {
+      kinds.add(Object.getPrototypeOf(v) === Object.prototype ? "plain object" : `object ${v.constructor?.name}`);
+      Object.values(v).forEach(walk);
+    } else if (typeof v === "number") kinds.add(Number.isSafeInteger(v) ? "safe integer" : "other number");
+    else kinds.add(typeof v);
+  };
+  walk(window.ecloud.chain());
+  return [...kinds].sort();
+};
 
 test("ecloud.verify on the exported chain gives the page's report, tampered or not; ecloud.sha256 matches", async () => {
   const { page, problems } = await app.open("", { waitFor: "h1" });
@@ -17,9 +36,29 @@ test("ecloud.verify on the exported chain gives the page's report, tampered or n
   const chain = await page.evaluate(() => window.ecloud.chain());
   assert.equal(chain.format, "e-cloud-chain");
   assert.equal(chain.blocks.length, 3);
+  // Plain JSON values all the way down: objects, not Maps; numbers, not BigInts.
+  const kinds = await page.evaluate(kindsOfValues);
+  for (const kind of kinds) {
+    assert.ok(["array", "boolean", "null", "plain object", "safe integer", "string"].includes(kind), kind);
+  }
+  assert.ok(kinds.includes("plain object") && kinds.includes("safe integer"), kinds.join(", "));
+  // The same object as the export file, and the numbers the page shows.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: /^Export chain/ }).click(),
+  ]);
+  const exported = await readFile(await download.path(), "utf8");
+  assert.deepEqual(chain, JSON.parse(exported));
+  const anne = chain.blocks[2].body.ledger.members.find((m) => m.name === "Anne");
+  assert.equal(typeof anne.balance, "number");
+  const row = await panel(page, "Balances").getByRole("row", { name: /^Anne/ }).innerText();
+  const kwh = Number(row.match(/([\d.,]+) kWh/)[1].replace(/,/g, ""));
+  assert.equal(anne.balance, Math.round(kwh * 1000), `Anne's balance in Wh, as the page shows it: ${row}`);
+  assert.ok(anne.balance > 0);
   const report = await page.evaluate(() => window.ecloud.verify(window.ecloud.chain()));
   assert.equal(report.blocks_checked, 3);
   assert.deepEqual(report.findings, []);
+  assert.deepEqual(await page.evaluate((text) => window.ecloud.verify(text), exported), report, "a file's text too");
   await page.getByRole("button", { name: "Verify chain" }).click();
   await panel(page, "Verify the chain").getByText(
     `✔ Valid. 3 blocks checked (${report.transactions_checked} transactions, ${report.signatures_checked} signatures)`,

@@ -54,6 +54,29 @@ test("export then import gives the identical chain; a tampered file is refused a
   problems.assertNone();
 });
 
+test("a chain file dropped anywhere on the page is imported", async () => {
+  const { page, problems } = await app.openPaused();
+  assert.equal(await sealNow(page), 1);
+  const text = readFileSync(await exportChain(page), "utf8");
+  assert.equal(await sealNow(page), 2);
+  // A drop as the browser makes it: dragover (whose default is cancelled, or no
+  // drop follows), then drop with the file in its DataTransfer.
+  const cancelled = await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], "dropped.json", { type: "application/json" }));
+    const target = document.querySelector("h1");
+    const over = new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: transfer });
+    target.dispatchEvent(over);
+    const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: transfer });
+    target.dispatchEvent(drop);
+    return [over.defaultPrevented, drop.defaultPrevented];
+  }, text);
+  assert.deepEqual(cancelled, [true, true], "the page takes the drop, the browser does not open the file");
+  await files(page).getByText("\u201cdropped.json\u201d imported and verified: 2 blocks.", { exact: false }).waitFor();
+  assert.equal(await block(page, 2).count(), 0, "the dropped chain replaced the one with block 2");
+  problems.assertNone();
+});
+
 test("a reload keeps the chain; garbage in storage gives a message and a fresh start", async () => {
   const { page, problems } = await app.openPaused();
   assert.equal(await sealNow(page), 1);

@@ -2,11 +2,45 @@
 // change, generation by hand and by the solar profile, and a verification.
 // Writes docs/screenshot.png (desktop), docs/screenshot-phone.png (the
 // top of the page on a phone) and docs/screenshot-charts.png (the charts).
+// Each picture is checked once written: the file this test names, written by it
+// (an old one is removed first), a PNG of the size of what was shot.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useApp, screenshot, sealNow } from "./harness.mjs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { useApp, screenshot, sealNow, DOCS_DIR } from "./harness.mjs";
 
 const app = useApp();
+
+/**
+ * Saves docs/<name>.png of the page's viewport, or of `locator`, and asserts that
+ * it is there: at the path built from `name`, new, a PNG exactly as wide and as high
+ * (in CSS pixels, at a device scale of 1) as the viewport or the element.
+ */
+async function shoot(page, name, { locator } = {}) {
+  const expected = join(DOCS_DIR, `${name}.png`);
+  rmSync(expected, { force: true });
+  const path = await screenshot(page, name, { locator });
+  // The element as it was shot (scrolled into view), to whole pixels outwards as
+  // Playwright clips it; or the viewport.
+  let size = page.viewportSize();
+  if (locator) {
+    const { x, y, width, height } = await locator.boundingBox();
+    const outwards = (start, length) => Math.ceil(start + length - 1e-3) - Math.floor(start + 1e-3);
+    size = { width: outwards(x, width), height: outwards(y, height) };
+  }
+  assert.equal(path, expected);
+  assert.ok(existsSync(path), `${path} was written`);
+  const png = readFileSync(path);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${path} is a PNG`);
+  assert.equal(png.toString("latin1", 12, 16), "IHDR");
+  const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  assert.deepEqual(
+    { width, height },
+    size,
+    `${path} is ${width} x ${height}, what was shot ${size.width} x ${size.height}`,
+  );
+}
 
 async function playAFewBlocks(page) {
   await page.getByRole("button", { name: "Pause" }).click();
@@ -39,8 +73,7 @@ test("README screenshot: the main view after a few blocks", async () => {
     viewport: { width: 1600, height: 1300 },
   });
   await playAFewBlocks(page);
-  const path = await screenshot(page, "screenshot");
-  assert.match(path, /docs\/screenshot\.png$/);
+  await shoot(page, "screenshot");
   problems.assertNone();
 });
 
@@ -52,7 +85,7 @@ test("phone screenshot: the same view in one column", async () => {
   await playAFewBlocks(page);
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scrollWidth <= 390, `the page fits a phone's width (${scrollWidth}px)`);
-  await screenshot(page, "screenshot-phone");
+  await shoot(page, "screenshot-phone");
   problems.assertNone();
 });
 
@@ -67,8 +100,7 @@ test("charts screenshot: the \"Over time\" panel after a dozen blocks", async ()
   const charts = page.getByRole("region", { name: "Over time", exact: true });
   await charts.getByRole("img", { name: /from block 0 to block 12\b/ }).first().waitFor();
   await page.evaluate(() => document.activeElement?.blur());
-  const path = await screenshot(page, "screenshot-charts", { locator: charts });
-  assert.match(path, /docs\/screenshot-charts\.png$/);
+  await shoot(page, "screenshot-charts", { locator: charts });
   problems.assertNone();
 });
 
@@ -91,10 +123,7 @@ test("tamper screenshot: a changed allocation, the broken block and its descenda
   await page.getByRole("region", { name: "Verify the chain", exact: true }).getByText("Broken at block 1.").waitFor();
   await one.getByRole("button", { name: "Hide block 1's header and ledger" }).click();
   await page.evaluate(() => document.activeElement?.blur());
-  const path = await screenshot(page, "screenshot-tamper", {
-    locator: blocks,
-  });
-  assert.match(path, /docs\/screenshot-tamper\.png$/);
+  await shoot(page, "screenshot-tamper", { locator: blocks });
   problems.assertNone();
 });
 
@@ -114,8 +143,8 @@ test("members screenshot: a generator and a customer joined, a miner election", 
   await members.getByText("signed Wind park's joining", { exact: false }).waitFor();
   for (let i = 0; i < 4; i++) await sealNow(page);
   await page.evaluate(() => document.activeElement?.blur());
-  await screenshot(page, "screenshot-members", { locator: members });
-  await screenshot(page, "screenshot-election", {
+  await shoot(page, "screenshot-members", { locator: members });
+  await shoot(page, "screenshot-election", {
     locator: page.getByRole("region", { name: "Election", exact: true }),
   });
   problems.assertNone();

@@ -16,24 +16,15 @@ pub fn precise_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-/// `ms` since the epoch as the class's local time of day, `14:05:09`: the
-/// time zone's offset at that moment asked of the browser (one binding,
-/// where hours, minutes and seconds would be three), the rest computed.
+/// `ms` since the epoch as the class's local time of day, `14:05:09`.
 #[cfg(target_arch = "wasm32")]
 pub fn time_of_day(ms: u64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let offset_ms = (date.get_timezone_offset() * 60_000.0) as i64;
-    hms((ms as i64).saturating_sub(offset_ms).div_euclid(1000))
+    hms(date.get_hours(), date.get_minutes(), date.get_seconds())
 }
 
-/// Seconds since midnight of some day as `hh:mm:ss`.
-fn hms(secs: i64) -> String {
-    format!(
-        "{:02}:{:02}:{:02}",
-        secs.div_euclid(3600).rem_euclid(24),
-        secs.div_euclid(60).rem_euclid(60),
-        secs.rem_euclid(60)
-    )
+fn hms(hours: u32, minutes: u32, seconds: u32) -> String {
+    format!("{hours:02}:{minutes:02}:{seconds:02}")
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -55,5 +46,10 @@ pub fn precise_ms() -> f64 {
 /// Native stand-in: UTC, since there is no browser to ask for the time zone.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn time_of_day(ms: u64) -> String {
-    hms((ms / 1000) as i64)
+    let secs = ms / 1000;
+    hms(
+        (secs / 3600 % 24) as u32,
+        (secs / 60 % 60) as u32,
+        (secs % 60) as u32,
+    )
 }

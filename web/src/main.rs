@@ -7,6 +7,8 @@ mod format;
 mod hooks;
 mod state;
 
+use components::app::{App, AppProps};
+
 /// Talc instead of the standard library's dlmalloc in the page: a smaller
 /// general-purpose allocator (it frees and reuses memory) for single-threaded
 /// WebAssembly. See docs/PERFORMANCE.md, "Size".
@@ -16,7 +18,5 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 fn main() {
     let started = hooks::start(clock::wall_ms());
-    components::pure::render_root(components::app::AppProps { started }, |p, ctx| {
-        yew::functional::Hook::run(components::app::use_app(p), ctx)
-    });
+    yew::Renderer::<App>::with_props(AppProps { started }).render();
 }

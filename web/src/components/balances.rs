@@ -10,7 +10,8 @@ pub struct BalancesProps {
 }
 
 /// The ledger after the last sealed block, and each generator's capacity left.
-pub fn balances(props: &BalancesProps) -> Html {
+#[function_component]
+pub fn Balances(props: &BalancesProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.ledger();
     let height = sim.chain().tip().height();

@@ -1,14 +1,15 @@
-use crate::components::chart::{count_axis, label, num, style, Drawing, Frame};
+use crate::components::chart::{count_axis, label, style, svg, text, Frame};
 use crate::format::count;
 use ecloud_core::history::History;
 use std::fmt::Write;
+use yew::prelude::*;
 
 /// Height of one member's row.
 const ROW: u64 = 44;
 
 /// Blocks sealed per member: one horizontal bar per member, named at its
 /// start and counted at its end, so no colour is needed to read it.
-pub fn bar_chart(svg: &mut Drawing, h: &History) {
+pub fn bar_chart(h: &History) -> Html {
     let rows = h.members.len() as u64;
     let frame = Frame {
         width: 640,
@@ -28,44 +29,47 @@ pub fn bar_chart(svg: &mut Drawing, h: &History) {
             count(n, "block", "blocks")
         );
     }
-    svg.svg(
-        "history-chart",
-        "sealed-chart",
-        &frame,
-        format!(
-            "Blocks sealed by each member, {} in all",
-            count(h.blocks, "block", "blocks")
-        ),
-        format!("{description}."),
-    );
     let max = h.sealed.iter().copied().max().unwrap_or(0);
-    let top = count_axis(svg, &frame, max, "blocks sealed");
-    for (i, (who, &n)) in h.members.iter().zip(&h.sealed).enumerate() {
-        let row_top = frame.top + i as u64 * ROW;
-        let end = frame.x(n, top);
-        let baseline = row_top + ROW / 2 + 8;
-        let name = label(who);
-        svg.open("g", &["class", "data-count"], vec!["sealed".into(), num(n)]);
-        svg.text("name", (frame.left - 10, baseline), "end", name);
-        svg.leaf(
-            "rect",
-            &["class", "x", "y", "width", "height"],
-            vec![
-                format!("bar {}", style(i)).into(),
-                num(frame.left),
-                num(row_top + 8),
-                num(end - frame.left),
-                num(ROW - 16),
-            ],
-        );
-        svg.text("value", (end + 8, baseline), "start", n.to_string());
-        svg.close();
+    let (x_axis, top) = count_axis(&frame, max, "blocks sealed");
+    let bars = h
+        .members
+        .iter()
+        .zip(&h.sealed)
+        .enumerate()
+        .map(|(i, (who, &n))| {
+            let row_top = frame.top + i as u64 * ROW;
+            let end = frame.x(n, top);
+            let baseline = row_top + ROW / 2 + 8;
+            html! {
+                <g class="sealed" data-count={n.to_string()}>
+                    { text("name", (frame.left - 10, baseline), "end", label(who)) }
+                    <rect
+                        class={classes!("bar", style(i))}
+                        x={frame.left.to_string()}
+                        y={(row_top + 8).to_string()}
+                        width={(end - frame.left).to_string()}
+                        height={(ROW - 16).to_string()}
+                    />
+                    { text("value", (end + 8, baseline), "start", n.to_string()) }
+                </g>
+            }
+        });
+    html! {
+        <>
+            { svg(
+                "history-chart",
+                "sealed-chart",
+                &frame,
+                format!(
+                    "Blocks sealed by each member, {} in all",
+                    count(h.blocks, "block", "blocks")
+                ),
+                format!("{description}."),
+                html! { <>{ x_axis }{ for bars }</> },
+            ) }
+            <p class="hint sealed-total">
+                { format!("{} in the chain, genesis included.", count(h.blocks, "block", "blocks")) }
+            </p>
+        </>
     }
-    svg.close();
-    svg.open("p", &["class"], vec!["hint sealed-total".into()])
-        .content(format!(
-            "{} in the chain, genesis included.",
-            count(h.blocks, "block", "blocks")
-        ))
-        .close();
 }

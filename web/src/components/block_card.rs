@@ -1,19 +1,14 @@
 use crate::clock;
-use crate::components::explorer::{
-    neighbours, status_view, use_preimage, BlockStatus, PreimageProps,
-};
+use crate::components::explorer::{neighbours, status_view, BlockStatus, Preimage};
 use crate::components::hex::hex;
 use crate::components::ledger_table::ledger_table;
-use crate::components::markup::{element, empty, term};
-use crate::components::on_click;
-use crate::components::pure::pure;
-use crate::components::tamper::{use_block_editor, BlockEditorProps};
+use crate::components::markup::{empty, term};
+use crate::components::tamper::BlockEditor;
 use crate::components::transaction::transaction_view;
 use crate::format::{count, name};
 use crate::hooks::use_hex_disclosures;
-use crate::state::{Action, Community, ExploreAction, Notice};
+use crate::state::{Action, BlocksAction, Community, ExploreAction, Notice};
 use ecloud_core::Block;
-use yew::functional::Hook;
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -53,9 +48,9 @@ impl PartialEq for BlockCardProps {
 
 /// One sealed block: its links and transactions, and on demand its full
 /// header, hash preimage, seal and the ledger after it.
-#[hook]
-pub fn use_block_card(props: &BlockCardProps) -> Html {
-    let (open_hex, on_hex) = use_hex_disclosures();
+#[function_component]
+pub fn BlockCard(props: &BlockCardProps) -> Html {
+    let open_hex = use_hex_disclosures();
     let sim = props.community.read();
     let Some(block) = usize::try_from(props.height)
         .ok()
@@ -77,19 +72,21 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
             </ol>
         }
     };
-    let toggle = on_click(&props.on_action, Action::ToggleBlock(height));
-    let edit = on_click(
-        &props.on_action,
-        Action::Explore(ExploreAction::EditValues(height)),
-    );
+    let toggle = props
+        .on_action
+        .reform(move |_| BlocksAction::Toggle(height).into());
+    let edit = props
+        .on_action
+        .reform(move |_| ExploreAction::EditValues(height).into());
     let tip = sim.chain().tip().height();
-    let state_class = match &props.status {
-        BlockStatus::Broken(_) => "block broken",
-        BlockStatus::Descendant => "block descendant",
-        BlockStatus::Ok | BlockStatus::Unknown => "block",
+    let status_class = match &props.status {
+        BlockStatus::Broken(_) => Some("broken"),
+        BlockStatus::Descendant => Some("descendant"),
+        BlockStatus::Ok | BlockStatus::Unknown => None,
     };
-    let card = html! {
-            <article aria-labelledby={title_id.clone()} onclick={on_hex}>
+    html! {
+        <li class={classes!("block", status_class)}>
+            <article aria-labelledby={title_id.clone()}>
                 <header class="block-head">
                     <h3 id={title_id}>{ format!("Block {height}") }</h3>
                     <p>
@@ -135,21 +132,18 @@ pub fn use_block_card(props: &BlockCardProps) -> Html {
                             </button>
                         </div>
                         if props.editing {
-                            { pure(
-                                BlockEditorProps {
-                                    community: props.community.clone(),
-                                    height,
-                                    notice: props.edit_notice.clone(),
-                                    on_action: props.on_action.clone(),
-                                },
-                                |p, ctx| use_block_editor(p).run(ctx),
-                            ) }
+                            <BlockEditor
+                                community={props.community.clone()}
+                                {height}
+                                notice={props.edit_notice.clone()}
+                                on_action={props.on_action.clone()}
+                            />
                         }
                     </div>
                 }
             </article>
-    };
-    element("li", None, &["class"], vec![Some(state_class.into())], card)
+        </li>
+    }
 }
 
 /// A hex value written out whole.
@@ -161,13 +155,7 @@ fn details(block: &Block) -> Html {
     let h = &block.header;
     let ledger = block.ledger();
     let preimage = match h.preimage() {
-        Ok(text) => pure(
-            PreimageProps {
-                height: h.height,
-                text: text.into(),
-            },
-            |p, ctx| use_preimage(p).run(ctx),
-        ),
+        Ok(text) => html! { <Preimage height={h.height} text={text} /> },
         Err(e) => html! { <p role="alert">{ format!("The header cannot be encoded: {e}") }</p> },
     };
     html! {

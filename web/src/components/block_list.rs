@@ -1,12 +1,9 @@
-use crate::components::block_card::{use_block_card, BlockCardProps};
+use crate::components::block_card::BlockCard;
 use crate::components::explorer::BlockStatus;
-use crate::components::goto_block::{use_goto_block, GotoBlockProps};
+use crate::components::goto_block::GotoBlock;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::pure::{pure, pure_keyed};
-use crate::components::{action_button, on_typed};
-use crate::state::{Action, BlockWindow, Community, Explorer, Notice, Verification};
-use yew::functional::Hook;
+use crate::state::{Action, BlockWindow, BlocksAction, Community, Explorer, Notice, Verification};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,7 +20,8 @@ pub struct BlockListProps {
 
 /// The chain, newest first, one page of blocks at a time: a long chain is
 /// never rendered whole.
-pub fn block_list(props: &BlockListProps) -> Html {
+#[function_component]
+pub fn BlockList(props: &BlockListProps) -> Html {
     let tip = props.community.read().chain().tip().height();
     let heights: Vec<u64> = props.window.heights(tip).collect();
     let newest = heights.first().copied().unwrap_or(tip);
@@ -38,32 +36,30 @@ pub fn block_list(props: &BlockListProps) -> Html {
     };
     let cards = heights.iter().map(|&height| {
         let expanded = props.window.expanded.contains(&height);
-        pure_keyed(
-            height,
-            BlockCardProps {
-                community: props.community.clone(),
-                content: (changes, if expanded { tip } else { 0 }),
-                height,
-                expanded,
-                on_action: props.on_action.clone(),
-                status: BlockStatus::of(&props.verification, height),
-                editing: props.explorer.editing == Some(height),
-                edit_notice: (props.explorer.editing == Some(height))
-                    .then(|| props.explorer.edit_notice.clone())
-                    .flatten(),
-            },
-            |p, ctx| use_block_card(p).run(ctx),
-        )
+        let editing = props.explorer.editing == Some(height);
+        html! {
+            <BlockCard
+                key={height}
+                community={props.community.clone()}
+                content={(changes, if expanded { tip } else { 0 })}
+                {height}
+                {expanded}
+                on_action={props.on_action.clone()}
+                status={BlockStatus::of(&props.verification, height)}
+                {editing}
+                edit_notice={editing.then(|| props.explorer.edit_notice.clone()).flatten()}
+            />
+        }
     });
-    let nav = |label: &'static str, action: Action, enabled: bool| {
-        action_button(&props.on_action, label.into(), action, enabled)
+    let nav = |label: &'static str, action: BlocksAction, enabled: bool| {
+        let onclick = props.on_action.reform(move |_| action.clone().into());
+        html! {
+            <button type="button" class="secondary" disabled={!enabled} {onclick}>{ label }</button>
+        }
     };
-    let on_goto = on_typed(
-        &props.on_action,
-        Action::ShowBlock {
-            text: String::new(),
-        },
-    );
+    let on_goto = props
+        .on_action
+        .reform(|text| BlocksAction::Show { text }.into());
     let showing = if follows_tip {
         format!(
             "Blocks {oldest}\u{2013}{newest} of {}, newest first, following new blocks.",
@@ -88,19 +84,11 @@ pub fn block_list(props: &BlockListProps) -> Html {
             <nav class="block-nav" aria-label="Pages of blocks">
                 <p class="showing">{ showing }</p>
                 <div class="row">
-                    { nav("Newest", Action::ShowNewestBlocks, !follows_tip) }
-                    { nav("Newer", Action::ShowNewerBlocks, !follows_tip) }
-                    { nav("Older", Action::ShowOlderBlocks, oldest > 0) }
+                    { nav("Newest", BlocksAction::ShowNewest, !follows_tip) }
+                    { nav("Newer", BlocksAction::ShowNewer, !follows_tip) }
+                    { nav("Older", BlocksAction::ShowOlder, oldest > 0) }
                 </div>
-                { pure(
-                    GotoBlockProps {
-                        id: "goto-block".into(),
-                        label: "Go to block".into(),
-                        tip,
-                        on_show: on_goto,
-                    },
-                    |p, ctx| use_goto_block(p).run(ctx),
-                ) }
+                <GotoBlock id="goto-block" label="Go to block" {tip} on_show={on_goto} />
                 { notice_view(props.notice.as_ref()) }
             </nav>
             <ol class="blocks" reversed=true>{ for cards }</ol>

@@ -1,20 +1,14 @@
-//! What the page's SVG charts share: the frame, the axes, the drawing
-//! and the legend keys.
+//! What the page's SVG charts share: the frame, the axes, titles, lines,
+//! labels and the legend keys.
 //!
-//! A chart is drawn as Yew nodes ([`Drawing`]), built in a loop rather than
-//! with `html!` (which costs download size per chart). A new block moves a
-//! few points and numbers, so Yew patches those few attributes and texts;
-//! the charts once went in as one piece of markup, which the browser parsed
-//! and laid out again whole on every seal (about 4 ms of layout, style and
-//! parsing a seal, measured on a loaded machine; docs/PERFORMANCE.md). Text from the chain (member names) goes into text
-//! nodes and attribute values, never into markup. Coordinates are whole
-//! units of the SVG's own box (it scales to its container), so no float is
-//! formatted.
+//! Charts are Yew nodes, so a new block patches the few points and numbers
+//! that moved. Text from the chain (member names) goes into text nodes and
+//! attribute values, never into markup. Coordinates are whole units of the
+//! SVG's own box (it scales to its container), so no float is formatted.
 
 use ecloud_core::history::{axis, Who};
 use ecloud_core::units::fixed_point;
 use yew::prelude::*;
-use yew::virtual_dom::{AttributeOrProperty, Attributes, VList, VNode, VTag, VText};
 
 /// The box of a chart, in SVG units.
 #[derive(Clone, Copy)]
@@ -82,170 +76,85 @@ pub fn label(who: &Who) -> String {
     }
 }
 
-/// A drawing being built: elements are opened, given attributes and text,
-/// and closed, inside whichever element is open.
-#[derive(Default)]
-pub struct Drawing {
-    open: Vec<VTag>,
-    done: Vec<VNode>,
+/// An SVG chart of CSS class `class`; `title` and `desc` name it for
+/// screen readers (`role="img"`).
+pub fn svg(
+    class: &'static str,
+    id: &str,
+    frame: &Frame,
+    title: String,
+    desc: String,
+    children: Html,
+) -> Html {
+    html! {
+        <svg
+            {class}
+            viewBox={format!("0 0 {} {}", frame.width, frame.height)}
+            role="img"
+            aria-labelledby={format!("{id}-title {id}-desc")}
+        >
+            <title id={format!("{id}-title")}>{ title }</title>
+            <desc id={format!("{id}-desc")}>{ desc }</desc>
+            { children }
+        </svg>
+    }
 }
 
-/// A number as an attribute value.
-pub fn num(value: u64) -> AttrValue {
-    value.to_string().into()
+pub fn line(class: &'static str, (x1, y1): (u64, u64), (x2, y2): (u64, u64)) -> Html {
+    html! {
+        <line
+            {class}
+            x1={x1.to_string()}
+            y1={y1.to_string()}
+            x2={x2.to_string()}
+            y2={y2.to_string()}
+        />
+    }
 }
 
-impl Drawing {
-    /// Starts element `tag` inside the open one, its attributes `keys` set
-    /// to `values`. Keys fixed per kind of element let Yew compare two
-    /// drawings attribute by attribute, with no map to build.
-    pub fn open(
-        &mut self,
-        tag: &'static str,
-        keys: &'static [&'static str],
-        values: Vec<AttrValue>,
-    ) -> &mut Self {
-        debug_assert_eq!(keys.len(), values.len(), "<{tag}>");
-        let mut element = VTag::new(tag);
-        element.set_attributes(Attributes::Dynamic {
-            keys,
-            values: values
-                .into_iter()
-                .map(|v| Some(AttributeOrProperty::Attribute(v)))
-                .collect(),
-        });
-        self.open.push(element);
-        self
+/// `text` at (x, y); `anchor` is `start`, `middle` or `end`.
+pub fn text(
+    class: impl Into<Classes>,
+    (x, y): (u64, u64),
+    anchor: &'static str,
+    text: impl Into<AttrValue>,
+) -> Html {
+    html! {
+        <text class={class} x={x.to_string()} y={y.to_string()} text-anchor={anchor}>
+            { text.into() }
+        </text>
     }
+}
 
-    /// An element with nothing inside.
-    pub fn leaf(
-        &mut self,
-        tag: &'static str,
-        keys: &'static [&'static str],
-        values: Vec<AttrValue>,
-    ) {
-        self.open(tag, keys, values).close();
-    }
-
-    /// Text inside the open element.
-    pub fn content(&mut self, text: impl Into<AttrValue>) -> &mut Self {
-        self.add(VText::new(text).into());
-        self
-    }
-
-    /// Ends the element last opened.
-    pub fn close(&mut self) -> &mut Self {
-        if let Some(tag) = self.open.pop() {
-            self.add(tag.into());
-        }
-        self
-    }
-
-    fn add(&mut self, node: VNode) {
-        match self.open.last_mut() {
-            Some(parent) => parent.add_child(node),
-            None => self.done.push(node),
-        }
-    }
-
-    /// Opens an SVG chart of CSS class `class`; `title` and `desc` name it
-    /// for screen readers (`role="img"`).
-    pub fn svg(
-        &mut self,
-        class: &'static str,
-        id: &str,
-        frame: &Frame,
-        title: String,
-        desc: String,
-    ) {
-        self.open(
-            "svg",
-            &["class", "viewBox", "role", "aria-labelledby"],
-            vec![
-                class.into(),
-                format!("0 0 {} {}", frame.width, frame.height).into(),
-                "img".into(),
-                format!("{id}-title {id}-desc").into(),
-            ],
-        );
-        self.open("title", &["id"], vec![format!("{id}-title").into()])
-            .content(title)
-            .close();
-        self.open("desc", &["id"], vec![format!("{id}-desc").into()])
-            .content(desc)
-            .close();
-    }
-
-    pub fn line(&mut self, class: &'static str, (x1, y1): (u64, u64), (x2, y2): (u64, u64)) {
-        self.leaf(
-            "line",
-            &["class", "x1", "y1", "x2", "y2"],
-            vec![class.into(), num(x1), num(y1), num(x2), num(y2)],
-        );
-    }
-
-    /// `text` at (x, y); `anchor` is `start`, `middle` or `end`.
-    pub fn text(
-        &mut self,
-        class: impl Into<AttrValue>,
-        (x, y): (u64, u64),
-        anchor: &'static str,
-        text: impl Into<AttrValue>,
-    ) {
-        self.open(
-            "text",
-            &["class", "x", "y", "text-anchor"],
-            vec![class.into(), num(x), num(y), anchor.into()],
-        )
-        .content(text)
-        .close();
-    }
-
-    /// A legend entry: a short sample of the line (colour and dash
-    /// pattern) beside the name.
-    pub fn key(&mut self, class: &str, name: String) {
-        self.open("li", &[], Vec::new());
-        self.open(
-            "svg",
-            &["class", "viewBox", "aria-hidden"],
-            vec!["key".into(), "0 0 48 12".into(), "true".into()],
-        );
-        self.leaf(
-            "line",
-            &["class", "x1", "x2", "y1", "y2"],
-            vec![
-                format!("line {class}").into(),
-                "2".into(),
-                "46".into(),
-                "6".into(),
-                "6".into(),
-            ],
-        );
-        self.close().content(name).close();
-    }
-
-    pub fn finish(mut self) -> Html {
-        while !self.open.is_empty() {
-            self.close();
-        }
-        VList::with_children(self.done, None).into()
+/// A legend entry: a short sample of the line (colour and dash pattern)
+/// beside the name.
+pub fn key(class: &str, name: String) -> Html {
+    html! {
+        <li>
+            <svg class="key" viewBox="0 0 48 12" aria-hidden="true">
+                <line class={classes!("line", class.to_string())} x1="2" x2="46" y1="6" y2="6" />
+            </svg>
+            { name }
+        </li>
     }
 }
 
 /// Horizontal grid lines with their values on the left, from 0 to `top`
 /// by `step`, each value written by `show`.
-pub fn value_grid(svg: &mut Drawing, frame: &Frame, step: u64, top: u64, show: fn(u64) -> String) {
-    // In a group of their own: when the scale gains a line, what follows
-    // is still patched in place.
-    svg.open("g", &[], Vec::new());
-    for i in 0..=top / step.max(1) {
+pub fn value_grid(frame: &Frame, step: u64, top: u64, show: fn(u64) -> String) -> Html {
+    let lines = (0..=top / step.max(1)).map(|i| {
         let value = i.saturating_mul(step);
         let y = frame.y(value, top);
-        svg.line("grid", (frame.left, y), (frame.right_edge(), y));
-        svg.text("tick", (frame.left - 8, y + 8), "end", show(value));
-    }
-    svg.close();
+        html! {
+            <>
+                { line("grid", (frame.left, y), (frame.right_edge(), y)) }
+                { text("tick", (frame.left - 8, y + 8), "end", show(value)) }
+            </>
+        }
+    });
+    // In a group of their own: when the scale gains a line, what follows
+    // is still patched in place.
+    html! { <g>{ for lines }</g> }
 }
 
 /// Thousandths as units: Wh as kWh, milli-tokens as tokens.
@@ -254,26 +163,35 @@ pub fn thousandths(value: u64) -> String {
 }
 
 /// The bottom axis for whole numbers from 0 to `max` (block heights or
-/// block counts), ticked, with `title` under it. Returns the axis top.
-pub fn count_axis(svg: &mut Drawing, frame: &Frame, max: u64, title: &'static str) -> u64 {
+/// block counts), ticked, with `title` under it; and the axis top.
+pub fn count_axis(frame: &Frame, max: u64, title: &'static str) -> (Html, u64) {
     let (step, top) = axis(max, 5, 1);
     let base = frame.base();
-    svg.open("g", &[], Vec::new());
-    svg.line("axis", (frame.left, base), (frame.right_edge(), base));
-    for i in 0..=top / step {
+    let ticks = (0..=top / step).map(|i| {
         let value = i.saturating_mul(step);
         let x = frame.x(value, top);
-        svg.line("axis", (x, base), (x, base + 8));
-        svg.text("tick", (x, base + 32), "middle", value.to_string());
-    }
-    svg.close();
-    svg.text(
-        "axis-label",
-        (frame.left + frame.plot_width() / 2, frame.height - 6),
-        "middle",
-        title,
-    );
-    top
+        html! {
+            <>
+                { line("axis", (x, base), (x, base + 8)) }
+                { text("tick", (x, base + 32), "middle", value.to_string()) }
+            </>
+        }
+    });
+    let axis = html! {
+        <>
+            <g>
+                { line("axis", (frame.left, base), (frame.right_edge(), base)) }
+                { for ticks }
+            </g>
+            { text(
+                "axis-label",
+                (frame.left + frame.plot_width() / 2, frame.height - 6),
+                "middle",
+                title,
+            ) }
+        </>
+    };
+    (axis, top)
 }
 
 #[cfg(test)]

@@ -1,18 +1,13 @@
-use crate::components::goto_block::{use_goto_block, GotoBlockProps};
-use crate::components::markup::element;
+use crate::components::goto_block::GotoBlock;
 use crate::components::markup::{empty, num_cell, number_table};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::pure::pure;
-use crate::components::voting_tokens::{tokens, voting_tokens, VotingTokensProps};
-use crate::components::win_chart::use_win_chart;
-use crate::components::{action_button, on_typed};
+use crate::components::voting_tokens::tokens;
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::election::ElectionRecord;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Block, Ledger, Simulation};
-use yew::functional::Hook;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,44 +15,6 @@ pub struct ElectionProps {
     pub community: Community,
     pub election: ElectionUi,
     pub on_action: Callback<Action>,
-}
-
-/// The election's three panels: members' tokens and strategies, the
-/// election of a block, and 1,000 simulated elections, each through
-/// `pure`, so each skips its own render when nothing it shows changed.
-pub fn election_panels(
-    community: &Community,
-    election: &ElectionUi,
-    on_action: &Callback<Action>,
-) -> Html {
-    html! {
-        <>
-            { pure(
-                VotingTokensProps {
-                    community: community.clone(),
-                    election: election.clone(),
-                    on_action: on_action.clone(),
-                },
-                |p, _| voting_tokens(p),
-            ) }
-            { pure(
-                ElectionProps {
-                    community: community.clone(),
-                    election: election.clone(),
-                    on_action: on_action.clone(),
-                },
-                |p, _| election_panel(p),
-            ) }
-            { pure(
-                ElectionProps {
-                    community: community.clone(),
-                    election: election.clone(),
-                    on_action: on_action.clone(),
-                },
-                |p, ctx| use_win_chart(p).run(ctx),
-            ) }
-        </>
-    }
 }
 
 /// Millionths of a token as tokens with three decimals (rounded down).
@@ -72,7 +29,8 @@ fn weight(permille: u64) -> String {
 
 /// The election held in one block: every candidate's bet, age, reputation,
 /// wealth terms, draw and score, the winner, and where the pot went.
-pub fn election_panel(props: &ElectionProps) -> Html {
+#[function_component]
+pub fn ElectionPanel(props: &ElectionProps) -> Html {
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let height = props.election.shown_height(tip);
@@ -97,19 +55,16 @@ pub fn election_panel(props: &ElectionProps) -> Html {
     );
 
     let show = |label: &'static str, h: Option<u64>, enabled: bool| {
-        action_button(
-            &props.on_action,
-            label.into(),
-            Action::Election(ElectionAction::ShowElection(h)),
-            enabled,
-        )
+        let onclick = props
+            .on_action
+            .reform(move |_| ElectionAction::ShowElection(h).into());
+        html! {
+            <button type="button" class="secondary" disabled={!enabled} {onclick}>{ label }</button>
+        }
     };
-    let on_goto = on_typed(
-        &props.on_action,
-        Action::Election(ElectionAction::ShowElectionAt {
-            text: String::new(),
-        }),
-    );
+    let on_goto = props
+        .on_action
+        .reform(|text| ElectionAction::ShowElectionAt { text }.into());
     let body = match block.election() {
         Some(record) => record_view(record, block, &sim, tip),
         None => empty(
@@ -154,15 +109,7 @@ pub fn election_panel(props: &ElectionProps) -> Html {
                     { show("Later", Some(height + 1), !follows_tip) }
                     { show("Newest", None, !follows_tip) }
                 </div>
-                { pure(
-                    GotoBlockProps {
-                        id: "goto-election".into(),
-                        label: "Election of block".into(),
-                        tip,
-                        on_show: on_goto,
-                    },
-                    |p, ctx| use_goto_block(p).run(ctx),
-                ) }
+                <GotoBlock id="goto-election" label="Election of block" {tip} on_show={on_goto} />
                 { notice_view(props.election.election_notice.as_ref()) }
             </nav>
             { body }
@@ -195,14 +142,11 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
         } else {
             html! {}
         };
-        let class = match (winner, runner_up) {
-            (true, true) => Some("winner runner-up".into()),
-            (true, false) => Some("winner".into()),
-            (false, true) => Some("runner-up".into()),
-            (false, false) => None,
-        };
-        let cells = html! {
-            <>
+        html! {
+            <tr
+                key={c.member.0}
+                class={classes!(winner.then_some("winner"), runner_up.then_some("runner-up"))}
+            >
                 <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
                 { for [
                     tokens(c.bet),
@@ -215,15 +159,8 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
                     format!("{:.4}", c.u()),
                     c.score.clone(),
                 ].into_iter().map(num_cell) }
-            </>
-        };
-        element(
-            "tr",
-            Some(c.member.0.into()),
-            &["class"],
-            vec![class],
-            cells,
-        )
+            </tr>
+        }
     });
     let winner = name(ledger, e.winner);
     let outcome = match e.runner_up {

@@ -2,14 +2,13 @@
 //! preimage with a Copy button and a command to check it, and links to its
 //! parent and child.
 
-use crate::components::action_button;
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
-use crate::state::{Action, Notice, Tone, Verification};
+use crate::state::{Action, BlocksAction, Notice, Verification};
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 /// What the last verification said about one block.
@@ -86,14 +85,13 @@ pub fn status_view(status: &BlockStatus, height: u64) -> Html {
 /// Buttons that open the parent and the child of a block.
 pub fn neighbours(height: u64, tip: u64, on_action: &Callback<Action>) -> Html {
     let open = |h: u64, label: String| {
-        action_button(
-            on_action,
-            label.into(),
-            Action::ShowBlock {
+        let onclick = on_action.reform(move |_| {
+            BlocksAction::Show {
                 text: h.to_string(),
-            },
-            true,
-        )
+            }
+            .into()
+        });
+        html! { <button type="button" class="secondary" {onclick}>{ label }</button> }
     };
     html! {
         <div class="row neighbours">
@@ -111,25 +109,23 @@ pub struct PreimageProps {
 
 /// The exact text the block hash covers, a Copy button, and a one-line
 /// check in a terminal.
-#[hook]
-pub fn use_preimage(props: &PreimageProps) -> Html {
-    // One of two sentences, "Copied." or the refusal: kept as text, a state
-    // of the type the page's other fields keep (each type is code of its own).
-    let answer = use_state(|| None::<String>);
+#[function_component]
+pub fn Preimage(props: &PreimageProps) -> Html {
+    let copied = use_state(|| None::<Copied>);
     let on_copy = {
-        let answer = answer.clone();
+        let copied = copied.clone();
         let text = props.text.clone();
-        Callback::from(move |_: MouseEvent| copy(&text, answer.setter()))
+        Callback::from(move |_: MouseEvent| copy(&text, copied.setter()))
     };
     let command = format!("printf '%s' '{}' | sha256sum", props.text);
-    let note = answer.as_ref().map(|text| Notice {
-        tone: if text == UNAVAILABLE {
-            Tone::Refused
-        } else {
-            Tone::Done
-        },
-        text: text.clone(),
-    });
+    let note = match *copied {
+        None => None,
+        Some(Copied::Done) => Notice::done("Copied."),
+        Some(Copied::Refused) => Notice::refused(
+            "This browser did not allow copying: select the text above and copy it by hand \
+             (Ctrl+C).",
+        ),
+    };
     html! {
         <>
             { hint("The block hash is the SHA-256 of exactly this text (no final newline).".into()) }
@@ -144,27 +140,27 @@ pub fn use_preimage(props: &PreimageProps) -> Html {
     }
 }
 
-/// Copies `text` with the asynchronous clipboard; says where it cannot.
-fn copy(text: &str, answer: UseStateSetter<Option<String>>) {
-    let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
-    // navigator.clipboard is missing on pages not served securely.
-    let usable = clipboard
-        .as_ref()
-        .is_some_and(|c| !JsValue::from(c.clone()).is_undefined());
-    let Some(clipboard) = clipboard.filter(|_| usable) else {
-        answer.set(Some(UNAVAILABLE.into()));
-        return;
-    };
-    let promise = clipboard.write_text(text);
-    let done = answer.clone();
-    let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| done.set(Some("Copied.".into())));
-    let failed =
-        Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| answer.set(Some(UNAVAILABLE.into())));
-    let _ = promise.then2(&ok, &failed);
-    // Each lives until the promise settles; a few bytes per click.
-    ok.forget();
-    failed.forget();
+/// What came of pressing Copy.
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Done,
+    Refused,
 }
 
-const UNAVAILABLE: &str =
-    "This browser did not allow copying: select the text above and copy it by hand (Ctrl+C).";
+/// Copies `text` with the asynchronous clipboard; says where it cannot.
+fn copy(text: &str, copied: UseStateSetter<Option<Copied>>) {
+    let clipboard = gloo_utils::window().navigator().clipboard();
+    // navigator.clipboard is missing on pages not served securely.
+    if JsValue::from(&clipboard).is_undefined() {
+        copied.set(Some(Copied::Refused));
+        return;
+    }
+    let written = JsFuture::from(clipboard.write_text(text));
+    wasm_bindgen_futures::spawn_local(async move {
+        let outcome = match written.await {
+            Ok(_) => Copied::Done,
+            Err(_) => Copied::Refused,
+        };
+        copied.set(Some(outcome));
+    });
+}

@@ -2,14 +2,16 @@
 //! reproducible run from a seed number, and starting afresh.
 
 use crate::clock;
-use crate::components::input_text;
 use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::hooks::{page_url, url_seed};
+use crate::hooks::url_seed;
 use crate::state::{seed_of, Action, Community, ExploreAction, Explorer};
-use wasm_bindgen::closure::Closure;
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, DragEvent, File, HtmlAnchorElement, HtmlInputElement, Url};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -19,8 +21,9 @@ pub struct FilesProps {
     pub on_action: Callback<Action>,
 }
 
-#[hook]
-pub fn use_files(props: &FilesProps) -> Html {
+/// Export and import, the run kept in this browser, seeded runs, reset.
+#[function_component]
+pub fn Files(props: &FilesProps) -> Html {
     let seed_text = use_state(String::new);
     let (seed, tampered, blocks) = {
         let sim = props.community.read();
@@ -30,34 +33,25 @@ pub fn use_files(props: &FilesProps) -> Html {
     {
         let on_action = props.on_action.clone();
         use_effect_with((), move |_| {
-            let document = web_sys::window().and_then(|w| w.document());
-            // Closures of one type, `FnMut(JsValue)`, the file reader's
-            // too: each type of closure is glue of its own in the page.
-            let over = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| {
-                e.unchecked_into::<web_sys::Event>().prevent_default()
+            let document = gloo_utils::document();
+            // Both call preventDefault, which a passive listener may not.
+            let active = || EventListenerOptions::enable_prevent_default();
+            let on_over = EventListener::new_with_options(&document, "dragover", active(), |e| {
+                e.prevent_default()
             });
-            let drop = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-                e.unchecked_ref::<web_sys::Event>().prevent_default();
-                let dropped = js_sys::Reflect::get(&e, &"dataTransfer".into());
-                if let Some(file) = dropped.ok().and_then(|d| first_file(&d)) {
+            let on_drop = EventListener::new_with_options(&document, "drop", active(), move |e| {
+                e.prevent_default();
+                let file = e
+                    .dyn_ref::<DragEvent>()
+                    .and_then(DragEvent::data_transfer)
+                    .and_then(|transfer| transfer.files())
+                    .and_then(|files| files.get(0));
+                if let Some(file) = file {
                     read_file(file, on_action.clone());
                 }
             });
-            if let Some(d) = &document {
-                let _ =
-                    d.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
-                let _ = d.add_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(d) = &document {
-                    let _ = d.remove_event_listener_with_callback(
-                        "dragover",
-                        over.as_ref().unchecked_ref(),
-                    );
-                    let _ = d
-                        .remove_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
-                }
-            }
+            // The listeners go when the panel goes.
+            move || drop((on_over, on_drop))
         });
     }
     let on_export = {
@@ -75,19 +69,19 @@ pub fn use_files(props: &FilesProps) -> Html {
     let on_file = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target() else {
-                return;
-            };
-            if let Some(file) = first_file(&input) {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
                 read_file(file, on_action.clone());
             }
             // The same file chosen again still counts as a change.
-            let _ = js_sys::Reflect::set(&input, &"value".into(), &"".into());
+            input.set_value("");
         })
     };
     let on_seed_input = {
         let seed_text = seed_text.clone();
-        Callback::from(move |e: InputEvent| seed_text.set(input_text(&e)))
+        Callback::from(move |e: InputEvent| {
+            seed_text.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_seed = {
         let seed_text = seed_text.clone();
@@ -96,10 +90,10 @@ pub fn use_files(props: &FilesProps) -> Html {
             e.prevent_default();
             match seed_text.trim().parse::<u64>() {
                 Ok(n) if n <= MAX_SEED => {
-                    if let Some(w) = web_sys::window() {
-                        // Loads the page again as ?seed=n: a run anyone can repeat.
-                        let _ = w.location().set_search(&format!("seed={n}"));
-                    }
+                    // Loads the page again as ?seed=n: a run anyone can repeat.
+                    let _ = gloo_utils::window()
+                        .location()
+                        .set_search(&format!("seed={n}"));
                 }
                 _ => on_action.emit(Action::Explore(ExploreAction::FilesProblem(format!(
                     "\u{201c}{}\u{201d} is not a seed number: type a whole number from 0 to {MAX_SEED}.",
@@ -174,67 +168,53 @@ pub fn use_files(props: &FilesProps) -> Html {
 /// Seeds above 2^53 would not survive a trip through JavaScript numbers.
 const MAX_SEED: u64 = (1 << 53) - 1;
 
+/// This page's address with `?seed=` and nothing after.
 fn share_url(seed: u64) -> String {
-    let url = page_url().unwrap_or_default();
-    let base = url.split(['?', '#']).next().unwrap_or_default();
-    format!("{base}?seed={seed}")
-}
-
-/// The first of the files a file input or a drop holds. Read as
-/// properties, through the `Reflect.get` the page has anyway, rather than
-/// through `DataTransfer` and `FileList`, whose bindings would be glue of
-/// their own in the page.
-fn first_file(holder: &JsValue) -> Option<web_sys::File> {
-    let files = js_sys::Reflect::get(holder, &"files".into()).ok()?;
-    let file = js_sys::Reflect::get(&files, &0.into()).ok()?;
-    // Past the last file (or with no files at all) the index reads undefined;
-    // with no transfer at all the first read throws, an `Err` above.
-    (!file.is_undefined()).then(|| file.unchecked_into())
+    let href = gloo_utils::window().location().href().unwrap_or_default();
+    let Ok(url) = Url::new(&href) else {
+        return format!("?seed={seed}");
+    };
+    url.set_search(&format!("seed={seed}"));
+    url.set_hash("");
+    url.href()
 }
 
 /// Reads a chosen or dropped file and hands its text to the state.
-fn read_file(file: web_sys::File, on_action: Callback<Action>) {
-    let name = file.name();
-    let failed_name = name.clone();
-    let failed_action = on_action.clone();
-    let ok = Closure::<dyn FnMut(JsValue)>::new(move |text: JsValue| {
-        on_action.emit(Action::Explore(ExploreAction::Import {
-            name: name.clone(),
-            text: text.as_string().unwrap_or_default(),
-            now_ms: clock::wall_ms(),
-        }))
+fn read_file(file: File, on_action: Callback<Action>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        let action = match JsFuture::from(file.text()).await {
+            Ok(text) => ExploreAction::Import {
+                name,
+                text: text.as_string().unwrap_or_default(),
+                now_ms: clock::wall_ms(),
+            },
+            Err(_) => ExploreAction::FilesProblem(format!(
+                "\u{201c}{name}\u{201d} could not be read. The chain in use is unchanged."
+            )),
+        };
+        on_action.emit(action.into());
     });
-    let failed = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        failed_action.emit(Action::Explore(ExploreAction::FilesProblem(format!(
-            "\u{201c}{failed_name}\u{201d} could not be read. The chain in use is unchanged."
-        ))))
-    });
-    let _ = file.text().then2(&ok, &failed);
-    ok.forget();
-    failed.forget();
 }
 
 /// Offers `text` as a file download through a Blob and an object URL.
 fn download(name: &str, text: &str) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
+    let refused = |_| "the browser refused to make the file".to_string();
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
+    let options = BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser refused to make the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser refused to make the file")?;
-    // A link made here is an `<a>`; its attributes are set as attributes,
-    // through the binding Yew has anyway, rather than through
-    // `HtmlAnchorElement`'s (each binding is glue of its own in the page).
-    let a = document.create_element("a").map_err(|_| "no link")?;
-    a.set_attribute("href", &url).map_err(|_| "no link")?;
-    a.set_attribute("download", name).map_err(|_| "no link")?;
-    a.unchecked_into::<web_sys::HtmlElement>().click();
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(refused)?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(refused)?;
+    let link: HtmlAnchorElement = gloo_utils::document()
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
     // Freed once the download has started.
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
+    Timeout::new(10_000, move || {
+        let _ = Url::revoke_object_url(&url);
     })
     .forget();
     Ok(())

@@ -1,13 +1,14 @@
 use crate::components::markup::TextField;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{input_text, on_submit, on_text, ticked};
 use crate::format::{market_period, name};
 use crate::state::{
-    period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, Notice,
+    period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, GenerationAction,
+    Notice,
 };
 use ecloud_core::profile::Profile;
 use ecloud_core::Wh;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,7 +21,8 @@ pub struct GenerationProps {
 }
 
 /// Generation by hand, and by a production profile before each block.
-pub fn generation(props: &GenerationProps) -> Html {
+#[function_component]
+pub fn Generation(props: &GenerationProps) -> Html {
     let sim = props.community.read();
     let open_height = sim.open_height();
     let ledger = sim.open_ledger();
@@ -29,14 +31,17 @@ pub fn generation(props: &GenerationProps) -> Html {
         let generator = draft.generator;
         let who = name(ledger, generator);
         let id = format!("energy-{}", generator.0);
-        let on_input = on_text(
-            &props.on_action,
-            Action::EditEnergy {
+        let on_input = props.on_action.reform(move |e: InputEvent| {
+            GenerationAction::EditEnergy {
                 generator,
-                text: String::new(),
-            },
-        );
-        let on_submit = on_submit(&props.on_action, Action::Generate { generator });
+                text: e.target_unchecked_into::<HtmlInputElement>().value(),
+            }
+            .into()
+        });
+        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            GenerationAction::Generate { generator }.into()
+        });
         html! {
             <form class="row" onsubmit={on_submit} key={generator.0}>
                 { TextField {
@@ -69,17 +74,22 @@ pub fn generation(props: &GenerationProps) -> Html {
             profile_name(auto.profile)
         )
     };
-    let on_toggle = props
-        .on_action
-        .reform(|e: Event| Action::SetAuto(ticked(&e)));
-    let on_profile = props.on_action.reform(|e: Event| {
-        Action::SetAutoProfile(if input_text(&e) == "wind" {
-            Profile::Wind
-        } else {
-            Profile::Solar
-        })
+    let on_toggle = props.on_action.reform(|e: Event| {
+        GenerationAction::SetAuto(e.target_unchecked_into::<HtmlInputElement>().checked()).into()
     });
-    let on_peak = on_text(&props.on_action, Action::EditAutoPeak(String::new()));
+    let on_profile = props.on_action.reform(|e: Event| {
+        GenerationAction::SetProfile(
+            if e.target_unchecked_into::<HtmlSelectElement>().value() == "wind" {
+                Profile::Wind
+            } else {
+                Profile::Solar
+            },
+        )
+        .into()
+    });
+    let on_peak = props.on_action.reform(|e: InputEvent| {
+        GenerationAction::EditPeak(e.target_unchecked_into::<HtmlInputElement>().value()).into()
+    });
     let profile_option = |profile: Profile, label: &'static str| {
         html! {
             <option value={profile_name(profile)} selected={auto.profile == profile}>

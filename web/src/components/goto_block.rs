@@ -1,5 +1,5 @@
-use crate::components::input_text;
 use crate::components::markup::TextField;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,12 +16,14 @@ pub struct GotoBlockProps {
 
 /// "Go to block N": a text field and a Show button, for the block list and
 /// the election panel alike.
-#[hook]
-pub fn use_goto_block(props: &GotoBlockProps) -> Html {
+#[function_component]
+pub fn GotoBlock(props: &GotoBlockProps) -> Html {
     let typed = use_state(String::new);
     let on_input = {
         let typed = typed.clone();
-        Callback::from(move |e: InputEvent| typed.set(input_text(&e)))
+        Callback::from(move |e: InputEvent| {
+            typed.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_submit = {
         let typed = typed.clone();

@@ -5,10 +5,7 @@ use ecloud_core::Ledger;
 use yew::prelude::*;
 
 /// Every member's balances in one ledger: energy (for a generator, the
-/// capacity it has left), free and frozen voting tokens, blocks sealed. A
-/// plain function rather than a component (no copy of the ledger for its
-/// props, and each Yew component costs about 1 KB of WebAssembly:
-/// docs/PERFORMANCE.md, "Size").
+/// capacity it has left), free and frozen voting tokens, blocks sealed.
 pub fn ledger_table(ledger: &Ledger, caption: String) -> Html {
     let rows = ledger.members.iter().map(|m| {
         let role = match (&m.role, m.active) {

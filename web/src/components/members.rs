@@ -1,9 +1,9 @@
-use crate::components::markup::{element, hint, TextField};
+use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{action_button, on_submit, on_text};
 use crate::state::{Action, Community, MembershipAction, MembershipUi, RoleKind};
 use ecloud_core::{Ledger, Member, MemberId};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -31,7 +31,8 @@ fn standing(m: &Member, sealed: &Ledger, open_height: u64) -> String {
 
 /// Who belongs to the community: joining, renaming and leaving, each signed
 /// by the registrar and recorded on the chain.
-pub fn members(props: &MembersProps) -> Html {
+#[function_component]
+pub fn Members(props: &MembersProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let sealed = sim.ledger();
@@ -52,17 +53,18 @@ pub fn members(props: &MembersProps) -> Html {
     let choose = |kind: RoleKind| {
         props
             .on_action
-            .reform(move |_: Event| Action::Membership(MembershipAction::ChooseRole(kind)))
+            .reform(move |_: Event| MembershipAction::ChooseRole(kind).into())
     };
-    let on_name = on_text(
-        &props.on_action,
-        Action::Membership(MembershipAction::EditName(String::new())),
-    );
-    let on_capacity = on_text(
-        &props.on_action,
-        Action::Membership(MembershipAction::EditCapacity(String::new())),
-    );
-    let on_join = on_submit(&props.on_action, Action::Membership(MembershipAction::Join));
+    let on_name = props.on_action.reform(|e: InputEvent| {
+        MembershipAction::EditName(e.target_unchecked_into::<HtmlInputElement>().value()).into()
+    });
+    let on_capacity = props.on_action.reform(|e: InputEvent| {
+        MembershipAction::EditCapacity(e.target_unchecked_into::<HtmlInputElement>().value()).into()
+    });
+    let on_join = props.on_action.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        MembershipAction::Join.into()
+    });
     let is_generator = role == RoleKind::Generator;
 
     Panel {
@@ -160,27 +162,27 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
             .membership
             .rename_text(member)
             .map_or_else(|| who.clone(), str::to_string);
-        let on_input = on_text(
-            &props.on_action,
-            Action::Membership(MembershipAction::EditRename {
+        let on_input = props.on_action.reform(move |e: InputEvent| {
+            MembershipAction::EditRename {
                 member,
-                text: String::new(),
-            }),
-        );
-        let on_rename = on_submit(
-            &props.on_action,
-            Action::Membership(MembershipAction::Rename { member }),
-        );
+                text: e.target_unchecked_into::<HtmlInputElement>().value(),
+            }
+            .into()
+        });
+        let on_rename = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            MembershipAction::Rename { member }.into()
+        });
         let leave = if is_registrar {
             // The registrar signs every change; without it nobody could join.
             html! {}
         } else {
-            action_button(
-                &props.on_action,
-                format!("{who} leaves").into(),
-                Action::Membership(MembershipAction::Leave { member }),
-                true,
-            )
+            let onclick = props
+                .on_action
+                .reform(move |_| MembershipAction::Leave { member }.into());
+            html! {
+                <button type="button" class="secondary" {onclick}>{ format!("{who} leaves") }</button>
+            }
         };
         html! {
             <form class="row rename" onsubmit={on_rename}>
@@ -202,8 +204,8 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
     } else {
         html! {}
     };
-    let card = html! {
-        <>
+    html! {
+        <li key={member.0} class={classes!("card", "member", (!m.active).then_some("left"))}>
             <p class="who">
                 <strong>{ who.clone() }</strong>
                 <span class="role">{ role }</span>
@@ -212,20 +214,6 @@ fn member_row(m: &Member, standing: String, is_registrar: bool, props: &MembersP
                 { note }
             </p>
             { controls }
-        </>
-    };
-    element(
-        "li",
-        Some(member.0.into()),
-        &["class"],
-        vec![Some(
-            if m.active {
-                "card member"
-            } else {
-                "card member left"
-            }
-            .into(),
-        )],
-        card,
-    )
+        </li>
+    }
 }

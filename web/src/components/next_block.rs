@@ -1,13 +1,12 @@
 use crate::clock;
-use crate::components::action_button;
-use crate::components::input_text;
-use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
-use crate::state::{Action, BlockClock, Community, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
-use ecloud_core::Decimal;
+use crate::state::{
+    Action, BlockClock, Community, Notice, TimerAction, MAX_BLOCK_SECS, MIN_BLOCK_SECS,
+};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// The fast-forward buttons: enough blocks for the charts and the election's
@@ -27,15 +26,18 @@ pub struct NextBlockProps {
 }
 
 /// The countdown to the next block, who will seal it, and the timer's controls.
-#[hook]
-pub fn use_next_block(props: &NextBlockProps) -> Html {
+#[function_component]
+pub fn NextBlock(props: &NextBlockProps) -> Html {
     {
         let on_action = props.on_action.clone();
         use_after_paint(props.fast_forward, move |blocks| {
-            on_action.emit(Action::FastForward {
-                blocks,
-                now_ms: clock::wall_ms(),
-            })
+            on_action.emit(
+                TimerAction::FastForward {
+                    blocks,
+                    now_ms: clock::wall_ms(),
+                }
+                .into(),
+            )
         });
     }
     let (open_height, miner, why_miner, stand_in) = {
@@ -71,10 +73,8 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     let left_ms = props.clock.left_ms(props.now_ms);
     let period_ms = props.clock.period_ms();
     let paused = props.clock.is_paused();
-    // Whole ms, as the clock keeps them (Date.now()), written without
-    // `f64::to_string`, which would bring float formatting into the page.
-    let progress_max = format!("{:.0}", Decimal(period_ms));
-    let progress_value = format!("{:.0}", Decimal((period_ms - left_ms).max(0.0)));
+    let progress_max = (period_ms as u64).to_string();
+    let progress_value = ((period_ms - left_ms).max(0.0).round() as u64).to_string();
 
     // What is being typed into "Seconds per block" until it is committed
     // (Enter or leaving the field): the countdown re-renders the panel four
@@ -82,28 +82,34 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     let typed_secs = use_state(|| None::<String>);
     let on_secs_input = {
         let typed_secs = typed_secs.clone();
-        move |e: InputEvent| typed_secs.set(Some(input_text(&e)))
+        move |e: InputEvent| {
+            typed_secs.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()))
+        }
     };
     let on_secs = {
         let typed_secs = typed_secs.clone();
         props.on_action.reform(move |e: Event| {
             typed_secs.set(None);
-            Action::SetBlockSecs {
-                text: input_text(&e),
+            TimerAction::SetBlockSecs {
+                text: e.target_unchecked_into::<HtmlInputElement>().value(),
                 now_ms: clock::wall_ms(),
             }
+            .into()
         })
     };
     let on_pause = props.on_action.reform(move |_: MouseEvent| {
         let now_ms = clock::wall_ms();
         if paused {
-            Action::Resume { now_ms }
+            TimerAction::Resume { now_ms }.into()
         } else {
-            Action::Pause { now_ms }
+            TimerAction::Pause { now_ms }.into()
         }
     });
-    let on_seal = props.on_action.reform(|_: MouseEvent| Action::SealNow {
-        now_ms: clock::wall_ms(),
+    let on_seal = props.on_action.reform(|_: MouseEvent| {
+        TimerAction::SealNow {
+            now_ms: clock::wall_ms(),
+        }
+        .into()
     });
 
     let countdown = if paused {
@@ -121,12 +127,7 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
     }
     .view(html! {
         <>
-            { element(
-                "div",
-                None,
-                &["class"],
-                vec![Some(if paused { "countdown paused" } else { "countdown" }.into())],
-                html! { <>
+            <div class={classes!("countdown", paused.then_some("paused"))}>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
                     <strong class="big" id="countdown">{ countdown }</strong>
@@ -141,8 +142,7 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
                     <span class="hint">{ why_miner }</span>
                 </p>
                 <p class="miner-warning" role="status">{ stand_in }</p>
-                </> },
-            ) }
+            </div>
             <div class="controls">
                 <label for="block-secs">{ "Seconds per block" }</label>
                 <input
@@ -164,12 +164,19 @@ pub fn use_next_block(props: &NextBlockProps) -> Html {
             <div class="controls fast-forward" role="group" aria-labelledby="fast-forward-label">
                 <span id="fast-forward-label">{ "Fast forward" }</span>
                 { for FAST_FORWARDS.into_iter().map(|blocks| {
-                    action_button(
-                        &props.on_action,
-                        format!("Seal {}", count(blocks, "block", "blocks")).into(),
-                        Action::RequestFastForward(blocks),
-                        props.fast_forward.is_none(),
-                    )
+                    let onclick = props
+                        .on_action
+                        .reform(move |_| TimerAction::RequestFastForward(blocks).into());
+                    html! {
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled={props.fast_forward.is_some()}
+                            {onclick}
+                        >
+                            { format!("Seal {}", count(blocks, "block", "blocks")) }
+                        </button>
+                    }
                 }) }
                 if let Some(blocks) = props.fast_forward {
                     <span role="status">

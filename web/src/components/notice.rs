@@ -3,9 +3,7 @@ use yew::prelude::*;
 
 /// A panel's answer to the last action. The live region is always in the
 /// page, so screen readers announce what appears in it; a refusal is an
-/// alert. A plain function rather than a component: it is a few nodes, and
-/// each Yew component costs about 1 KB of WebAssembly (docs/PERFORMANCE.md,
-/// "Size").
+/// alert.
 pub fn notice_view(notice: Option<&Notice>) -> Html {
     let inner = match notice {
         None => html! {},

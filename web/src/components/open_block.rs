@@ -13,9 +13,9 @@ pub struct OpenBlockProps {
 }
 
 /// Transactions signed since the last block, waiting to be sealed.
-#[hook]
-pub fn use_open_block(props: &OpenBlockProps) -> Html {
-    let (open_hex, on_hex) = use_hex_disclosures();
+#[function_component]
+pub fn OpenBlock(props: &OpenBlockProps) -> Html {
+    let open_hex = use_hex_disclosures();
     let sim = props.community.read();
     let height = sim.open_height();
     let ledger = sim.open_ledger();
@@ -26,7 +26,7 @@ pub fn use_open_block(props: &OpenBlockProps) -> Html {
         }
     } else {
         html! {
-            <ol class="txs" onclick={on_hex}>
+            <ol class="txs">
                 { for pending.iter().map(|tx| transaction_view(tx, ledger, height, true, &open_hex)) }
             </ol>
         }

@@ -1,11 +1,10 @@
-use crate::components::markup::element;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{on_click, on_submit, on_text};
 use crate::format::name;
-use crate::state::{percent_text, Action, Community, Notice, ShareDraft};
+use crate::state::{percent_text, Action, Community, Notice, ShareDraft, SharesAction};
 use ecloud_core::tx::TxBody;
 use ecloud_core::{BasisPoints, Ledger, ShareTable};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -27,7 +26,8 @@ fn table_text(table: &ShareTable, ledger: &Ledger) -> String {
 
 /// Each generator's share table, edited with sliders or typed percentages,
 /// and applied as a signed share update.
-pub fn shares(props: &SharesProps) -> Html {
+#[function_component]
+pub fn Shares(props: &SharesProps) -> Html {
     let sim = props.community.read();
     let ledger = sim.open_ledger();
     let open_height = sim.open_height();
@@ -38,11 +38,15 @@ pub fn shares(props: &SharesProps) -> Html {
             let member = row.member;
             let who = name(ledger, member);
             let id = format!("share-{}-{}", generator.0, member.0);
-            let edit = Action::EditShare {
-                generator,
-                member,
-                text: String::new(),
-            };
+            // The slider and the text field edit the same share.
+            let edit = props.on_action.reform(move |e: InputEvent| {
+                SharesAction::Edit {
+                    generator,
+                    member,
+                    text: e.target_unchecked_into::<HtmlInputElement>().value(),
+                }
+                .into()
+            });
             // A slider cannot show text that is not a percentage; it rests
             // at 0 until the typed value reads as one again.
             let slider_value = BasisPoints::parse_percent(&row.text)
@@ -58,7 +62,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         step="0.01"
                         value={slider_value}
                         aria-label={format!("{who}'s share slider")}
-                        oninput={on_text(&props.on_action, edit.clone())}
+                        oninput={edit.clone()}
                     />
                     <input
                         id={id}
@@ -67,7 +71,7 @@ pub fn shares(props: &SharesProps) -> Html {
                         autocomplete="off"
                         class="percent"
                         value={row.text.clone()}
-                        oninput={on_text(&props.on_action, edit)}
+                        oninput={edit}
                     />
                 </div>
             }
@@ -84,8 +88,13 @@ pub fn shares(props: &SharesProps) -> Html {
         } else {
             "must be exactly 100 %"
         };
-        let on_submit = on_submit(&props.on_action, Action::ApplyShares { generator });
-        let on_reset = on_click(&props.on_action, Action::ResetShares { generator });
+        let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            SharesAction::Apply { generator }.into()
+        });
+        let on_reset = props
+            .on_action
+            .reform(move |_| SharesAction::Reset { generator }.into());
         let member = ledger.member(generator);
         let in_force = member
             .and_then(|m| m.share_table())
@@ -105,17 +114,11 @@ pub fn shares(props: &SharesProps) -> Html {
             <form class="shares" onsubmit={on_submit} key={generator.0}>
                 <h3>{ format!("{who}'s customers") }</h3>
                 { for rows }
-                { element(
-                    "p",
-                    None,
-                    &["class"],
-                    vec![Some(if total_ok { "share-total ok" } else { "share-total off" }.into())],
-                    html! { <>
-                        { "Total: " }
-                        <output>{ total_text }</output>
-                        { format!(" \u{2014} {total_hint}") }
-                    </> },
-                ) }
+                <p class={classes!("share-total", if total_ok { "ok" } else { "off" })}>
+                    { "Total: " }
+                    <output>{ total_text }</output>
+                    { format!(" \u{2014} {total_hint}") }
+                </p>
                 <div class="row">
                     <button type="submit">{ "Apply shares" }</button>
                     <button type="button" class="secondary" onclick={on_reset}>

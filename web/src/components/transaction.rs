@@ -1,6 +1,6 @@
 use crate::components::election::micro_tokens;
 use crate::components::hex::hex;
-use crate::components::markup::{element, num_cell, number_table, term};
+use crate::components::markup::{num_cell, number_table, term};
 use crate::components::voting_tokens::tokens;
 use crate::format::name;
 use crate::hooks::OpenHex;
@@ -25,15 +25,15 @@ pub fn transaction_view(
 ) -> Html {
     // No catch-all arm: a new kind of transaction must get its own rendering.
     let (kind_class, what) = match &tx.body {
-        TxBody::Generation(g) => ("tx generation", generation_view(g, ledger)),
+        TxBody::Generation(g) => ("generation", generation_view(g, ledger)),
         TxBody::ShareUpdate(u) => (
-            "tx share-update",
+            "share-update",
             share_update_view(u, ledger, height, pending),
         ),
-        TxBody::Vote(v) => ("tx vote", vote_view(v, ledger)),
-        TxBody::Election(e) => ("tx election", election_view(e, ledger)),
-        TxBody::Penalty(p) => ("tx penalty", penalty_view(p, ledger)),
-        TxBody::Membership(m) => ("tx membership", membership_view(m, ledger)),
+        TxBody::Vote(v) => ("vote", vote_view(v, ledger)),
+        TxBody::Election(e) => ("election", election_view(e, ledger)),
+        TxBody::Penalty(p) => ("penalty", penalty_view(p, ledger)),
+        TxBody::Membership(m) => ("membership", membership_view(m, ledger)),
     };
     let signer = name(ledger, tx.signer());
     let seq = tx
@@ -41,8 +41,8 @@ pub fn transaction_view(
         .seq()
         .map(|s| format!(", sequence number {s}"))
         .unwrap_or_default();
-    let body = html! {
-        <>
+    html! {
+        <li class={classes!("tx", kind_class)}>
             <p class="tx-head">
                 <span class="kind">{ tx.body.kind() }</span>
                 if pending { <span class="badge pending">{ "pending" }</span> }
@@ -56,9 +56,8 @@ pub fn transaction_view(
                     { term("signer key", hex(m.public_key.to_hex(), "signer's public key", open)) }
                 }
             </dl>
-        </>
-    };
-    element("li", None, &["class"], vec![Some(kind_class.into())], body)
+        </li>
+    }
 }
 
 /// What a transaction says, its key figure in bold.
@@ -131,8 +130,8 @@ fn vote_view(v: &Vote, ledger: &Ledger) -> Html {
 fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
     let rows = e.candidates.iter().map(|c| {
         let winner = c.member == e.winner;
-        let cells = html! {
-            <>
+        html! {
+            <tr key={c.member.0} class={classes!(winner.then_some("winner"))}>
                 <th scope="row">
                     { name(ledger, c.member) }
                     if winner { { " \u{2605}" } }
@@ -146,16 +145,8 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                     format!("{:.4}", c.u()),
                     c.score.clone(),
                 ].into_iter().map(num_cell) }
-            </>
-        };
-        let class = winner.then_some("winner".into());
-        element(
-            "tr",
-            Some(c.member.0.into()),
-            &["class"],
-            vec![class],
-            cells,
-        )
+            </tr>
+        }
     });
     let runner_up = e
         .runner_up

@@ -1,10 +1,11 @@
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
-use crate::components::on_click;
 use crate::components::panel::Panel;
 use crate::format::{count, millis, thousands};
 use crate::hooks::use_next_task;
-use crate::state::{Action, Community, Notice, Verification, Verified, Verifying};
+use crate::state::{
+    Action, Community, Notice, Verification, VerificationAction, Verified, Verifying,
+};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,8 +19,8 @@ pub struct VerifyProps {
 
 /// Recomputes every hash, signature and balance of the chain and says what
 /// it found and how long it took.
-#[hook]
-pub fn use_verify(props: &VerifyProps) -> Html {
+#[function_component]
+pub fn Verify(props: &VerifyProps) -> Html {
     let running = match &props.verification {
         Verification::Running(running) => Some(running),
         _ => None,
@@ -28,11 +29,13 @@ pub fn use_verify(props: &VerifyProps) -> Html {
         // Each slice done asks for the next, in a task of its own.
         let on_action = props.on_action.clone();
         use_next_task(running.map(|r| r.slices), move |_| {
-            on_action.emit(Action::VerifySlice)
+            on_action.emit(VerificationAction::Slice.into())
         });
     }
     let blocks = props.community.read().chain().len() as u64;
-    let on_click = on_click(&props.on_action, Action::RequestVerify);
+    let on_click = props
+        .on_action
+        .reform(|_| VerificationAction::Request.into());
     let (status, verdict) = match &props.verification {
         Verification::NotRun => (
             html! {

@@ -1,12 +1,12 @@
-use crate::components::markup::{element, hint, term, TextField};
+use crate::components::markup::{hint, term, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::components::{input_text, on_submit, on_text, ticked};
 use crate::format::count;
 use crate::state::{strategy_text, Action, Community, ElectionAction, ElectionUi, StrategyKind};
 use ecloud_core::election::Strategy;
 use ecloud_core::units::fixed_point;
 use ecloud_core::{Member, MilliTokens};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,7 +23,8 @@ pub fn tokens(amount: MilliTokens) -> String {
 
 /// Each member's free and frozen voting tokens, reputation, betting
 /// strategy and online switch.
-pub fn voting_tokens(props: &VotingTokensProps) -> Html {
+#[function_component]
+pub fn VotingTokens(props: &VotingTokensProps) -> Html {
     let sim = props.community.read();
     let tip = sim.chain().tip().height();
     let open_height = sim.open_height();
@@ -70,28 +71,31 @@ fn voter_card(
     let strategy_id = format!("strategy-{}", member.0);
     let value_id = format!("bet-{}", member.0);
     let on_online = props.on_action.reform(move |e: Event| {
-        Action::Election(ElectionAction::SetOnline {
+        ElectionAction::SetOnline {
             member,
-            online: ticked(&e),
-        })
+            online: e.target_unchecked_into::<HtmlInputElement>().checked(),
+        }
+        .into()
     });
     let on_kind = props.on_action.reform(move |e: Event| {
-        Action::Election(ElectionAction::ChooseStrategy {
+        ElectionAction::ChooseStrategy {
             member,
-            kind: StrategyKind::from_value(&input_text(&e)).unwrap_or(StrategyKind::Random),
-        })
+            kind: StrategyKind::from_value(&e.target_unchecked_into::<HtmlSelectElement>().value())
+                .unwrap_or(StrategyKind::Random),
+        }
+        .into()
     });
-    let on_value = on_text(
-        &props.on_action,
-        Action::Election(ElectionAction::EditStrategy {
+    let on_value = props.on_action.reform(move |e: InputEvent| {
+        ElectionAction::EditStrategy {
             member,
-            text: String::new(),
-        }),
-    );
-    let on_submit = on_submit(
-        &props.on_action,
-        Action::Election(ElectionAction::ApplyStrategy { member }),
-    );
+            text: e.target_unchecked_into::<HtmlInputElement>().value(),
+        }
+        .into()
+    });
+    let on_submit = props.on_action.reform(move |e: SubmitEvent| {
+        e.prevent_default();
+        ElectionAction::ApplyStrategy { member }.into()
+    });
     let options = StrategyKind::ALL.into_iter().map(|k| {
         html! { <option value={k.value()} selected={k == kind}>{ k.label() }</option> }
     });
@@ -155,8 +159,8 @@ fn voter_card(
     let last_sealed = m
         .last_sealed
         .map_or_else(|| "never".to_string(), |h| format!("block {h}"));
-    let card = html! {
-        <>
+    html! {
+        <li key={member.0} class={classes!("card", "voter", (!online).then_some("offline"))}>
             <div class="voter-head">
                 <h3>{ who.clone() }</h3>
                 if !online { <span class="badge offline">{ "offline" }</span> }
@@ -182,20 +186,6 @@ fn voter_card(
                 { value_input }
             </form>
             { hint(bet_now.into()) }
-        </>
-    };
-    element(
-        "li",
-        Some(member.0.into()),
-        &["class"],
-        vec![Some(
-            if online {
-                "card voter"
-            } else {
-                "card voter offline"
-            }
-            .into(),
-        )],
-        card,
-    )
+        </li>
+    }
 }

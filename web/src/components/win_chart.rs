@@ -1,4 +1,4 @@
-use crate::components::chart::{num, value_grid, Drawing, Frame};
+use crate::components::chart::{line, svg, text, value_grid, Frame};
 use crate::components::election::ElectionProps;
 use crate::components::markup::{hint, num_cell, number_table};
 use crate::components::panel::Panel;
@@ -14,8 +14,8 @@ use yew::prelude::*;
 
 /// "Simulate 1,000 elections": how often each candidate wins with its
 /// current wealth, against what the formula expects.
-#[hook]
-pub fn use_win_chart(props: &ElectionProps) -> Html {
+#[function_component]
+pub fn WinChart(props: &ElectionProps) -> Html {
     let running = props.election.simulation == WinSimulation::Running;
     {
         let on_action = props.on_action.clone();
@@ -164,8 +164,40 @@ fn chart(done: &SimulatedWins) -> Html {
             percent(c.expected)
         );
     }
-    let mut svg = Drawing::default();
-    svg.svg(
+    let tallest = shares.iter().map(|&(s, e)| s.max(e)).max().unwrap_or(0);
+    let (step, top) = axis(tallest, 5, 1_000);
+    let base = FRAME.base();
+    let slot = FRAME.plot_width() / (shares.len().max(1) as u64);
+    let bar_w = (slot * 34 / 100).min(90);
+    let candidates = done.candidates.iter().zip(&shares).enumerate().map(|(i, (c, &(simulated, expected)))| {
+        let centre = FRAME.left + slot * i as u64 + slot / 2;
+        // The simulated share left of the centre, the expected one right of it.
+        let bar = |class: &'static str, bp: u64, x: u64, wins: Option<u32>| {
+            let y = FRAME.y(bp, top);
+            html! {
+                <>
+                    <rect
+                        class={classes!("bar", class)}
+                        x={x.to_string()}
+                        y={y.to_string()}
+                        width={bar_w.to_string()}
+                        height={(base - y).to_string()}
+                        data-wins={wins.map(|w| w.to_string())}
+                    />
+                    { text("value", (x + bar_w / 2, y.saturating_sub(6)), "middle", whole_percent(bp)) }
+                </>
+            }
+        };
+        html! {
+            <>
+                { bar("simulated", simulated, centre.saturating_sub(bar_w + 2), Some(c.wins)) }
+                { bar("expected", expected, centre + 2, None) }
+                { text("name", (centre, base + 32), "middle", c.name.clone()) }
+                { text("wins-label", (centre, base + 62), "middle", format!("{} wins", c.wins)) }
+            </>
+        }
+    });
+    svg(
         "win-chart",
         "win-chart",
         &FRAME,
@@ -174,69 +206,25 @@ fn chart(done: &SimulatedWins) -> Html {
             fixed_point(u64::from(done.rounds), 0)
         ),
         format!("{description}."),
-    );
-    svg.open("defs", &[], Vec::new());
-    svg.open(
-        "pattern",
-        &["id", "width", "height", "patternUnits", "patternTransform"],
-        vec![
-            "hatch".into(),
-            "10".into(),
-            "10".into(),
-            "userSpaceOnUse".into(),
-            "rotate(45)".into(),
-        ],
-    );
-    svg.leaf(
-        "rect",
-        &["width", "height", "class"],
-        vec!["10".into(), "10".into(), "hatch-bg".into()],
-    );
-    svg.line("hatch-line", (0, 0), (0, 10));
-    svg.close().close();
-    let tallest = shares.iter().map(|&(s, e)| s.max(e)).max().unwrap_or(0);
-    let (step, top) = axis(tallest, 5, 1_000);
-    value_grid(&mut svg, &FRAME, step, top, whole_percent);
-    svg.text("axis-label", (4, 20), "start", "share of wins");
-    let base = FRAME.base();
-    svg.line("axis", (FRAME.left, base), (FRAME.right_edge(), base));
-    let slot = FRAME.plot_width() / (shares.len().max(1) as u64);
-    let bar_w = (slot * 34 / 100).min(90);
-    for (i, (c, &(simulated, expected))) in done.candidates.iter().zip(&shares).enumerate() {
-        let centre = FRAME.left + slot * i as u64 + slot / 2;
-        for (class, bp, x) in [
-            ("simulated", simulated, centre.saturating_sub(bar_w + 2)),
-            ("expected", expected, centre + 2),
-        ] {
-            let y = FRAME.y(bp, top);
-            let (bx, by, w, h) = (num(x), num(y), num(bar_w), num(base - y));
-            if class == "simulated" {
-                svg.leaf(
-                    "rect",
-                    &["class", "x", "y", "width", "height", "data-wins"],
-                    vec!["bar simulated".into(), bx, by, w, h, num(c.wins.into())],
-                );
-            } else {
-                svg.leaf(
-                    "rect",
-                    &["class", "x", "y", "width", "height"],
-                    vec!["bar expected".into(), bx, by, w, h],
-                );
-            }
-            svg.text(
-                "value",
-                (x + bar_w / 2, y.saturating_sub(6)),
-                "middle",
-                whole_percent(bp),
-            );
-        }
-        svg.text("name", (centre, base + 32), "middle", c.name.clone());
-        svg.text(
-            "wins-label",
-            (centre, base + 62),
-            "middle",
-            format!("{} wins", c.wins),
-        );
-    }
-    svg.finish()
+        html! {
+            <>
+                <defs>
+                    <pattern
+                        id="hatch"
+                        width="10"
+                        height="10"
+                        patternUnits="userSpaceOnUse"
+                        patternTransform="rotate(45)"
+                    >
+                        <rect width="10" height="10" class="hatch-bg" />
+                        { line("hatch-line", (0, 0), (0, 10)) }
+                    </pattern>
+                </defs>
+                { value_grid(&FRAME, step, top, whole_percent) }
+                { text("axis-label", (4, 20), "start", "share of wins") }
+                { line("axis", (FRAME.left, base), (FRAME.right_edge(), base)) }
+                { for candidates }
+            </>
+        },
+    )
 }

@@ -1,5 +1,5 @@
 use crate::clock;
-use crate::state::{Action, AppState};
+use crate::state::{AppState, TimerAction};
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
@@ -13,9 +13,12 @@ const TICK_MS: u32 = 250;
 pub fn use_block_timer(dispatcher: UseReducerDispatcher<AppState>) {
     use_effect_with((), move |_| {
         let interval = Interval::new(TICK_MS, move || {
-            dispatcher.dispatch(Action::Tick {
-                now_ms: clock::wall_ms(),
-            })
+            dispatcher.dispatch(
+                TimerAction::Tick {
+                    now_ms: clock::wall_ms(),
+                }
+                .into(),
+            )
         });
         move || drop(interval)
     });

@@ -6,26 +6,18 @@ use crate::state::{start_page, Action, AppState, Community, ExploreAction, Setti
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
+use web_sys::UrlSearchParams;
 use yew::prelude::*;
 
 const KEY: &str = "e-cloud-run";
 /// The page's settings, kept apart from the run: small, and saved at once.
 const SETTINGS_KEY: &str = "e-cloud-settings";
 
-/// The page's address. Read whole (the seed form and the share link cut it
-/// up themselves): one binding instead of one per part of it.
-pub fn page_url() -> Option<String> {
-    web_sys::window()?.location().href().ok()
-}
-
 /// The seed number in the address, `?seed=42`.
 pub fn url_seed() -> Option<u64> {
-    let url = page_url()?;
-    let search = url.split('#').next()?.split_once('?')?.1;
-    search
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("seed="))
-        .and_then(|n| n.trim().parse().ok())
+    let search = gloo_utils::window().location().search().ok()?;
+    let params = UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("seed")?.trim().parse().ok()
 }
 
 fn storage() -> Result<web_sys::Storage, String> {
@@ -66,8 +58,7 @@ pub fn use_settings_storage(settings: Settings) {
     });
 }
 
-/// How saving goes, kept from render to render (one hook's state rather
-/// than three: each type kept is code of its own in the page).
+/// How saving goes, kept from render to render.
 struct Saving {
     /// A save is waiting for its timer.
     pending: bool,

@@ -3,7 +3,8 @@
 //! 1,000-election simulation. The rules (bets, wealth, draws, who seals)
 //! are the core's; this only turns clicks into core calls and answers.
 
-use super::{AppState, Notice};
+use super::blocks::block_height;
+use super::{Action, AppState, Notice};
 use crate::clock;
 use ecloud_core::election::{
     age, candidates_after, expected_win_shares, simulate_wins, wealth, DrawSource, Strategy,
@@ -151,6 +152,12 @@ pub enum ElectionAction {
     Simulate,
 }
 
+impl From<ElectionAction> for Action {
+    fn from(action: ElectionAction) -> Action {
+        Action::Election(action)
+    }
+}
+
 /// One candidate's line in a simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimulatedCandidate {
@@ -264,56 +271,49 @@ impl AppState {
             Ok(strategy) => strategy,
             Err(why) => {
                 let in_force = strategy_text(self.community.read().strategy(member));
-                Notice::refused_in(
-                    &mut self.election.members_notice,
-                    format!("{who}'s bet: {why}. Nothing changed: {who} still {in_force}."),
-                );
+                self.election.members_notice = Notice::refused(format!(
+                    "{who}'s bet: {why}. Nothing changed: {who} still {in_force}."
+                ));
                 return;
             }
         };
         let Some(mut sim) = self.community.write() else {
-            Notice::busy_in(&mut self.election.members_notice);
+            self.election.members_notice = Notice::busy();
             return;
         };
         sim.set_strategy(member, strategy);
         let height = sim.open_height();
         drop(sim);
         self.election.drafts.retain(|(m, _)| *m != member);
-        Notice::done_in(
-            &mut self.election.members_notice,
-            format!(
-                "{who} {} in the election held when block {height} is sealed.",
-                strategy_text(strategy)
-            ),
-        );
+        self.election.members_notice = Notice::done(format!(
+            "{who} {} in the election held when block {height} is sealed.",
+            strategy_text(strategy)
+        ));
     }
 
     fn set_online(&mut self, member: MemberId, online: bool) {
         let who = self.name_of(member);
         let Some(mut sim) = self.community.write() else {
-            Notice::busy_in(&mut self.election.members_notice);
+            self.election.members_notice = Notice::busy();
             return;
         };
         sim.set_online(member, online);
         drop(sim);
-        Notice::done_in(
-            &mut self.election.members_notice,
-            if online {
-                format!("{who} is back online: {who} bets and seals again.")
-            } else {
-                format!("{who} is offline: {who} neither bets nor seals until back online.")
-            },
-        );
+        self.election.members_notice = Notice::done(if online {
+            format!("{who} is back online: {who} bets and seals again.")
+        } else {
+            format!("{who} is offline: {who} neither bets nor seals until back online.")
+        });
     }
 
     fn show_election_at(&mut self, text: &str) {
         let tip = self.tip_height();
-        match super::block_height(text, tip) {
+        match block_height(text, tip) {
             Ok(height) => {
                 self.election.shown = (height < tip).then_some(height);
                 self.election.election_notice = None;
             }
-            Err(why) => Notice::refused_in(&mut self.election.election_notice, why),
+            Err(why) => self.election.election_notice = Notice::refused(why),
         }
     }
 
@@ -392,17 +392,18 @@ impl AppState {
 mod tests {
     use super::*;
     use crate::state::tests::{run, state, T0};
-    use crate::state::{Action, Tone};
+    use crate::state::{TimerAction, Tone};
     use ecloud_core::community::{ANNE, BOB, CARLA};
 
     fn e(action: ElectionAction) -> Action {
-        Action::Election(action)
+        action.into()
     }
 
     fn seal(i: u32) -> Action {
-        Action::SealNow {
+        TimerAction::SealNow {
             now_ms: T0 + f64::from(i),
         }
+        .into()
     }
 
     #[test]
@@ -584,8 +585,11 @@ mod tests {
             })
         };
         let period = s.clock.period_ms();
-        let ticks = (1..=3).map(|i| Action::Tick {
-            now_ms: T0 + f64::from(i) * period + 10.0,
+        let ticks = (1..=3).map(|i| {
+            TimerAction::Tick {
+                now_ms: T0 + f64::from(i) * period + 10.0,
+            }
+            .into()
         });
         let s = run(
             s,

@@ -2,7 +2,7 @@
 //! undoing it. Every change is a core call; this module only keeps what the
 //! class is doing and the page's answers.
 
-use super::{verification, AppState, Countdown, Notice, Verification, Verified};
+use super::{verification, Action, AppState, Countdown, Notice, Verification, Verified};
 use crate::clock;
 use ecloud_core::community::CommunitySpec;
 use ecloud_core::json::Json;
@@ -59,6 +59,12 @@ pub enum ExploreAction {
     StorageProblem(String),
     /// The page's own answer about files (a download that failed).
     FilesProblem(String),
+}
+
+impl From<ExploreAction> for Action {
+    fn from(action: ExploreAction) -> Action {
+        Action::Explore(action)
+    }
 }
 
 /// The explorer's answers and modes.
@@ -200,35 +206,29 @@ impl AppState {
                     *self = AppState::around(sim, now_ms);
                     self.clock.block_secs = block_secs;
                     if was_verifying {
-                        Notice::done_in(&mut self.notices.verify, verification::CANCELLED_BY_RESET);
+                        self.notices.verify = Notice::done(verification::CANCELLED_BY_RESET);
                     }
-                    Notice::done_in(
-                        &mut self.explorer.files_notice,
-                        match seed {
-                            Some(n) => {
-                                format!("A fresh run from seed {n} started; the old run is gone.")
-                            }
-                            None => {
-                                "A fresh run with new random keys started; the old run is gone."
-                                    .into()
-                            }
-                        },
-                    );
+                    self.explorer.files_notice = Notice::done(match seed {
+                        Some(n) => {
+                            format!("A fresh run from seed {n} started; the old run is gone.")
+                        }
+                        None => {
+                            "A fresh run with new random keys started; the old run is gone.".into()
+                        }
+                    });
                 }
-                Err(e) => Notice::refused_in(
-                    &mut self.explorer.files_notice,
-                    format!("No fresh run could start: {e}. Nothing changed."),
-                ),
+                Err(e) => {
+                    self.explorer.files_notice =
+                        Notice::refused(format!("No fresh run could start: {e}. Nothing changed."))
+                }
             },
             ExploreAction::StorageProblem(text) => {
-                Notice::refused_in(&mut self.explorer.storage_notice, text)
+                self.explorer.storage_notice = Notice::refused(text)
             }
-            ExploreAction::FilesProblem(text) => {
-                Notice::refused_in(&mut self.explorer.files_notice, text)
-            }
+            ExploreAction::FilesProblem(text) => self.explorer.files_notice = Notice::refused(text),
             ExploreAction::Rehash(height) => {
                 let Some(mut sim) = self.community.write() else {
-                    Notice::busy_in(&mut self.explorer.edit_notice);
+                    self.explorer.edit_notice = Notice::busy();
                     return;
                 };
                 let hash_of = |sim: &ecloud_core::Simulation| {
@@ -262,7 +262,7 @@ impl AppState {
             }
             ExploreAction::UndoLast | ExploreAction::UndoAll => {
                 let Some(mut sim) = self.community.write() else {
-                    Notice::busy_in(&mut self.explorer.notice);
+                    self.explorer.notice = Notice::busy();
                     return;
                 };
                 let all = action == ExploreAction::UndoAll;
@@ -303,12 +303,9 @@ impl AppState {
         let (chain, report) = match Chain::import_json(text) {
             Ok(imported) => imported,
             Err(e) => {
-                Notice::refused_in(
-                    &mut self.explorer.files_notice,
-                    format!(
+                self.explorer.files_notice = Notice::refused(format!(
                     "\u{201c}{name}\u{201d} was not imported: {e}. The chain in use is unchanged."
-                ),
-                );
+                ));
                 return;
             }
         };
@@ -333,7 +330,7 @@ impl AppState {
         *self = AppState::around(sim, now_ms);
         self.clock.block_secs = block_secs;
         if was_verifying {
-            Notice::done_in(&mut self.notices.verify, verification::CANCELLED_BY_IMPORT);
+            self.notices.verify = Notice::done(verification::CANCELLED_BY_IMPORT);
         }
         self.clock.countdown = Countdown::Paused {
             left_ms: self.clock.period_ms(),
@@ -360,7 +357,7 @@ impl AppState {
             value,
         };
         let Some(mut sim) = self.community.write() else {
-            Notice::busy_in(&mut self.explorer.edit_notice);
+            self.explorer.edit_notice = Notice::busy();
             return;
         };
         let result = sim.tamper(&edit);
@@ -383,7 +380,7 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{Action, Tone};
+    use crate::state::{GenerationAction, TimerAction, Tone};
     use ecloud_core::community::{CommunitySpec, GEORGE};
     use ecloud_core::{Keyring, Simulation};
     use std::rc::Rc;
@@ -414,12 +411,16 @@ mod tests {
     }
 
     fn explore(a: ExploreAction) -> Action {
-        Action::Explore(a)
+        a.into()
+    }
+
+    fn seal(now_ms: f64) -> Action {
+        TimerAction::SealNow { now_ms }.into()
     }
 
     #[test]
     fn import_verifies_first_and_a_foreign_chain_is_view_only() {
-        let s = run([Action::SealNow { now_ms: T0 + 1.0 }]);
+        let s = run([seal(T0 + 1.0)]);
         let text = s.community.read().chain().to_json();
         let before = s.community.read().chain().tip().hash;
         let bad = text.replacen("\"balance\": 1000000", "\"balance\": 1000001", 1);
@@ -445,7 +446,7 @@ mod tests {
                     text: text.clone(),
                     now_ms: T0 + 2.0,
                 }),
-                Action::SealNow { now_ms: T0 + 3.0 },
+                seal(T0 + 3.0),
             ],
         );
         assert!(!s.explorer.foreign_keys);
@@ -463,7 +464,7 @@ mod tests {
                     text,
                     now_ms: T0 + 4.0,
                 }),
-                Action::SealNow { now_ms: T0 + 5.0 },
+                seal(T0 + 5.0),
             ],
         );
         assert!(s.explorer.foreign_keys);
@@ -479,7 +480,7 @@ mod tests {
             a.community.read().chain().genesis().hash,
             b.community.read().chain().genesis().hash
         );
-        let a = run_on(a, [Action::SealNow { now_ms: T0 + 1.0 }]);
+        let a = run_on(a, [seal(T0 + 1.0)]);
         let saved = a.community.read().save();
         let back = start_page(Some(42), Ok(Some(saved.clone())), T0 + 2.0).expect("starts");
         assert_eq!(back.tip_height(), 1);
@@ -501,16 +502,16 @@ mod tests {
     #[test]
     fn a_tampered_history_stops_the_timer_until_undone() {
         let s = run([
-            Action::Generate { generator: GEORGE },
-            Action::SealNow { now_ms: T0 + 1.0 },
-            Action::SealNow { now_ms: T0 + 2.0 },
+            GenerationAction::Generate { generator: GEORGE }.into(),
+            seal(T0 + 1.0),
+            seal(T0 + 2.0),
             explore(ExploreAction::Tamper {
                 height: 1,
                 pointer: "/body/transactions/0/body/allocation/0/energy".into(),
                 text: "1".into(),
                 kind: FieldKind::Number,
             }),
-            Action::SealNow { now_ms: T0 + 3.0 },
+            seal(T0 + 3.0),
         ]);
         assert_eq!(s.tip_height(), 2);
         assert!(s.is_verifying());
@@ -519,8 +520,8 @@ mod tests {
             Some(TAMPERED)
         );
         let s = run([
-            Action::Generate { generator: GEORGE },
-            Action::SealNow { now_ms: T0 + 1.0 },
+            GenerationAction::Generate { generator: GEORGE }.into(),
+            seal(T0 + 1.0),
             explore(ExploreAction::Tamper {
                 height: 1,
                 pointer: "/body/transactions/0/body/allocation/0/energy".into(),
@@ -534,11 +535,11 @@ mod tests {
         );
         assert!(!s.community.read().is_tampered());
         let s = run([
-            Action::SealNow { now_ms: T0 + 1.0 },
+            seal(T0 + 1.0),
             explore(ExploreAction::Rehash(1)),
-            Action::SealNow { now_ms: T0 + 2.0 },
+            seal(T0 + 2.0),
             explore(ExploreAction::UndoAll),
-            Action::SealNow { now_ms: T0 + 3.0 },
+            seal(T0 + 3.0),
         ]);
         assert_eq!(s.tip_height(), 2);
         assert_eq!(s.notices.sealing, None);

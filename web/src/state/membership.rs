@@ -3,7 +3,9 @@
 //! who is a member. Joining, renaming and leaving are the core's rules and
 //! its signed transactions; this turns the class's typing into those calls.
 
-use super::{AppState, EnergyDraft, Notice, ShareDraft, ShareRow};
+use super::generation::DEFAULT_ENERGY_TEXT;
+use super::shares::share_text;
+use super::{Action, AppState, EnergyDraft, Notice, ShareDraft, ShareRow};
 use ecloud_core::member::Role;
 use ecloud_core::{MemberId, ShareTable, Simulation, Wh};
 
@@ -35,6 +37,12 @@ pub enum MembershipAction {
     EditRename { member: MemberId, text: String },
     Rename { member: MemberId },
     Leave { member: MemberId },
+}
+
+impl From<MembershipAction> for Action {
+    fn from(action: MembershipAction) -> Action {
+        Action::Membership(action)
+    }
 }
 
 /// The members panel's state.
@@ -105,10 +113,8 @@ impl AppState {
                 let capacity = match Wh::parse_kwh(&self.membership.capacity) {
                     Ok(c) => c,
                     Err(e) => {
-                        Notice::refused_in(
-                            &mut self.membership.notice,
-                            format!("Capacity in kWh: {e}. Nobody joined."),
-                        );
+                        self.membership.notice =
+                            Notice::refused(format!("Capacity in kWh: {e}. Nobody joined."));
                         return;
                     }
                 };
@@ -116,7 +122,7 @@ impl AppState {
                 match ShareTable::equal(&customers) {
                     Ok(shares) => (Role::Generator { shares }, capacity),
                     Err(e) => {
-                        Notice::refused_in(&mut self.membership.notice, format!(
+                        self.membership.notice = Notice::refused(format!(
                             "A generator needs customers to share its output with: {e}. Nobody joined."
                         ));
                         return;
@@ -127,7 +133,7 @@ impl AppState {
         let is_generator = matches!(role, Role::Generator { .. });
         let registrar = self.name_of(self.community.read().registrar());
         let Some((height, result)) = self.sign(|sim| sim.join(&name, role, capacity)) else {
-            Notice::busy_in(&mut self.membership.notice);
+            self.membership.notice = Notice::busy();
             return;
         };
         self.membership.notice = match result {
@@ -155,7 +161,7 @@ impl AppState {
         };
         let new = new.trim().to_string();
         let Some((height, result)) = self.sign(|sim| sim.rename(member, &new).map(|_| ())) else {
-            Notice::busy_in(&mut self.membership.notice);
+            self.membership.notice = Notice::busy();
             return;
         };
         self.membership.notice = match result {
@@ -172,7 +178,7 @@ impl AppState {
     fn leave(&mut self, member: MemberId) {
         let who = self.name_of(member);
         let Some((height, result)) = self.sign(|sim| sim.leave(member).map(|_| ())) else {
-            Notice::busy_in(&mut self.membership.notice);
+            self.membership.notice = Notice::busy();
             return;
         };
         self.membership.notice = match result {
@@ -232,7 +238,7 @@ impl AppState {
                     .cloned()
                     .unwrap_or_else(|| EnergyDraft {
                         generator,
-                        text: super::DEFAULT_ENERGY_TEXT.into(),
+                        text: DEFAULT_ENERGY_TEXT.into(),
                     })
             })
             .collect();
@@ -242,28 +248,21 @@ impl AppState {
     }
 }
 
-/// A customer's share in `table` as editable percent text; "0" when the
-/// table does not name it.
-pub(super) fn share_text(table: Option<&ShareTable>, member: MemberId) -> String {
-    table
-        .and_then(|t| t.share_of(member))
-        .map_or_else(|| "0".to_string(), super::percent_text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::shares::tests::set_share;
     use crate::state::tests::{run, state, T0};
-    use crate::state::{Action, Tone};
+    use crate::state::{GenerationAction, SharesAction, TimerAction, Tone};
     use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
     use ecloud_core::BasisPoints;
 
     fn act(action: MembershipAction) -> Action {
-        Action::Membership(action)
+        action.into()
     }
 
     fn seal() -> Action {
-        Action::SealNow { now_ms: T0 + 1.0 }
+        TimerAction::SealNow { now_ms: T0 + 1.0 }.into()
     }
 
     fn joins(name: &str, role: RoleKind, capacity: &str) -> Vec<Action> {
@@ -338,11 +337,12 @@ mod tests {
             s,
             [
                 seal(),
-                Action::EditEnergy {
+                GenerationAction::EditEnergy {
                     generator: coop,
                     text: "3".into(),
-                },
-                Action::Generate { generator: coop },
+                }
+                .into(),
+                GenerationAction::Generate { generator: coop }.into(),
                 seal(),
             ],
         );
@@ -426,18 +426,13 @@ mod tests {
             .unwrap_or_default();
         assert!(text.contains("Bob still holds a share of George"), "{text}");
 
-        let edit = |member, text: &str| Action::EditShare {
-            generator: GEORGE,
-            member,
-            text: text.into(),
-        };
         let s = run(
             s,
             [
-                edit(ANNE, "60"),
-                edit(BOB, "0"),
-                edit(CARLA, "40"),
-                Action::ApplyShares { generator: GEORGE },
+                set_share(ANNE, "60"),
+                set_share(BOB, "0"),
+                set_share(CARLA, "40"),
+                SharesAction::Apply { generator: GEORGE }.into(),
                 seal(),
                 act(MembershipAction::Leave { member: BOB }),
             ],

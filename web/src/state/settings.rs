@@ -3,7 +3,7 @@
 //! run itself is kept by the core (`Simulation::save`); these belong to the
 //! page, so they are kept beside it as a few `name=value` lines.
 
-use super::{AppState, Countdown, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
+use super::{profile_name, AppState, Countdown, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
 use ecloud_core::profile::Profile;
 use ecloud_core::Wh;
 
@@ -24,7 +24,7 @@ impl Settings {
             self.block_secs,
             self.paused,
             self.auto,
-            super::profile_name(self.profile),
+            profile_name(self.profile),
             self.peak.0
         )
     }
@@ -116,12 +116,9 @@ impl AppState {
                 self.auto.peak_text = crate::format::kwh_text(s.peak);
             }
             Err(why) => {
-                Notice::refused_in(
-                    &mut self.notices.clock,
-                    format!(
+                self.notices.clock = Notice::refused(format!(
                     "The settings kept in this browser were damaged ({why}); the defaults are back."
-                ),
-                );
+                ));
             }
         }
         self
@@ -132,21 +129,22 @@ impl AppState {
 mod tests {
     use super::*;
     use crate::state::tests::{run, state, T0};
-    use crate::state::{Action, Tone};
+    use crate::state::{GenerationAction, TimerAction, Tone};
 
     #[test]
     fn settings_survive_the_round_trip_through_text() {
         let s = run(
             state(),
             [
-                Action::SetBlockSecs {
+                TimerAction::SetBlockSecs {
                     text: "5".into(),
                     now_ms: T0,
-                },
-                Action::Pause { now_ms: T0 },
-                Action::SetAuto(true),
-                Action::SetAutoProfile(Profile::Wind),
-                Action::EditAutoPeak("2.5".into()),
+                }
+                .into(),
+                TimerAction::Pause { now_ms: T0 }.into(),
+                GenerationAction::SetAuto(true).into(),
+                GenerationAction::SetProfile(Profile::Wind).into(),
+                GenerationAction::EditPeak("2.5".into()).into(),
             ],
         );
         let text = s.settings().to_text();

@@ -2,12 +2,13 @@
 //! takes seconds; run in one go it would freeze the page (no repaint, no
 //! click, the block timer stalled). The core's `Verifier` stops between
 //! blocks, so the page walks a few milliseconds' worth of blocks per
-//! action (`Action::VerifySlice`, sent by the Verify panel in a task of its
-//! own) and answers clicks in between.
+//! action (`VerificationAction::Slice`, sent by the Verify panel in a task
+//! of its own) and answers clicks in between.
 
-use super::{AppState, Notice, Verification, Verified};
+use super::{Action, AppState, Notice};
 use crate::clock;
 use ecloud_core::verify::{Progress, Verifier};
+use ecloud_core::Report;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -25,6 +26,40 @@ const PAGE_BATCH: usize = 64;
 
 /// Blocks in the first slice, before anything is known of their cost.
 const FIRST_SLICE_BLOCKS: usize = 4;
+
+/// The outcome of pressing "Verify chain".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    pub report: Rc<Report>,
+    /// Main-thread time spent verifying (the slices' sum).
+    pub millis: f64,
+    /// From the click to the verdict, when it took more than one slice.
+    pub elapsed_ms: Option<f64>,
+    /// The tip when it ran, so the page can say the chain has grown since.
+    pub tip_height: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verification {
+    NotRun,
+    /// Under way, a slice at a time.
+    Running(Verifying),
+    Done(Verified),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum VerificationAction {
+    /// The Verify button: starts verifying the chain as it is now.
+    Request,
+    /// Verifies the next few milliseconds' worth of blocks.
+    Slice,
+}
+
+impl From<VerificationAction> for Action {
+    fn from(action: VerificationAction) -> Action {
+        Action::Verification(action)
+    }
+}
 
 /// A verification under way.
 #[derive(Clone)]
@@ -71,6 +106,13 @@ pub const CANCELLED_BY_RESET: &str =
     "Verification cancelled: a fresh run replaced the chain it was checking.";
 
 impl AppState {
+    pub(super) fn apply_verification(&mut self, action: VerificationAction) {
+        match action {
+            VerificationAction::Request => self.request_verify(),
+            VerificationAction::Slice => self.verify_slice(),
+        }
+    }
+
     pub fn is_verifying(&self) -> bool {
         matches!(self.verification, Verification::Running(_))
     }
@@ -78,7 +120,7 @@ impl AppState {
     /// Starts verifying the chain as it is now; blocks sealed meanwhile are
     /// left for the next verification. A verification under way is left
     /// alone: the button that asks for one is disabled while it runs.
-    pub(super) fn request_verify(&mut self) {
+    fn request_verify(&mut self) {
         if self.is_verifying() {
             return;
         }
@@ -90,7 +132,7 @@ impl AppState {
     /// verification was under way.
     pub(super) fn verify_again(&mut self) {
         if self.is_verifying() {
-            Notice::done_in(&mut self.notices.verify, RESTARTED);
+            self.notices.verify = Notice::done(RESTARTED);
         }
         self.start_verifying();
     }
@@ -113,7 +155,7 @@ impl AppState {
     }
 
     /// Walks the next slice of blocks, and gives the verdict after the last.
-    pub(super) fn verify_slice(&mut self) {
+    fn verify_slice(&mut self) {
         let Verification::Running(running) = &self.verification else {
             return;
         };
@@ -167,16 +209,18 @@ fn next_slice(blocks: usize, took_ms: f64) -> usize {
 mod tests {
     use super::*;
     use crate::state::tests::{run, state, verified, T0};
-    use crate::state::{Action, ExploreAction, FieldKind};
+    use crate::state::{ExploreAction, FieldKind, TimerAction};
+
+    const REQUEST: Action = Action::Verification(VerificationAction::Request);
+    const SLICE: Action = Action::Verification(VerificationAction::Slice);
+
+    fn seal_at(now_ms: f64) -> Action {
+        TimerAction::SealNow { now_ms }.into()
+    }
 
     /// The seed's community with `blocks` sealed.
     fn sealed(blocks: u32) -> AppState {
-        run(
-            state(),
-            (1..=blocks).map(|i| Action::SealNow {
-                now_ms: T0 + f64::from(i),
-            }),
-        )
+        run(state(), (1..=blocks).map(|i| seal_at(T0 + f64::from(i))))
     }
 
     fn running(s: &AppState) -> &Verifying {
@@ -195,9 +239,9 @@ mod tests {
 
     #[test]
     fn slices_walk_the_chain_to_the_core_verdict() {
-        let s = run(sealed(30), [Action::RequestVerify]);
+        let s = run(sealed(30), [REQUEST]);
         assert_eq!(running(&s).progress, Progress { done: 0, total: 31 });
-        let s = run(s, [Action::VerifySlice]);
+        let s = run(s, [SLICE]);
         assert_eq!(running(&s).progress.done, FIRST_SLICE_BLOCKS as u64);
         assert_eq!(running(&s).slices, 1);
         let s = verified(s);
@@ -207,10 +251,7 @@ mod tests {
         assert!(v.millis > 0.0);
         assert!(v.elapsed_ms.is_some(), "more than one slice");
         // A slice with nothing under way does nothing.
-        assert_eq!(
-            run(s.clone(), [Action::VerifySlice]).verification,
-            s.verification
-        );
+        assert_eq!(run(s.clone(), [SLICE]).verification, s.verification);
     }
 
     #[test]
@@ -218,11 +259,11 @@ mod tests {
         let s = run(
             sealed(20),
             [
-                Action::RequestVerify,
-                Action::VerifySlice,
-                Action::SealNow { now_ms: T0 + 100.0 },
-                Action::VerifySlice,
-                Action::SealNow { now_ms: T0 + 101.0 },
+                REQUEST,
+                SLICE,
+                seal_at(T0 + 100.0),
+                SLICE,
+                seal_at(T0 + 101.0),
             ],
         );
         assert_eq!(
@@ -241,27 +282,21 @@ mod tests {
 
     #[test]
     fn asking_again_while_it_runs_changes_nothing() {
-        let s = run(sealed(20), [Action::RequestVerify, Action::VerifySlice]);
-        let again = run(s.clone(), [Action::RequestVerify]);
+        let s = run(sealed(20), [REQUEST, SLICE]);
+        let again = run(s.clone(), [REQUEST]);
         assert_eq!(again.verification, s.verification);
     }
 
     #[test]
     fn changed_history_restarts_it_and_says_so() {
-        let tamper = Action::Explore(ExploreAction::Tamper {
+        let tamper: Action = ExploreAction::Tamper {
             height: 3,
             pointer: "/body/ledger/members/1/balance".into(),
             text: "99999".into(),
             kind: FieldKind::Number,
-        });
-        let s = run(
-            sealed(20),
-            [
-                Action::RequestVerify,
-                Action::VerifySlice,
-                Action::VerifySlice,
-            ],
-        );
+        }
+        .into();
+        let s = run(sealed(20), [REQUEST, SLICE, SLICE]);
         assert!(running(&s).progress.done > 3);
         let s = run(s, [tamper.clone()]);
         assert_eq!(running(&s).progress.done, 0, "from block 0 again");
@@ -277,7 +312,7 @@ mod tests {
         assert_eq!(done(&s).report.first_broken(), Some(3));
         assert_eq!(s.notices.verify, None);
         // The next click clears the answer.
-        let s = run(s, [Action::RequestVerify]);
+        let s = run(s, [REQUEST]);
         assert_eq!(s.notices.verify, None);
     }
 
@@ -285,14 +320,15 @@ mod tests {
     fn an_import_or_a_fresh_run_cancels_it_and_says_so() {
         let s = sealed(20);
         let file = s.community.read().chain().to_json();
-        let s = run(s, [Action::RequestVerify, Action::VerifySlice]);
+        let s = run(s, [REQUEST, SLICE]);
         let imported = run(
             s.clone(),
-            [Action::Explore(ExploreAction::Import {
+            [ExploreAction::Import {
                 name: "chain.json".into(),
                 text: file,
                 now_ms: T0 + 100.0,
-            })],
+            }
+            .into()],
         );
         assert!(done(&imported).report.is_valid(), "verified as it was read");
         assert_eq!(
@@ -301,10 +337,11 @@ mod tests {
         );
         let fresh = run(
             s.clone(),
-            [Action::Explore(ExploreAction::Reset {
+            [ExploreAction::Reset {
                 seed: Some(3),
                 now_ms: T0 + 100.0,
-            })],
+            }
+            .into()],
         );
         assert_eq!(fresh.verification, Verification::NotRun);
         assert_eq!(
@@ -314,13 +351,50 @@ mod tests {
         // A file that is refused leaves the chain, and the verification, alone.
         let refused = run(
             s.clone(),
-            [Action::Explore(ExploreAction::Import {
+            [ExploreAction::Import {
                 name: "bad.json".into(),
                 text: "{}".into(),
                 now_ms: T0 + 100.0,
-            })],
+            }
+            .into()],
         );
         assert_eq!(refused.verification, s.verification);
+    }
+
+    #[test]
+    fn verification_reports_every_block() {
+        let s = verified(run(state(), [seal_at(T0 + 1.0), REQUEST]));
+        let v = done(&s);
+        assert!(v.report.is_valid());
+        assert_eq!(v.report.blocks_checked, 2);
+        assert_eq!(v.tip_height, 1);
+    }
+
+    #[test]
+    fn verification_names_the_first_broken_block() {
+        let s = run(
+            state(),
+            [
+                crate::state::GenerationAction::Generate {
+                    generator: ecloud_core::community::GEORGE,
+                }
+                .into(),
+                seal_at(T0 + 1.0),
+                seal_at(T0 + 2.0),
+            ],
+        );
+        s.community
+            .borrow_mut()
+            .tamper(&ecloud_core::tamper::Edit {
+                height: 1,
+                pointer: "/body/ledger/members/1/balance".into(),
+                value: ecloud_core::json::Json::UInt(99_999),
+            })
+            .expect("block 1 has Anne's balance");
+        let s = verified(run(s, [REQUEST]));
+        let first = done(&s).report.first_failure().expect("a failure");
+        assert_eq!(first.height, 1);
+        assert!(!first.check.code().is_empty());
     }
 
     #[test]
