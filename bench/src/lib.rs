@@ -4,8 +4,10 @@
 //! call from JavaScript with `performance.now()` and compares with the native
 //! figures. Nothing here reads a clock.
 
+use ecloud_core::chain::verify::{
+    chain_signatures, verify_chain, verify_signatures, verify_structure,
+};
 use ecloud_core::crypto::SignedDigest;
-use ecloud_core::chain::verify::{chain_signatures, verify_chain, verify_signatures, verify_structure};
 use ecloud_core::Block;
 use wasm_bindgen::prelude::*;
 

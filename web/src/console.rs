@@ -10,36 +10,15 @@
 //! is an integer below 2^53, so each is exact as a JavaScript number.
 
 use crate::state::Community;
-use ecloud_core::chain::{FILE_FORMAT, FILE_VERSION};
+use ecloud_core::chain::export::{FileBlocks, FileHeader};
 use ecloud_core::crypto::sha256;
-use ecloud_core::verify::verify_chain;
-use ecloud_core::{Block, Chain, ImportError};
-use serde::{Deserialize, Serialize};
+use ecloud_core::{Chain, ImportError};
+use serde::Serialize;
 use serde_wasm_bindgen::Serializer;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
-
-/// The export file's shape.
-#[derive(Serialize)]
-struct ChainFile<'a> {
-    format: &'a str,
-    version: u32,
-    blocks: &'a [Block],
-}
-
-/// What says a value is a chain file, read before its blocks.
-#[derive(Deserialize)]
-struct FileHeader {
-    format: Option<String>,
-    version: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct FileBlocks {
-    blocks: Vec<Block>,
-}
 
 /// `window.ecloud`. Shares the running community with the page.
 #[wasm_bindgen]
@@ -56,21 +35,20 @@ impl Console {
             .as_ref()
             .ok_or_else(|| JsError::new("the page has not started"))?;
         let sim = community.read();
-        let file = ChainFile {
-            format: FILE_FORMAT,
-            version: FILE_VERSION,
-            blocks: sim.chain().blocks(),
-        };
-        Ok(file.serialize(&Serializer::json_compatible())?)
+        Ok(sim
+            .chain()
+            .file()
+            .serialize(&Serializer::json_compatible())?)
     }
 
     /// Verifies a chain (a plain object, or a file's text) and gives the
     /// report as a plain object.
     pub fn verify(&self, chain: JsValue) -> Result<JsValue, JsError> {
-        let report = match chain.as_string() {
-            Some(text) => Chain::parse_json(&text).map_err(import_error)?.verify(),
-            None => verify_chain(&blocks_of(chain)?),
+        let chain = match chain.as_string() {
+            Some(text) => Chain::parse_json(&text),
+            None => chain_of(chain),
         };
+        let report = chain.map_err(|e| JsError::new(&e.to_string()))?.verify();
         Ok(report.serialize(&Serializer::json_compatible())?)
     }
 
@@ -83,32 +61,14 @@ impl Console {
     }
 }
 
-/// The blocks of a chain file given as an object, refused as `Chain::parse_json`
-/// refuses a file's text.
-fn blocks_of(file: JsValue) -> Result<Vec<Block>, JsError> {
-    let malformed =
-        |e: serde_wasm_bindgen::Error| import_error(ImportError::Malformed(e.to_string()));
-    let header: FileHeader = serde_wasm_bindgen::from_value(file.clone()).map_err(malformed)?;
-    if header.format.as_deref() != Some(FILE_FORMAT) {
-        return Err(import_error(ImportError::NotAChainFile));
-    }
-    match header.version {
-        Some(v) if v == u64::from(FILE_VERSION) => {}
-        Some(v) => {
-            let v = u32::try_from(v).unwrap_or(u32::MAX);
-            return Err(import_error(ImportError::UnsupportedVersion(v)));
-        }
-        None => return Err(import_error(ImportError::NotAChainFile)),
-    }
-    let FileBlocks { blocks } = serde_wasm_bindgen::from_value(file).map_err(malformed)?;
-    if blocks.is_empty() {
-        return Err(import_error(ImportError::NoBlocks));
-    }
-    Ok(blocks)
-}
-
-fn import_error(e: ImportError) -> JsError {
-    JsError::new(&e.to_string())
+/// A chain file given as an object, read and refused as `Chain::parse_json`
+/// reads and refuses a file's text.
+fn chain_of(file: JsValue) -> Result<Chain, ImportError> {
+    let malformed = |e: serde_wasm_bindgen::Error| ImportError::Malformed(e.to_string());
+    serde_wasm_bindgen::from_value::<FileHeader>(file.clone())
+        .map_err(malformed)?
+        .check()?;
+    Chain::from_file_blocks(serde_wasm_bindgen::from_value::<FileBlocks>(file).map_err(malformed)?)
 }
 
 /// Puts `window.ecloud` in place once and points it at the running chain.

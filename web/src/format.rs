@@ -41,7 +41,7 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
 
 /// A whole number with thousands separators: `10,000`.
 pub fn thousands(n: u64) -> String {
-    ecloud_core::units::fixed_point(n, 0)
+    ecloud_core::encoding::units::fixed_point(n, 0)
 }
 
 /// The market period of the day as a time span: `10:00\u{2013}10:15`.
@@ -59,5 +59,5 @@ pub fn market_period(period: u64) -> String {
 
 /// Energy as plain kWh text an input accepts back: `2.5`, `1000`.
 pub fn kwh_text(energy: ecloud_core::Wh) -> String {
-    ecloud_core::units::fixed_point(energy.0, 3).replace(',', "")
+    ecloud_core::encoding::units::fixed_point(energy.0, 3).replace(',', "")
 }

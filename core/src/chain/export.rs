@@ -12,12 +12,19 @@ use std::fmt;
 pub const FILE_FORMAT: &str = "e-cloud-chain";
 pub const FILE_VERSION: u32 = 1;
 
-/// The file as written and read.
-#[derive(Serialize, Deserialize)]
-struct ChainFile {
-    format: String,
+/// The file as it is written: `Chain::file`.
+#[derive(Serialize)]
+pub struct ChainFile<'c> {
+    format: &'static str,
     version: u32,
-    blocks: Vec<Block>,
+    blocks: &'c [Block],
+}
+
+/// A file's blocks, its other fields skipped: read once its
+/// [`FileHeader`] says it is a chain file of this version.
+#[derive(Deserialize)]
+pub struct FileBlocks {
+    pub blocks: Vec<Block>,
 }
 
 /// Why a chain file was refused. The chain in use is never touched by a
@@ -73,20 +80,23 @@ impl fmt::Display for ImportError {
 impl std::error::Error for ImportError {}
 
 impl Chain {
-    /// The export file's text: the blocks as they are, indented.
-    pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            format: &'a str,
-            version: u32,
-            blocks: &'a [Block],
-        }
-        serde_json::to_string_pretty(&Out {
+    /// The export file, to serialize (as text, or as a JavaScript object).
+    pub fn file(&self) -> ChainFile<'_> {
+        ChainFile {
             format: FILE_FORMAT,
             version: FILE_VERSION,
             blocks: self.blocks(),
-        })
-        .expect("blocks always serialize")
+        }
+    }
+
+    /// The export file's text: the blocks as they are, indented.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.file()).expect("blocks always serialize")
+    }
+
+    /// A chain from a file's blocks (read after its header was checked).
+    pub fn from_file_blocks(file: FileBlocks) -> Result<Chain, ImportError> {
+        Chain::from_blocks_unchecked(file.blocks).ok_or(ImportError::NoBlocks)
     }
 
     /// Reads an export file without verifying it. The format and version
@@ -94,20 +104,11 @@ impl Chain {
     /// file is built), so that a file of another kind or version is named
     /// as such rather than as a block that does not parse.
     pub fn parse_json(text: &str) -> Result<Chain, ImportError> {
-        let probe: Probe =
-            serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
-        if !matches!(&probe.format, Some(Scalar::Text(f)) if f == FILE_FORMAT) {
-            return Err(ImportError::NotAChainFile);
-        }
-        match probe.version {
-            Some(Scalar::Number(v)) if v == u64::from(FILE_VERSION) => {}
-            Some(Scalar::Number(v)) => return Err(ImportError::UnsupportedVersion(v)),
-            Some(other) => return Err(ImportError::VersionNotANumber(other.to_string())),
-            None => return Err(ImportError::NotAChainFile),
-        }
-        let file: ChainFile =
-            serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
-        Chain::from_blocks_unchecked(file.blocks).ok_or(ImportError::NoBlocks)
+        let malformed = |e: serde_json::Error| ImportError::Malformed(e.to_string());
+        serde_json::from_str::<FileHeader>(text)
+            .map_err(malformed)?
+            .check()?;
+        Chain::from_file_blocks(serde_json::from_str(text).map_err(malformed)?)
     }
 
     /// Reads and verifies an export file: only a chain that passes every
@@ -126,24 +127,39 @@ impl Chain {
 /// What a file says it is: its `format` and `version`, every other field
 /// skipped without being kept. Anything but an object says nothing.
 #[derive(Default)]
-struct Probe {
+pub struct FileHeader {
     format: Option<Scalar>,
     version: Option<Scalar>,
 }
 
-impl<'de> Deserialize<'de> for Probe {
+impl FileHeader {
+    /// Whether this is a chain file of the version this code reads.
+    pub fn check(self) -> Result<(), ImportError> {
+        if !matches!(&self.format, Some(Scalar::Text(f)) if f == FILE_FORMAT) {
+            return Err(ImportError::NotAChainFile);
+        }
+        match self.version {
+            Some(Scalar::Number(v)) if v == u64::from(FILE_VERSION) => Ok(()),
+            Some(Scalar::Number(v)) => Err(ImportError::UnsupportedVersion(v)),
+            Some(other) => Err(ImportError::VersionNotANumber(other.to_string())),
+            None => Err(ImportError::NotAChainFile),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FileHeader {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visit;
         impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Probe;
+            type Value = FileHeader;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any JSON value")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Probe, A::Error> {
-                let mut probe = Probe::default();
+            ) -> Result<FileHeader, A::Error> {
+                let mut probe = FileHeader::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
                     match &*key {
                         "format" => probe.format = Some(map.next_value()?),
@@ -158,27 +174,27 @@ impl<'de> Deserialize<'de> for Probe {
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,
-            ) -> Result<Probe, A::Error> {
+            ) -> Result<FileHeader, A::Error> {
                 while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Probe::default())
+                Ok(FileHeader::default())
             }
-            fn visit_str<E>(self, _: &str) -> Result<Probe, E> {
-                Ok(Probe::default())
+            fn visit_str<E>(self, _: &str) -> Result<FileHeader, E> {
+                Ok(FileHeader::default())
             }
-            fn visit_u64<E>(self, _: u64) -> Result<Probe, E> {
-                Ok(Probe::default())
+            fn visit_u64<E>(self, _: u64) -> Result<FileHeader, E> {
+                Ok(FileHeader::default())
             }
-            fn visit_i64<E>(self, _: i64) -> Result<Probe, E> {
-                Ok(Probe::default())
+            fn visit_i64<E>(self, _: i64) -> Result<FileHeader, E> {
+                Ok(FileHeader::default())
             }
-            fn visit_f64<E>(self, _: f64) -> Result<Probe, E> {
-                Ok(Probe::default())
+            fn visit_f64<E>(self, _: f64) -> Result<FileHeader, E> {
+                Ok(FileHeader::default())
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Probe, E> {
-                Ok(Probe::default())
+            fn visit_bool<E>(self, _: bool) -> Result<FileHeader, E> {
+                Ok(FileHeader::default())
             }
-            fn visit_unit<E>(self) -> Result<Probe, E> {
-                Ok(Probe::default())
+            fn visit_unit<E>(self) -> Result<FileHeader, E> {
+                Ok(FileHeader::default())
             }
         }
         d.deserialize_any(Visit)

@@ -1,6 +1,6 @@
 use crate::components::chart::{count_axis, label, style, svg, text, Frame};
 use crate::format::count;
-use ecloud_core::history::History;
+use ecloud_core::simulation::history::History;
 use std::fmt::Write;
 use yew::prelude::*;
 

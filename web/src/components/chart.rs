@@ -6,8 +6,8 @@
 //! attribute values, never into markup. Coordinates are whole units of the
 //! SVG's own box (it scales to its container), so no float is formatted.
 
-use ecloud_core::history::{axis, Who};
-use ecloud_core::units::fixed_point;
+use ecloud_core::encoding::units::fixed_point;
+use ecloud_core::simulation::history::{axis, Who};
 use yew::prelude::*;
 
 /// The box of a chart, in SVG units.

@@ -2,7 +2,7 @@ use crate::components::bar_chart::bar_chart;
 use crate::components::line_chart::{line_chart, Measure};
 use crate::components::panel::Panel;
 use crate::state::Community;
-use ecloud_core::history::{History, MAX_POINTS};
+use ecloud_core::simulation::history::{History, MAX_POINTS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

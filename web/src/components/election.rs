@@ -5,8 +5,8 @@ use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
 use crate::format::{count, name};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
-use ecloud_core::election::ElectionRecord;
-use ecloud_core::units::fixed_point;
+use ecloud_core::encoding::units::fixed_point;
+use ecloud_core::ElectionRecord;
 use ecloud_core::{Block, Ledger, Simulation};
 use yew::prelude::*;
 
@@ -130,7 +130,8 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
     let rows = e.candidates.iter().map(|c| {
         let winner = c.member == e.winner;
         let runner_up = e.runner_up == Some(c.member);
-        let [bet_term, age_term, reputation_term] = c.wealth_terms(r);
+        let [bet_term, age_term, reputation_term] =
+            ecloud_core::rules::election::wealth_terms(r, c.bet, c.age, c.reputation);
         let tag = if winner {
             html! {
                 <span class="tag winner-tag">

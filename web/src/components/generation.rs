@@ -6,7 +6,7 @@ use crate::state::{
     period_of_day, profile_name, Action, AutoGeneration, Community, EnergyDraft, GenerationAction,
     Notice,
 };
-use ecloud_core::profile::Profile;
+use ecloud_core::simulation::profile::Profile;
 use ecloud_core::Wh;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

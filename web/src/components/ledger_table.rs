@@ -1,6 +1,6 @@
 use crate::components::markup::{num_cell, number_table};
-use ecloud_core::member::Role;
-use ecloud_core::units::fixed_point;
+use ecloud_core::encoding::units::fixed_point;
+use ecloud_core::model::member::Role;
 use ecloud_core::Ledger;
 use yew::prelude::*;
 

@@ -1,8 +1,8 @@
 use crate::components::chart::{
     count_axis, key, label, style, svg, text, thousandths, value_grid, Frame,
 };
-use ecloud_core::history::{axis, History, Series};
-use ecloud_core::units::fixed_point;
+use ecloud_core::encoding::units::fixed_point;
+use ecloud_core::simulation::history::{axis, History, Series};
 use std::fmt::Write;
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@ use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::format::name;
 use crate::state::{percent_text, Action, Community, Notice, ShareDraft, SharesAction};
-use ecloud_core::tx::TxBody;
+use ecloud_core::model::tx::TxBody;
 use ecloud_core::{BasisPoints, Ledger, ShareTable};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -6,8 +6,8 @@ use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
-use ecloud_core::json::Json;
-use ecloud_core::tamper::{fields, value_text};
+use ecloud_core::simulation::tamper::fields;
+use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -100,8 +100,8 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
         .filter(|(_, (pointer, _))| wanted.is_empty() || ascii_lowercase(pointer).contains(&wanted))
         .map(|(i, (pointer, value))| {
             let text = match &value {
-                Json::String(s) => s.clone(),
-                other => value_text(other),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
             };
             // A new value is a new row, its input showing the value afresh.
             let key = format!("{pointer}={text}");

@@ -4,12 +4,12 @@ use crate::components::markup::{num_cell, number_table, term};
 use crate::components::voting_tokens::tokens;
 use crate::format::name;
 use crate::hooks::OpenHex;
-use ecloud_core::election::ElectionRecord;
-use ecloud_core::member::Role;
-use ecloud_core::tx::{
+use ecloud_core::encoding::units::fixed_point;
+use ecloud_core::model::member::Role;
+use ecloud_core::model::tx::{
     Generation, Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
 };
-use ecloud_core::units::fixed_point;
+use ecloud_core::ElectionRecord;
 use ecloud_core::Ledger;
 use yew::prelude::*;
 

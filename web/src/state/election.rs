@@ -6,10 +6,10 @@
 use super::blocks::block_height;
 use super::{Action, AppState, Notice};
 use crate::clock;
-use ecloud_core::election::{
-    age, candidates_after, expected_win_shares, simulate_wins, wealth, DrawSource, Strategy,
-};
-use ecloud_core::units::fixed_point;
+use ecloud_core::encoding::units::fixed_point;
+use ecloud_core::rules::election::{age, candidates_after, wealth};
+use ecloud_core::simulation::strategy::{expected_win_shares, simulate_wins, DrawSource};
+use ecloud_core::Strategy;
 use ecloud_core::{MemberId, MilliTokens, RunSeed};
 use std::rc::Rc;
 
@@ -393,7 +393,7 @@ mod tests {
     use super::*;
     use crate::state::tests::{run, state, T0};
     use crate::state::{TimerAction, Tone};
-    use ecloud_core::community::{ANNE, BOB, CARLA};
+    use ecloud_core::chain::genesis::{ANNE, BOB, CARLA};
 
     fn e(action: ElectionAction) -> Action {
         action.into()

@@ -4,10 +4,10 @@
 
 use super::{verification, Action, AppState, Countdown, Notice, Verification, Verified};
 use crate::clock;
-use ecloud_core::community::CommunitySpec;
-use ecloud_core::json::Json;
-use ecloud_core::tamper::Edit;
+use ecloud_core::chain::genesis::CommunitySpec;
+use ecloud_core::simulation::tamper::Edit;
 use ecloud_core::{Chain, Keyring, RunSeed, Simulation};
+use serde_json::Value;
 use std::rc::Rc;
 
 /// What sort of value a field holds, so typed text becomes the right JSON.
@@ -22,9 +22,9 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub fn of(value: &Json) -> FieldKind {
+    pub fn of(value: &Value) -> FieldKind {
         match value {
-            Json::String(_) => FieldKind::Text,
+            Value::String(_) => FieldKind::Text,
             v if v.is_number() => FieldKind::Number,
             _ => FieldKind::Other,
         }
@@ -98,7 +98,13 @@ pub fn fresh_run(seed: Option<u64>, now_ms: f64) -> Result<Simulation, String> {
     match seed {
         Some(n) => {
             let keys = Keyring::from_seed_number(n);
-            let genesis = spec.genesis_block(&keys, 0).map_err(|e| e.to_string())?;
+            let genesis = spec
+                .genesis_block(
+                    |id| keys.key(id).public_key(),
+                    &keys.key(spec.genesis_sealer),
+                    0,
+                )
+                .map_err(|e| e.to_string())?;
             Ok(Simulation::resume(Chain::new(genesis), keys, now_ms as u64))
         }
         None => {
@@ -346,9 +352,9 @@ impl AppState {
 
     fn tamper(&mut self, height: u64, pointer: String, text: String, kind: FieldKind) {
         let value = match kind {
-            FieldKind::Text | FieldKind::Number => Json::String(text.clone()),
+            FieldKind::Text | FieldKind::Number => Value::String(text.clone()),
             FieldKind::Other => {
-                serde_json::from_str(text.trim()).unwrap_or_else(|_| Json::String(text.clone()))
+                serde_json::from_str(text.trim()).unwrap_or_else(|_| Value::String(text.clone()))
             }
         };
         let edit = Edit {
@@ -381,7 +387,7 @@ impl AppState {
 mod tests {
     use super::*;
     use crate::state::{GenerationAction, TimerAction, Tone};
-    use ecloud_core::community::{CommunitySpec, GEORGE};
+    use ecloud_core::chain::genesis::{CommunitySpec, GEORGE};
     use ecloud_core::{Keyring, Simulation};
     use std::rc::Rc;
     use yew::Reducible;

@@ -2,7 +2,7 @@
 //! auto-generation by a production profile before each block.
 
 use super::{Action, AppState, Notice};
-use ecloud_core::profile::{Profile, PERIODS_PER_DAY};
+use ecloud_core::simulation::profile::{Profile, PERIODS_PER_DAY};
 use ecloud_core::{MemberId, Wh};
 
 /// What a generator's energy field holds until the class types: 10 kWh.
@@ -184,7 +184,7 @@ mod tests {
     use super::*;
     use crate::state::tests::{balance, run, state, T0};
     use crate::state::{TimerAction, Tone};
-    use ecloud_core::community::GEORGE;
+    use ecloud_core::chain::genesis::GEORGE;
 
     fn energy(text: &str) -> Action {
         GenerationAction::EditEnergy {

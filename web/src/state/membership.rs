@@ -6,7 +6,7 @@
 use super::generation::DEFAULT_ENERGY_TEXT;
 use super::shares::share_text;
 use super::{Action, AppState, EnergyDraft, Notice, ShareDraft, ShareRow};
-use ecloud_core::member::Role;
+use ecloud_core::model::member::Role;
 use ecloud_core::{MemberId, ShareTable, Simulation, Wh};
 
 /// What a new member will be.
@@ -254,7 +254,7 @@ mod tests {
     use crate::state::shares::tests::set_share;
     use crate::state::tests::{run, state, T0};
     use crate::state::{GenerationAction, SharesAction, TimerAction, Tone};
-    use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
+    use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
     use ecloud_core::BasisPoints;
 
     fn act(action: MembershipAction) -> Action {

@@ -156,7 +156,7 @@ impl Reducible for AppState {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use ecloud_core::community::CommunitySpec;
+    use ecloud_core::chain::genesis::CommunitySpec;
     use ecloud_core::{Keyring, Wh};
 
     pub(crate) const T0: f64 = 1_700_000_000_000.0;

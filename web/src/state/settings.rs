@@ -4,7 +4,7 @@
 //! page, so they are kept beside it as a few `name=value` lines.
 
 use super::{profile_name, AppState, Countdown, Notice, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
-use ecloud_core::profile::Profile;
+use ecloud_core::simulation::profile::Profile;
 use ecloud_core::Wh;
 
 /// What is kept.

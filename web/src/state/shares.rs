@@ -31,7 +31,7 @@ impl ShareDraft {
 
 /// Basis points as plain percent text an input accepts back: `33.33`.
 pub fn percent_text(bp: BasisPoints) -> String {
-    ecloud_core::units::fixed_point(u64::from(bp.0), 2).replace(',', "")
+    ecloud_core::encoding::units::fixed_point(u64::from(bp.0), 2).replace(',', "")
 }
 
 /// A customer's share in `table` as editable percent text; "0" when the
@@ -162,8 +162,8 @@ pub(crate) mod tests {
     use super::*;
     use crate::state::tests::{balance, run, state, T0};
     use crate::state::{GenerationAction, TimerAction, Tone};
-    use ecloud_core::community::{ANNE, BOB, CARLA, GEORGE};
-    use ecloud_core::tx::TxBody;
+    use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
+    use ecloud_core::model::tx::TxBody;
     use ecloud_core::Wh;
 
     /// George's share table: `member`'s share typed as `text`.

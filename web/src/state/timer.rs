@@ -233,7 +233,7 @@ mod tests {
     use super::*;
     use crate::state::tests::{balance, run, state, T0};
     use crate::state::{ElectionAction, GenerationAction};
-    use ecloud_core::community::GEORGE;
+    use ecloud_core::chain::genesis::GEORGE;
     use ecloud_core::Wh;
 
     #[test]

@@ -7,7 +7,7 @@
 
 use super::{Action, AppState, Notice};
 use crate::clock;
-use ecloud_core::verify::{Progress, Verifier};
+use ecloud_core::chain::verify::{Progress, Verifier};
 use ecloud_core::Report;
 use std::cell::RefCell;
 use std::fmt;
@@ -376,7 +376,7 @@ mod tests {
             state(),
             [
                 crate::state::GenerationAction::Generate {
-                    generator: ecloud_core::community::GEORGE,
+                    generator: ecloud_core::chain::genesis::GEORGE,
                 }
                 .into(),
                 seal_at(T0 + 1.0),
@@ -385,10 +385,10 @@ mod tests {
         );
         s.community
             .borrow_mut()
-            .tamper(&ecloud_core::tamper::Edit {
+            .tamper(&ecloud_core::simulation::tamper::Edit {
                 height: 1,
                 pointer: "/body/ledger/members/1/balance".into(),
-                value: ecloud_core::json::Json::UInt(99_999),
+                value: serde_json::Value::from(99_999u64),
             })
             .expect("block 1 has Anne's balance");
         let s = verified(run(s, [REQUEST]));
