@@ -10,7 +10,6 @@
 //! is an integer below 2^53, so each is exact as a JavaScript number.
 
 use crate::state::Community;
-use ecloud_core::chain::export::{FileBlocks, FileHeader};
 use ecloud_core::crypto::sha256;
 use ecloud_core::{Chain, ImportError};
 use serde::Serialize;
@@ -62,13 +61,14 @@ impl Console {
 }
 
 /// A chain file given as an object, read and refused as `Chain::parse_json`
-/// reads and refuses a file's text.
+/// reads and refuses a file's text: the object becomes a `serde_json::Value`
+/// (serde-wasm-bindgen; integers stay integers), whose text the core reads.
+/// Reading the blocks from the object itself would compile the block types'
+/// readers a second time, for serde-wasm-bindgen (20 KB more of the page).
 fn chain_of(file: JsValue) -> Result<Chain, ImportError> {
-    let malformed = |e: serde_wasm_bindgen::Error| ImportError::Malformed(e.to_string());
-    serde_wasm_bindgen::from_value::<FileHeader>(file.clone())
-        .map_err(malformed)?
-        .check()?;
-    Chain::from_file_blocks(serde_wasm_bindgen::from_value::<FileBlocks>(file).map_err(malformed)?)
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(file)
+        .map_err(|e| ImportError::Malformed(e.to_string()))?;
+    Chain::parse_json(&value.to_string())
 }
 
 /// Puts `window.ecloud` in place once and points it at the running chain.

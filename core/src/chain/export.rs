@@ -236,10 +236,17 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar::Number(v))
             }
             fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Other(format!("the negative number {v}")))
+                // Some readers (a JavaScript object's) give every integer signed.
+                Ok(match u64::try_from(v) {
+                    Ok(n) => Scalar::Number(n),
+                    Err(_) => Scalar::Other(format!("the negative number {v}")),
+                })
             }
             fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Other(format!("the number {v}")))
+                // Written by serde_json (ryu), not std's float formatting.
+                let number =
+                    serde_json::Number::from_f64(v).map_or("NaN".into(), |n| n.to_string());
+                Ok(Scalar::Other(format!("the number {number}")))
             }
             fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
                 Ok(Scalar::Other(format!("{v}")))

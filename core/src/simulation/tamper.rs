@@ -69,15 +69,20 @@ pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
             })?,
         _ => edit.value.clone(),
     };
-    serde_json::from_value(value).map_err(|e| TamperError::DoesNotFit {
+    // Through text, as `block_value`.
+    serde_json::from_str(&value.to_string()).map_err(|e| TamperError::DoesNotFit {
         field: edit.pointer.clone(),
         why: e.to_string(),
     })
 }
 
-/// The block as a JSON tree, keys in sorted order.
+/// The block as a JSON tree, keys in sorted order. Through text rather
+/// than `to_value` (and back through text rather than `from_value`): the
+/// block types' serde code is then in the page once, for text (about 30 KB
+/// less of the gzipped page).
 fn block_value(block: &Block) -> Result<Value, String> {
-    serde_json::to_value(block).map_err(|e| e.to_string())
+    serde_json::from_str(&serde_json::to_string(block).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())
 }
 
 /// What a forger without the sealer's key can do after an edit: recompute
