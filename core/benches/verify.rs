@@ -32,6 +32,11 @@
 //! are printed. With ECLOUD_BENCH_OUT=DIR each size also writes DIR/native-N.json (the
 //! chain's shape: blocks, transactions, signatures, bytes hashed; its tip hash; the
 //! time one build took) and DIR/paired-N.json.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests and benchmarks are not in the page"
+)]
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}

@@ -1,4 +1,9 @@
 //! SPEC section 5: the voting-token miner election.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests and benchmarks are not in the page"
+)]
 
 mod common;
 use common::*;

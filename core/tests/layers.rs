@@ -5,6 +5,11 @@
 //! Unit tests (`#[cfg(test)] mod tests` at the end of a file) may use
 //! anything.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests and benchmarks are not in the page"
+)]
 
 use std::collections::BTreeMap;
 use std::fs;

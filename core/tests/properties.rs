@@ -1,5 +1,10 @@
 //! Property tests (native only: proptest does not run in the browser).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests and benchmarks are not in the page"
+)]
 
 mod common;
 use common::*;

@@ -1,6 +1,11 @@
 //! SPEC section 7: a tamper test for every verification code. Each breaks
 //! one thing in one block and checks that verification names that block
 //! and that rule, and marks every later block as a descendant.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests and benchmarks are not in the page"
+)]
 
 mod common;
 use common::*;

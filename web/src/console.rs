@@ -66,8 +66,8 @@ impl Console {
 /// Reading the blocks from the object itself would compile the block types'
 /// readers a second time, for serde-wasm-bindgen (20 KB more of the page).
 fn chain_of(file: JsValue) -> Result<Chain, ImportError> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(file)
-        .map_err(|e| ImportError::Malformed(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_wasm_bindgen::from_value(file).map_err(|e| ImportError::Malformed(e.to_string()))?;
     Chain::parse_json(&value.to_string())
 }
 

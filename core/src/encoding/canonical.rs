@@ -93,8 +93,8 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
             out.push(']');
         }
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| key_order(a.0, b.0));
+            let entries: Vec<(&String, &Value)> = map.iter().collect();
+            let entries = crate::encoding::order::sorted_by(&entries, &|a, b| key_order(a.0, b.0));
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -565,6 +565,11 @@ impl ser::SerializeMap for Object<'_> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests are not in the page"
+)]
 mod tests {
     use super::*;
     use serde::Serialize;

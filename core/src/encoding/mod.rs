@@ -5,6 +5,6 @@
 
 pub mod canonical;
 pub mod hex;
-pub(crate) mod order;
+pub mod order;
 pub mod split;
 pub mod units;

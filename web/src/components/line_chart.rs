@@ -1,6 +1,7 @@
 use crate::components::chart::{
     count_axis, key, label, style, svg, text, thousandths, value_grid, Frame,
 };
+use ecloud_core::encoding::order::sorted_by;
 use ecloud_core::encoding::units::fixed_point;
 use ecloud_core::simulation::history::{axis, History, Series};
 use std::fmt::Write;
@@ -177,18 +178,11 @@ fn polyline(class: &str, run: &str, points: usize) -> Option<Html> {
 /// Each line's name beside its last point, moved apart just enough that
 /// no two overlap.
 fn end_labels(frame: &Frame, lines: &[&Line], x: u64, y_top: u64) -> Html {
-    let mut placed: Vec<(i64, &Line)> = lines
+    let placed: Vec<(i64, &Line)> = lines
         .iter()
         .filter_map(|l| l.series.last().map(|v| (frame.y(v, y_top) as i64 + 8, *l)))
         .collect();
-    // An insertion sort of a handful of labels: 2.1 KB gzipped less than `sort_by_key`.
-    for i in 1..placed.len() {
-        let mut j = i;
-        while j > 0 && placed[j - 1].0 > placed[j].0 {
-            placed.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    let mut placed = sorted_by(&placed, &|a, b| a.0.cmp(&b.0));
     for i in 1..placed.len() {
         placed[i].0 = placed[i].0.max(placed[i - 1].0 + LABEL_GAP);
     }
