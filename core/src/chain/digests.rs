@@ -4,8 +4,9 @@
 //! their texts go to [`sha256_each`] together and are hashed four at a time.
 
 use crate::crypto::{merkle_roots, sha256_each, Hash};
-use crate::encoding::canonical::{to_canonical, CanonicalError};
+use crate::encoding::canonical::{write_canonical, CanonicalError};
 use crate::model::block::Block;
+use std::ops::Range;
 
 /// One block's recomputed hashes; a text that cannot be encoded gives the
 /// encoder's error instead of a hash.
@@ -24,25 +25,24 @@ pub(crate) struct BlockDigests {
 /// them: every text of them hashed in one [`sha256_each`] and every Merkle
 /// tree in one [`merkle_roots`].
 pub(crate) fn block_digests(blocks: &[Block]) -> Vec<BlockDigests> {
-    // Every text in one list; `places` says where each digest's text is
-    // (header, ledger, then each transaction, block after block), or why
-    // there is none.
-    let mut texts: Vec<String> = Vec::new();
-    let mut places: Vec<Result<usize, CanonicalError>> = Vec::new();
+    // Every text one after the other in `texts`; `places` says where each
+    // digest's text is (header, ledger, then each transaction, block after
+    // block), or why there is none.
+    let mut texts = String::new();
+    let mut places: Vec<Result<Range<usize>, CanonicalError>> = Vec::new();
     for b in blocks {
-        let bodies = b.body.transactions.iter().map(|tx| to_canonical(&tx.body));
-        for text in [b.header.preimage(), to_canonical(b.ledger())]
-            .into_iter()
-            .chain(bodies)
-        {
-            places.push(text.map(|t| {
-                texts.push(t);
-                texts.len() - 1
-            }));
+        places.push(place(&b.header, &mut texts));
+        places.push(place(b.ledger(), &mut texts));
+        for tx in &b.body.transactions {
+            places.push(place(&tx.body, &mut texts));
         }
     }
-    let messages: Vec<&[u8]> = texts.iter().map(String::as_bytes).collect();
-    let hashes = sha256_each(&messages);
+    let messages: Vec<&[u8]> = places
+        .iter()
+        .filter_map(|place| place.as_ref().ok())
+        .map(|range| &texts.as_bytes()[range.clone()])
+        .collect();
+    let mut hashes = sha256_each(&messages).into_iter();
     let ids: Vec<Vec<Hash>> = blocks
         .iter()
         .map(|b| b.body.transactions.iter().map(|t| t.id).collect())
@@ -50,7 +50,9 @@ pub(crate) fn block_digests(blocks: &[Block]) -> Vec<BlockDigests> {
     let lists: Vec<&[Hash]> = ids.iter().map(Vec::as_slice).collect();
     let roots = merkle_roots(&lists);
 
-    let mut digests = places.into_iter().map(|place| place.map(|i| hashes[i]));
+    let mut digests = places
+        .into_iter()
+        .map(|place| place.map(|_| hashes.next().expect("a hash for every text")));
     let mut next = || digests.next().expect("a place for every text");
     blocks
         .iter()
@@ -62,6 +64,15 @@ pub(crate) fn block_digests(blocks: &[Block]) -> Vec<BlockDigests> {
             tx_ids: b.body.transactions.iter().map(|_| next()).collect(),
         })
         .collect()
+}
+
+/// Appends `value`'s canonical text to `texts`, and says where it is.
+fn place<T: serde::Serialize>(
+    value: &T,
+    texts: &mut String,
+) -> Result<Range<usize>, CanonicalError> {
+    let start = texts.len();
+    write_canonical(value, texts).map(|()| start..texts.len())
 }
 
 #[cfg(test)]

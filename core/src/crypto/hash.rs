@@ -1,9 +1,10 @@
 //! SHA-256: the one hash of the chain (transaction ids, block hashes, Merkle
 //! and ledger roots).
 
-use crate::encoding::canonical::{to_canonical, CanonicalError};
+use crate::encoding::canonical::{to_canonical, write_canonical, CanonicalError};
 use crate::encoding::hex::hex_newtype;
 use serde::Serialize;
+use std::cell::RefCell;
 
 /// A SHA-256 digest: a transaction id, a block hash, a Merkle or ledger root.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -38,9 +39,21 @@ pub fn sha256_each(messages: &[&[u8]]) -> Vec<Hash> {
 }
 
 /// SHA-256 of the canonical encoding of `value`: what a header, a ledger or
-/// a transaction commits to.
+/// a transaction commits to. The text is written into a buffer kept from
+/// call to call.
 pub fn canonical_sha256<T: Serialize + ?Sized>(value: &T) -> Result<Hash, CanonicalError> {
-    Ok(sha256(to_canonical(value)?.as_bytes()))
+    thread_local! {
+        static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    TEXT.with(|text| match text.try_borrow_mut() {
+        Ok(mut text) => {
+            text.clear();
+            write_canonical(value, &mut text)?;
+            Ok(sha256(text.as_bytes()))
+        }
+        // Called again from inside a `Serialize` impl: a buffer of its own.
+        Err(_) => Ok(sha256(to_canonical(value)?.as_bytes())),
+    })
 }
 
 #[cfg(test)]

@@ -55,8 +55,38 @@ pub const MAX_SAFE: u64 = 1 << 53;
 /// The canonical JSON text of `value`.
 pub fn to_canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
     let mut out = String::new();
-    value.serialize(Encoder { out: &mut out })?;
+    write_canonical(value, &mut out)?;
     Ok(out)
+}
+
+/// Appends the canonical JSON text of `value` to `out` (on an error, `out`
+/// is left as it was). The encoder's working memory is kept from call to
+/// call: verification encodes a ledger and every transaction of every
+/// block, and allocating it afresh each time made it twice as slow.
+pub fn write_canonical<T: Serialize + ?Sized>(
+    value: &T,
+    out: &mut String,
+) -> Result<(), CanonicalError> {
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+    }
+    BUFFERS.with(|buffers| {
+        // A `Serialize` impl that encodes canonically inside its own
+        // `serialize` (none of ours does) gets working memory of its own.
+        let mut spare = Buffers::default();
+        let mut held = buffers.try_borrow_mut();
+        let buffers = match &mut held {
+            Ok(buffers) => &mut **buffers,
+            Err(_) => &mut spare,
+        };
+        let start = out.len();
+        buffers.clear();
+        let result = value.serialize(Encoder { out, buffers });
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    })
 }
 
 /// The canonical JSON text of `value`, the slow and obvious way: through a
@@ -94,7 +124,9 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
         }
         Value::Object(map) => {
             let entries: Vec<(&String, &Value)> = map.iter().collect();
-            let entries = crate::encoding::order::sorted_by(&entries, &|a, b| key_order(a.0, b.0));
+            let entries = crate::encoding::order::sorted_by(&entries, &|a, b| {
+                key_order(a.0.as_bytes(), b.0.as_bytes())
+            });
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -114,6 +146,12 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
 /// short forms where JSON has them.
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
+    // Most strings (names, hex digests) need no escape at all.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
         let escape = match b {
@@ -148,8 +186,8 @@ fn write_string(s: &str, out: &mut String) {
 /// (0xD800 to 0xDFFF) and so sorts first. At the first byte where two keys
 /// differ both are at the start of a character or inside characters with
 /// the same lead byte, so that one byte decides.
-fn key_order(a: &str, b: &str) -> Ordering {
-    for (&x, &y) in a.as_bytes().iter().zip(b.as_bytes()) {
+fn key_order(a: &[u8], b: &[u8]) -> Ordering {
+    for (&x, &y) in a.iter().zip(b) {
         if x != y {
             let bmp_top = |c: u8| c == 0xee || c == 0xef;
             let astral = |c: u8| c >= 0xf0;
@@ -172,7 +210,7 @@ fn integer(out: &mut String, magnitude: u128, negative: bool) -> Result<(), Cano
         out.push('-');
     }
     // At most 2^53 here, so a u64.
-    write!(out, "{}", magnitude as u64).expect("write to String");
+    out.push_str(itoa::Buffer::new().format(magnitude as u64));
     Ok(())
 }
 
@@ -186,9 +224,41 @@ fn not_an_integer(v: f64) -> CanonicalError {
     })
 }
 
+/// The encoder's working memory, shared by every object being written and
+/// kept from call to call (see [`write_canonical`]).
+#[derive(Default)]
+struct Buffers {
+    /// The keys of every object being written, one after the other.
+    keys: String,
+    /// The entries of every object being written: each one's key (a range
+    /// of `keys`) and its text `"key":value` (a range of the output).
+    entries: Vec<(Range<usize>, Range<usize>)>,
+    /// An object's entries while they are put in key order.
+    scratch: String,
+}
+
+impl Buffers {
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.entries.clear();
+        self.scratch.clear();
+    }
+}
+
 /// Writes one value into `out`.
 struct Encoder<'o> {
     out: &'o mut String,
+    buffers: &'o mut Buffers,
+}
+
+impl Encoder<'_> {
+    /// An encoder for a value inside this one.
+    fn inner(&mut self) -> Encoder<'_> {
+        Encoder {
+            out: &mut *self.out,
+            buffers: &mut *self.buffers,
+        }
+    }
 }
 
 impl<'o> Serializer for Encoder<'o> {
@@ -283,7 +353,7 @@ impl<'o> Serializer for Encoder<'o> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
+        mut self,
         _: &'static str,
         _: u32,
         variant: &'static str,
@@ -293,16 +363,14 @@ impl<'o> Serializer for Encoder<'o> {
         self.out.push('{');
         write_string(variant, self.out);
         self.out.push(':');
-        v.serialize(Encoder {
-            out: &mut *self.out,
-        })?;
+        v.serialize(self.inner())?;
         self.out.push('}');
         Ok(())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Array<'o>, CanonicalError> {
         self.out.push('[');
         Ok(Array {
-            out: self.out,
+            encoder: self,
             empty: true,
             in_variant: false,
         })
@@ -332,10 +400,10 @@ impl<'o> Serializer for Encoder<'o> {
         Ok(array)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'o>, CanonicalError> {
-        Ok(Object::open(self.out, false))
+        Ok(Object::open(self, false))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'o>, CanonicalError> {
-        Ok(Object::open(self.out, false))
+        Ok(Object::open(self, false))
     }
     fn serialize_struct_variant(
         self,
@@ -347,13 +415,13 @@ impl<'o> Serializer for Encoder<'o> {
         self.out.push('{');
         write_string(variant, self.out);
         self.out.push(':');
-        Ok(Object::open(self.out, true))
+        Ok(Object::open(self, true))
     }
 }
 
 /// An array being written; `in_variant`: inside `{"variant":...}`.
 struct Array<'o> {
-    out: &'o mut String,
+    encoder: Encoder<'o>,
     empty: bool,
     in_variant: bool,
 }
@@ -361,18 +429,16 @@ struct Array<'o> {
 impl Array<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), CanonicalError> {
         if !self.empty {
-            self.out.push(',');
+            self.encoder.out.push(',');
         }
         self.empty = false;
-        v.serialize(Encoder {
-            out: &mut *self.out,
-        })
+        v.serialize(self.encoder.inner())
     }
 
     fn close(self) -> Result<(), CanonicalError> {
-        self.out.push(']');
+        self.encoder.out.push(']');
         if self.in_variant {
-            self.out.push('}');
+            self.encoder.out.push('}');
         }
         Ok(())
     }
@@ -422,16 +488,15 @@ impl ser::SerializeTupleVariant for Array<'_> {
     }
 }
 
-/// An object being written: its entries go to `out` as they come
+/// An object being written: its entries go to the output as they come
 /// (`"key":value`, comma-separated), and `close` puts them in key order.
 struct Object<'o> {
-    out: &'o mut String,
-    /// Where the first entry starts in `out` (just after the `{`).
+    encoder: Encoder<'o>,
+    /// Where the first entry starts in the output (just after the `{`).
     body: usize,
-    /// Every key, one after the other; each entry's key is a range of it.
-    keys: String,
-    /// Each entry's key (in `keys`) and text (in `out`, without its comma).
-    entries: Vec<(Range<usize>, Range<usize>)>,
+    /// Where this object's keys and entries start in the shared buffers.
+    first_key: usize,
+    first_entry: usize,
     /// Inside `{"variant":...}`: one more `}` at the end.
     in_variant: bool,
     /// A map's key, waiting for its value.
@@ -439,22 +504,23 @@ struct Object<'o> {
 }
 
 impl<'o> Object<'o> {
-    fn open(out: &'o mut String, in_variant: bool) -> Object<'o> {
-        out.push('{');
+    fn open(encoder: Encoder<'o>, in_variant: bool) -> Object<'o> {
+        encoder.out.push('{');
         Object {
-            body: out.len(),
-            out,
-            keys: String::new(),
-            entries: Vec::new(),
+            body: encoder.out.len(),
+            first_key: encoder.buffers.keys.len(),
+            first_entry: encoder.buffers.entries.len(),
+            encoder,
             in_variant,
             pending_key: None,
         }
     }
 
     fn key(&mut self, key: &str) -> Range<usize> {
-        let start = self.keys.len();
-        self.keys.push_str(key);
-        start..self.keys.len()
+        let keys = &mut self.encoder.buffers.keys;
+        let start = keys.len();
+        keys.push_str(key);
+        start..keys.len()
     }
 
     fn entry<T: Serialize + ?Sized>(
@@ -462,16 +528,15 @@ impl<'o> Object<'o> {
         key: Range<usize>,
         v: &T,
     ) -> Result<(), CanonicalError> {
-        if !self.entries.is_empty() {
-            self.out.push(',');
+        if self.encoder.buffers.entries.len() > self.first_entry {
+            self.encoder.out.push(',');
         }
-        let start = self.out.len();
-        write_string(&self.keys[key.clone()], self.out);
-        self.out.push(':');
-        v.serialize(Encoder {
-            out: &mut *self.out,
-        })?;
-        self.entries.push((key, start..self.out.len()));
+        let start = self.encoder.out.len();
+        write_string(&self.encoder.buffers.keys[key.clone()], self.encoder.out);
+        self.encoder.out.push(':');
+        v.serialize(self.encoder.inner())?;
+        let end = self.encoder.out.len();
+        self.encoder.buffers.entries.push((key, start..end));
         Ok(())
     }
 
@@ -479,31 +544,36 @@ impl<'o> Object<'o> {
     /// already; of two entries with one key the later is kept, as a JSON
     /// reader keeps it.
     fn close(self) -> Result<(), CanonicalError> {
-        let key = |i: usize| &self.keys[self.entries[i].0.clone()];
-        let in_order =
-            (1..self.entries.len()).all(|i| key_order(key(i - 1), key(i)) == Ordering::Less);
+        let Encoder { out, buffers } = self.encoder;
+        let entries = &buffers.entries[self.first_entry..];
+        let keys = buffers.keys.as_bytes();
+        let key = |i: usize| &keys[entries[i].0.clone()];
+        let in_order = (1..entries.len()).all(|i| key_order(key(i - 1), key(i)) == Ordering::Less);
         if !in_order {
             // A stable sort: entries with one key stay in the order written.
-            let order = sorted_indices(self.entries.len(), &|a, b| key_order(key(a), key(b)));
-            let written = self.out.split_off(self.body);
+            let order = sorted_indices(entries.len(), &|a, b| key_order(key(a), key(b)));
+            buffers.scratch.clear();
+            buffers.scratch.push_str(&out[self.body..]);
+            out.truncate(self.body);
             let mut first = true;
             for (n, &i) in order.iter().enumerate() {
                 if order.get(n + 1).is_some_and(|&next| key(next) == key(i)) {
                     continue;
                 }
                 if !first {
-                    self.out.push(',');
+                    out.push(',');
                 }
                 first = false;
-                let text = &self.entries[i].1;
-                self.out
-                    .push_str(&written[text.start - self.body..text.end - self.body]);
+                let text = &entries[i].1;
+                out.push_str(&buffers.scratch[text.start - self.body..text.end - self.body]);
             }
         }
-        self.out.push('}');
+        out.push('}');
         if self.in_variant {
-            self.out.push('}');
+            out.push('}');
         }
+        buffers.entries.truncate(self.first_entry);
+        buffers.keys.truncate(self.first_key);
         Ok(())
     }
 }
@@ -545,7 +615,10 @@ impl ser::SerializeMap for Object<'_> {
     type Error = CanonicalError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), CanonicalError> {
         let mut text = String::new();
-        key.serialize(Encoder { out: &mut text })?;
+        key.serialize(Encoder {
+            out: &mut text,
+            buffers: &mut *self.encoder.buffers,
+        })?;
         // Only a string is a key: its JSON text without the quotes, unescaped.
         let key: String = serde_json::from_str(&text)
             .map_err(|_| CanonicalError::Serialize("key must be a string".into()))?;
@@ -745,7 +818,7 @@ mod tests {
         for a in keys {
             for b in keys {
                 assert_eq!(
-                    key_order(a, b),
+                    key_order(a.as_bytes(), b.as_bytes()),
                     a.encode_utf16().cmp(b.encode_utf16()),
                     "{a:?} vs {b:?}"
                 );
