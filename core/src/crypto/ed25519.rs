@@ -14,6 +14,7 @@ use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::Scalar;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use sha2::{Digest as _, Sha512};
+use std::collections::HashMap;
 use std::fmt;
 
 /// An Ed25519 public key (a member's cryptometer or wallet).
@@ -150,11 +151,13 @@ pub struct SignedDigest {
 }
 
 /// Public keys decoded once: decoding a key (a square root in the field)
-/// costs about a tenth of a verification, and a chain has few signers.
+/// costs about a tenth of a verification. A key is found by its bytes in a
+/// hash map, so a chain of many members costs the same per signature as a
+/// chain of few.
 #[derive(Default)]
 pub struct KeyCache {
     /// Each key seen, with its index in `decoded` (None: not a curve point).
-    keys: Vec<(PublicKey, Option<usize>)>,
+    keys: HashMap<PublicKey, Option<usize>>,
     pub(crate) decoded: Vec<VerifyingKey>,
 }
 
@@ -165,14 +168,14 @@ impl KeyCache {
 
     /// The key's index in `decoded`, or None for bytes that are not a point.
     pub(crate) fn index(&mut self, key: &PublicKey) -> Option<usize> {
-        if let Some((_, i)) = self.keys.iter().find(|(k, _)| k == key) {
-            return *i;
+        if let Some(&index) = self.keys.get(key) {
+            return index;
         }
         let index = VerifyingKey::from_bytes(&key.0).ok().map(|decoded| {
             self.decoded.push(decoded);
             self.decoded.len() - 1
         });
-        self.keys.push((*key, index));
+        self.keys.insert(*key, index);
         index
     }
 
@@ -194,4 +197,32 @@ pub fn verify_each(items: &[SignedDigest]) -> bool {
     items
         .iter()
         .all(|s| keys.verifies(&s.key, &s.digest, &s.signature))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::hash::sha256;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_key_cache_decodes_each_key_once_and_finds_it_again() {
+        let keys: Vec<PublicKey> = (0..500u32)
+            .map(|i| SecretKey::from_bytes(sha256(&i.to_le_bytes()).0).public_key())
+            .collect();
+        let mut not_a_point = [0xff; 32];
+        while VerifyingKey::from_bytes(&not_a_point).is_ok() {
+            not_a_point[0] -= 1;
+        }
+        let mut cache = KeyCache::new();
+        for round in 0..3 {
+            for (i, key) in keys.iter().enumerate() {
+                assert_eq!(cache.index(key), Some(i), "round {round}");
+                assert_eq!(cache.get(key).map(|k| k.to_bytes()), Some(key.0));
+            }
+            assert_eq!(cache.index(&PublicKey(not_a_point)), None);
+        }
+        assert_eq!(cache.decoded.len(), keys.len());
+    }
 }
