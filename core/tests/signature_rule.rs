@@ -235,7 +235,7 @@ fn a_genesis_member_with_a_key_of_small_order_is_a_weak_key() {
     assert!(
         finding
             .message
-            .starts_with("Anne's public key is refused: it is one of the eight weak points"),
+            .starts_with("Anne's public key is refused: it is a point of small order"),
         "{}",
         finding.message
     );
