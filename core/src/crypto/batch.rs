@@ -576,6 +576,24 @@ mod tests {
         assert!(good >= 30 && bad >= 20, "{good} good, {bad} bad");
     }
 
+    #[test]
+    fn canonical_s_is_exactly_below_the_group_order() {
+        let l_minus_1 = (-Scalar::ONE).to_bytes();
+        let with_s = |s: [u8; 32]| Signature([[0u8; 32], s].concat().try_into().unwrap());
+        let mut below_2_252 = [0xff; 32];
+        below_2_252[31] = 0x0f;
+        let mut l = l_minus_1;
+        l[0] += 1;
+        let mut big = [0xff; 32];
+        big[31] = 0x7f;
+        assert!(canonical_s(&with_s([0; 32])));
+        assert!(canonical_s(&with_s(below_2_252)));
+        assert!(canonical_s(&with_s(l_minus_1)));
+        assert!(!canonical_s(&with_s(l)));
+        assert!(!canonical_s(&with_s(big)));
+        assert!(!canonical_s(&with_s([0xff; 32])));
+    }
+
     /// T, the point of order 8 of curve25519-dalek's table.
     fn order_8() -> curve25519_dalek::EdwardsPoint {
         let t = curve25519_dalek::constants::EIGHT_TORSION[1];
