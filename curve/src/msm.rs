@@ -1,14 +1,13 @@
-//! Whether a sum of points times 128-bit scalars is the identity, by
-//! Pippenger's bucket method, two windows at once: lane 0 of every addition
+//! A sum of points times 128-bit scalars, by Pippenger's bucket method, two windows at once: lane 0 of every addition
 //! works on one window's buckets, lane 1 on the next window's, so both
 //! halves of each SIMD register do useful work, no two lanes ever touch one
 //! bucket, and one pass of running sums serves two windows.
 
 use crate::point::{Affine, Affine2, Point, Point2};
 
-/// Σ scalars[i] · points[i] == identity.
+/// Σ scalars[i] · points[i], in both lanes.
 #[inline(never)]
-pub fn is_identity(points: &[Affine], scalars: &[u128]) -> bool {
+pub fn sum(points: &[Affine], scalars: &[u128]) -> Point2 {
     assert_eq!(points.len(), scalars.len(), "one scalar per point");
     let w = window(points.len());
     let count = digit_count(w);
@@ -74,7 +73,7 @@ pub fn is_identity(points: &[Affine], scalars: &[u128]) -> bool {
         }
         high = low;
     }
-    total.is_none_or(|total| total.is_identity()[0])
+    total.unwrap_or(Point2::new(&Point::IDENTITY, &Point::IDENTITY))
 }
 
 /// Adds `a.1` into bucket `a.0` of the low window's set and `b.1` into

@@ -185,7 +185,9 @@ fn terms_and_verdict(points: &[EdwardsPoint], scalars: &[Scalar]) -> (Vec<Term>,
 }
 
 /// Each sum, and the same sum with its negation added (the identity), as
-/// dalek judges them.
+/// dalek judges them: whether it is the identity, and whether it is of
+/// small order; then the closed sum plus a point of order 8, 4 and 2, of
+/// small order but not the identity.
 fn check_sums(points: &[EdwardsPoint], scalars: &[Scalar]) {
     let (terms, verdict) = terms_and_verdict(points, scalars);
     assert_eq!(
@@ -194,8 +196,14 @@ fn check_sums(points: &[EdwardsPoint], scalars: &[Scalar]) {
         "{} terms",
         terms.len()
     );
-
     let sum = EdwardsPoint::vartime_multiscalar_mul(scalars, points);
+    assert_eq!(
+        sum_is_small_order(&terms),
+        Ok(sum.is_small_order()),
+        "{} terms, small order",
+        terms.len()
+    );
+
     let mut closed = terms.clone();
     closed.push(Term {
         point: (-sum).compress().0,
@@ -207,6 +215,16 @@ fn check_sums(points: &[EdwardsPoint], scalars: &[Scalar]) {
         "{} terms, closed",
         closed.len()
     );
+    assert_eq!(sum_is_small_order(&closed), Ok(true));
+    for t in [1, 2, 4] {
+        let mut torsion = closed.clone();
+        torsion.push(Term {
+            point: EIGHT_TORSION[t].compress().0,
+            scalar: Scalar::ONE.to_bytes(),
+        });
+        assert_eq!(sum_is_identity(&torsion), Ok(false), "plus T{t}");
+        assert_eq!(sum_is_small_order(&torsion), Ok(true), "plus T{t}");
+    }
 }
 
 #[test]
@@ -280,4 +298,118 @@ fn bytes_that_are_no_point_are_named() {
         sum_is_identity(&[term(good), term(good), term(good), term(bad)]),
         Err(NotAPoint(3))
     );
+}
+
+/// The non-canonical encodings of points, in the order of the ZIP 215 test
+/// vectors' generator (ed25519-consensus, tests/util/mod.rs,
+/// `non_canonical_point_encodings`): y = 1 and y = p - 1 with the sign bit
+/// set (x = 0, which has no sign), then y + p for each y below 19 that is a
+/// point's, without and with the sign bit. The first six are of small order.
+/// There are 26 (2 + 2 x 12 such y); the generator's comment says 25, but
+/// it builds the same 26.
+fn non_canonical_point_encodings() -> Vec<[u8; 32]> {
+    let mut y1_signed = [0; 32];
+    y1_signed[0] = 1;
+    y1_signed[31] = 0x80;
+    let mut minus_one_signed = [0xff; 32];
+    minus_one_signed[0] = 0xec;
+    let mut out = vec![y1_signed, minus_one_signed];
+    for small in 0u8..19 {
+        let mut y = P;
+        y[0] += small;
+        for sign in [0, 0x80] {
+            y[31] = 0x7f | sign;
+            if CompressedEdwardsY(y).decompress().is_some() {
+                out.push(y);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn non_canonical_encodings_decode_as_zip_215_reads_them() {
+    // ZIP 215: A and R may be any encoding of a point, y unreduced mod p;
+    // its test vectors accept x = 0 with the sign bit set too, as dalek's
+    // `decompress` does. Each encoding decodes, here and in dalek, to the
+    // point its y mod p and sign give, which is not these bytes again.
+    let encodings = non_canonical_point_encodings();
+    assert_eq!(encodings.len(), 26);
+    for pair in encodings.chunks(2) {
+        let (a, b) = both(pair);
+        for (bytes, ours) in pair.iter().zip(decode::decode_pair(a, b)) {
+            let theirs = CompressedEdwardsY(*bytes).decompress().expect("a point");
+            let ours = ours.expect("a point here too");
+            assert_eq!(encode(&ours.0, &ours.1), theirs.compress().0);
+            assert_ne!(theirs.compress().0, *bytes, "{bytes:02x?} is non-canonical");
+        }
+    }
+    // Alone, with scalar 1: of small order exactly for the first six, and
+    // the identity only for y = 1 (first, and y = p + 1 twice).
+    let one = |point| {
+        [Term {
+            point,
+            scalar: Scalar::ONE.to_bytes(),
+        }]
+    };
+    let small: Vec<bool> = encodings
+        .iter()
+        .map(|&e| sum_is_small_order(&one(e)).unwrap())
+        .collect();
+    assert_eq!(small.iter().filter(|&&s| s).count(), 6);
+    assert!(small[..6].iter().all(|&s| s));
+    for &e in &encodings {
+        let point = CompressedEdwardsY(e).decompress().unwrap();
+        assert_eq!(
+            sum_is_identity(&one(e)),
+            Ok(point.is_identity()),
+            "{e:02x?}"
+        );
+        assert_eq!(sum_is_small_order(&one(e)), Ok(point.is_small_order()));
+    }
+    // The eight points of small order, canonically encoded.
+    for t in EIGHT_TORSION {
+        assert_eq!(sum_is_small_order(&one(t.compress().0)), Ok(true));
+        assert_eq!(sum_is_identity(&one(t.compress().0)), Ok(t.is_identity()));
+    }
+}
+
+#[test]
+fn a_small_order_part_of_any_term_leaves_the_cofactored_verdict_alone() {
+    // A batch-shaped sum that holds, with T added to one R_i (written
+    // non-canonically where it can be): of small order still, not the
+    // identity; and with a real error, neither.
+    let mut rng = Rng(8);
+    let n = 9;
+    let points: Vec<EdwardsPoint> = (0..n)
+        .map(|_| ED25519_BASEPOINT_POINT * rng.scalar())
+        .collect();
+    let scalars: Vec<Scalar> = (0..n)
+        .map(|_| Scalar::from(u128::from(rng.next())))
+        .collect();
+    let sum = EdwardsPoint::vartime_multiscalar_mul(&scalars, &points);
+    let mut terms: Vec<Term> = points
+        .iter()
+        .zip(&scalars)
+        .map(|(p, s)| Term {
+            point: p.compress().0,
+            scalar: s.to_bytes(),
+        })
+        .collect();
+    terms.push(Term {
+        point: (-sum).compress().0,
+        scalar: Scalar::ONE.to_bytes(),
+    });
+    for (i, t) in non_canonical_point_encodings()[..6].iter().enumerate() {
+        let mut with_t = terms.clone();
+        with_t.push(Term {
+            point: *t,
+            scalar: Scalar::from(u128::from(rng.next())).to_bytes(),
+        });
+        assert_eq!(sum_is_small_order(&with_t), Ok(true), "T {i}");
+        let mut broken = with_t.clone();
+        broken[0].scalar = (scalars[0] + Scalar::ONE).to_bytes();
+        assert_eq!(sum_is_small_order(&broken), Ok(false), "T {i}, broken");
+        assert_eq!(sum_is_identity(&broken), Ok(false), "T {i}, broken");
+    }
 }

@@ -1,7 +1,7 @@
 //! A community as it starts: members, shares and rules, turned into the
 //! genesis block.
 
-use crate::crypto::{merkle_root, Hash, PublicKey, SecretKey};
+use crate::crypto::{merkle_root, Hash, KeyError, PublicKey, SecretKey};
 use crate::encoding::canonical::CanonicalError;
 use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
 use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
@@ -40,6 +40,8 @@ pub enum SetupError {
     Shares(MemberId, Violation),
     /// Past one of the limits of `rules::limits`.
     Limit(Violation),
+    /// A member's public key that may not enter the chain.
+    WeakKey(MemberId, KeyError),
     Encoding(CanonicalError),
 }
 
@@ -51,6 +53,7 @@ impl fmt::Display for SetupError {
             SetupError::UnknownSealer(m) => write!(f, "the genesis sealer {m} is not a member"),
             SetupError::Shares(m, v) => write!(f, "generator {m}'s share table: {v}"),
             SetupError::Limit(v) => write!(f, "{v}"),
+            SetupError::WeakKey(m, why) => write!(f, "member {m}'s public key is refused: {why}"),
             SetupError::Encoding(e) => write!(f, "{e}"),
         }
     }
@@ -151,6 +154,9 @@ impl CommunitySpec {
             if m.name.is_empty() {
                 return Err(SetupError::EmptyName(m.id));
             }
+            m.public_key
+                .check()
+                .map_err(|why| SetupError::WeakKey(m.id, why))?;
             if let Some(table) = m.share_table() {
                 check_share_table(&ledger, table).map_err(|v| SetupError::Shares(m.id, v))?;
             }

@@ -61,12 +61,13 @@ pub enum Check {
     ElectionMismatch,
     PenaltyMismatch,
     MembershipInvalid,
+    WeakKey,
     DescendantOfBroken,
 }
 
 impl Check {
     /// Every check, for listings and exhaustive tests.
-    pub const ALL: [Check; 33] = [
+    pub const ALL: [Check; 34] = [
         Check::GenesisInvalid,
         Check::VersionUnknown,
         Check::HashMismatch,
@@ -99,6 +100,7 @@ impl Check {
         Check::ElectionMismatch,
         Check::PenaltyMismatch,
         Check::MembershipInvalid,
+        Check::WeakKey,
         Check::DescendantOfBroken,
     ];
 
@@ -137,6 +139,7 @@ impl Check {
             Check::ElectionMismatch => "election-mismatch",
             Check::PenaltyMismatch => "penalty-mismatch",
             Check::MembershipInvalid => "membership-invalid",
+            Check::WeakKey => "weak-key",
             Check::DescendantOfBroken => "descendant-of-broken",
         }
     }
@@ -168,6 +171,7 @@ impl From<&Violation> for Check {
             Violation::NotRegistrar(_) | Violation::MemberLeft(_) | Violation::Membership(_) => {
                 Check::MembershipInvalid
             }
+            Violation::WeakKey(_) => Check::WeakKey,
         }
     }
 }
@@ -779,6 +783,13 @@ fn check_genesis(block: &Block, rec: &mut Recorder) {
         return;
     }
     for m in &ledger.members {
+        if let Err(why) = m.public_key.check() {
+            rec.fail(
+                Check::WeakKey,
+                None,
+                format!("{}'s public key is refused: {why}", m.name),
+            );
+        }
         if let Some(table) = m.share_table() {
             if let Err(v) = check_share_table(ledger, table) {
                 rec.fail(

@@ -1,7 +1,8 @@
 //! Many Ed25519 signatures checked together: one random linear combination
-//! of their equations, each signer's key terms merged.
+//! of their equations, each signer's key terms merged, judged by the same
+//! rule as one signature alone (ZIP 215's, `ed25519.rs`).
 
-use crate::crypto::ed25519::{KeyCache, PublicKey, Signature, SignedDigest};
+use crate::crypto::ed25519::{challenge_hash, KeyCache, PublicKey, Signature, SignedDigest};
 use crate::crypto::hash::Hash;
 use ed25519_dalek::VerifyingKey;
 use sha2::Digest as _;
@@ -19,21 +20,12 @@ pub const BATCH_SIZE: usize = 1024;
 /// (docs/PERFORMANCE.md). It says only whether all are good; a caller that
 /// needs to name a bad one checks them again one by one.
 ///
-/// Batch and one-by-one verification agree on every signature made by a
-/// standard signer, and on every forgery: the batch equation holds for a
-/// bad signature only with probability 2^-128. They can differ only on a
-/// signature built on purpose with a small-order part, and
-/// [`SignatureBatch::push`] checks alone, at once, every such case that is
-/// cheap to see: a key with a small-order part, an R or s not written in
-/// canonical form. One case is left, because seeing it costs as much as a
-/// verification: R with a small-order part added (R + T, T of order 2, 4 or
-/// 8), which `verify` refuses and the batch equation accepts with
-/// probability 1/2, 1/4 or 1/8. Only the key's holder can make one, and it
-/// could as well sign the same message properly, so nothing can be forged
-/// this way; but a chain holding one may pass [`verify_chain`] where
-/// [`verify_chain_one_by_one`] reports it (see docs/PERFORMANCE.md).
-/// Merging the key terms changes none of this: the keys in a batch are
-/// torsion-free, so the merged sum is the same point as the unmerged one.
+/// A batch judges every signature as [`PublicKey::verifies`] judges it
+/// alone, whatever else is in the batch and however many: both apply ZIP
+/// 215's cofactored rule (see [`verify_batch_merged`]), so a batch fails
+/// exactly when one of its signatures is bad (but for a 2^-128 chance that
+/// a bad one passes). [`verify_chain`] and [`verify_chain_one_by_one`] thus
+/// give the same report at every batch size.
 ///
 /// [`verify_chain`]: crate::chain::verify::verify_chain
 /// [`verify_chain_one_by_one`]: crate::chain::verify::verify_chain_one_by_one
@@ -65,14 +57,16 @@ impl SignatureBatch {
         self.signers.clear();
     }
 
-    /// Adds a signature to the batch, or checks it alone at once when the
-    /// batch could judge it differently. False only when it is known bad.
+    /// Adds a signature to the batch. False when it is already known bad by
+    /// the rule, without the equation: a key that is not a curve point, or
+    /// an s that is not below the group order (both cheap to see, and
+    /// refused one by one as well).
     pub fn push(&mut self, key: &PublicKey, digest: &Hash, signature: &Signature) -> bool {
         let Some(signer) = self.keys.index(key) else {
             return false;
         };
-        if !self.keys.torsion_free[signer] || !canonical_r(&signature.0) || !small_s(&signature.0) {
-            return self.check_alone(key, digest, signature);
+        if !canonical_s(signature) {
+            return false;
         }
         self.digests.push(*digest);
         self.signatures.push(*signature);
@@ -99,40 +93,49 @@ impl SignatureBatch {
 
 /// Ed25519 batch verification with each signer's key terms merged: whether
 /// signature `signatures[i]` by key `keys[signers[i]]` over `messages[i]`
-/// holds for every i (true for none), judged as ed25519-dalek 2's
-/// `verify_batch` judges it.
+/// holds for every i (true for none), by ZIP 215's rule, the rule of
+/// [`verify`](crate::crypto::ed25519::verify) for one signature.
 ///
-/// `verify_batch` checks, for random 128-bit z_i and h_i = SHA-512(R_i || A_i
-/// || M_i) mod l,
+/// For random 128-bit z_i and k_i = SHA-512(R_i || A_i || M_i) mod l, it
+/// checks
 ///
-///   -(Σ z_i s_i) B + Σ z_i R_i + Σ (z_i h_i) A_i = identity
+///   [8] (-(Σ z_i s_i) B + Σ z_i R_i + Σ (z_i k_i) A_i) = identity
 ///
-/// as one multiscalar multiplication of 2n + 1 points, n of them keys with
-/// full-size scalars. A chain has a handful of signers, so here the key terms
-/// are gathered per key first, Σ_A (Σ_{i: A_i = A} z_i h_i) A: n points with
-/// 128-bit scalars (the R_i), one per distinct key, and B. That is the same
-/// point as `verify_batch`'s sum (scalars are reduced mod l either way, and
-/// the multiplication is exact), about half the work or less.
+/// with the key terms gathered per key first, Σ_A (Σ_{i: A_i = A} z_i k_i) A:
+/// n points with 128-bit scalars (the R_i), one per distinct key, and B.
+/// A chain has a handful of signers, so that is about half the work of
+/// ed25519-dalek's `verify_batch` (2n + 1 points, n keys with full scalars)
+/// or less.
 ///
-/// The checks are `verify_batch`'s, exactly: s_i must be canonical (below l),
-/// R_i must decompress (leniently, as there), the sum is compared with the
-/// identity without multiplying by the cofactor (so R + T, T of small order,
-/// passes with probability 1/ord(T), as there, and not always), and the z_i
-/// are 128 bits, derived from all the inputs.
+/// Why it judges as one by one: each signature's own equation,
+/// [8](s_i B - R_i - k_i A_i) = identity, is the same point equation times
+/// the cofactor. Multiplied by 8, every point lies in the subgroup of prime
+/// order l, where scalars mod l are exact, so the merged sum (scalars
+/// reduced mod l, terms regrouped) is the same point as Σ z_i times each
+/// equation. If every signature holds, the sum is the identity whatever
+/// the z_i; if one does not, its [8](...) is a point of order l, and the
+/// sum is the identity only for one value of its z_i mod l (a 2^-128
+/// chance). A small-order part of R_i or A_i (R + T, A + T) is killed by
+/// the 8 in both, so it cannot make a signature pass alone and fail in a
+/// batch, or the other way round, as it could with the cofactorless
+/// equation.
+///
+/// The checks are those of the single rule: s_i must be canonical (below
+/// l), R_i and A_i must decode (non-canonical encodings accepted, as
+/// curve25519-dalek's `decompress` reads them), and k_i hashes R_i's and
+/// A_i's bytes as given.
 ///
 /// The z_i, as in ed25519-dalek 2, are deterministic: derived from a
 /// transcript of everything in the batch (every H(R_i || A_i || M_i), which
 /// binds R_i, A_i and M_i since R and A have fixed lengths, and every s_i),
 /// so whoever chooses the signatures cannot choose them after seeing the z_i.
 /// ed25519-dalek builds the transcript with merlin (STROBE over Keccak);
-/// here it is SHA-512, which the equation needs anyway for the h_i: no
+/// here it is SHA-512, which the equation needs anyway for the k_i: no
 /// second hash function in the page, and the same role (a collision-resistant
 /// digest of the transcript, then SHA-512 in counter mode over that digest as
-/// the generator of the z_i). The z_i thus differ from `verify_batch`'s, so
-/// the two agree on every input except with probability 2^-128 (and on an
-/// R + T built on purpose, where each accepts with probability 1/ord(T)).
-pub fn verify_batch_merged(
-    messages: &[Hash],
+/// the generator of the z_i).
+pub fn verify_batch_merged<M: AsRef<[u8]>>(
+    messages: &[M],
     signatures: &[Signature],
     signers: &[usize],
     keys: &[VerifyingKey],
@@ -149,21 +152,16 @@ pub fn verify_batch_merged(
         return true;
     }
 
-    // h_i = H(R_i || A_i || M_i), and the transcript of the whole batch.
+    // k_i = H(R_i || A_i || M_i), and the transcript of the whole batch.
     let mut transcript = Sha512::new();
     transcript.update(b"E-Cloud Ed25519 batch verification, keys merged");
     transcript.update((n as u64).to_le_bytes());
-    let mut hrams = Vec::with_capacity(n);
+    let mut challenges = Vec::with_capacity(n);
     for ((sig, &signer), message) in signatures.iter().zip(signers).zip(messages) {
-        let hram: [u8; 64] = Sha512::new()
-            .chain_update(&sig.0[..32])
-            .chain_update(keys[signer].as_bytes())
-            .chain_update(message.0)
-            .finalize()
-            .into();
-        transcript.update(hram);
+        let hash = challenge_hash(&sig.0[..32], keys[signer].as_bytes(), message.as_ref());
+        transcript.update(hash);
         transcript.update(&sig.0[32..]);
-        hrams.push(Scalar::from_bytes_mod_order_wide(&hram));
+        challenges.push(Scalar::from_bytes_mod_order_wide(&hash));
     }
     let seed: [u8; 64] = transcript.finalize().into();
 
@@ -183,35 +181,35 @@ pub fn verify_batch_merged(
     let mut r_terms = Vec::with_capacity(n);
     let mut key_terms: Vec<Option<Scalar>> = vec![None; keys.len()];
     let mut b_coefficient = Scalar::ZERO;
-    for (((sig, &signer), h), z) in signatures.iter().zip(signers).zip(&hrams).zip(&zs) {
+    for (((sig, &signer), k), z) in signatures.iter().zip(signers).zip(&challenges).zip(&zs) {
         let s: [u8; 32] = *sig.0.last_chunk().expect("32 bytes");
         let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)) else {
             return false;
         };
         b_coefficient += z * s;
-        *key_terms[signer].get_or_insert(Scalar::ZERO) += z * h;
+        *key_terms[signer].get_or_insert(Scalar::ZERO) += z * k;
         r_terms.push((*sig.0.first_chunk().expect("32 bytes"), *z));
     }
     let key_terms = key_terms
         .into_iter()
         .zip(keys)
         .filter_map(|(term, key)| term.map(|term| (key, term)));
-    sum_is_identity(&r_terms, -b_coefficient, key_terms)
+    sum_is_small_order(&r_terms, -b_coefficient, key_terms)
 }
 
-/// Whether Σ z_i R_i + b B + Σ k_A A is the identity, the R_i given
-/// compressed (false if one does not decompress). Natively
-/// curve25519-dalek's multiscalar multiplication, with its AVX2 backend
-/// where the processor has it.
+/// Whether Σ z_i R_i + b B + Σ k_A A is of small order, [8] times it the
+/// identity, the R_i given compressed (false if one does not decompress).
+/// Natively curve25519-dalek's multiscalar multiplication, with its AVX2
+/// backend where the processor has it.
 #[cfg(not(target_arch = "wasm32"))]
-fn sum_is_identity<'k>(
+fn sum_is_small_order<'k>(
     r_terms: &[([u8; 32], curve25519_dalek::Scalar)],
     b: curve25519_dalek::Scalar,
     key_terms: impl Iterator<Item = (&'k VerifyingKey, curve25519_dalek::Scalar)>,
 ) -> bool {
     use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
     use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
-    use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+    use curve25519_dalek::traits::VartimeMultiscalarMul;
 
     let mut scalars = Vec::with_capacity(r_terms.len() + 8);
     let mut points = Vec::with_capacity(r_terms.len() + 8);
@@ -228,7 +226,7 @@ fn sum_is_identity<'k>(
         scalars.push(term);
         points.push(key.to_edwards());
     }
-    EdwardsPoint::vartime_multiscalar_mul(scalars, points).is_identity()
+    EdwardsPoint::vartime_multiscalar_mul(scalars, points).is_small_order()
 }
 
 /// The same sum in the page: curve25519-dalek has no SIMD backend for
@@ -237,7 +235,7 @@ fn sum_is_identity<'k>(
 /// with two field elements per SIMD128 register; its tests compare every
 /// answer with dalek's.
 #[cfg(target_arch = "wasm32")]
-fn sum_is_identity<'k>(
+fn sum_is_small_order<'k>(
     r_terms: &[([u8; 32], curve25519_dalek::Scalar)],
     b: curve25519_dalek::Scalar,
     key_terms: impl Iterator<Item = (&'k VerifyingKey, curve25519_dalek::Scalar)>,
@@ -260,33 +258,17 @@ fn sum_is_identity<'k>(
         point: *key.as_bytes(),
         scalar: term.to_bytes(),
     }));
-    ecloud_curve::sum_is_identity(&terms).unwrap_or(false)
+    ecloud_curve::sum_is_small_order(&terms).unwrap_or(false)
 }
 
-/// Whether R, the first half of a signature, is the canonical encoding of
-/// a point: y below p = 2^255 - 19, and no sign bit on x = 0 (y = 1 or
-/// y = p - 1). Batch verification decodes R leniently; `verify` compares
-/// R's bytes with a canonical encoding, so it rejects any other.
-fn canonical_r(sig: &[u8; 64]) -> bool {
-    let r = &sig[..32];
-    let sign = r[31] & 0x80 != 0;
-    let high = r[31] & 0x7f == 0x7f && r[1..31].iter().all(|&b| b == 0xff);
-    // y >= p: the top 250 bits all ones and the low byte at least 0xed.
-    if high && r[0] >= 0xed {
-        return false;
-    }
-    // y = p - 1 (low byte 0xec) or y = 1: x = 0, which has no sign.
-    let minus_one = high && r[0] == 0xec;
-    let one = r[0] == 1 && r[1..31].iter().all(|&b| b == 0) && r[31] & 0x7f == 0;
-    !(sign && (minus_one || one))
+/// Whether s, the second half, is below the group order l: canonical, as
+/// the rule requires. Below 2^252 it is (all but a 2^-125 fraction of
+/// honest signatures), seen from one byte; the rest take the full check.
+fn canonical_s(sig: &Signature) -> bool {
+    let s: [u8; 32] = *sig.0.last_chunk().expect("32 bytes");
+    s[31] & 0xf0 == 0 || bool::from(curve25519_dalek::Scalar::from_canonical_bytes(s).is_some())
 }
 
-/// Whether s, the second half, is below 2^252 (so below the group order):
-/// true for all but a 2^-125 fraction of signatures; the rest are checked
-/// alone, where s >= the group order is refused.
-fn small_s(sig: &[u8; 64]) -> bool {
-    sig[63] & 0xf0 == 0
-}
 /// Whether every signature in `items` verifies, checked in batches of
 /// [`BATCH_SIZE`] as verification checks a chain's.
 pub fn verify_batched(items: &[SignedDigest]) -> bool {
@@ -304,6 +286,7 @@ pub fn verify_batched(items: &[SignedDigest]) -> bool {
     }
     batch.verify()
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,7 +431,7 @@ mod tests {
     #[test]
     fn an_empty_batch_verifies() {
         assert!(SignatureBatch::new().verify());
-        assert!(verify_batch_merged(&[], &[], &[], &[]));
+        assert!(verify_batch_merged::<Hash>(&[], &[], &[], &[]));
         assert!(verify_batched(&[]) && merged_batch(&[]) && dalek_batch(&[]));
         let mut batch = batch_of(&signed_by(3, 2, 9));
         batch.clear();
@@ -594,10 +577,36 @@ mod tests {
     }
 
     #[test]
-    fn a_non_canonical_r_is_checked_alone() {
-        // R = the identity written with the sign bit set: a lenient decoder
-        // reads the identity, so the batch equation holds with s = k a, but
-        // `verify` compares R's bytes with the canonical ones and refuses.
+    fn canonical_s_is_exactly_below_the_group_order() {
+        let l_minus_1 = (-Scalar::ONE).to_bytes();
+        let with_s = |s: [u8; 32]| Signature([[0u8; 32], s].concat().try_into().unwrap());
+        let mut below_2_252 = [0xff; 32];
+        below_2_252[31] = 0x0f;
+        let mut l = l_minus_1;
+        l[0] += 1;
+        let mut big = [0xff; 32];
+        big[31] = 0x7f;
+        assert!(canonical_s(&with_s([0; 32])));
+        assert!(canonical_s(&with_s(below_2_252)));
+        assert!(canonical_s(&with_s(l_minus_1)));
+        assert!(!canonical_s(&with_s(l)));
+        assert!(!canonical_s(&with_s(big)));
+        assert!(!canonical_s(&with_s([0xff; 32])));
+    }
+
+    /// T, the point of order 8 of curve25519-dalek's table.
+    fn order_8() -> curve25519_dalek::EdwardsPoint {
+        let t = curve25519_dalek::constants::EIGHT_TORSION[1];
+        assert!(t.is_small_order() && !(t + t + t + t).is_identity());
+        t
+    }
+
+    #[test]
+    fn a_non_canonical_r_is_judged_alike_alone_and_in_a_batch() {
+        // R = the identity written with the sign bit set, s = k a: the
+        // cofactorless equation with a strict R (ed25519-dalek's `verify`)
+        // refuses it; ZIP 215 decodes R as the identity and accepts it, one
+        // by one and in a batch alike.
         let a = Scalar::from_bytes_mod_order([9; 32]);
         let key = (a * ED25519_BASEPOINT_POINT).compress().to_bytes();
         let mut r_bytes = [0u8; 32];
@@ -607,65 +616,84 @@ mod tests {
         let (sig, _) = raw_signature(a, key, Scalar::ZERO, r_bytes, &digest);
         let vk = VerifyingKey::from_bytes(&key).unwrap();
         let dalek_sig = ed25519_dalek::Signature::from_bytes(&sig.0);
-        assert!(
-            ed25519_dalek::verify_batch(&[&digest.0[..]], &[dalek_sig], &[vk]).is_ok(),
-            "the batch equation alone accepts it"
-        );
-        assert!(
-            verify_batch_merged(&[digest], &[sig], &[0], &[vk]),
-            "so does the merged one: it decodes R as leniently"
-        );
-        assert!(!canonical_r(&sig.0));
-        assert!(!PublicKey(key).verifies(&digest, &sig));
+        assert!(ed25519_dalek::Verifier::verify(&vk, &digest.0, &dalek_sig).is_err());
+        assert!(PublicKey(key).verifies(&digest, &sig));
         let item = SignedDigest {
             key: PublicKey(key),
             digest,
             signature: sig,
         };
-        assert!(!verify_batched(&[item]));
-        assert!(!SignatureBatch::new().push(&item.key, &item.digest, &item.signature));
+        assert!(verify_batched(&[item]) && verify_each(&[item]));
+        let mut items = signed_by(20, 3, 7);
+        items.insert(11, item);
+        assert!(batch_of(&items).verify() && verify_each(&items));
     }
 
     #[test]
-    fn canonical_r_knows_every_non_canonical_encoding() {
-        let mut r = [0xff; 32];
-        r[31] = 0x7f;
-        for low in 0xed..=0xff {
-            r[0] = low;
-            assert!(!canonical_r(&[r, [0; 32]].concat().try_into().unwrap()));
-        }
-        r[0] = 0xec; // p - 1: canonical without the sign bit, not with it
-        assert!(canonical_r(&[r, [0; 32]].concat().try_into().unwrap()));
-        r[31] = 0xff;
-        assert!(!canonical_r(&[r, [0; 32]].concat().try_into().unwrap()));
-        let sig = SecretKey::from_bytes([5; 32]).sign(&sha256(b"m"));
-        assert!(canonical_r(&sig.0) && small_s(&sig.0));
-    }
-
-    #[test]
-    fn a_key_with_a_small_order_part_is_checked_alone() {
-        // A' = aB + T, T of order 2. With H(R, A', M) odd, `verify` refuses
-        // the holder's signature; the batch equation may not.
+    fn a_key_with_a_small_order_part_is_judged_alike_alone_and_in_a_batch() {
+        // A' = aB + T, T of order 8. The cofactorless equation holds for the
+        // holder's signature only when 8 divides k; the cofactored one always,
+        // alone and in a batch (where the key's terms are merged).
         let a = Scalar::from_bytes_mod_order([3; 32]);
-        let mut t = [0xff; 32];
-        t[0] = 0xec;
-        t[31] = 0x7f;
-        let t = CompressedEdwardsY(t).decompress().unwrap();
-        assert!(t.is_small_order() && !t.is_identity());
-        let key = (a * ED25519_BASEPOINT_POINT + t).compress().to_bytes();
+        let key = (a * ED25519_BASEPOINT_POINT + order_8())
+            .compress()
+            .to_bytes();
+        assert!(PublicKey(key).check().is_ok(), "not of small order itself");
         let r = Scalar::from_bytes_mod_order([4; 32]);
         let r_bytes = (r * ED25519_BASEPOINT_POINT).compress().to_bytes();
-        let (digest, sig) = (0u32..)
-            .map(|i| sha256(&i.to_le_bytes()))
-            .find_map(|d| {
-                let (sig, k) = raw_signature(a, key, r, r_bytes, &d);
-                (k.as_bytes()[0] & 1 == 1).then_some((d, sig))
-            })
-            .unwrap();
-        assert!(!PublicKey(key).verifies(&digest, &sig));
-        let mut keys = KeyCache::new();
-        let i = keys.index(&PublicKey(key)).unwrap();
-        assert!(!keys.torsion_free[i]);
-        assert!(!SignatureBatch::new().push(&PublicKey(key), &digest, &sig));
+        let mut by_key = Vec::new();
+        let mut odd = 0;
+        for i in 0u32..24 {
+            let digest = sha256(&i.to_le_bytes());
+            let (sig, k) = raw_signature(a, key, r, r_bytes, &digest);
+            odd += usize::from(k.as_bytes()[0] & 1 == 1);
+            assert!(PublicKey(key).verifies(&digest, &sig), "{i}");
+            by_key.push(SignedDigest {
+                key: PublicKey(key),
+                digest,
+                signature: sig,
+            });
+        }
+        assert!(odd > 0, "some k not a multiple of 8");
+        let mut items = signed_by(30, 2, 8);
+        items.extend(&by_key);
+        assert!(batch_of(&items).verify() && verify_each(&items));
+        let mut forged = items.clone();
+        forged[35].digest = sha256(b"not what was signed");
+        assert!(!batch_of(&forged).verify() && !verify_each(&forged));
+    }
+
+    #[test]
+    fn an_r_with_a_small_order_point_added_is_valid_in_every_batch_size() {
+        // Only the key's holder can make one: R' = rB + T, s = r + k' a with
+        // k' = H(R', A, M). [8](sB - R' - k'A) = [8](-T) = 0: valid by ZIP
+        // 215, alone and in a batch of any size (with the cofactorless batch
+        // equation it passed with probability 1/8, so the verdict depended
+        // on the batch's other signatures).
+        let a = Scalar::from_bytes_mod_order([5; 32]);
+        let key = (a * ED25519_BASEPOINT_POINT).compress().to_bytes();
+        let r = Scalar::from_bytes_mod_order([6; 32]);
+        let r_bytes = (r * ED25519_BASEPOINT_POINT + order_8())
+            .compress()
+            .to_bytes();
+        let digest = sha256(b"R + T");
+        let (sig, _) = raw_signature(a, key, r, r_bytes, &digest);
+        let odd = SignedDigest {
+            key: PublicKey(key),
+            digest,
+            signature: sig,
+        };
+        assert!(odd.key.verifies(&odd.digest, &odd.signature));
+        let mut items = vec![odd];
+        items.extend(signed_by(BATCH_SIZE - 1, 5, 10));
+        let mut forged = items.clone();
+        forged[BATCH_SIZE / 2].signature.0[3] ^= 1;
+        for n in 1..=BATCH_SIZE {
+            assert!(batch_of(&items[..n]).verify(), "batch of {n}");
+            if n > BATCH_SIZE / 2 && n % 97 == 0 {
+                assert!(!batch_of(&forged[..n]).verify(), "forged, batch of {n}");
+            }
+        }
+        assert!(verify_each(&items) && verify_batched(&items));
     }
 }

@@ -16,6 +16,13 @@ impl Hash {
     pub const ZERO: Hash = Hash([0; 32]);
 }
 
+/// A digest is what a signature signs: its 32 bytes are the message.
+impl AsRef<[u8]> for Hash {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// SHA-256 of `bytes`. Natively sha2 (with SHA-NI where the processor has
 /// it); in the page `ecloud-sha256`, which hashes four messages at a time,
 /// so what hashes many messages hands them over together ([`sha256_each`]).

@@ -3,6 +3,7 @@
 //! The same code refuses a bad action in the page and reports a bad block in
 //! verification, so the two can never disagree about a rule.
 
+use crate::crypto::KeyError;
 use crate::encoding::split::largest_remainder;
 use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
 use crate::model::election::ElectionRecord;
@@ -81,6 +82,9 @@ pub enum Violation {
     MemberLeft(MemberId),
     /// A membership change that does not hold, and why.
     Membership(String),
+    /// A public key that may not enter the chain (not a point, or of
+    /// small order).
+    WeakKey(KeyError),
 }
 
 impl fmt::Display for Violation {
@@ -136,6 +140,7 @@ impl fmt::Display for Violation {
                 write!(f, "member {m} has left the community and signs nothing more")
             }
             Violation::Membership(why) => write!(f, "{why}"),
+            Violation::WeakKey(why) => write!(f, "the new member's public key is refused: {why}"),
         }
     }
 }
@@ -426,6 +431,7 @@ impl OpenBlock {
                 }
                 limits::check_member_number(*member)?;
                 check_name(ledger, *member, name)?;
+                public_key.check().map_err(Violation::WeakKey)?;
                 match role {
                     Role::Generator { shares } => check_share_table(ledger, shares)?,
                     Role::Customer if capacity.0 > 0 => {
