@@ -11,7 +11,7 @@
 //! in the build turning on serde_json's `preserve_order` feature would
 //! silently change every hash.
 
-use crate::encoding::order::sorted_indices;
+use crate::encoding::order::sort_indices_into;
 use serde::ser::{self, Serialize, Serializer};
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -235,6 +235,8 @@ struct Buffers {
     entries: Vec<(Range<usize>, Range<usize>)>,
     /// An object's entries while they are put in key order.
     scratch: String,
+    /// The order an object's entries are written in.
+    order: Vec<usize>,
 }
 
 impl Buffers {
@@ -545,15 +547,20 @@ impl<'o> Object<'o> {
     /// reader keeps it.
     fn close(self) -> Result<(), CanonicalError> {
         let Encoder { out, buffers } = self.encoder;
-        let entries = &buffers.entries[self.first_entry..];
-        let keys = buffers.keys.as_bytes();
-        let key = |i: usize| &keys[entries[i].0.clone()];
+        let Buffers {
+            keys,
+            entries,
+            scratch,
+            order,
+        } = buffers;
+        let entries = &entries[self.first_entry..];
+        let key = |i: usize| &keys.as_bytes()[entries[i].0.clone()];
         let in_order = (1..entries.len()).all(|i| key_order(key(i - 1), key(i)) == Ordering::Less);
         if !in_order {
             // A stable sort: entries with one key stay in the order written.
-            let order = sorted_indices(entries.len(), &|a, b| key_order(key(a), key(b)));
-            buffers.scratch.clear();
-            buffers.scratch.push_str(&out[self.body..]);
+            sort_indices_into(order, entries.len(), &|a, b| key_order(key(a), key(b)));
+            scratch.clear();
+            scratch.push_str(&out[self.body..]);
             out.truncate(self.body);
             let mut first = true;
             for (n, &i) in order.iter().enumerate() {
@@ -565,7 +572,7 @@ impl<'o> Object<'o> {
                 }
                 first = false;
                 let text = &entries[i].1;
-                out.push_str(&buffers.scratch[text.start - self.body..text.end - self.body]);
+                out.push_str(&scratch[text.start - self.body..text.end - self.body]);
             }
         }
         out.push('}');

@@ -13,7 +13,20 @@ const SHORT: usize = 16;
 /// `0..len` ordered by `cmp`, ties in index order: the order a stable sort
 /// of the items by `cmp` would give them.
 pub fn sorted_indices(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..len).collect();
+    let mut order = Vec::new();
+    sort_indices_into(&mut order, len, cmp);
+    order
+}
+
+/// [`sorted_indices`] into `order` (its old contents replaced), for a
+/// caller that sorts often and keeps the vector.
+pub fn sort_indices_into(
+    order: &mut Vec<usize>,
+    len: usize,
+    cmp: &dyn Fn(usize, usize) -> Ordering,
+) {
+    order.clear();
+    order.extend(0..len);
     // A few items (members, shares, a struct's keys): insertion, in place.
     // It moves an item only past greater ones, so it is stable.
     if len <= SHORT {
@@ -25,7 +38,7 @@ pub fn sorted_indices(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec
             }
             order[j] = item;
         }
-        return order;
+        return;
     }
     // Bottom-up merge sort: runs of `width` merged pairwise into `spare`,
     // taking from the right run only when strictly less, so it is stable.
@@ -48,10 +61,9 @@ pub fn sorted_indices(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec
             }
             start = end;
         }
-        std::mem::swap(&mut order, &mut spare);
+        std::mem::swap(order, &mut spare);
         width *= 2;
     }
-    order
 }
 
 /// `items` in the order of `sorted_indices(items.len(), cmp)`.

@@ -263,6 +263,10 @@ fn totals(
     entries: impl Iterator<Item = (MemberId, u64)>,
 ) -> Result<Vec<(MemberId, u64)>, Violation> {
     let entries: Vec<(MemberId, u64)> = entries.collect();
+    // The usual case, a reading as written: one entry per member, in order.
+    if entries.windows(2).all(|w| w[0].0 < w[1].0) {
+        return Ok(entries);
+    }
     let order = crate::encoding::order::sorted_indices(entries.len(), &|a, b| {
         entries[a].0.cmp(&entries[b].0)
     });
