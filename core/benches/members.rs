@@ -42,9 +42,9 @@ mod native {
         }));
         let mut sim = Simulation::start(&spec, Keyring::from_seed_number(15), 0)
             .expect("the community starts");
-        for b in 1..=2 {
+        for _ in 1..=2 {
             sim.generate(GEORGE, Wh(10_000)).expect("a reading");
-            sim.seal(b * 15_000).expect("a seal");
+            sim.seal().expect("a seal");
         }
         sim.chain().blocks().to_vec()
     }

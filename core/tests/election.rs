@@ -20,9 +20,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 fn run(seed: u64, blocks: u64, setup: impl FnOnce(&mut Simulation)) -> Simulation {
     let mut sim = seeded(seed);
     setup(&mut sim);
-    for b in 1..=blocks {
+    for _ in 1..=blocks {
         sim.generate(GEORGE, Wh(2_000)).unwrap();
-        sim.seal(T0 + b * PERIOD_MS).unwrap();
+        sim.seal().unwrap();
     }
     sim
 }
@@ -113,13 +113,13 @@ fn the_pot_goes_frozen_to_the_winner_and_unlocks_six_blocks_after_it_seals() {
             },
         );
     }
-    sim.seal(T0 + PERIOD_MS).unwrap(); // block 1: the election for block 2
+    sim.seal().unwrap(); // block 1: the election for block 2
     let e = sim.last_election().unwrap().clone();
     assert_eq!(e.pot, MilliTokens(3_000));
     assert_eq!(sim.ledger().pot, MilliTokens(3_000));
     let winner = e.winner;
     let free_before = sim.ledger().member(winner).unwrap().tokens;
-    sim.seal(T0 + 2 * PERIOD_MS).unwrap(); // block 2, sealed by the winner
+    sim.seal().unwrap(); // block 2, sealed by the winner
     let m = sim.ledger().member(winner).unwrap();
     assert_eq!(sim.chain().tip().header.sealed_by, winner);
     assert_eq!(m.last_sealed, Some(2));
@@ -136,7 +136,7 @@ fn the_pot_goes_frozen_to_the_winner_and_unlocks_six_blocks_after_it_seals() {
         "the winner did not bet in block 2's election"
     );
     for h in 3..=8u64 {
-        sim.seal(T0 + h * PERIOD_MS).unwrap();
+        sim.seal().unwrap();
         let m = sim.ledger().member(winner).unwrap();
         let still_frozen = m.frozen.iter().any(|l| l.unlocks_at == 8);
         assert_eq!(still_frozen, h < 8, "at block {h}");
@@ -223,7 +223,7 @@ fn an_offline_elected_miner_is_replaced_by_the_runner_up_and_penalised() {
     let pot = sim.ledger().pot;
     sim.set_online(elected, false);
     assert_eq!(sim.due_sealer(), Ok(runner_up));
-    sim.seal(T0 + 10 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let tip = sim.chain().tip();
     assert_eq!(tip.header.sealed_by, runner_up);
     let p = tip.penalty().expect("a penalty is recorded");
@@ -254,7 +254,7 @@ fn reputation_never_drops_below_zero() {
     let elected = sim.next_miner();
     assert_eq!(sim.ledger().member(elected).unwrap().reputation, 0);
     sim.set_online(elected, false);
-    sim.seal(T0 + 5 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert_eq!(sim.chain().tip().penalty().unwrap().reputation_lost, 0);
     assert_eq!(sim.ledger().member(elected).unwrap().reputation, 0);
     assert!(sim.verify().is_valid());
@@ -267,12 +267,12 @@ fn when_neither_elected_nor_runner_up_is_online_the_block_waits() {
     sim.set_online(e.winner, false);
     sim.set_online(e.runner_up.unwrap(), false);
     let before = sim.chain().len();
-    let err = sim.seal(T0 + 9 * PERIOD_MS).unwrap_err();
+    let err = sim.seal().unwrap_err();
     assert!(matches!(err, ActionError::NoMinerOnline { .. }));
     assert_eq!(sim.chain().len(), before);
     assert!(sim.explain(&err).contains("offline"));
     sim.set_online(e.runner_up.unwrap(), true);
-    sim.seal(T0 + 10 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert!(sim.verify().is_valid());
 }
 
@@ -396,7 +396,7 @@ fn a_runner_up_sealing_without_a_penalty_is_named() {
     let mut sim = run(13, 3, |_| {});
     let e = sim.last_election().unwrap().clone();
     sim.set_online(e.winner, false);
-    sim.seal(T0 + 10 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let keys = sim.keys().clone();
     let mut c = sim.chain().clone();
     let k = c.len() - 1;
@@ -461,9 +461,9 @@ fn a_random_run_draws_from_the_os_and_still_verifies() {
         T0,
     )
     .unwrap();
-    for b in 1..=4 {
+    for _ in 1..=4 {
         sim.generate(GEORGE, Wh(100)).unwrap();
-        sim.seal(T0 + b * PERIOD_MS).unwrap();
+        sim.seal().unwrap();
     }
     assert!(sim.verify().is_valid());
 }

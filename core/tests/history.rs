@@ -91,9 +91,9 @@ fn a_long_chain_is_sampled_to_at_most_max_points_ending_at_the_tip() {
 fn members_who_join_are_renamed_or_leave_keep_their_series() {
     let mut sim = seeded(53);
     sim.generate(GEORGE, Wh(1_000)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let dave = sim.join("Dave", Role::Customer, Wh(0)).unwrap();
-    sim.seal(T0 + 2 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let table = ShareTable::new(
         [(ANNE, 5_000), (MemberId(2), 3_000), (dave, 2_000)]
             .into_iter()
@@ -106,10 +106,10 @@ fn members_who_join_are_renamed_or_leave_keep_their_series() {
     .unwrap();
     sim.update_shares(GEORGE, table).unwrap();
     sim.rename(ANNE, "Annie").unwrap();
-    sim.seal(T0 + 3 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     sim.leave(CARLA).unwrap();
     sim.generate(GEORGE, Wh(1_000)).unwrap();
-    sim.seal(T0 + 4 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
 
     let h = History::of(sim.chain().blocks(), MAX_POINTS);
     let names: Vec<&str> = h.members.iter().map(|w| w.name.as_str()).collect();

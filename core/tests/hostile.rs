@@ -97,10 +97,8 @@ fn frozen_lots_in_a_genesis_are_refused_and_their_sum_cannot_overflow() {
     // A run resumed on it anyway (the page's restore verifies first) cannot
     // seal: the unlocking sum overflows, and that is an error, not a panic.
     let genesis = Chain::new(chain.genesis().clone());
-    let mut sim = Simulation::resume(genesis, keys, T0);
-    let err = sim
-        .seal(T0 + PERIOD_MS)
-        .expect_err("the lots cannot be added up");
+    let mut sim = Simulation::resume(genesis, keys);
+    let err = sim.seal().expect_err("the lots cannot be added up");
     assert!(
         matches!(err, ActionError::Rule(Violation::Overflow)),
         "{err:?}"
@@ -115,7 +113,7 @@ fn a_genesis_member_numbered_2_pow_32_minus_1_is_refused_and_a_join_cannot_wrap(
 
     // The registrar joins someone on top of it: no next number, a refusal.
     let genesis = Chain::new(chain.genesis().clone());
-    let mut sim = Simulation::resume(genesis, keys, T0);
+    let mut sim = Simulation::resume(genesis, keys);
     let err = sim
         .join("Dora", Role::Customer, Wh(0))
         .expect_err("no member numbers are left");
@@ -140,7 +138,7 @@ fn capacity_past_what_a_block_can_carry_is_refused_when_it_is_offered() {
     // A reading past the generator's capacity is refused as before.
     assert!(sim.generate(GEORGE, Wh(100_000_000_000_000)).is_err());
     // The run goes on sealing.
-    sim.seal(T0 + 3 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
 
     // Capacity up to the limit is taken, generated whole, and every later
     // block still encodes and verifies: the largest numbers stay below 2^53.
@@ -154,11 +152,10 @@ fn capacity_past_what_a_block_can_carry_is_refused_when_it_is_offered() {
             Wh(room),
         )
         .expect("capacity up to the limit");
-    sim.seal(T0 + 4 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     sim.generate(park, Wh(room)).unwrap();
     for b in 5..12 {
-        sim.seal(T0 + b * PERIOD_MS)
-            .unwrap_or_else(|e| panic!("block {b}: {e}"));
+        sim.seal().unwrap_or_else(|e| panic!("block {b}: {e}"));
     }
     assert!(sim.verify().is_valid());
 }
@@ -177,8 +174,8 @@ fn a_reading_that_would_mint_past_the_token_limit_is_refused_when_it_is_made() {
         .expect_err("past the token limit");
     assert!(sim.explain(&err).contains("voting tokens"), "{err}");
     sim.generate(GEORGE, most).unwrap();
-    for b in 1..4 {
-        sim.seal(T0 + b * PERIOD_MS).unwrap();
+    for _ in 1..4 {
+        sim.seal().unwrap();
     }
     assert!(sim.verify().is_valid());
 }
@@ -217,14 +214,14 @@ fn a_saved_run_may_hold_only_what_the_page_queues() {
     }));
     for (what, tx) in [("vote", vote), ("election", election), ("penalty", penalty)] {
         let text = saved_with(&sim, tx);
-        let err = Simulation::restore(&text, T0 + 100 * PERIOD_MS)
+        let err = Simulation::restore(&text)
             .err()
             .unwrap_or_else(|| panic!("a pending {what} is refused"));
         assert!(err.to_string().contains("never queues"), "{what}: {err}");
     }
     // A queued kind that does not apply (a replayed sequence number).
     let replay = sim.chain().blocks()[1].body.transactions[0].clone();
-    let err = Simulation::restore(&saved_with(&sim, replay), T0)
+    let err = Simulation::restore(&saved_with(&sim, replay))
         .err()
         .expect("a replay is refused");
     assert!(err.to_string().contains("does not apply"), "{err}");
@@ -232,7 +229,7 @@ fn a_saved_run_may_hold_only_what_the_page_queues() {
     let mut sim = run(3);
     sim.generate(GEORGE, Wh(42)).unwrap();
     sim.rename(BOB, "Robert").unwrap();
-    let back = Simulation::restore(&sim.save(), T0 + 100 * PERIOD_MS).unwrap();
+    let back = Simulation::restore(&sim.save()).unwrap();
     assert_eq!(back.pending(), sim.pending());
 }
 

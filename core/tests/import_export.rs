@@ -25,7 +25,7 @@ fn the_export_file_is_laid_out_as_serde_json_pretty_prints() {
         "Anne \"{[,:]}\" \\ Zo\u{eb}",
     )
     .unwrap();
-    sim.seal(T0 + 6 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let text = sim.chain().to_json();
     // What Chain::to_json wrote before it indented compact text itself.
     #[derive(serde::Serialize)]

@@ -37,7 +37,7 @@ fn the_default_community_is_the_seeds() {
 fn generation_is_split_by_largest_remainder_and_debits_the_generator() {
     let mut sim = seeded(1);
     sim.generate(GEORGE, Wh(7)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     // 3.5 / 2.1 / 1.4 Wh: floors 3, 2, 1 and the spare Wh to Anne's 0.5.
     assert_eq!(balance(&sim, ANNE), Wh(4));
     assert_eq!(balance(&sim, BOB), Wh(2));
@@ -50,7 +50,7 @@ fn generation_mints_one_milli_token_per_wh_20_percent_to_the_generator() {
     let mut sim = seeded(1);
     no_bets(&mut sim);
     sim.generate(GEORGE, Wh(1_000)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let tokens = |m| sim.ledger().member(m).unwrap().tokens.0 - 100_000;
     assert_eq!(tokens(GEORGE), 200);
     assert_eq!((tokens(ANNE), tokens(BOB), tokens(CARLA)), (400, 240, 160));
@@ -74,7 +74,7 @@ fn generation_beyond_capacity_is_refused_and_changes_nothing() {
     assert_eq!(sim.pending().len(), 1);
     // Exactly the rest is fine.
     sim.generate(GEORGE, Wh(400_000)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert_eq!(balance(&sim, GEORGE), Wh(0));
     assert!(sim.generate(GEORGE, Wh(1)).is_err());
     assert!(sim.verify().is_valid());
@@ -101,7 +101,7 @@ fn a_share_update_is_signed_on_chain_and_in_force_from_the_next_block() {
         .unwrap();
     // Same block: the old table is still in force.
     sim.generate(GEORGE, Wh(10_000)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert_eq!(balance(&sim, ANNE), Wh(5_000));
     let block = sim.chain().tip();
     assert!(block
@@ -111,7 +111,7 @@ fn a_share_update_is_signed_on_chain_and_in_force_from_the_next_block() {
         .any(|t| matches!(t.body, TxBody::ShareUpdate(_))));
     // Next block: the new one.
     sim.generate(GEORGE, Wh(10_000)).unwrap();
-    sim.seal(T0 + 2 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert_eq!(balance(&sim, ANNE), Wh(5_000 + 6_000));
     assert_eq!(balance(&sim, BOB), Wh(3_000 + 2_500));
     assert_eq!(balance(&sim, CARLA), Wh(2_000 + 1_500));
@@ -206,7 +206,7 @@ fn a_reading_belongs_to_the_block_of_its_market_period() {
         panic!("a generation")
     };
     assert_eq!(g.period, 1);
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     sim.generate(GEORGE, Wh(10)).unwrap();
     let TxBody::Generation(g) = &sim.pending()[0].body else {
         panic!("a generation")
@@ -215,7 +215,8 @@ fn a_reading_belongs_to_the_block_of_its_market_period() {
 }
 
 #[test]
-fn blocks_link_to_their_parent_and_carry_the_time_passed_in() {
+fn blocks_link_to_their_parent_and_each_closes_the_next_market_period() {
+    use ecloud_core::model::block::MARKET_PERIOD_MS;
     let sim = sample_run(5, 3);
     let blocks = sim.chain().blocks();
     for pair in blocks.windows(2) {
@@ -223,9 +224,17 @@ fn blocks_link_to_their_parent_and_carry_the_time_passed_in() {
         assert_eq!(pair[1].header.height, pair[0].header.height + 1);
         assert_eq!(
             pair[1].header.period_start_ms,
-            pair[0].header.period_start_ms + if pair[0].height() == 0 { 0 } else { PERIOD_MS }
+            pair[0].header.period_start_ms + MARKET_PERIOD_MS
         );
     }
+    // A random run's genesis period begins when it is started.
+    let random = ecloud_core::Simulation::start(
+        &ecloud_core::CommunitySpec::default(),
+        ecloud_core::Keyring::from_master([9; 32], ecloud_core::RunSeed::Random),
+        T0,
+    )
+    .unwrap();
+    assert_eq!(random.chain().genesis().header.period_start_ms, T0);
     assert_eq!(blocks[0].header.parent, ecloud_core::Hash::ZERO);
 }
 
@@ -250,7 +259,7 @@ fn a_refused_action_keeps_the_page_working() {
     let _ = sim.generate(GEORGE, Wh(2_000_000));
     let _ = sim.generate(ANNE, Wh(1));
     sim.generate(GEORGE, Wh(1_000)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert_eq!(sim.chain().len(), 2);
     assert!(sim.verify().is_valid());
 }

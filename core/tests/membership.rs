@@ -42,7 +42,7 @@ fn a_new_customer_and_a_second_generator_join_and_trade() {
         Some(&shares(&[(BOB, 5_000), (CARLA, 5_000)])),
         "a joining generator's table is the one it will split by"
     );
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let l = sim.ledger();
     assert_eq!(l.member(dave).unwrap().name, "Dave");
     assert_eq!(l.member(park).unwrap().balance, Wh(500_000));
@@ -53,10 +53,10 @@ fn a_new_customer_and_a_second_generator_join_and_trade() {
         shares(&[(ANNE, 4_000), (BOB, 3_000), (CARLA, 2_000), (dave, 1_000)]),
     )
     .unwrap();
-    sim.seal(T0 + 2 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     sim.generate(GEORGE, Wh(10_000)).unwrap();
     sim.generate(park, Wh(2_000)).unwrap();
-    sim.seal(T0 + 3 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert_eq!(balance(&sim, dave), Wh(1_000));
     assert_eq!(balance(&sim, BOB), Wh(3_000 + 1_000));
     assert_eq!(balance(&sim, park), Wh(498_000));
@@ -80,7 +80,7 @@ fn a_generator_cannot_overdraw_the_capacity_it_brought() {
             Wh(1_000),
         )
         .unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert!(matches!(
         sim.generate(park, Wh(1_001)),
         Err(ActionError::Rule(Violation::CapacityExceeded { .. }))
@@ -97,7 +97,7 @@ fn renaming_is_recorded_and_names_stay_distinct() {
     );
     assert!(sim.rename(BOB, "   ").is_err());
     assert!(sim.join("George", Role::Customer, Wh(0)).is_err());
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     assert_eq!(sim.ledger().member(ANNE).unwrap().name, "Annie");
     assert!(sim.verify().is_valid());
 }
@@ -106,7 +106,7 @@ fn renaming_is_recorded_and_names_stay_distinct() {
 fn a_member_leaves_only_without_shares_and_then_signs_and_stands_no_more() {
     let mut sim = seeded(44);
     sim.generate(GEORGE, Wh(1_000)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let err = sim.leave(CARLA).unwrap_err();
     assert!(
         sim.explain(&err)
@@ -116,9 +116,9 @@ fn a_member_leaves_only_without_shares_and_then_signs_and_stands_no_more() {
     );
     sim.update_shares(GEORGE, shares(&[(ANNE, 6_000), (BOB, 4_000)]))
         .unwrap();
-    sim.seal(T0 + 2 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     sim.leave(CARLA).unwrap();
-    sim.seal(T0 + 3 * PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let carla = sim.ledger().member(CARLA).unwrap();
     assert!(!carla.active);
     assert_eq!(
@@ -128,7 +128,7 @@ fn a_member_leaves_only_without_shares_and_then_signs_and_stands_no_more() {
     );
     assert!(!sim.is_online(CARLA));
     for _ in 0..4 {
-        sim.seal(T0 + 9 * PERIOD_MS).unwrap();
+        sim.seal().unwrap();
         assert!(sim
             .last_election()
             .unwrap()
@@ -164,7 +164,7 @@ fn only_the_registrar_changes_membership() {
 fn a_joining_member_must_take_the_next_number() {
     let mut sim = seeded(46);
     sim.join("Dave", Role::Customer, Wh(0)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let keys = sim.keys().clone();
     let mut c = sim.chain().clone();
     let tx = c.blocks_mut()[1]

@@ -70,7 +70,6 @@ proptest! {
     #[test]
     fn energy_is_conserved_over_any_run(ops in prop::collection::vec(op(), 1..40)) {
         let mut sim = seeded(9);
-        let mut now = T0;
         for op in ops {
             // Refusals (over capacity, bad tables) are part of the run.
             match op {
@@ -79,15 +78,14 @@ proptest! {
                     let (a, b) = (a.min(10_000), b.min(10_000 - a.min(10_000)));
                     let _ = sim.update_shares(GEORGE, table(a, b, 10_000 - a - b));
                 }
-                Op::Seal => { now += PERIOD_MS; let _ = sim.seal(now); }
+                Op::Seal => { let _ = sim.seal(); }
                 Op::Strategy(m, p) => sim.set_strategy(ecloud_core::MemberId(m), strategy(p)),
                 Op::Online(m, on) => sim.set_online(ecloud_core::MemberId(m), on),
             }
             prop_assert_eq!(sim.open_ledger().total_energy(), 1_000_000);
         }
         for m in 0..4 { sim.set_online(ecloud_core::MemberId(m), true); }
-        now += PERIOD_MS;
-        sim.seal(now).unwrap();
+        sim.seal().unwrap();
         for b in sim.chain().blocks() {
             prop_assert_eq!(b.ledger().total_energy(), 1_000_000);
         }
@@ -99,12 +97,11 @@ proptest! {
     fn tokens_are_conserved_and_the_last_sealer_never_wins(ops in prop::collection::vec(op(), 1..50)) {
         let mut sim = seeded(10);
         let supply = sim.ledger().total_tokens();
-        let mut now = T0;
         for op in ops {
             match op {
                 Op::Generate(wh) => { let _ = sim.generate(GEORGE, Wh(wh)); }
                 Op::Shares(..) => {}
-                Op::Seal => { now += PERIOD_MS; let _ = sim.seal(now); }
+                Op::Seal => { let _ = sim.seal(); }
                 Op::Strategy(m, p) => sim.set_strategy(ecloud_core::MemberId(m), strategy(p)),
                 Op::Online(m, on) => sim.set_online(ecloud_core::MemberId(m), on),
             }

@@ -153,7 +153,7 @@ fn not_a_point() -> [u8; 32] {
 fn join_with_key(key: [u8; 32]) -> ecloud_core::Chain {
     let mut sim = seeded(48);
     sim.join("Dave", Role::Customer, Wh(0)).unwrap();
-    sim.seal(T0 + PERIOD_MS).unwrap();
+    sim.seal().unwrap();
     let keys = sim.keys().clone();
     let mut c = sim.chain().clone();
     let block = &mut c.blocks_mut()[1];

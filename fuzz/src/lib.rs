@@ -40,7 +40,7 @@ pub fn full_run(seed: u64) -> Simulation {
     let mut at = T0;
     let mut seal = |sim: &mut Simulation| {
         at += PERIOD_MS;
-        sim.seal(at).expect("a seal");
+        sim.seal().expect("a seal");
     };
     sim.generate(GEORGE, Wh(1_500)).expect("a reading");
     seal(&mut sim);

@@ -93,7 +93,7 @@ mod tests {
             for r in 0..b % 4 {
                 sim.generate(GEORGE, Wh(100 + r)).expect("within capacity");
             }
-            sim.seal(b * 15_000).expect("a block seals");
+            sim.seal().expect("a block seals");
         }
         let mut blocks = sim.chain().blocks().to_vec();
         // A ledger and a transaction that cannot be encoded (past 2^53): an

@@ -13,6 +13,14 @@ use serde::{Deserialize, Serialize};
 /// The block format this code writes and checks.
 pub const BLOCK_VERSION: u32 = 1;
 
+/// A block closes one market period of 15 minutes (SPEC section 1): block
+/// h's period begins h periods after the genesis block's.
+pub const MARKET_PERIOD_MS: u64 = 15 * 60 * 1_000;
+
+/// When a run from a seed number begins: 11 June 2018, 10:00 UTC, the
+/// morning PSCC 2018 opened.
+pub const SEEDED_START_MS: u64 = 1_528_711_200_000;
+
 /// What the block hash covers, parent link included.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockHeader {

@@ -8,7 +8,9 @@ use crate::chain::verify::Report;
 use crate::crypto::merkle::merkle_root;
 use crate::encoding::canonical::CanonicalError;
 use crate::encoding::units::{MilliTokens, Wh};
-use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
+use crate::model::block::{
+    Block, BlockBody, BlockHeader, BLOCK_VERSION, MARKET_PERIOD_MS, SEEDED_START_MS,
+};
 use crate::model::election::ElectionRecord;
 use crate::model::ledger::Ledger;
 use crate::model::member::MemberId;
@@ -86,7 +88,6 @@ pub struct Simulation {
     keys: Keyring,
     open: OpenBlock,
     pending: Vec<Transaction>,
-    open_since_ms: u64,
     draws: DrawSource,
     /// How each member bets, in member order; members not listed use the
     /// seed's rule. Sorted vectors rather than B-trees: a few members each,
@@ -99,22 +100,28 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Starts a community: its genesis block is sealed at `now_ms`.
+    /// Starts a community. Its first market period begins at `now_ms`, or,
+    /// in a run from a seed number, at [`SEEDED_START_MS`]: a seeded run is
+    /// the same on every machine, times included.
     pub fn start(
         spec: &CommunitySpec,
         keys: Keyring,
         now_ms: u64,
     ) -> Result<Simulation, SetupError> {
+        let start_ms = match keys.seed() {
+            RunSeed::Number(_) => SEEDED_START_MS,
+            RunSeed::Random => now_ms,
+        };
         let genesis = spec.genesis_block(
             |id| keys.key(id).public_key(),
             &keys.key(spec.genesis_sealer),
-            now_ms,
+            start_ms,
         )?;
-        Ok(Simulation::resume(Chain::new(genesis), keys, now_ms))
+        Ok(Simulation::resume(Chain::new(genesis), keys))
     }
 
     /// Continues a chain (a reload, an import) with the given keys.
-    pub fn resume(chain: Chain, keys: Keyring, now_ms: u64) -> Simulation {
+    pub fn resume(chain: Chain, keys: Keyring) -> Simulation {
         let tip = chain.tip();
         let registrar = chain.genesis().header.sealed_by;
         let open = OpenBlock::new(tip.ledger(), tip.height() + 1).with_registrar(registrar);
@@ -123,7 +130,6 @@ impl Simulation {
             RunSeed::Random => DrawSource::Os,
         };
         Simulation {
-            open_since_ms: now_ms.max(tip.header.period_start_ms),
             chain,
             keys,
             open,
@@ -348,9 +354,20 @@ impl Simulation {
         self.open.height()
     }
 
-    /// When the open market period began.
-    pub fn open_since_ms(&self) -> u64 {
-        self.open_since_ms
+    /// When the open market period begins: the genesis block's, plus one
+    /// market period per block ([`MARKET_PERIOD_MS`]). Chain time is market
+    /// time, whatever pace the page seals blocks at.
+    pub fn open_period_start_ms(&self) -> u64 {
+        self.period_start_ms(self.open.height())
+    }
+
+    /// When block `height`'s market period begins.
+    pub fn period_start_ms(&self, height: u64) -> u64 {
+        self.chain
+            .genesis()
+            .header
+            .period_start_ms
+            .saturating_add(height.saturating_mul(MARKET_PERIOD_MS))
     }
 
     /// The member due to seal the next block.
@@ -447,10 +464,10 @@ impl Simulation {
         self.admit(tx)
     }
 
-    /// Seals the open block at `now_ms` and opens the next one: a penalty
-    /// if the elected miner is offline, the candidates' votes, the election
-    /// of the next miner, then the seal. On an error nothing changes.
-    pub fn seal(&mut self, now_ms: u64) -> Result<&Block, ActionError> {
+    /// Seals the open block and opens the next one: a penalty if the
+    /// elected miner is offline, the candidates' votes, the election of the
+    /// next miner, then the seal. On an error nothing changes.
+    pub fn seal(&mut self) -> Result<&Block, ActionError> {
         if self.is_tampered() {
             return Err(ActionError::HistoryTampered);
         }
@@ -534,7 +551,7 @@ impl Simulation {
             version: BLOCK_VERSION,
             height,
             parent: self.chain.tip().hash,
-            period_start_ms: self.open_since_ms,
+            period_start_ms: self.open_period_start_ms(),
             sealed_by: sealer,
             next_miner,
             merkle_root: merkle_root(&ids),
@@ -552,7 +569,6 @@ impl Simulation {
         };
         self.open = OpenBlock::new(&block.body.ledger, height + 1).with_registrar(self.registrar());
         self.pending.clear();
-        self.open_since_ms = now_ms.max(self.open_since_ms);
         self.chain.push(block);
         Ok(self.chain.tip())
     }

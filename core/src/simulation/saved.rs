@@ -79,7 +79,7 @@ impl Simulation {
 
     /// Restores a saved run, verifying its chain and its waiting
     /// transactions first: a run that does not restore whole is refused.
-    pub fn restore(text: &str, now_ms: u64) -> Result<Simulation, RestoreError> {
+    pub fn restore(text: &str) -> Result<Simulation, RestoreError> {
         let saved: SavedRun =
             serde_json::from_str(text).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
         if saved.format != FORMAT || saved.version != VERSION {
@@ -100,7 +100,7 @@ impl Simulation {
             )));
         }
         let seed = saved.seed.map_or(RunSeed::Random, RunSeed::Number);
-        let mut sim = Simulation::resume(saved.chain, Keyring::from_master(master, seed), now_ms);
+        let mut sim = Simulation::resume(saved.chain, Keyring::from_master(master, seed));
         if !sim.holds_keys() {
             return Err(RestoreError::WrongKeys);
         }
@@ -151,7 +151,7 @@ mod tests {
             Simulation::start(&CommunitySpec::default(), Keyring::from_seed_number(7), t0).unwrap();
         for b in 1..=3 {
             sim.generate(GEORGE, Wh(1_000 + b)).unwrap();
-            sim.seal(t0 + b * 60_000).unwrap();
+            sim.seal().unwrap();
         }
         sim.set_strategy(ANNE, Strategy::FixedPercent { percent: 7 });
         sim.set_online(GEORGE, false);
@@ -159,7 +159,7 @@ mod tests {
             .unwrap();
         sim.generate(GEORGE, Wh(4_321)).unwrap();
         let text = sim.save();
-        let back = Simulation::restore(&text, t0 + 10 * 60_000).unwrap();
+        let back = Simulation::restore(&text).unwrap();
         assert_eq!(back.save(), text);
     }
 }

@@ -85,23 +85,22 @@ fn block_value(block: &Block) -> Result<Value, String> {
         .map_err(|e| e.to_string())
 }
 
-/// What a forger without the sealer's key can do after an edit: recompute
-/// the block's Merkle root, ledger hash and hash. The seal (a signature
-/// over the old hash) and the child's parent link still point at the old
-/// block, and verification says so.
+/// What anyone can do after an edit, without a key: recompute each
+/// transaction's id (the hash of its body), the block's Merkle root,
+/// ledger hash and hash. What needs a key stays as it was: each
+/// transaction's signature (over its old id), the seal (over the old hash)
+/// and the child's parent link, and verification says so.
 pub fn rehashed(block: &Block) -> Result<Block, TamperError> {
+    let unhashable =
+        |e: crate::encoding::canonical::CanonicalError| TamperError::Unhashable(e.to_string());
     let mut b = block.clone();
+    for tx in &mut b.body.transactions {
+        tx.id = tx.body.id().map_err(unhashable)?;
+    }
     let ids: Vec<_> = b.body.transactions.iter().map(|t| t.id).collect();
     b.header.merkle_root = merkle_root(&ids);
-    b.header.ledger_hash = b
-        .body
-        .ledger
-        .hash()
-        .map_err(|e| TamperError::Unhashable(e.to_string()))?;
-    b.hash = b
-        .header
-        .hash()
-        .map_err(|e| TamperError::Unhashable(e.to_string()))?;
+    b.header.ledger_hash = b.body.ledger.hash().map_err(unhashable)?;
+    b.hash = b.header.hash().map_err(unhashable)?;
     Ok(b)
 }
 

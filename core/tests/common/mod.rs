@@ -52,7 +52,7 @@ pub fn sample_run(seed: u64, blocks: u64) -> Simulation {
                 .unwrap();
         }
         sim.generate(GEORGE, Wh(333)).unwrap();
-        sim.seal(T0 + b * PERIOD_MS).unwrap();
+        sim.seal().unwrap();
     }
     sim
 }

@@ -43,7 +43,7 @@ pub fn OpenBlock(props: &OpenBlockProps) -> Html {
             <p class="summary">
                 { format!(
                     "Open since {}: {} waiting.",
-                    clock::time_of_day(sim.open_since_ms()),
+                    clock::time_of_day(sim.open_period_start_ms()),
                     count(pending.len() as u64, "transaction", "transactions")
                 ) }
             </p>

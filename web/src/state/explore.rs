@@ -94,24 +94,11 @@ pub const FOREIGN: &str =
 /// only thing a run draws from the clock, so the same seed then gives the
 /// same genesis block, keys and hash on every machine.
 pub fn fresh_run(seed: Option<u64>, now_ms: f64) -> Result<Simulation, String> {
-    let spec = CommunitySpec::default();
-    match seed {
-        Some(n) => {
-            let keys = Keyring::from_seed_number(n);
-            let genesis = spec
-                .genesis_block(
-                    |id| keys.key(id).public_key(),
-                    &keys.key(spec.genesis_sealer),
-                    0,
-                )
-                .map_err(|e| e.to_string())?;
-            Ok(Simulation::resume(Chain::new(genesis), keys, now_ms as u64))
-        }
-        None => {
-            let keys = Keyring::random().map_err(|e| e.to_string())?;
-            Simulation::start(&spec, keys, now_ms as u64).map_err(|e| e.to_string())
-        }
-    }
+    let keys = match seed {
+        Some(n) => Keyring::from_seed_number(n),
+        None => Keyring::random().map_err(|e| e.to_string())?,
+    };
+    Simulation::start(&CommunitySpec::default(), keys, now_ms as u64).map_err(|e| e.to_string())
 }
 
 /// The seed number of a run, if it was started from one.
@@ -132,7 +119,7 @@ pub fn start_page(
 ) -> Result<AppState, String> {
     let (restored, notice) = match saved {
         Ok(None) => (None, None),
-        Ok(Some(text)) => match Simulation::restore(&text, now_ms as u64) {
+        Ok(Some(text)) => match Simulation::restore(&text) {
             Ok(sim) if seed.is_some() && seed_of(&sim) != seed => (
                 None,
                 Notice::done(format!(
@@ -317,7 +304,7 @@ impl AppState {
         };
         let millis = clock::precise_ms() - start;
         let keys = self.community.read().keys().clone();
-        let sim = Simulation::resume(chain, keys, now_ms as u64);
+        let sim = Simulation::resume(chain, keys);
         let ours = sim.holds_keys();
         let blocks = sim.chain().len();
         let tip_height = sim.chain().tip().height();

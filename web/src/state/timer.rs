@@ -104,7 +104,7 @@ impl AppState {
                 self.now_ms = now_ms;
                 if let Countdown::Running { seal_at_ms } = self.clock.countdown {
                     if now_ms >= seal_at_ms {
-                        self.seal(now_ms);
+                        self.seal();
                         self.clock.countdown = Countdown::Running {
                             seal_at_ms: now_ms + self.clock.period_ms(),
                         };
@@ -113,14 +113,14 @@ impl AppState {
             }
             TimerAction::SealNow { now_ms } => {
                 self.now_ms = now_ms;
-                self.seal(now_ms);
+                self.seal();
                 self.clock.restart(now_ms);
             }
             TimerAction::RequestFastForward(blocks) => self.fast_forward = Some(blocks),
             TimerAction::FastForward { blocks, now_ms } => {
                 self.now_ms = now_ms;
                 self.fast_forward = None;
-                self.seal_many(blocks, now_ms);
+                self.seal_many(blocks);
                 self.clock.restart(now_ms);
             }
             TimerAction::Pause { now_ms } => {
@@ -151,7 +151,7 @@ impl AppState {
     /// Auto-generation (if on), then the block is sealed and the next opens.
     /// Leaves the timer's own answers alone: with 1-second blocks they would
     /// vanish before anyone could read them. Says whether a block was sealed.
-    fn seal(&mut self, now_ms: f64) -> bool {
+    fn seal(&mut self) -> bool {
         if let Some(why) = self.why_not_sealing() {
             self.notices.sealing = Notice::refused(why);
             return false;
@@ -161,7 +161,7 @@ impl AppState {
             self.notices.sealing = Notice::busy();
             return false;
         };
-        let sealed = match sim.seal(now_ms as u64) {
+        let sealed = match sim.seal() {
             Ok(_) => Ok(()),
             Err(e) => Err(sim.explain(&e)),
         };
@@ -188,11 +188,11 @@ impl AppState {
     /// Seals `blocks` blocks one after another, each with what the timer
     /// would add (auto-generation, votes, the election), and stops at the
     /// first block that cannot be sealed.
-    fn seal_many(&mut self, blocks: u64, now_ms: f64) {
+    fn seal_many(&mut self, blocks: u64) {
         let started = clock::precise_ms();
         let first = self.community.read().open_height();
         let mut sealed = 0;
-        while sealed < blocks && self.seal(now_ms) {
+        while sealed < blocks && self.seal() {
             sealed += 1;
         }
         let took = millis(clock::precise_ms() - started);
