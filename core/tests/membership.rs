@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
 use ecloud_core::model::tx::{Membership, MembershipChange, TxBody};
-use ecloud_core::rules::transition::Violation;
+use ecloud_core::rules::transition::{OpenBlock, Violation};
 use ecloud_core::{ActionError, BasisPoints, MemberId, Role, Share, ShareTable, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -103,21 +103,24 @@ fn renaming_is_recorded_and_names_stay_distinct() {
 }
 
 #[test]
-fn a_member_leaves_only_without_shares_and_then_signs_and_stands_no_more() {
+fn a_member_leaves_in_one_block_its_share_spread_over_the_others() {
     let mut sim = seeded(44);
     sim.generate(GEORGE, Wh(1_000)).unwrap();
     sim.seal().unwrap();
-    let err = sim.leave(CARLA).unwrap_err();
-    assert!(
-        sim.explain(&err)
-            .contains("Carla still holds a share of George"),
-        "{}",
-        sim.explain(&err)
-    );
-    sim.update_shares(GEORGE, shares(&[(ANNE, 6_000), (BOB, 4_000)]))
-        .unwrap();
-    sim.seal().unwrap();
+    // A departure alone, while Carla still holds a share, is refused.
+    let registrar_seq = sim.open_ledger().member(GEORGE).unwrap().seq + 1;
+    let mut open = OpenBlock::new(sim.ledger(), sim.open_height()).with_registrar(GEORGE);
+    let bare = TxBody::Membership(Membership {
+        registrar: GEORGE,
+        seq: registrar_seq,
+        change: MembershipChange::Leave { member: CARLA },
+    });
+    let err = open.apply(&bare).unwrap_err().to_string();
+    assert!(err.contains("still holds a share"), "{err}");
+    // The page's leave: George's table without Carla, then the departure.
     sim.leave(CARLA).unwrap();
+    let kinds: Vec<&str> = sim.pending().iter().map(|t| t.body.kind()).collect();
+    assert_eq!(kinds, ["share update", "membership"]);
     sim.seal().unwrap();
     let carla = sim.ledger().member(CARLA).unwrap();
     assert!(!carla.active);
@@ -125,6 +128,11 @@ fn a_member_leaves_only_without_shares_and_then_signs_and_stands_no_more() {
         carla.balance,
         Wh(200),
         "a member who leaves keeps its energy"
+    );
+    // Carla's 20 % spread over Anne's 50 % and Bob's 30 %: 62.5 % and 37.5 %.
+    assert_eq!(
+        sim.ledger().member(GEORGE).unwrap().share_table(),
+        Some(&shares(&[(ANNE, 6_250), (BOB, 3_750)]))
     );
     assert!(!sim.is_online(CARLA));
     for _ in 0..4 {
@@ -136,8 +144,32 @@ fn a_member_leaves_only_without_shares_and_then_signs_and_stands_no_more() {
             .iter()
             .all(|c| c.member != CARLA));
     }
+    // The registrar stays, and a refused departure changes nothing.
+    let pending = sim.pending().len();
     assert!(sim.leave(GEORGE).is_err(), "the registrar stays");
+    assert_eq!(sim.pending().len(), pending);
     assert!(sim.verify().is_valid());
+}
+
+/// A generator's last customer cannot leave: nobody would be left to share
+/// its output. Refused whole: no share update is left behind.
+#[test]
+fn the_last_customer_of_a_generator_cannot_leave() {
+    let mut sim = seeded(46);
+    sim.update_shares(GEORGE, shares(&[(ANNE, 10_000)]))
+        .unwrap();
+    sim.seal().unwrap();
+    sim.leave(BOB).unwrap();
+    sim.leave(CARLA).unwrap();
+    sim.seal().unwrap();
+    let pending = sim.pending().len();
+    let err = sim.leave(ANNE).unwrap_err();
+    assert!(
+        sim.explain(&err).contains("at least one customer"),
+        "{}",
+        sim.explain(&err)
+    );
+    assert_eq!(sim.pending().len(), pending);
 }
 
 #[test]

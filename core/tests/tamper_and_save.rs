@@ -188,3 +188,21 @@ fn corrupt_storage_gives_an_error_not_a_crash() {
         Err(RestoreError::WrongKeys)
     ));
 }
+
+/// Exported with its keys on Monday, imported on Tuesday on another
+/// machine: the run goes on, sealing blocks that verify.
+#[test]
+fn a_run_exported_with_its_keys_goes_on_elsewhere() {
+    let mut sim = sample_run(35, 4);
+    sim.generate(GEORGE, Wh(77)).unwrap();
+    let file = sim.export_with_keys();
+    assert!(file.contains("\"private\": \"PRIVATE: this file holds the secret keys"));
+    let mut tuesday = Simulation::restore(&file).unwrap();
+    assert_eq!(tuesday.chain(), sim.chain());
+    assert_eq!(tuesday.pending(), sim.pending());
+    assert!(tuesday.holds_keys());
+    tuesday.seal().unwrap();
+    sim.seal().unwrap();
+    assert_eq!(tuesday.chain().tip().hash, sim.chain().tip().hash);
+    assert!(tuesday.verify().is_valid());
+}

@@ -347,3 +347,32 @@ fn an_empty_chain_is_done_at_once() {
     assert!(verifier.advance(&[], 10).is_done());
     assert_eq!(verifier.finish(&[]), Report::default());
 }
+
+/// Checking only the newest blocks of a store: the same findings as a full
+/// verification on the blocks it walks, nothing said of the ones before.
+#[test]
+fn the_newest_blocks_alone_get_the_findings_a_full_verification_gives_them() {
+    use ecloud_core::Verifier;
+    let sim = sample_run(41, 12);
+    let blocks = sim.chain().blocks().to_vec();
+    let report = Verifier::newest(&blocks, 4).finish(&blocks);
+    assert!(report.is_valid(), "{:?}", report.findings);
+    assert_eq!(report.blocks_checked, 4);
+    for at in [10, 6] {
+        let mut tampered = blocks.clone();
+        tampered[at].body.ledger.members[1].balance.0 += 1;
+        let full = ecloud_core::verify_chain(&tampered);
+        let newest = Verifier::newest(&tampered, 4).finish(&tampered);
+        if at >= tampered.len() - 4 {
+            assert_eq!(newest.findings, full.findings, "block {at}");
+        } else {
+            assert!(newest.is_valid(), "block {at} is before the window");
+            assert!(!full.is_valid());
+        }
+    }
+    // More than the chain holds: the whole chain, as a full verification.
+    assert_eq!(
+        Verifier::newest(&blocks, 100).finish(&blocks),
+        ecloud_core::verify_chain(&blocks)
+    );
+}

@@ -375,6 +375,21 @@ impl Verifier {
         Verifier::checking(blocks, SigMode::Batch)
     }
 
+    /// A verification of only the newest `count` blocks of `blocks`,
+    /// trusting the ledger that the block before them records: what a node
+    /// checks of its own store at start (as Bitcoin Core's `-checkblocks`
+    /// does), leaving the whole chain to a full verification later. On the
+    /// blocks it walks, the same findings as a full verification.
+    pub fn newest(blocks: &[Block], count: usize) -> Verifier {
+        let mut verifier = Verifier::checking(blocks, SigMode::Batch);
+        let start = blocks.len().saturating_sub(count);
+        if start > 0 {
+            verifier.next = start;
+            verifier.walk.trusted = Some(blocks[start - 1].ledger().clone());
+        }
+        verifier
+    }
+
     fn checking(blocks: &[Block], mode: SigMode) -> Verifier {
         Verifier {
             len: blocks.len(),

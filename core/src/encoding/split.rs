@@ -10,11 +10,26 @@ use crate::encoding::units::BasisPoints;
 /// Weights that do not sum to 10,000 are the caller's bug, not user input:
 /// share tables are validated on construction.
 pub fn largest_remainder(total: u64, weights: &[BasisPoints]) -> Vec<u64> {
-    let whole = u128::from(BasisPoints::WHOLE.0);
+    let weights: Vec<u64> = weights.iter().map(|w| u64::from(w.0)).collect();
+    split(total, &weights, u64::from(BasisPoints::WHOLE.0))
+}
+
+/// Splits `total` in proportion to `weights`, out of their sum, by the same
+/// largest-remainder method; all zeros when the weights are.
+pub fn proportional(total: u64, weights: &[u64]) -> Vec<u64> {
+    let whole = weights.iter().fold(0u64, |sum, w| sum.saturating_add(*w));
+    if whole == 0 {
+        return vec![0; weights.len()];
+    }
+    split(total, weights, whole)
+}
+
+fn split(total: u64, weights: &[u64], whole: u64) -> Vec<u64> {
+    let whole = u128::from(whole);
     let mut parts = Vec::with_capacity(weights.len());
     let mut remainders = Vec::with_capacity(weights.len());
-    for w in weights {
-        let exact = u128::from(total) * u128::from(w.0);
+    for &w in weights {
+        let exact = u128::from(total) * u128::from(w);
         parts.push((exact / whole) as u64);
         remainders.push(exact % whole);
     }
@@ -47,6 +62,14 @@ mod tests {
         assert_eq!(largest_remainder(1, &bp(&[5000, 3000, 2000])), [1, 0, 0]);
         // 7 Wh: 3.5, 2.1, 1.4 -> floors 3, 2, 1; one left for the 0.5.
         assert_eq!(largest_remainder(7, &bp(&[5000, 3000, 2000])), [4, 2, 1]);
+    }
+
+    #[test]
+    fn a_split_in_proportion_to_any_weights_sums_to_the_whole() {
+        // A member's 30 % spread over shares of 50 and 20: 10,000 bp by 5:2.
+        assert_eq!(proportional(10_000, &[5_000, 2_000]), [7_143, 2_857]);
+        assert_eq!(proportional(7, &[1, 1, 1]), [3, 2, 2]);
+        assert_eq!(proportional(5, &[0, 0]), [0, 0]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A generator's share table: which customer owns how much of its output.
 
-use crate::encoding::split::largest_remainder;
+use crate::encoding::split::{largest_remainder, proportional};
 use crate::encoding::units::{BasisPoints, Wh};
 use crate::model::member::MemberId;
 use serde::{Deserialize, Serialize};
@@ -93,6 +93,30 @@ impl ShareTable {
                 .map(|(i, &member)| Share {
                     member,
                     share: BasisPoints(base + u32::from(i < extra as usize)),
+                })
+                .collect(),
+        )
+    }
+
+    /// The table without `member`, its share spread over the others in
+    /// proportion to theirs (largest remainder): what is left when a
+    /// customer leaves. Refused when no one else is left.
+    pub fn without(&self, member: MemberId) -> Result<ShareTable, ShareError> {
+        let others: Vec<&Share> = self.0.iter().filter(|s| s.member != member).collect();
+        let weights: Vec<u64> = others.iter().map(|s| u64::from(s.share.0)).collect();
+        let whole = u64::from(BasisPoints::WHOLE.0);
+        // No one else holds anything: the whole in equal parts.
+        let shares = match weights.iter().any(|&w| w > 0) {
+            true => proportional(whole, &weights),
+            false => proportional(whole, &vec![1; weights.len()]),
+        };
+        ShareTable::new(
+            others
+                .iter()
+                .zip(shares)
+                .map(|(s, bp)| Share {
+                    member: s.member,
+                    share: BasisPoints(bp as u32),
                 })
                 .collect(),
         )

@@ -283,6 +283,25 @@ fn totals(
     Ok(sums)
 }
 
+/// The share table `generator` will have once the block closes: the last
+/// one staged, or the one in force.
+fn upcoming_shares<'l>(
+    staged: &'l [(MemberId, ShareTable)],
+    in_force: &'l Ledger,
+    ledger: &'l Ledger,
+    generator: MemberId,
+) -> Option<&'l ShareTable> {
+    staged
+        .iter()
+        .rev()
+        .find(|(g, _)| *g == generator)
+        .map(|(_, t)| t)
+        .or_else(|| in_force.member(generator)?.share_table())
+        // A generator that joins in this block brings the table it will
+        // split by from the next block on.
+        .or_else(|| ledger.member(generator)?.share_table())
+}
+
 /// A block being filled: the parent's ledger with the block's transactions
 /// applied so far, and what takes effect only when the block closes.
 #[derive(Clone, Debug)]
@@ -336,15 +355,7 @@ impl OpenBlock {
     /// The share table `generator` will have once this block closes: the
     /// last one staged in this block, or the one in force.
     pub fn upcoming_shares(&self, generator: MemberId) -> Option<&ShareTable> {
-        self.staged_shares
-            .iter()
-            .rev()
-            .find(|(g, _)| *g == generator)
-            .map(|(_, t)| t)
-            .or_else(|| self.in_force.member(generator)?.share_table())
-            // A generator that joins in this block brings the table it
-            // will split by from the next block on.
-            .or_else(|| self.ledger.member(generator)?.share_table())
+        upcoming_shares(&self.staged_shares, &self.in_force, &self.ledger, generator)
     }
 
     /// The election record applied in this block, if any.
@@ -480,8 +491,10 @@ impl OpenBlock {
                         "the registrar keeps the register and cannot leave".into(),
                     ));
                 }
+                // The tables from the next block on count: a share update
+                // in this block may take the member's share away.
                 if let Some(g) = ledger.active_members().find(|g| {
-                    g.share_table()
+                    upcoming_shares(&self.staged_shares, &self.in_force, ledger, g.id)
                         .is_some_and(|t| t.share_of(*member).is_some_and(|s| s.0 > 0))
                 }) {
                     return Err(Violation::Membership(format!(

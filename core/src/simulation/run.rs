@@ -278,9 +278,40 @@ impl Simulation {
         })
     }
 
-    /// The member leaves; it must hold no share of any generator first.
+    /// The member leaves, in one block: each generator it holds a share of
+    /// first signs a share update spreading that share over its other
+    /// customers in proportion to theirs, then the registrar signs the
+    /// departure. Refused whole, changing nothing, if any step is.
     pub fn leave(&mut self, member: MemberId) -> Result<&Transaction, ActionError> {
-        self.change_membership(MembershipChange::Leave { member })
+        let before = (self.open.clone(), self.pending.len());
+        let left = self.leave_steps(member);
+        if left.is_err() {
+            (self.open, _) = before.clone();
+            self.pending.truncate(before.1);
+        }
+        left?;
+        Ok(self.pending.last().expect("the departure was just added"))
+    }
+
+    fn leave_steps(&mut self, member: MemberId) -> Result<(), ActionError> {
+        let generators: Vec<MemberId> = self
+            .open
+            .ledger()
+            .active_members()
+            .filter(|g| g.is_generator())
+            .map(|g| g.id)
+            .collect();
+        for generator in generators {
+            let Some(table) = self.open.upcoming_shares(generator) else {
+                continue;
+            };
+            if table.share_of(member).is_some_and(|s| s.0 > 0) {
+                let rest = table.without(member).map_err(Violation::BadShareTable)?;
+                self.update_shares(generator, rest)?;
+            }
+        }
+        self.change_membership(MembershipChange::Leave { member })?;
+        Ok(())
     }
 
     /// Switches a member on or offline: an offline member neither votes nor

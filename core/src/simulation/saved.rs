@@ -15,13 +15,19 @@ use crate::simulation::strategy::Strategy;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-const FORMAT: &str = "e-cloud-run";
+/// What a saved or exported run says it is.
+pub const FORMAT: &str = "e-cloud-run";
+/// The label of an exported run.
+pub const PRIVATE: &str = "PRIVATE: this file holds the secret keys of every member of this run. Anyone who has it can sign as any of them. Keep it like a password; share the chain export instead.";
 const VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct SavedRun {
     format: String,
     version: u32,
+    /// In an exported run: that the file holds every member's secret key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    private: Option<String>,
     /// The seed number of a reproducible run; absent for a random run.
     seed: Option<u64>,
     master: String,
@@ -61,10 +67,22 @@ impl Simulation {
         serde_json::to_string(&self.saved_run()).expect("a run always serializes")
     }
 
+    /// The run as a file a class can take to another day or machine and go
+    /// on from (`restore` reads it): indented, and labelled private, since
+    /// it holds the master seed every member's secret key derives from.
+    pub fn export_with_keys(&self) -> String {
+        let run = SavedRun {
+            private: Some(PRIVATE.into()),
+            ..self.saved_run()
+        };
+        serde_json::to_string_pretty(&run).expect("a run always serializes")
+    }
+
     fn saved_run(&self) -> SavedRun {
         SavedRun {
             format: FORMAT.into(),
             version: VERSION,
+            private: None,
             seed: match self.keys().seed() {
                 RunSeed::Number(n) => Some(n),
                 RunSeed::Random => None,
