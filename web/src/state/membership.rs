@@ -177,6 +177,19 @@ impl AppState {
 
     fn leave(&mut self, member: MemberId) {
         let who = self.name_of(member);
+        // The generators whose share tables the departure changes.
+        let holding: Vec<MemberId> = {
+            let sim = self.community.read();
+            let ledger = sim.open_ledger();
+            ledger
+                .active_members()
+                .filter(|g| {
+                    sim.upcoming_shares(g.id)
+                        .is_some_and(|t| t.share_of(member).is_some_and(|s| s.0 > 0))
+                })
+                .map(|g| g.id)
+                .collect()
+        };
         let Some((height, result)) = self.sign(|sim| sim.leave(member).map(|_| ())) else {
             self.membership.notice = Notice::busy();
             return;
@@ -184,8 +197,12 @@ impl AppState {
         self.membership.notice = match result {
             Ok(()) => {
                 self.membership.renames.retain(|(m, _)| *m != member);
+                // Their share editors show the new tables, not what was there.
+                self.share_drafts
+                    .retain(|d| !holding.contains(&d.generator));
                 Notice::done(format!(
-                    "{who} leaves the community in block {height}: {who} keeps its balances, \
+                    "{who} leaves the community in block {height}: any share {who} held goes to \
+                     the other customers in proportion to theirs. {who} keeps their balances, \
                      but no longer signs, bets, seals or holds shares."
                 ))
             }
@@ -251,9 +268,8 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::shares::tests::set_share;
     use crate::state::tests::{run, state, T0};
-    use crate::state::{GenerationAction, SharesAction, TimerAction, Tone};
+    use crate::state::{GenerationAction, TimerAction, Tone};
     use ecloud_core::chain::genesis::{ANNE, BOB, CARLA, GEORGE};
     use ecloud_core::BasisPoints;
 
@@ -415,39 +431,26 @@ mod tests {
     }
 
     #[test]
-    fn a_customer_with_a_share_must_give_it_up_before_leaving() {
+    fn a_customer_leaves_in_one_block_its_share_spread_over_the_others() {
         let s = run(state(), [act(MembershipAction::Leave { member: BOB })]);
-        assert_eq!(tone(&s), Some(Tone::Refused));
+        assert_eq!(tone(&s), Some(Tone::Done));
         let text = s
             .membership
             .notice
             .as_ref()
             .map(|n| n.text.clone())
             .unwrap_or_default();
-        assert!(text.contains("Bob still holds a share of George"), "{text}");
-
-        let s = run(
-            s,
-            [
-                set_share(ANNE, "60"),
-                set_share(BOB, "0"),
-                set_share(CARLA, "40"),
-                SharesAction::Apply { generator: GEORGE }.into(),
-                seal(),
-                act(MembershipAction::Leave { member: BOB }),
-            ],
-        );
-        assert_eq!(tone(&s), Some(Tone::Done));
+        assert!(text.contains("goes to the other customers"), "{text}");
         let table = s.community.read().upcoming_shares(GEORGE).cloned();
+        // Bob's 30 % over Anne's 50 % and Carla's 20 %.
         assert_eq!(
-            table.map(|t| t.share_of(BOB)),
-            Some(None),
-            "a 0 % share is left out of the table"
+            table.map(|t| (t.share_of(ANNE), t.share_of(BOB), t.share_of(CARLA))),
+            Some((Some(BasisPoints(7_143)), None, Some(BasisPoints(2_857))))
         );
         assert_eq!(
             rows(&s, GEORGE),
-            [(ANNE, "60".into()), (CARLA, "40".into())],
-            "Bob's row goes, what was typed stays"
+            [(ANNE, "71.43".into()), (CARLA, "28.57".into())],
+            "Bob's row goes; the others show the table from the next block"
         );
         let s = run(s, [seal()]);
         assert_eq!(
