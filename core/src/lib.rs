@@ -19,7 +19,7 @@ pub use chain::genesis::{CommunitySpec, MemberSpec, SetupError};
 pub use chain::verify::{verify_chain, Check, Finding, Report, Verifier};
 pub use crypto::{Hash, PublicKey, SecretKey, Signature};
 pub use encoding::canonical::{to_canonical, CanonicalError};
-pub use encoding::units::{BasisPoints, Decimal, MilliTokens, Wh};
+pub use encoding::units::{BasisPoints, Decimal, DecimalMark, MilliTokens, Wh};
 pub use model::block::{Block, BlockHeader};
 pub use model::election::{Candidate, ElectionRecord};
 pub use model::ledger::{Ledger, Rules};

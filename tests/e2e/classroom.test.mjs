@@ -82,11 +82,11 @@ test("the sliders move the typed shares and the running total follows", async ()
   await page.getByLabel("Bob's share slider").fill("25");
   assert.equal(await page.getByLabel("Bob's share (%)").inputValue(), "25");
   await page.getByText("Total: 95 % — must be exactly 100 %").waitFor();
-  // Keyboard: one step of a slider is a hundredth of a percent.
+  // Keyboard: one step of a slider is a whole percent (the text field takes hundredths).
   await page.getByLabel("Carla's share slider").focus();
   await page.keyboard.press("ArrowRight");
-  assert.equal(await page.getByLabel("Carla's share (%)").inputValue(), "20.01");
-  await page.getByText("Total: 95.01 %").waitFor();
+  assert.equal(await page.getByLabel("Carla's share (%)").inputValue(), "21");
+  await page.getByText("Total: 96 %").waitFor();
   await page.getByRole("button", { name: "Undo edits" }).click();
   await page.getByText("Total: 100 % — ready to apply").waitFor();
   problems.assertNone();

@@ -60,7 +60,7 @@ test("the next miner switched offline: the runner-up seals and the penalty is sh
   const penalty = sealed.getByRole("listitem").filter({ hasText: "missed the slot" });
   assert.match(
     await penalty.innerText(),
-    new RegExp(`${missed} missed the slot of block ${height}: ${missed} was elected but offline, so ${runnerUp} \\(runner-up\\) sealed; ${missed} lost ${lost} reputation; the pot of [\\d.,]+ tokens went to ${runnerUp}, frozen\\.`),
+    new RegExp(`${missed} missed the slot of block ${height}: ${missed} was elected but offline, so ${runnerUp} \\(runner-up\\) sealed; ${missed} lost ${lost} reputation; the pot of [\\d.,]+ tokens? went to ${runnerUp}, frozen\\.`),
   );
   // The election that chose the missed miner says where its pot went.
   const elections = panel(page, "Election");
@@ -88,7 +88,7 @@ test("strategies set the bets: Fixed 10 % of the free tokens, and a manual amoun
   await page.getByLabel(`${fixed}'s strategy`).selectOption("fixed");
   await page.getByLabel(`${fixed} bets (%)`).fill("10");
   await page.getByLabel(`${fixed} bets (%)`).press("Enter");
-  await tokens.getByText(`${fixed} bets 10 % of its free tokens in the election held when block 2 is sealed.`).waitFor();
+  await tokens.getByText(`${fixed} bets 10 % of their free tokens in the election held when block 2 is sealed.`).waitFor();
 
   await page.getByLabel(`${manual}'s strategy`).selectOption("manual");
   await page.getByLabel(`${manual} bets (tokens)`).fill("ten");
@@ -99,7 +99,7 @@ test("strategies set the bets: Fixed 10 % of the free tokens, and a manual amoun
   );
   await page.getByLabel(`${manual} bets (tokens)`).fill("1.25");
   await page.getByRole("button", { name: `Set ${manual}'s bet` }).click();
-  await tokens.getByText(`${manual} bets 1.25 tokens (at most its free tokens) in the election`).waitFor();
+  await tokens.getByText(`${manual} bets 1.25 tokens (at most their free tokens) in the election`).waitFor();
 
   const freeFixed = milli(await card(page, fixed).locator("dd.free").innerText());
   const freeManual = milli(await card(page, manual).locator("dd.free").innerText());

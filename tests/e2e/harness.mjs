@@ -244,11 +244,12 @@ export async function waitForApp(page, { selector, timeout = APP_TIMEOUT_MS } = 
 
 /**
  * A new page in a new, isolated browser context (own storage and cookies), already
- * watched by watchProblems. Options: viewport (default 1280x800), colorScheme.
+ * watched by watchProblems. Options: viewport (default 1280x800), colorScheme, locale
+ * (the browser's language and number format, e.g. "fr-FR").
  * Resolves to { page, context, problems }.
  */
-export async function newPage(browser, { viewport = { width: 1280, height: 800 }, colorScheme } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
+export async function newPage(browser, { viewport = { width: 1280, height: 800 }, colorScheme, locale } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, locale });
   const page = await context.newPage();
   return { page, context, problems: watchProblems(page) };
 }

@@ -46,9 +46,10 @@ impl fmt::Display for BasisPoints {
 }
 
 impl fmt::Display for MilliTokens {
-    /// Tokens with up to three decimals: `100.25 tokens`.
+    /// Tokens with up to three decimals: `100.25 tokens`, `1 token`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} tokens", fixed_point(self.0, 3))
+        let unit = if self.0 == 1_000 { "token" } else { "tokens" };
+        write!(f, "{} {unit}", fixed_point(self.0, 3))
     }
 }
 
@@ -76,7 +77,11 @@ pub fn fixed_point(value: u64, decimals: u32) -> String {
 pub enum AmountError {
     Empty,
     NotANumber(String),
-    TooManyDecimals { allowed: u32 },
+    /// A number with a minus sign: amounts are never negative.
+    Negative(String),
+    TooManyDecimals {
+        allowed: u32,
+    },
     TooLarge,
 }
 
@@ -85,6 +90,8 @@ impl fmt::Display for AmountError {
         match self {
             AmountError::Empty => write!(f, "enter an amount"),
             AmountError::NotANumber(s) => write!(f, "\u{201c}{s}\u{201d} is not a number"),
+            AmountError::Negative(s) => write!(f, "\u{201c}{s}\u{201d} must not be negative"),
+            AmountError::TooManyDecimals { allowed: 0 } => write!(f, "use a whole number"),
             AmountError::TooManyDecimals { allowed } => {
                 write!(f, "use at most {allowed} decimals")
             }
@@ -95,20 +102,120 @@ impl fmt::Display for AmountError {
 
 impl std::error::Error for AmountError {}
 
+/// The character a reader writes between a number's whole part and its
+/// decimals: `10.5` in English, `10,5` in French or German.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DecimalMark {
+    #[default]
+    Point,
+    Comma,
+}
+
+impl DecimalMark {
+    fn char(self) -> char {
+        match self {
+            DecimalMark::Point => '.',
+            DecimalMark::Comma => ',',
+        }
+    }
+}
+
 /// Parses a non-negative decimal with at most `decimals` digits after the
-/// point into an integer count of `10^-decimals` units, exactly.
+/// point into an integer count of `10^-decimals` units, exactly: `.` is the
+/// decimal point and `,` groups thousands, as the page writes numbers. See
+/// [`parse_decimal`] for a reader's own way of writing them.
 pub fn parse_fixed_point(text: &str, decimals: u32) -> Result<u64, AmountError> {
-    let text = text.trim().replace(['_', ' '], "");
+    parse_decimal(text, decimals, DecimalMark::Point)
+}
+
+/// [`parse_fixed_point`] as a reader writes numbers: a decimal point or a
+/// decimal comma (`10.5`, `10,5`), thousands grouped by the other one or by
+/// spaces and apostrophes (`1,000.5`, `1.000,5`, `1 000,5`, `1'000.5`).
+/// Only a lone separator followed by exactly three digits (`1,000`, `1.000`)
+/// can be read both ways; `mark`, the reader's decimal mark, decides it. A
+/// minus sign is refused as negative, not as "not a number".
+pub fn parse_decimal(text: &str, decimals: u32, mark: DecimalMark) -> Result<u64, AmountError> {
+    let shown = text.trim();
+    // Spaces (plain, no-break, narrow, thin), underscores and apostrophes
+    // only group digits.
+    let text: String = shown
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                ' ' | '_' | '\'' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2019}'
+            )
+        })
+        .collect();
     if text.is_empty() {
         return Err(AmountError::Empty);
     }
-    let bad = || AmountError::NotANumber(text.clone());
-    let (whole, frac) = match text.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (text.as_str(), ""),
+    let bad = || AmountError::NotANumber(shown.to_string());
+    if let Some(rest) = text
+        .strip_prefix('-')
+        .or_else(|| text.strip_prefix('\u{2212}'))
+    {
+        // A negative number, or not a number at all.
+        return match parse_decimal(rest, decimals, mark) {
+            Ok(_) | Err(AmountError::TooLarge | AmountError::TooManyDecimals { .. }) => {
+                Err(AmountError::Negative(shown.to_string()))
+            }
+            Err(_) => Err(bad()),
+        };
+    }
+    let text = text.strip_prefix('+').unwrap_or(&text);
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return Err(bad());
+    }
+    let (points, commas) = (text.matches('.').count(), text.matches(',').count());
+    // Which separator, if any, starts the decimals.
+    let decimal = match (points, commas) {
+        (0, 0) => None,
+        // Both: the last one is the decimal mark, the other groups.
+        (_, _) if points > 0 && commas > 0 => text
+            .rfind(['.', ','])
+            .map(|i| (i, text.as_bytes()[i] as char)),
+        // One kind, several times: it groups.
+        (1, 0) | (0, 1) => {
+            let i = text.find(['.', ',']).unwrap_or(0);
+            let sep = text.as_bytes()[i] as char;
+            let (whole, frac) = (&text[..i], &text[i + 1..]);
+            let could_group =
+                frac.len() == 3 && (1..=3).contains(&whole.len()) && !whole.starts_with('0');
+            (!could_group || sep == mark.char()).then_some((i, sep))
+        }
+        _ => None,
     };
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if (whole.is_empty() && frac.is_empty()) || !all_digits(whole) || !all_digits(frac) {
+    let (whole, frac) = match decimal {
+        Some((i, _)) => (&text[..i], &text[i + 1..]),
+        None => (text, ""),
+    };
+    if frac.contains(['.', ',']) {
+        return Err(bad());
+    }
+    // What is left of the whole part is digits in groups of three after a
+    // first group of one to three.
+    let whole: String = match whole.find(['.', ',']) {
+        None => whole.to_string(),
+        Some(i) => {
+            let sep = whole.as_bytes()[i] as char;
+            if decimal.is_some_and(|(_, d)| d == sep) {
+                return Err(bad());
+            }
+            let mut groups = whole.split(sep);
+            let first = groups.next().unwrap_or_default();
+            if !(1..=3).contains(&first.len())
+                || !groups.all(|g| g.len() == 3 && !g.contains(['.', ',']))
+            {
+                return Err(bad());
+            }
+            whole.replace(sep, "")
+        }
+    };
+    if whole.is_empty() && frac.is_empty() {
         return Err(bad());
     }
     if frac.len() > decimals as usize {
@@ -132,16 +239,17 @@ pub fn parse_fixed_point(text: &str, decimals: u32) -> Result<u64, AmountError> 
 }
 
 impl Wh {
-    /// Parses kWh text such as `12.5` into 12,500 Wh.
-    pub fn parse_kwh(text: &str) -> Result<Wh, AmountError> {
-        parse_fixed_point(text, 3).map(Wh)
+    /// Parses kWh text such as `12.5` (or `12,5`, see [`parse_decimal`])
+    /// into 12,500 Wh.
+    pub fn parse_kwh(text: &str, mark: DecimalMark) -> Result<Wh, AmountError> {
+        parse_decimal(text, 3, mark).map(Wh)
     }
 }
 
 impl BasisPoints {
     /// Parses percent text such as `33.33` into 3,333 basis points.
-    pub fn parse_percent(text: &str) -> Result<BasisPoints, AmountError> {
-        let bp = parse_fixed_point(text, 2)?;
+    pub fn parse_percent(text: &str, mark: DecimalMark) -> Result<BasisPoints, AmountError> {
+        let bp = parse_decimal(text, 2, mark)?;
         u32::try_from(bp)
             .map(BasisPoints)
             .map_err(|_| AmountError::TooLarge)
@@ -150,8 +258,8 @@ impl BasisPoints {
 
 impl MilliTokens {
     /// Parses token text such as `12.5` into 12,500 milli-tokens.
-    pub fn parse_tokens(text: &str) -> Result<MilliTokens, AmountError> {
-        parse_fixed_point(text, 3).map(MilliTokens)
+    pub fn parse_tokens(text: &str, mark: DecimalMark) -> Result<MilliTokens, AmountError> {
+        parse_decimal(text, 3, mark).map(MilliTokens)
     }
 }
 
@@ -249,45 +357,137 @@ mod tests {
         assert_eq!(Wh(1_234_567_890).to_string(), "1,234,567.89 kWh");
         assert_eq!(BasisPoints(3_333).to_string(), "33.33 %");
         assert_eq!(MilliTokens(100_000).to_string(), "100 tokens");
+        assert_eq!(MilliTokens(1_000).to_string(), "1 token");
+        assert_eq!(MilliTokens(1_500).to_string(), "1.5 tokens");
+        assert_eq!(MilliTokens(0).to_string(), "0 tokens");
     }
+
+    use DecimalMark::{Comma, Point};
 
     #[test]
     fn parsing_is_exact_decimal() {
-        assert_eq!(Wh::parse_kwh("12.5"), Ok(Wh(12_500)));
-        assert_eq!(Wh::parse_kwh(" 0.001 "), Ok(Wh(1)));
-        assert_eq!(Wh::parse_kwh(".25"), Ok(Wh(250)));
-        assert_eq!(Wh::parse_kwh("7"), Ok(Wh(7_000)));
+        assert_eq!(Wh::parse_kwh("12.5", Point), Ok(Wh(12_500)));
+        assert_eq!(Wh::parse_kwh(" 0.001 ", Point), Ok(Wh(1)));
+        assert_eq!(Wh::parse_kwh(".25", Point), Ok(Wh(250)));
+        assert_eq!(Wh::parse_kwh("7", Point), Ok(Wh(7_000)));
+        assert_eq!(Wh::parse_kwh("+7", Point), Ok(Wh(7_000)));
         // 0.1 + 0.2 is exact here, unlike in floats.
-        assert_eq!(Wh::parse_kwh("0.3"), Ok(Wh(300)));
-        assert_eq!(BasisPoints::parse_percent("33.33"), Ok(BasisPoints(3_333)));
+        assert_eq!(Wh::parse_kwh("0.3", Point), Ok(Wh(300)));
+        assert_eq!(
+            BasisPoints::parse_percent("33.33", Point),
+            Ok(BasisPoints(3_333))
+        );
+        assert_eq!(parse_fixed_point("1,234.5", 3), Ok(1_234_500));
+        assert_eq!(
+            Wh::parse_kwh(&u64::MAX.to_string(), Point),
+            Err(AmountError::TooLarge)
+        );
+        assert_eq!(
+            Wh::parse_kwh("18446744073709551.615", Point),
+            Ok(Wh(u64::MAX))
+        );
+    }
+
+    #[test]
+    fn a_decimal_comma_is_read_whatever_the_reader_writes() {
+        for mark in [Point, Comma] {
+            for (text, wh) in [
+                ("10,5", 10_500),
+                ("10.5", 10_500),
+                (",25", 250),
+                ("0,125", 125),
+                ("1234,5", 1_234_500),
+                ("1,000.5", 1_000_500),
+                ("1.000,5", 1_000_500),
+                ("1 000,5", 1_000_500),
+                ("1\u{202f}000,5", 1_000_500),
+                ("1\u{a0}000.5", 1_000_500),
+                ("1'000.5", 1_000_500),
+                ("1,000,000", 1_000_000_000),
+                ("1.000.000", 1_000_000_000),
+                ("2,000.000", 2_000_000),
+            ] {
+                assert_eq!(Wh::parse_kwh(text, mark), Ok(Wh(wh)), "{text} ({mark:?})");
+            }
+        }
+        // One separator then three digits: the reader's decimal mark decides.
+        assert_eq!(Wh::parse_kwh("1,000", Point), Ok(Wh(1_000_000)));
+        assert_eq!(Wh::parse_kwh("1,000", Comma), Ok(Wh(1_000)));
+        assert_eq!(Wh::parse_kwh("1.000", Point), Ok(Wh(1_000)));
+        assert_eq!(Wh::parse_kwh("1.000", Comma), Ok(Wh(1_000_000)));
+        assert_eq!(
+            BasisPoints::parse_percent("33,33", Point),
+            Ok(BasisPoints(3_333))
+        );
+        assert_eq!(
+            MilliTokens::parse_tokens("12,5", Comma),
+            Ok(MilliTokens(12_500))
+        );
+        assert_eq!(
+            parse_decimal("10,5", 0, Comma),
+            Err(AmountError::TooManyDecimals { allowed: 0 })
+        );
+        assert_eq!(
+            AmountError::TooManyDecimals { allowed: 0 }.to_string(),
+            "use a whole number"
+        );
     }
 
     #[test]
     fn parsing_refuses_what_is_not_an_amount() {
-        assert_eq!(Wh::parse_kwh(""), Err(AmountError::Empty));
-        assert!(matches!(
-            Wh::parse_kwh("-1"),
-            Err(AmountError::NotANumber(_))
-        ));
-        assert!(matches!(
-            Wh::parse_kwh("1e3"),
-            Err(AmountError::NotANumber(_))
-        ));
-        assert!(matches!(
-            Wh::parse_kwh("."),
-            Err(AmountError::NotANumber(_))
-        ));
-        assert!(matches!(
-            Wh::parse_kwh("1.2.3"),
-            Err(AmountError::NotANumber(_))
-        ));
+        assert_eq!(Wh::parse_kwh("", Point), Err(AmountError::Empty));
+        assert_eq!(Wh::parse_kwh("  ", Point), Err(AmountError::Empty));
+        for text in [
+            "1e3",
+            ".",
+            ",",
+            "1.2.3",
+            "1,2,3",
+            "1,0000,5",
+            "1.2,3.4",
+            "1,000.000.5",
+            "abc",
+            "1-",
+            "--1",
+            "1 000,000,5",
+            "0x10",
+        ] {
+            assert_eq!(
+                Wh::parse_kwh(text, Point),
+                Err(AmountError::NotANumber(text.to_string())),
+                "{text}"
+            );
+        }
         assert_eq!(
-            Wh::parse_kwh("0.0001"),
+            Wh::parse_kwh("0.0001", Point),
             Err(AmountError::TooManyDecimals { allowed: 3 })
         );
         assert_eq!(
-            Wh::parse_kwh("99999999999999999999"),
+            Wh::parse_kwh("99999999999999999999", Point),
             Err(AmountError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn a_minus_sign_is_negative_not_a_mistyped_number() {
+        for text in [
+            "-1",
+            "\u{2212}1",
+            "-10,5",
+            "- 3",
+            "-0.0001",
+            "-99999999999999999999",
+        ] {
+            let e = Wh::parse_kwh(text, Point).expect_err(text);
+            assert_eq!(e, AmountError::Negative(text.to_string()), "{text}");
+            assert_eq!(
+                e.to_string(),
+                format!("\u{201c}{text}\u{201d} must not be negative")
+            );
+        }
+        assert_eq!(
+            Wh::parse_kwh("-x", Point),
+            Err(AmountError::NotANumber("-x".into()))
         );
     }
 

@@ -1,7 +1,8 @@
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::format::name;
-use crate::state::{percent_text, Action, Community, Notice, ShareDraft, SharesAction};
+use crate::format::{decimal_mark, name};
+use crate::state::{Action, Community, Notice, ShareDraft, SharesAction};
+use ecloud_core::encoding::units::fixed_point;
 use ecloud_core::model::tx::TxBody;
 use ecloud_core::{BasisPoints, Ledger, ShareTable};
 use web_sys::HtmlInputElement;
@@ -48,18 +49,23 @@ pub fn Shares(props: &SharesProps) -> Html {
                 .into()
             });
             // A slider cannot show text that is not a percentage; it rests
-            // at 0 until the typed value reads as one again.
-            let slider_value = BasisPoints::parse_percent(&row.text)
-                .map(|bp| percent_text(BasisPoints(bp.0.min(BasisPoints::WHOLE.0))))
+            // at 0 until the typed value reads as one again. Its value is
+            // HTML's number text (a point, whatever the reader writes).
+            let slider_value = BasisPoints::parse_percent(&row.text, decimal_mark())
+                .map(|bp| {
+                    fixed_point(u64::from(bp.0.min(BasisPoints::WHOLE.0)), 2).replace(',', "")
+                })
                 .unwrap_or_else(|_| "0".into());
             html! {
                 <div class="share-row" key={member.0}>
                     <label for={id.clone()} class="who">{ format!("{who}'s share (%)") }</label>
+                    // An arrow key moves it by 1 %; the text field takes
+                    // hundredths.
                     <input
                         type="range"
                         min="0"
                         max="100"
-                        step="0.01"
+                        step="1"
                         value={slider_value}
                         aria-label={format!("{who}'s share slider")}
                         oninput={edit.clone()}

@@ -6,7 +6,8 @@
 use super::blocks::block_height;
 use super::{Action, AppState, Notice};
 use crate::clock;
-use ecloud_core::encoding::units::fixed_point;
+use crate::format::{decimal_mark, field_text};
+use ecloud_core::encoding::units::parse_decimal;
 use ecloud_core::rules::election::{age, candidates_after, wealth};
 use ecloud_core::simulation::strategy::{expected_win_shares, simulate_wins, DrawSource};
 use ecloud_core::Strategy;
@@ -85,7 +86,7 @@ impl StrategyDraft {
             }
             Strategy::Manual { amount } => {
                 draft.kind = StrategyKind::Manual;
-                draft.amount = fixed_point(amount.0, 3).replace(',', "");
+                draft.amount = field_text(amount.0, 3);
             }
         }
         draft
@@ -96,30 +97,32 @@ impl StrategyDraft {
         match self.kind {
             StrategyKind::Random => Ok(Strategy::RandomPercent),
             StrategyKind::Fixed => {
-                let text = self.percent.trim().trim_end_matches('%').trim();
-                match text.parse::<u8>() {
-                    Ok(percent) if percent <= 100 => Ok(Strategy::FixedPercent { percent }),
-                    _ => Err(format!(
-                        "\u{201c}{}\u{201d} is not a whole percentage from 0 to 100",
+                let text = self.percent.trim().trim_end_matches('%');
+                match parse_decimal(text, 0, decimal_mark()).map(u8::try_from) {
+                    Ok(Ok(percent)) if percent <= 100 => Ok(Strategy::FixedPercent { percent }),
+                    Ok(_) => Err(format!(
+                        "\u{201c}{}\u{201d} is more than 100 %: choose a whole percentage \
+                         from 0 to 100",
                         self.percent.trim()
                     )),
+                    Err(e) => Err(format!("{e}: choose a whole percentage from 0 to 100")),
                 }
             }
-            StrategyKind::Manual => MilliTokens::parse_tokens(&self.amount)
+            StrategyKind::Manual => MilliTokens::parse_tokens(&self.amount, decimal_mark())
                 .map(|amount| Strategy::Manual { amount })
                 .map_err(|e| format!("tokens to bet: {e}")),
         }
     }
 }
 
-/// How a strategy reads in a sentence: "bets 10 % of its free tokens".
+/// How a strategy reads in a sentence: "bets 10 % of their free tokens".
 pub fn strategy_text(strategy: Strategy) -> String {
     match strategy {
         Strategy::RandomPercent => {
-            "bets a random 1\u{2013}100 % of its free tokens (the seed's rule)".into()
+            "bets a random 1\u{2013}100 % of their free tokens (the seed's rule)".into()
         }
-        Strategy::FixedPercent { percent } => format!("bets {percent} % of its free tokens"),
-        Strategy::Manual { amount } => format!("bets {amount} (at most its free tokens)"),
+        Strategy::FixedPercent { percent } => format!("bets {percent} % of their free tokens"),
+        Strategy::Manual { amount } => format!("bets {amount} (at most their free tokens)"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! auto-generation by a production profile before each block.
 
 use super::{Action, AppState, Notice};
+use crate::format::decimal_mark;
 use ecloud_core::simulation::profile::{Profile, PERIODS_PER_DAY};
 use ecloud_core::{MemberId, Wh};
 
@@ -93,7 +94,7 @@ impl AppState {
             }
             GenerationAction::SetProfile(profile) => self.auto.profile = profile,
             GenerationAction::EditPeak(text) => {
-                match Wh::parse_kwh(&text) {
+                match Wh::parse_kwh(&text, decimal_mark()) {
                     Ok(peak) if peak > Wh(0) => {
                         self.auto.peak = peak;
                         self.notices.generation = None;
@@ -119,7 +120,7 @@ impl AppState {
             .find(|d| d.generator == generator)
             .map(|d| d.text.clone())
             .unwrap_or_default();
-        let energy = match Wh::parse_kwh(&text) {
+        let energy = match Wh::parse_kwh(&text, decimal_mark()) {
             Ok(energy) => energy,
             Err(e) => {
                 self.notices.generation =

@@ -6,6 +6,7 @@
 use super::generation::DEFAULT_ENERGY_TEXT;
 use super::shares::share_text;
 use super::{Action, AppState, EnergyDraft, Notice, ShareDraft, ShareRow};
+use crate::format::decimal_mark;
 use ecloud_core::model::member::Role;
 use ecloud_core::{MemberId, ShareTable, Simulation, Wh};
 
@@ -110,7 +111,7 @@ impl AppState {
         let (role, capacity) = match self.membership.role {
             RoleKind::Customer => (Role::Customer, Wh(0)),
             RoleKind::Generator => {
-                let capacity = match Wh::parse_kwh(&self.membership.capacity) {
+                let capacity = match Wh::parse_kwh(&self.membership.capacity, decimal_mark()) {
                     Ok(c) => c,
                     Err(e) => {
                         self.membership.notice =

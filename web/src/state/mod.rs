@@ -31,7 +31,7 @@ pub use generation::{period_of_day, profile_name, AutoGeneration, EnergyDraft, G
 pub use membership::{MembershipAction, MembershipUi, RoleKind};
 pub use notice::{Notice, Notices, Tone};
 pub use settings::Settings;
-pub use shares::{percent_text, ShareDraft, ShareRow, SharesAction};
+pub use shares::{ShareDraft, ShareRow, SharesAction};
 pub use timer::{BlockClock, Countdown, TimerAction, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
 pub use verification::{Verification, VerificationAction, Verified, Verifying};
 

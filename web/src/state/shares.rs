@@ -1,6 +1,7 @@
 //! Share tables being edited, and applied as signed share updates.
 
 use super::{Action, AppState, Notice};
+use crate::format::{decimal_mark, field_text};
 use ecloud_core::{BasisPoints, MemberId, Share, ShareTable};
 
 /// What the class typed for one customer's share, before it is applied.
@@ -22,7 +23,8 @@ impl ShareDraft {
     pub fn total(&self) -> Result<BasisPoints, MemberId> {
         let mut total: u64 = 0;
         for row in &self.rows {
-            let bp = BasisPoints::parse_percent(&row.text).map_err(|_| row.member)?;
+            let bp =
+                BasisPoints::parse_percent(&row.text, decimal_mark()).map_err(|_| row.member)?;
             total = total.saturating_add(u64::from(bp.0));
         }
         Ok(BasisPoints(u32::try_from(total).unwrap_or(u32::MAX)))
@@ -30,8 +32,8 @@ impl ShareDraft {
 }
 
 /// Basis points as plain percent text an input accepts back: `33.33`.
-pub fn percent_text(bp: BasisPoints) -> String {
-    ecloud_core::encoding::units::fixed_point(u64::from(bp.0), 2).replace(',', "")
+pub(super) fn percent_text(bp: BasisPoints) -> String {
+    field_text(u64::from(bp.0), 2)
 }
 
 /// A customer's share in `table` as editable percent text; "0" when the
@@ -98,7 +100,7 @@ impl AppState {
         };
         let mut shares = Vec::with_capacity(draft.rows.len());
         for row in &draft.rows {
-            match BasisPoints::parse_percent(&row.text) {
+            match BasisPoints::parse_percent(&row.text, decimal_mark()) {
                 Ok(share) => shares.push(Share {
                     member: row.member,
                     share,

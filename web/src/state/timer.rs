@@ -4,7 +4,8 @@
 
 use super::{Action, AppState, Notice, Tone};
 use crate::clock;
-use crate::format::{count, millis, thousands};
+use crate::format::{count, decimal_mark, millis, thousands};
+use ecloud_core::encoding::units::{parse_decimal, AmountError};
 
 /// The stand-in for the 15-minute market period (SPEC section 8).
 pub const DEFAULT_BLOCK_SECS: u64 = 15;
@@ -113,7 +114,16 @@ impl AppState {
             }
             TimerAction::SealNow { now_ms } => {
                 self.now_ms = now_ms;
-                self.seal();
+                // A refusal of this panel's is old news once its next button works.
+                if self.seal()
+                    && self
+                        .notices
+                        .clock
+                        .as_ref()
+                        .is_some_and(|n| n.tone == Tone::Refused)
+                {
+                    self.notices.clock = None;
+                }
                 self.clock.restart(now_ms);
             }
             TimerAction::RequestFastForward(blocks) => self.fast_forward = Some(blocks),
@@ -208,17 +218,28 @@ impl AppState {
     }
 
     fn set_block_secs(&mut self, text: &str, now_ms: f64) {
-        let Ok(secs) = text.trim().parse::<u64>() else {
-            self.notices.clock = Notice::refused(format!(
-                "\u{201c}{}\u{201d} is not a whole number of seconds; the timer is unchanged.",
-                text.trim()
-            ));
-            return;
+        let secs = match parse_decimal(text, 0, decimal_mark()) {
+            Ok(secs) => secs,
+            Err(e) => {
+                let why = match e {
+                    AmountError::TooManyDecimals { .. } => format!(
+                        "\u{201c}{}\u{201d} is not a whole number of seconds",
+                        text.trim()
+                    ),
+                    e => e.to_string(),
+                };
+                self.notices.clock = Notice::refused(format!(
+                    "Seconds per block: {why}; choose {MIN_BLOCK_SECS} to {MAX_BLOCK_SECS} s. The \
+                     timer is unchanged."
+                ));
+                return;
+            }
         };
         if !(MIN_BLOCK_SECS..=MAX_BLOCK_SECS).contains(&secs) {
             self.notices.clock = Notice::refused(format!(
-                "A block every {secs} s is out of range: choose {MIN_BLOCK_SECS} to \
-                 {MAX_BLOCK_SECS} s; the timer is unchanged."
+                "A block every {} s is out of range: choose {MIN_BLOCK_SECS} to \
+                 {MAX_BLOCK_SECS} s; the timer is unchanged.",
+                thousands(secs)
             ));
             return;
         }
@@ -348,15 +369,30 @@ mod tests {
             }
             .into()
         };
-        let s = run(state(), [set("2")]);
-        assert_eq!(s.clock.block_secs, 2);
-        for bad in ["0", "61", "x", ""] {
-            let s = run(s.clone(), [set(bad)]);
+        for (bad, why) in [
+            ("0", "A block every 0 s is out of range: choose 1 to 60 s; the timer is unchanged."),
+            ("100", "A block every 100 s is out of range: choose 1 to 60 s; the timer is unchanged."),
+            ("1,000", "A block every 1,000 s is out of range: choose 1 to 60 s; the timer is unchanged."),
+            ("-3", "Seconds per block: \u{201c}-3\u{201d} must not be negative; choose 1 to 60 s. The timer is unchanged."),
+            ("10,5", "Seconds per block: \u{201c}10,5\u{201d} is not a whole number of seconds; choose 1 to 60 s. The timer is unchanged."),
+            ("x", "Seconds per block: \u{201c}x\u{201d} is not a number; choose 1 to 60 s. The timer is unchanged."),
+            ("", "Seconds per block: enter an amount; choose 1 to 60 s. The timer is unchanged."),
+        ] {
+            // A run of its own: states share their simulation.
+            let s = run(state(), [set("2"), set(bad)]);
             assert_eq!(s.clock.block_secs, 2, "{bad}");
-            assert_eq!(s.notices.clock.clone().map(|n| n.tone), Some(Tone::Refused));
-            // Still there after the next block: a 1-second timer must not hide it.
-            let s = run(s, [TimerAction::SealNow { now_ms: T0 + 1.0 }.into()]);
-            assert_eq!(s.notices.clock.map(|n| n.tone), Some(Tone::Refused));
+            let notice = s.notices.clock.clone().expect("a refusal");
+            assert_eq!((notice.tone, notice.text.as_str()), (Tone::Refused, why));
+            // Still there after the timer seals: a 1-second timer must not hide it.
+            let s = run(s, [TimerAction::Tick { now_ms: T0 + 2_000.0 }.into()]);
+            assert_eq!(s.tip_height(), 1);
+            assert_eq!(s.notices.clock.as_ref().map(|n| n.tone), Some(Tone::Refused));
+            // Gone once the panel's next button works.
+            let s = run(s, [TimerAction::SealNow { now_ms: T0 + 2_500.0 }.into()]);
+            assert_eq!(s.tip_height(), 2);
+            assert_eq!(s.notices.clock, None);
         }
+        let s = run(state(), [set(" 7 ")]);
+        assert_eq!((s.clock.block_secs, s.notices.clock), (7, None));
     }
 }
