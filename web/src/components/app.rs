@@ -70,6 +70,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     notice={state.notices.clock.clone()}
                     sealing={state.notices.sealing.clone()}
                     fast_forward={state.fast_forward}
+                    held={state.sealing_held()}
                     on_action={on_action.clone()}
                 />
                 <Balances community={community.clone()} />

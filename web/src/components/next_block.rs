@@ -4,7 +4,7 @@ use crate::components::panel::Panel;
 use crate::format::{count, name, seconds_left};
 use crate::hooks::use_after_paint;
 use crate::state::{
-    Action, BlockClock, Community, Notice, TimerAction, MAX_BLOCK_SECS, MIN_BLOCK_SECS,
+    Action, BlockClock, Community, Notice, TimerAction, Tone, MAX_BLOCK_SECS, MIN_BLOCK_SECS,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -22,6 +22,9 @@ pub struct NextBlockProps {
     pub sealing: Option<Notice>,
     /// Blocks a fast forward was asked to seal, until it has run.
     pub fast_forward: Option<u64>,
+    /// Why no block can be sealed now (history is tampered, say), if so.
+    #[prop_or_default]
+    pub held: Option<String>,
     pub on_action: Callback<Action>,
 }
 
@@ -76,22 +79,35 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     let progress_max = (period_ms as u64).to_string();
     let progress_value = ((period_ms - left_ms).max(0.0).round() as u64).to_string();
 
-    // What is being typed into "Seconds per block" until it is committed
-    // (Enter or leaving the field): the countdown re-renders the panel four
-    // times a second and must not put the old number back meanwhile.
-    let typed_secs = use_state(|| None::<String>);
+    // What is typed into "Seconds per block": shown while it is typed (the
+    // countdown re-renders the panel four times a second and must not put
+    // the old number back meanwhile), and once committed (Enter or leaving
+    // the field) for as long as it stands refused, beside the refusal.
+    let typed_secs = use_state(|| None::<(String, bool)>);
+    let refused = props
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.tone == Tone::Refused);
+    let secs_text = match &*typed_secs {
+        Some((text, committed)) if !committed || refused => text.clone(),
+        _ => props.clock.block_secs.to_string(),
+    };
     let on_secs_input = {
         let typed_secs = typed_secs.clone();
         move |e: InputEvent| {
-            typed_secs.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()))
+            typed_secs.set(Some((
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+                false,
+            )))
         }
     };
     let on_secs = {
         let typed_secs = typed_secs.clone();
         props.on_action.reform(move |e: Event| {
-            typed_secs.set(None);
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            typed_secs.set(Some((text.clone(), true)));
             TimerAction::SetBlockSecs {
-                text: e.target_unchecked_into::<HtmlInputElement>().value(),
+                text,
                 now_ms: clock::wall_ms(),
             }
             .into()
@@ -112,11 +128,19 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
         .into()
     });
 
-    let countdown = if paused {
+    let held = props.held.as_deref();
+    let countdown = if held.is_some() {
+        "on hold".to_string()
+    } else if paused {
         format!("paused, {} s left", seconds_left(left_ms))
     } else {
         format!("in {} s", seconds_left(left_ms))
     };
+    // The reason is said once, here; a refusal repeating it is left out.
+    let sealing = props
+        .sealing
+        .as_ref()
+        .filter(|n| held.is_none_or(|why| n.text != why));
     Panel {
         id: "next-block",
         title: "Next block".into(),
@@ -127,16 +151,22 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
     }
     .view(html! {
         <>
-            <div class={classes!("countdown", paused.then_some("paused"))}>
+            <div class={classes!("countdown", (paused || held.is_some()).then_some("paused"))}>
                 <p class="countdown-line">
                     <span>{ format!("Block {open_height} ") }</span>
                     <strong class="big" id="countdown">{ countdown }</strong>
                 </p>
-                <progress
-                    max={progress_max}
-                    value={progress_value}
-                    aria-label="time until the next block"
-                />
+                if let Some(why) = held {
+                    <p class="held" id="sealing-held" role="status">
+                        <strong>{ "Sealing waits. " }</strong>{ why }
+                    </p>
+                } else {
+                    <progress
+                        max={progress_max}
+                        value={progress_value}
+                        aria-label="time until the next block"
+                    />
+                }
                 <p class="miner">
                     { "Next miner: " }<strong>{ miner }</strong>
                     <span class="hint">{ why_miner }</span>
@@ -145,21 +175,34 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
             </div>
             <div class="controls">
                 <label for="block-secs">{ "Seconds per block" }</label>
+                // Text, not type="number": a browser's number field turns
+                // "10,5" or "-3" into nothing before the page can say why
+                // it is refused.
                 <input
                     id="block-secs"
-                    type="number"
+                    type="text"
                     inputmode="numeric"
-                    min={MIN_BLOCK_SECS.to_string()}
-                    max={MAX_BLOCK_SECS.to_string()}
-                    step="1"
-                    value={(*typed_secs).clone().unwrap_or_else(|| props.clock.block_secs.to_string())}
+                    autocomplete="off"
+                    aria-describedby="block-secs-range"
+                    aria-invalid={(refused && typed_secs.is_some()).then_some("true")}
+                    value={secs_text}
                     oninput={on_secs_input}
                     onchange={on_secs}
                 />
+                <span id="block-secs-range" class="hint">
+                    { format!("{MIN_BLOCK_SECS} to {MAX_BLOCK_SECS} s") }
+                </span>
                 <button type="button" onclick={on_pause}>
                     { if paused { "Resume" } else { "Pause" } }
                 </button>
-                <button type="button" onclick={on_seal}>{ "Seal now" }</button>
+                <button
+                    type="button"
+                    onclick={on_seal}
+                    disabled={held.is_some()}
+                    aria-describedby={held.map(|_| "sealing-held")}
+                >
+                    { "Seal now" }
+                </button>
             </div>
             <div class="controls fast-forward" role="group" aria-labelledby="fast-forward-label">
                 <span id="fast-forward-label">{ "Fast forward" }</span>
@@ -171,7 +214,8 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                         <button
                             type="button"
                             class="secondary"
-                            disabled={props.fast_forward.is_some()}
+                            disabled={props.fast_forward.is_some() || held.is_some()}
+                            aria-describedby={held.map(|_| "sealing-held")}
                             {onclick}
                         >
                             { format!("Seal {}", count(blocks, "block", "blocks")) }
@@ -184,7 +228,7 @@ pub fn NextBlock(props: &NextBlockProps) -> Html {
                     </span>
                 }
             </div>
-            { notice_view(props.sealing.as_ref()) }
+            { notice_view(sealing) }
             { notice_view(props.notice.as_ref()) }
         </>
     })

@@ -103,6 +103,12 @@ impl AppState {
         match action {
             TimerAction::Tick { now_ms } => {
                 self.now_ms = now_ms;
+                // Nothing can be sealed (history is tampered, say): the
+                // countdown holds at a whole period, and the panel says why.
+                if self.sealing_held().is_some() {
+                    self.clock.restart(now_ms);
+                    return;
+                }
                 if let Countdown::Running { seal_at_ms } = self.clock.countdown {
                     if now_ms >= seal_at_ms {
                         self.seal();
@@ -156,6 +162,12 @@ impl AppState {
                 self.set_block_secs(&text, now_ms);
             }
         }
+    }
+
+    /// Why no block can be sealed now, if none can: history is tampered,
+    /// or the chain's keys are not this page's. The timer holds meanwhile.
+    pub fn sealing_held(&self) -> Option<String> {
+        self.why_not_sealing()
     }
 
     /// Auto-generation (if on), then the block is sealed and the next opens.
@@ -358,6 +370,46 @@ mod tests {
             ],
         );
         assert_eq!(s.tip_height(), 3);
+    }
+
+    #[test]
+    fn while_history_is_tampered_the_countdown_holds_and_says_why() {
+        use crate::state::{ExploreAction, FieldKind};
+        let period = (DEFAULT_BLOCK_SECS * 1000) as f64;
+        let tick = |now_ms| TimerAction::Tick { now_ms }.into();
+        let s = run(
+            state(),
+            [
+                TimerAction::SealNow { now_ms: T0 }.into(),
+                ExploreAction::Tamper {
+                    height: 1,
+                    pointer: "/header/period_start_ms".into(),
+                    text: "1".into(),
+                    kind: FieldKind::Number,
+                }
+                .into(),
+            ],
+        );
+        let held = s.sealing_held().expect("held");
+        assert!(held.starts_with("History is tampered"), "{held}");
+        let s = run(s, (1..=8).map(|i| tick(T0 + f64::from(i) * period)));
+        assert_eq!(s.tip_height(), 1, "nothing sealed");
+        assert_eq!(
+            s.clock.left_ms(T0 + 8.0 * period),
+            period,
+            "held at a whole period"
+        );
+        assert_eq!(s.notices.sealing, None, "the panel says it, not a refusal");
+        let s = run(
+            s,
+            [
+                ExploreAction::UndoAll.into(),
+                tick(T0 + 8.5 * period),
+                tick(T0 + 9.0 * period),
+            ],
+        );
+        assert_eq!(s.sealing_held(), None);
+        assert_eq!(s.tip_height(), 2, "sealing goes on once undone");
     }
 
     #[test]
