@@ -10,8 +10,8 @@ const app = useApp();
 
 /** Blocks in the chain, as the block list says: "Blocks 0–3 of 4, …". */
 async function blocksShown(page) {
-  const text = await panel(page, "Blocks").getByText(/^Blocks \d+–\d+ of \d+/).innerText();
-  return Number(text.match(/of (\d+)/)[1]);
+  const text = await panel(page, "Blocks").getByText(/^Blocks? [\d–]+ of [\d,]+/).innerText();
+  return Number(text.match(/of ([\d,]+)/)[1].replaceAll(",", ""));
 }
 
 /** Each bar's name and count, from the text beside the bars. */

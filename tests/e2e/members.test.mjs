@@ -51,28 +51,34 @@ test("a generator and a customer join, appear in the next block and trade", asyn
   problems.assertNone();
 });
 
-test("a member is renamed, a shareholder may not leave until its share is gone", async () => {
+test("a member is renamed; a shareholder leaves in one block, their share spread over the others", async () => {
   const { page, problems } = await app.openPaused();
   const members = panel(page, "Members");
   await members.getByLabel("New name for Bob").fill("Robert");
   await members.getByRole("button", { name: "Rename" }).nth(2).click();
   await members.getByText("Bob is now Robert; the rename waits in block 1.").waitFor();
   await members.getByText("was Bob until block 1 is sealed").waitFor();
+  await members.getByText("A member leaves in one block: any share they hold is spread over the other customers").waitFor();
 
+  // Carla holds 20 % of George's output: it goes to Anne (50 %) and Robert
+  // (30 %) as 5 to 3, in the same block as her leaving.
   await members.getByRole("button", { name: "Carla leaves" }).click();
-  await members.getByText(/Carla still holds a share of George's output: change those shares first\. Carla is still a member\./).waitFor();
-
-  // Give Carla's 20 % to Anne; once that is in force, Carla can leave.
-  await page.getByLabel("Anne's share (%)").fill("70");
-  await page.getByLabel("Carla's share (%)").fill("0");
-  await page.getByRole("button", { name: "Apply shares" }).click();
-  await sealNow(page);
-  await members.getByRole("button", { name: "Carla leaves" }).click();
-  await members.getByText(/Carla leaves the community in block 2/).waitFor();
+  await members.getByText(/Carla leaves the community in block 1: any share Carla held goes to the other customers/).waitFor();
+  await members.getByText("leaves when block 1 is sealed").waitFor();
+  assert.equal(await page.getByLabel("Carla's share (%)").count(), 0, "no share row for a member leaving");
+  assert.equal(await page.getByLabel("Anne's share (%)").inputValue(), "62.5");
+  assert.equal(await page.getByLabel("Robert's share (%)").inputValue(), "37.5");
   const height = await sealNow(page);
-  await block(page, height).getByText(/Carla leaves/).waitFor();
+  assert.equal(height, 1);
+  await block(page, height).getByText(/Carla leaves the community, keeping their balances\./).waitFor();
   await members.getByText("has left").waitFor();
   assert.equal(await members.getByRole("button", { name: "Carla leaves" }).count(), 0);
-  assert.equal(await page.getByLabel("Carla's share (%)").count(), 0, "no share row for a member who left");
+
+  // The next reading is split between the two who stay.
+  await page.getByLabel("Energy George generates (kWh)").fill("8");
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
+  const next = await sealNow(page);
+  const items = await block(page, next).getByRole("list", { name: "allocation" }).first().getByRole("listitem").allInnerTexts();
+  assert.deepEqual(items.map((t) => t.replace(/\s+/g, " ").trim()), ["Anne 5 kWh", "Robert 3 kWh"]);
   problems.assertNone();
 });

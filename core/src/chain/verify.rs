@@ -936,7 +936,7 @@ fn check_sealer(block: &Block, parent: &Block, rec: &mut Recorder) {
             None => rec.fail(
                 Check::PenaltyMismatch,
                 None,
-                format!("the runner-up (member {sealer}) sealed, but no penalty records that member {elected} missed its slot"),
+                format!("the runner-up (member {sealer}) sealed, but no penalty records that member {elected} missed their slot"),
             ),
         }
     } else {
@@ -1017,7 +1017,7 @@ fn check_election(
                 Check::ElectionMismatch,
                 None,
                 format!(
-                    "member {}'s bet in the election is {}, but its vote stakes {}",
+                    "member {}'s bet in the election is {}, but their vote stakes {}",
                     c.member, c.bet, voted
                 ),
             );

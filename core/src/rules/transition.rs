@@ -95,7 +95,7 @@ impl fmt::Display for Violation {
             Violation::NotACustomer(m) => write!(f, "member {m} is not a customer"),
             Violation::SequenceReplayed { member, seq, last } => write!(
                 f,
-                "sequence number {seq} of member {member} is not above its last one ({last}): a replay"
+                "sequence number {seq} of member {member} is not above their last one ({last}): a replay"
             ),
             Violation::WrongPeriod { period, height } => write!(
                 f,

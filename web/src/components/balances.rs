@@ -1,4 +1,5 @@
-use crate::components::ledger_table::ledger_table;
+use crate::components::ledger_table::{blocks_sealed, ledger_table, REPUTATION_AND_SEALED};
+use crate::components::markup::hint;
 use crate::components::panel::Panel;
 use crate::state::Community;
 use ecloud_core::Wh;
@@ -47,8 +48,9 @@ pub fn Balances(props: &BalancesProps) -> Html {
     .view(html! {
         <>
             { for capacities }
-            { ledger_table(ledger, format!("After block {height}")) }
+            { ledger_table(ledger, format!("After block {height}"), &blocks_sealed(sim.chain().blocks())) }
             <p class="total">{ format!("Total energy held: {total}") }</p>
+            { hint(REPUTATION_AND_SEALED.into()) }
         </>
     })
 }

@@ -1,7 +1,7 @@
 use crate::clock;
 use crate::components::explorer::{neighbours, status_view, BlockStatus, Preimage};
 use crate::components::hex::hex;
-use crate::components::ledger_table::ledger_table;
+use crate::components::ledger_table::{blocks_sealed, ledger_table};
 use crate::components::markup::{empty, term};
 use crate::components::tamper::BlockEditor;
 use crate::components::transaction::transaction_view;
@@ -52,12 +52,14 @@ impl PartialEq for BlockCardProps {
 pub fn BlockCard(props: &BlockCardProps) -> Html {
     let open_hex = use_hex_disclosures();
     let sim = props.community.read();
-    let Some(block) = usize::try_from(props.height)
+    let blocks = sim.chain().blocks();
+    let Some(index) = usize::try_from(props.height)
         .ok()
-        .and_then(|i| sim.chain().blocks().get(i))
+        .filter(|&i| i < blocks.len())
     else {
         return html! {};
     };
+    let block = &blocks[index];
     let ledger = block.ledger();
     let height = block.height();
     let title_id = format!("block-{height}-title");
@@ -120,7 +122,7 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
                 if props.expanded {
                     <div id={details_id} class="block-details">
                         { neighbours(height, tip, &props.on_action) }
-                        { details(block) }
+                        { details(block, &blocks_sealed(&blocks[..=index])) }
                         <div class="row">
                             <button
                                 type="button"
@@ -151,7 +153,9 @@ fn full(hex: String) -> Html {
     html! { <code class="full">{ hex }</code> }
 }
 
-fn details(block: &Block) -> Html {
+/// The block's header, hash preimage and ledger; `sealed` counts the blocks
+/// each member had sealed by then.
+fn details(block: &Block, sealed: &[u64]) -> Html {
     let h = &block.header;
     let ledger = block.ledger();
     let preimage = match h.preimage() {
@@ -180,7 +184,7 @@ fn details(block: &Block) -> Html {
             <h4>{ "Hash preimage" }</h4>
             { preimage }
             <h4>{ "Ledger" }</h4>
-            { ledger_table(ledger, format!("After block {}", h.height)) }
+            { ledger_table(ledger, format!("After block {}", h.height), sealed) }
         </>
     }
 }

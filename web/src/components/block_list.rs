@@ -3,6 +3,7 @@ use crate::components::explorer::BlockStatus;
 use crate::components::goto_block::GotoBlock;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::format::thousands;
 use crate::state::{Action, BlockWindow, BlocksAction, Community, Explorer, Notice, Verification};
 use yew::prelude::*;
 
@@ -60,17 +61,21 @@ pub fn BlockList(props: &BlockListProps) -> Html {
     let on_goto = props
         .on_action
         .reform(|text| BlocksAction::Show { text }.into());
-    let showing = if follows_tip {
-        format!(
-            "Blocks {oldest}\u{2013}{newest} of {}, newest first, following new blocks.",
-            tip + 1
-        )
+    // Heights name blocks, as in "Block 1001"; the chain's length is a count.
+    let range = if oldest == newest {
+        format!("Block {oldest}")
     } else {
-        format!(
-            "Blocks {oldest}\u{2013}{newest} of {}, newest first.",
-            tip + 1
-        )
+        format!("Blocks {oldest}\u{2013}{newest}")
     };
+    let following = if follows_tip {
+        ", following new blocks"
+    } else {
+        ""
+    };
+    let showing = format!(
+        "{range} of {}, newest first{following}.",
+        thousands(tip + 1)
+    );
     Panel {
         id: "blocks",
         title: "Blocks".into(),

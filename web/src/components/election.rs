@@ -3,7 +3,7 @@ use crate::components::markup::{empty, num_cell, number_table};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
-use crate::format::{count, name};
+use crate::format::{count, name, thousands};
 use crate::state::{Action, Community, ElectionAction, ElectionUi};
 use ecloud_core::encoding::units::fixed_point;
 use ecloud_core::ElectionRecord;
@@ -44,8 +44,9 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
     let ledger = block.ledger();
     let r = &ledger.rules;
     let explain = format!(
-        "Wealth W = {} \u{d7} bet + {} \u{d7} age + {} \u{d7} reputation: tokens staked, \
-         blocks since the candidate last sealed (plus one), and blocks it has sealed. \
+        "Wealth W = {} \u{d7} bet + {} \u{d7} age + {} \u{d7} reputation: the tokens staked; \
+         the blocks since the candidate last sealed, plus one; and their reputation, one for \
+         each block they sealed less one for each slot they missed while elected. \
          Each candidate draws a random u between 0 and 1 and scores W \u{f7} u; the highest \
          score wins. Wealth helps, luck decides: a small u can lift a poorer candidate \
          above a richer one.",
@@ -151,8 +152,8 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
                 <th scope="row">{ name(ledger, c.member) }{ " " }{ tag }</th>
                 { for [
                     tokens(c.bet),
-                    c.age.to_string(),
-                    c.reputation.to_string(),
+                    thousands(c.age),
+                    thousands(c.reputation),
                     micro_tokens(bet_term),
                     micro_tokens(age_term),
                     micro_tokens(reputation_term),

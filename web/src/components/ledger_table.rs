@@ -1,12 +1,34 @@
 use crate::components::markup::{num_cell, number_table};
+use crate::format::thousands;
 use ecloud_core::encoding::units::fixed_point;
 use ecloud_core::model::member::Role;
-use ecloud_core::Ledger;
+use ecloud_core::{Block, Ledger};
 use yew::prelude::*;
 
+/// How many of `blocks` each member sealed, genesis included, by member
+/// number: what the "Blocks sealed" chart counts.
+pub fn blocks_sealed(blocks: &[Block]) -> Vec<u64> {
+    let mut sealed = Vec::new();
+    for block in blocks {
+        let i = block.header.sealed_by.0 as usize;
+        if sealed.len() <= i {
+            sealed.resize(i + 1, 0);
+        }
+        sealed[i] += 1;
+    }
+    sealed
+}
+
+/// What the last two columns mean, for a hint beside the table.
+pub const REPUTATION_AND_SEALED: &str = "Reputation is what the elections weigh: one for each \
+     block sealed, less one for each slot missed while elected. Blocks sealed counts every \
+     block the member sealed, genesis included, as the chart \u{201c}Blocks sealed per \
+     member\u{201d} does.";
+
 /// Every member's balances in one ledger: energy (for a generator, the
-/// capacity it has left), free and frozen voting tokens, blocks sealed.
-pub fn ledger_table(ledger: &Ledger, caption: String) -> Html {
+/// capacity it has left), free and frozen voting tokens, reputation, and
+/// the blocks each sealed (`sealed`, by member number).
+pub fn ledger_table(ledger: &Ledger, caption: String, sealed: &[u64]) -> Html {
     let rows = ledger.members.iter().map(|m| {
         let role = match (&m.role, m.active) {
             (_, false) => "has left",
@@ -14,6 +36,7 @@ pub fn ledger_table(ledger: &Ledger, caption: String) -> Html {
             (Role::Customer, true) => "customer",
         };
         let frozen = m.frozen_total();
+        let blocks = sealed.get(m.id.0 as usize).copied().unwrap_or(0);
         html! {
             <tr key={m.id.0}>
                 <th scope="row">
@@ -25,16 +48,17 @@ pub fn ledger_table(ledger: &Ledger, caption: String) -> Html {
                     m.balance.to_string(),
                     fixed_point(m.tokens.0, 3),
                     fixed_point(frozen.0, 3),
-                    m.reputation.to_string(),
+                    thousands(m.reputation),
+                    thousands(blocks),
                 ].into_iter().map(num_cell) }
             </tr>
         }
     });
     number_table(
-        "ledger",
+        "ledger keep-last",
         caption.into(),
         "Member",
-        &["Energy", "Tokens", "Frozen", "Sealed"],
+        &["Energy", "Tokens", "Frozen", "Reputation", "Blocks sealed"],
         rows.collect(),
     )
 }

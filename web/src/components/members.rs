@@ -79,6 +79,8 @@ pub fn Members(props: &MembersProps) -> Html {
     .view(html! {
         <>
             <ul class="cards members">{ for rows }</ul>
+            { hint("A member leaves in one block: any share they hold is spread over the \
+                   other customers, in proportion to theirs, in that same block.".into()) }
             <form class="join" onsubmit={on_join}>
                 <fieldset>
                     <legend>{ "A new member joins" }</legend>

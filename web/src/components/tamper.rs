@@ -56,9 +56,9 @@ pub fn TamperPanel(props: &TamperPanelProps) -> Html {
         title: "Tamper with history".into(),
         wide: false,
         why: "Change any past value and watch verification point at the exact block \
-                 and rule that broke. Re-hashing the block as a forger would still \
-                 leaves its seal and the next block's link broken: without the \
-                 members' keys, history cannot be rewritten.",
+                 and rule that broke. Re-hashing the block, as a forger would, still \
+                 leaves its signatures, its seal and the next block's link broken: \
+                 without the members' keys, history cannot be rewritten.",
     }
     .view(html! {
         <>

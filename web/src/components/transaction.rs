@@ -2,7 +2,7 @@ use crate::components::election::micro_tokens;
 use crate::components::hex::hex;
 use crate::components::markup::{num_cell, number_table, term};
 use crate::components::voting_tokens::tokens;
-use crate::format::name;
+use crate::format::{name, thousands};
 use crate::hooks::OpenHex;
 use ecloud_core::encoding::units::fixed_point;
 use ecloud_core::model::member::Role;
@@ -138,8 +138,8 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                 </th>
                 { for [
                     tokens(c.bet),
-                    c.age.to_string(),
-                    c.reputation.to_string(),
+                    thousands(c.age),
+                    thousands(c.reputation),
                     // Wealth is kept in millionths of a token; thousandths read well.
                     micro_tokens(c.wealth),
                     format!("{:.4}", c.u()),
@@ -222,7 +222,7 @@ fn membership_view(m: &Membership, ledger: &Ledger) -> Html {
             name: new_name,
         } => format!("Member {member} is now called {new_name}."),
         MembershipChange::Leave { member } => format!(
-            "{} leaves the community, keeping its balances.",
+            "{} leaves the community, keeping their balances.",
             name(ledger, *member)
         ),
     };

@@ -138,9 +138,9 @@ fn voter_card(
             tokens(in_force.bet(m.tokens, 99))
         ),
         _ => format!(
-            "In force: {who} {}: {} tokens now.",
+            "In force: {who} {}: {} now.",
             strategy_text(in_force),
-            tokens(in_force.bet(m.tokens, 0))
+            in_force.bet(m.tokens, 0)
         ),
     };
     let lots = m.frozen.iter().map(|lot| {
@@ -171,10 +171,10 @@ fn voter_card(
             </div>
             <dl class="voter-facts">
                 <dt>{ "Free" }</dt>
-                <dd class="free">{ format!("{} tokens", tokens(m.tokens)) }</dd>
+                <dd class="free">{ m.tokens.to_string() }</dd>
                 <dt>{ "Frozen" }</dt>
                 <dd class="frozen">
-                    { format!("{} tokens", tokens(m.frozen_total())) }
+                    { m.frozen_total().to_string() }
                     if !m.frozen.is_empty() { <ul class="lots">{ for lots }</ul> }
                 </dd>
                 { term("Reputation", Html::from(m.reputation.to_string())) }

@@ -3,7 +3,7 @@ use crate::components::election::ElectionProps;
 use crate::components::markup::{hint, num_cell, number_table};
 use crate::components::panel::Panel;
 use crate::components::voting_tokens::tokens;
-use crate::format::{millis, name};
+use crate::format::{count, millis, name, thousands};
 use crate::hooks::use_after_paint;
 use crate::state::{Action, ElectionAction, SimulatedWins, WinSimulation};
 use ecloud_core::encoding::units::fixed_point;
@@ -50,7 +50,7 @@ pub fn WinChart(props: &ElectionProps) -> Html {
                     "Holds 1,000 elections among everyone but {last_sealer}, who sealed the \
                      last block, each with their current wealth and fresh random draws, and \
                      compares how often each wins with what the formula expects. A member \
-                     betting at random counts at its expected bet, 50.5 % of its free tokens; \
+                     betting at random counts at their expected bet, 50.5 % of their free tokens; \
                      an offline member bets nothing."
                 ) }
             </p>
@@ -74,8 +74,8 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
         "draws from this browser's secure random source"
     };
     let summary = format!(
-        "{} elections after block {} in {} ({source}).",
-        fixed_point(u64::from(done.rounds), 0),
+        "{} after block {} in {} ({source}).",
+        count(u64::from(done.rounds), "election", "elections"),
         done.after_block,
         millis(done.millis)
     );
@@ -91,7 +91,7 @@ fn result_view(done: &SimulatedWins, tip: u64) -> Html {
                 { for [
                     tokens(c.bet),
                     fixed_point(c.wealth / 1_000, 3),
-                    c.wins.to_string(),
+                    thousands(u64::from(c.wins)),
                     percent(f64::from(c.wins) / rounds),
                     percent(c.expected),
                 ].into_iter().map(num_cell) }
@@ -157,9 +157,9 @@ fn chart(done: &SimulatedWins) -> Html {
         let sep = if description.is_empty() { "" } else { "; " };
         let _ = write!(
             description,
-            "{sep}{}: {} wins ({}), expected {}",
+            "{sep}{}: {} ({}), expected {}",
             c.name,
-            c.wins,
+            count(u64::from(c.wins), "win", "wins"),
             percent(f64::from(c.wins) / rounds),
             percent(c.expected)
         );
@@ -193,7 +193,7 @@ fn chart(done: &SimulatedWins) -> Html {
                 { bar("simulated", simulated, centre.saturating_sub(bar_w + 2), Some(c.wins)) }
                 { bar("expected", expected, centre + 2, None) }
                 { text("name", (centre, base + 32), "middle", c.name.clone()) }
-                { text("wins-label", (centre, base + 62), "middle", format!("{} wins", c.wins)) }
+                { text("wins-label", (centre, base + 62), "middle", count(u64::from(c.wins), "win", "wins")) }
             </>
         }
     });
@@ -202,8 +202,12 @@ fn chart(done: &SimulatedWins) -> Html {
         "win-chart",
         &FRAME,
         format!(
-            "Share of {} simulated elections won, against the expectation",
-            fixed_point(u64::from(done.rounds), 0)
+            "Share of {} won, against the expectation",
+            count(
+                u64::from(done.rounds),
+                "simulated election",
+                "simulated elections"
+            )
         ),
         format!("{description}."),
         html! {

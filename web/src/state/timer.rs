@@ -221,10 +221,12 @@ impl AppState {
         self.notices.clock = match sealed {
             0 => None,
             _ => Notice::done(format!(
-                "Fast forward: {} sealed in {took} (blocks {} to {}).",
+                "Fast forward: {} sealed in {took} ({}).",
                 count(sealed, "block", "blocks"),
-                thousands(first),
-                thousands(first + sealed - 1)
+                match sealed {
+                    1 => format!("block {first}"),
+                    _ => format!("blocks {first} to {}", first + sealed - 1),
+                }
             )),
         };
     }
