@@ -6,6 +6,8 @@ use crate::hooks::use_next_task;
 use crate::state::{
     Action, Community, Notice, Verification, VerificationAction, Verified, Verifying,
 };
+use ecloud_core::{Check, Finding, Report};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -135,9 +137,121 @@ fn verified_view(done: &Verified, tip: u64) -> Html {
                     <code>{ first.check.code() }</code>
                     { format!(": {}", first.message) }
                 </p>
-                <p>{ format!("{} in all.", count(r.findings.len() as u64, "finding", "findings")) }</p>
+                <AllFindings report={done.report.clone()} />
                 { for grown }
             </>
+        },
+    }
+}
+
+#[derive(Properties)]
+struct AllFindingsProps {
+    report: Rc<Report>,
+}
+
+impl PartialEq for AllFindingsProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.report, &other.report)
+    }
+}
+
+/// Every finding of a report, grouped by block, behind a disclosure
+/// button: listed only once opened, so a chain broken at its start (every
+/// later block a descendant) costs nothing until a student asks.
+#[function_component]
+fn AllFindings(props: &AllFindingsProps) -> Html {
+    let open = use_state(|| false);
+    let findings = &props.report.findings;
+    let total = count(findings.len() as u64, "finding", "findings");
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <div class="all-findings">
+            <p>
+                { format!("{total} in all. ") }
+                <button
+                    type="button"
+                    class="secondary"
+                    aria-expanded={open.to_string()}
+                    aria-controls="all-findings"
+                    onclick={toggle}
+                >
+                    { if *open { "Hide the findings".to_string() } else { format!("Show all {total}") } }
+                </button>
+            </p>
+            if *open {
+                <ol id="all-findings" class="findings-by-block" aria-label="every finding, by block">
+                    { for by_block(findings).into_iter().map(group_view) }
+                </ol>
+            }
+        </div>
+    }
+}
+
+/// One block's findings, or a run of blocks that only descend from a
+/// broken one.
+enum Group<'a> {
+    Block(u64, &'a [Finding]),
+    Descendants {
+        from: u64,
+        to: u64,
+        first: &'a Finding,
+    },
+}
+
+/// `findings` (in block order) by block; consecutive blocks whose only
+/// finding is that they descend from a broken block make one group.
+fn by_block(findings: &[Finding]) -> Vec<Group<'_>> {
+    let mut groups = Vec::new();
+    let mut rest = findings;
+    while let Some(first) = rest.first() {
+        let end = rest.partition_point(|f| f.height == first.height);
+        let (block, after) = rest.split_at(end);
+        rest = after;
+        let only_descends = block.iter().all(|f| f.check == Check::DescendantOfBroken);
+        match groups.last_mut() {
+            Some(Group::Descendants { to, .. }) if only_descends && *to + 1 == first.height => {
+                *to = first.height;
+            }
+            _ if only_descends => groups.push(Group::Descendants {
+                from: first.height,
+                to: first.height,
+                first,
+            }),
+            _ => groups.push(Group::Block(first.height, block)),
+        }
+    }
+    groups
+}
+
+fn finding_view(f: &Finding) -> Html {
+    html! { <li><code>{ f.check.code() }</code>{ format!(": {}", f.message) }</li> }
+}
+
+fn group_view(group: Group<'_>) -> Html {
+    match group {
+        Group::Block(height, findings) => html! {
+            <li>
+                <strong>{ format!("Block {height}") }</strong>
+                <ul>{ for findings.iter().map(finding_view) }</ul>
+            </li>
+        },
+        Group::Descendants { from, to, first } if from == to => html! {
+            <li>
+                <strong>{ format!("Block {from}") }</strong>
+                <ul>{ finding_view(first) }</ul>
+            </li>
+        },
+        Group::Descendants { from, to, first } => html! {
+            <li>
+                <strong>{ format!("Blocks {from}\u{2013}{to}") }</strong>
+                { format!(" ({}), each:", count(to - from + 1, "finding", "findings")) }
+                <ul>
+                    { finding_view(first) }
+                </ul>
+            </li>
         },
     }
 }
