@@ -20,7 +20,7 @@ async function bars(page) {
   const out = {};
   for (const g of await groups.all()) {
     const [name, count] = await g.locator("text").allTextContents();
-    out[name] = Number(count);
+    out[name] = Number(count.replaceAll(",", ""));
   }
   return out;
 }
@@ -111,3 +111,87 @@ test("tampered history charts as it is: a name is shown as text, a huge balance 
   assert.match(await energy.locator("desc").textContent(), /Bob 18,446,744,073,709,551\.615/);
   problems.assertNone();
 });
+
+/** Every text of the "Over time" charts: where it is, against its chart, and how big it is drawn. */
+async function chartTexts(page) {
+  return page.locator("#charts svg.history-chart").evaluateAll((svgs) =>
+    svgs.flatMap((svg) => {
+      const box = svg.getBoundingClientRect();
+      const scale = box.width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll("text")].map((t) => {
+        const r = t.getBoundingClientRect();
+        return {
+          chart: svg.closest("figure").id,
+          text: t.textContent,
+          endLabel: t.classList.contains("end-label"),
+          px: parseFloat(getComputedStyle(t).fontSize) * scale,
+          inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5,
+          r: { left: r.left, right: r.right, top: r.top, bottom: r.bottom },
+        };
+      });
+    }),
+  );
+}
+
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+function assertReadable(texts, where) {
+  assert.ok(texts.length > 20, where);
+  for (const t of texts) {
+    assert.ok(t.inside, `${where}: “${t.text}” in ${t.chart} is drawn inside its chart`);
+    assert.ok(t.px >= 12, `${where}: “${t.text}” in ${t.chart} is ${t.px.toFixed(1)} px, at least 12`);
+  }
+  for (const chart of new Set(texts.map((t) => t.chart))) {
+    const labels = texts.filter((t) => t.chart === chart && t.endLabel);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        assert.ok(!overlap(labels[i].r, labels[j].r), `${where}: “${labels[i].text}” and “${labels[j].text}” overlap in ${chart}`);
+      }
+    }
+  }
+}
+
+for (const [where, viewport] of [
+  ["a projector, 1280 x 720", { width: 1280, height: 720 }],
+  ["a phone, 390 x 844", { width: 390, height: 844 }],
+]) {
+  test(`on ${where} the charts fit the screen, their text is legible and no label is clipped or piled up`, async () => {
+    const { page, problems } = await app.openPaused("", { viewport });
+    const charts = panel(page, "Over time");
+
+    // Block 0: lines that end on the same value share one label.
+    let texts = await chartTexts(page);
+    assertReadable(texts, `${where}, block 0`);
+    const labels = (chart) => texts.filter((t) => t.chart === chart && t.endLabel).map((t) => t.text);
+    assert.deepEqual(labels("tokens-history").sort(), ["Frozen (all)", "George, Anne, Bob, Carla"]);
+    assert.deepEqual(labels("energy-history").sort(), ["Anne, Bob, Carla", "George"]);
+
+    // A member with a long name, and a few blocks.
+    const members = panel(page, "Members");
+    await members.getByLabel("Name", { exact: true }).fill("Maximilian Rosenkrantz-Oberhauser");
+    await members.getByRole("button", { name: "Join" }).click();
+    await page.getByLabel("Generate automatically before each block").check();
+    for (let i = 0; i < 4; i++) await sealNow(page);
+    await charts.getByRole("img", { name: /to block 4\b/ }).first().waitFor();
+    texts = await chartTexts(page);
+    assertReadable(texts, `${where}, block 4`);
+    assert.ok(labels("tokens-history").includes("Frozen (all)"), "the frozen line's label whole");
+    assert.ok(
+      texts.some((t) => t.chart === "sealed-history" && /^Maximilian/.test(t.text)),
+      "a long name is cut to fit, not clipped",
+    );
+
+    // Each chart, with its heading, fits the screen: seen whole without scrolling.
+    for (const id of ["energy-history", "tokens-history", "sealed-history"]) {
+      const figure = page.locator(`#${id}`);
+      const { height } = await figure.boundingBox();
+      const svg = await figure.locator("svg.history-chart").boundingBox();
+      if (viewport.width >= 1280) {
+        assert.ok(height <= viewport.height, `${id} is ${height} px tall, the screen ${viewport.height}`);
+      } else {
+        assert.ok(svg.height <= viewport.height, `${id}'s chart is ${svg.height} px tall`);
+      }
+    }
+    problems.assertNone();
+  });
+}

@@ -1,21 +1,28 @@
-use crate::components::chart::{count_axis, label, style, svg, text, Frame};
-use crate::format::count;
+use crate::components::chart::{count_axis, fit, label, style, svg, text, text_width, Frame, FONT};
+use crate::format::{count, thousands};
 use ecloud_core::simulation::history::History;
 use std::fmt::Write;
 use yew::prelude::*;
 
 /// Height of one member's row.
 const ROW: u64 = 44;
+/// The widest a member's name before the bars may be; a longer one is cut
+/// short (the chart's description names everyone in full).
+const MAX_NAME: u64 = 170;
 
 /// Blocks sealed per member: one horizontal bar per member, named at its
 /// start and counted at its end, so no colour is needed to read it.
 pub fn bar_chart(h: &History) -> Html {
     let rows = h.members.len() as u64;
+    let names: Vec<String> = h.members.iter().map(label).collect();
+    let max = h.sealed.iter().copied().max().unwrap_or(0);
+    let widest_name = names.iter().map(|n| text_width(n, true)).max().unwrap_or(0);
     let frame = Frame {
-        width: 640,
+        width: 560,
         height: 16 + rows.max(1) * ROW + 66,
-        left: 150,
-        right: 64,
+        left: 16 + widest_name.min(MAX_NAME),
+        // The longest count beyond the longest bar.
+        right: 16 + text_width(&thousands(max), false).max(FONT),
         top: 16,
         bottom: 66,
     };
@@ -29,20 +36,18 @@ pub fn bar_chart(h: &History) -> Html {
             count(n, "block", "blocks")
         );
     }
-    let max = h.sealed.iter().copied().max().unwrap_or(0);
-    let (x_axis, top) = count_axis(&frame, max, "blocks sealed");
-    let bars = h
-        .members
+    let (x_axis, top) = count_axis(&frame, max, "blocks sealed", thousands);
+    let bars = names
         .iter()
         .zip(&h.sealed)
         .enumerate()
-        .map(|(i, (who, &n))| {
+        .map(|(i, (name, &n))| {
             let row_top = frame.top + i as u64 * ROW;
             let end = frame.x(n, top);
             let baseline = row_top + ROW / 2 + 8;
             html! {
                 <g class="sealed" data-count={n.to_string()}>
-                    { text("name", (frame.left - 10, baseline), "end", label(who)) }
+                    { text("name", (frame.left - 10, baseline), "end", fit(name, MAX_NAME, true)) }
                     <rect
                         class={classes!("bar", style(i))}
                         x={frame.left.to_string()}
@@ -50,7 +55,7 @@ pub fn bar_chart(h: &History) -> Html {
                         width={(end - frame.left).to_string()}
                         height={(ROW - 16).to_string()}
                     />
-                    { text("value", (end + 8, baseline), "start", n.to_string()) }
+                    { text("value", (end + 8, baseline), "start", thousands(n)) }
                 </g>
             }
         });
