@@ -180,7 +180,7 @@ fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) ->
     html! {
         <>
             { number_table(
-                "election big-table",
+                "election big-table keep-last",
                 format!(
                     "Election held in block {} for the miner of block {}: wealth terms, \
                      wealth and scores in tokens",

@@ -1,10 +1,13 @@
 //! Pieces of markup the panels share.
 
+use crate::hooks::use_overflows;
 use yew::prelude::*;
 
 /// A table of numbers, scrolling sideways on a narrow screen: `first`
 /// heads the column that names each row, `numbers` the columns of numbers
-/// (ledgers, elections, simulated wins).
+/// (ledgers, elections, simulated wins). While it scrolls, the names stay
+/// in view, and so does the last column in a table of class `keep-last`
+/// (the score that decides an election, the blocks each member sealed).
 pub fn number_table(
     class: &'static str,
     caption: AttrValue,
@@ -12,15 +15,42 @@ pub fn number_table(
     numbers: &[&str],
     rows: Html,
 ) -> Html {
-    let cols = numbers.iter().map(|&t| {
-        html! { <th scope="col" class="num">{ t.to_string() }</th> }
+    let numbers: Vec<AttrValue> = numbers
+        .iter()
+        .map(|&t| AttrValue::from(t.to_string()))
+        .collect();
+    html! { <NumberTable {class} {caption} {first} {numbers} {rows} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct NumberTableProps {
+    class: &'static str,
+    caption: AttrValue,
+    first: &'static str,
+    numbers: Vec<AttrValue>,
+    rows: Html,
+}
+
+/// [`number_table`]'s table, with a hint above it while it is too wide for
+/// its box.
+#[function_component]
+fn NumberTable(props: &NumberTableProps) -> Html {
+    let wrap = use_node_ref();
+    let overflows = use_overflows(wrap.clone());
+    let cols = props.numbers.iter().map(|t| {
+        html! { <th scope="col" class="num">{ t.clone() }</th> }
     });
     html! {
-        <div class="table-wrap" tabindex="0">
-            <table {class}>
-                <caption>{ caption }</caption>
-                <thead><tr><th scope="col">{ first }</th>{ for cols }</tr></thead>
-                <tbody>{ rows }</tbody>
+        <div class="table-wrap" tabindex="0" ref={wrap}>
+            if overflows {
+                <p class="scroll-hint">
+                    { "\u{2190} Scroll the table sideways to see every column \u{2192}" }
+                </p>
+            }
+            <table class={props.class}>
+                <caption>{ props.caption.clone() }</caption>
+                <thead><tr><th scope="col">{ props.first }</th>{ for cols }</tr></thead>
+                <tbody>{ props.rows.clone() }</tbody>
             </table>
         </div>
     }

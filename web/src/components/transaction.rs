@@ -173,7 +173,7 @@ fn election_view(e: &ElectionRecord, ledger: &Ledger) -> Html {
                 format!(" the pot of {}.{runner_up}", e.pot),
             ) }
             { number_table(
-                "election",
+                "election keep-last",
                 weights.into(),
                 "Candidate",
                 &["Bet (tokens)", "Age", "Reputation", "Wealth", "Draw u", "Score"],
