@@ -92,14 +92,15 @@ test("tampered history charts as it is: a name is shown as text, a huge balance 
   const tip = page.getByRole("article", { name: "Block 2", exact: true });
   await tip.getByRole("button", { name: "Show block 2's header and ledger" }).click();
   await tip.getByRole("button", { name: "Edit values of block 2" }).click();
-  const edit = async (pointer, value) => {
-    await tip.getByLabel(pointer, { exact: true }).fill(value);
-    await tip.getByRole("button", { name: `Set ${pointer}` }).click();
-    await tip.getByText(`Block 2: ${pointer} is now “${value}”.`).waitFor();
+  const edit = async (label, value, said) => {
+    await tip.getByLabel(label, { exact: true }).fill(value);
+    await tip.getByRole("button", { name: `Set ${label}` }).click();
+    await tip.getByText(`Block 2: ${said}.`, { exact: false }).waitFor();
   };
   const evil = `<img src=x onerror="window.pwned=1">Anne`;
-  await edit("/body/ledger/members/1/name", evil);
-  await edit("/body/ledger/members/2/balance", "18446744073709551615");
+  await edit("Anne's name", evil, `Anne's name is now “${evil}”`);
+  // The largest balance a block can hold: 2^64 - 1 Wh.
+  await edit("Bob's energy balance (kWh)", "18446744073709551.615", "Bob's energy balance is now 18,446,744,073,709,551.615 kWh");
 
   const charts = panel(page, "Over time");
   const legend = charts.locator("#energy-history .legend li");

@@ -116,9 +116,8 @@ test("tamper screenshot: a changed allocation, the broken block and its descenda
   const one = page.getByRole("article", { name: "Block 1", exact: true });
   await one.getByRole("button", { name: "Show block 1's header and ledger" }).click();
   await one.getByRole("button", { name: "Edit values of block 1" }).click();
-  const pointer = "/body/transactions/0/body/allocation/0/energy";
-  await one.getByLabel(pointer, { exact: true }).fill("9000");
-  await one.getByRole("button", { name: `Set ${pointer}` }).click();
+  await one.getByLabel("Anne's allocation (kWh)", { exact: true }).fill("9");
+  await one.getByRole("button", { name: "Set Anne's allocation (kWh)" }).click();
   const blocks = page.getByRole("region", { name: "Blocks", exact: true });
   await page.getByRole("region", { name: "Verify the chain", exact: true }).getByText("Broken at block 1.").waitFor();
   await one.getByRole("button", { name: "Hide block 1's header and ledger" }).click();

@@ -59,7 +59,7 @@ test("a long verification shows its progress, answers a click before the verdict
   const card = block(page, 2_001);
   await card.getByRole("button", { name: "Show block 2001's header and ledger" }).click();
   await card.getByRole("button", { name: "Edit values of block 2001" }).click();
-  const balance = "/body/ledger/members/1/balance";
+  const balance = "Anne's energy balance (kWh)";
   await card.getByLabel(balance, { exact: true }).fill("1");
   await button.click();
   await verify.getByText(/^Verifying… [\d,]+ of 2,002 blocks$/).waitFor();

@@ -3,6 +3,7 @@
 mod clock;
 mod components;
 mod console;
+mod field_names;
 mod format;
 mod hooks;
 mod state;

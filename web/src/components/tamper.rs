@@ -5,7 +5,9 @@
 use crate::components::markup::hint;
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
+use crate::field_names::{field_name, section_rank, FieldName, Unit};
 use crate::state::{Action, Community, ExploreAction, FieldKind, Notice};
+use ecloud_core::encoding::order::sorted_by;
 use ecloud_core::simulation::tamper::fields;
 use serde_json::Value;
 use web_sys::HtmlInputElement;
@@ -80,44 +82,80 @@ pub struct BlockEditorProps {
     pub on_action: Callback<Action>,
 }
 
-/// Every value of one block as a labelled input; Enter or Set changes it.
+/// Every value of one block as a labelled input, named as a person reads it
+/// and in its unit (kWh, tokens, %), grouped by header, transaction and
+/// member; Enter or Set changes it.
 #[function_component]
 pub fn BlockEditor(props: &BlockEditorProps) -> Html {
     let filter = use_state(String::new);
     let height = props.height;
-    let all = {
+    let rows: Vec<(FieldName, String, Value)> = {
         let sim = props.community.read();
-        usize::try_from(height)
+        match usize::try_from(height)
             .ok()
             .and_then(|i| sim.chain().blocks().get(i))
-            .map(fields)
-            .unwrap_or_default()
+        {
+            Some(block) => {
+                let all = fields(block);
+                all.iter()
+                    .map(|(pointer, value)| {
+                        (
+                            field_name(block, &all, pointer),
+                            pointer.clone(),
+                            value.clone(),
+                        )
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        }
     };
     let wanted = ascii_lowercase(filter.trim());
-    let rows = all
-        .into_iter()
+    let shown: Vec<(usize, &(FieldName, String, Value))> = rows
+        .iter()
         .enumerate()
-        .filter(|(_, (pointer, _))| wanted.is_empty() || ascii_lowercase(pointer).contains(&wanted))
-        .map(|(i, (pointer, value))| {
-            let text = match &value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            // A new value is a new row, its input showing the value afresh.
-            let key = format!("{pointer}={text}");
-            html! {
-                <FieldRow
-                    {key}
-                    {height}
-                    id={format!("field-{height}-{i}")}
-                    {pointer}
-                    value={text}
-                    kind={FieldKind::of(&value)}
-                    on_action={props.on_action.clone()}
-                />
-            }
+        .filter(|(_, (name, pointer, _))| {
+            wanted.is_empty()
+                || ascii_lowercase(pointer).contains(&wanted)
+                || ascii_lowercase(&name.section).contains(&wanted)
+                || ascii_lowercase(&name.label()).contains(&wanted)
         })
-        .collect::<Html>();
+        .collect();
+    // Header first, then the transactions, then the ledger.
+    let shown = sorted_by(&shown, &|a, b| {
+        section_rank(&a.1 .1).cmp(&section_rank(&b.1 .1))
+    });
+    let mut sections: Vec<(&str, Vec<Html>)> = Vec::new();
+    for (i, (name, pointer, value)) in shown {
+        let text = name.unit.field_text(value);
+        // A new value is a new row, its input showing the value afresh.
+        let key = format!("{pointer}={text}");
+        let row = html! {
+            <FieldRow
+                {key}
+                {height}
+                id={format!("field-{height}-{i}")}
+                label={name.label()}
+                unit={name.unit}
+                pointer={pointer.clone()}
+                value={text}
+                kind={FieldKind::of(value)}
+                on_action={props.on_action.clone()}
+            />
+        };
+        match sections.last_mut() {
+            Some((section, rows)) if *section == name.section => rows.push(row),
+            _ => sections.push((&name.section, vec![row])),
+        }
+    }
+    let sections = sections.into_iter().map(|(section, rows)| {
+        html! {
+            <fieldset class="field-group">
+                <legend>{ section.to_string() }</legend>
+                { for rows }
+            </fieldset>
+        }
+    });
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -130,21 +168,21 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
     let filter_id = format!("filter-{height}");
     html! {
         <section class="editor" aria-label={format!("edit block {height}'s values")}>
-            { hint("Each value as stored in the block (the export file's JSON pointer). \
-                   Change one and press Enter or Set: the page does it the way a forger \
-                   editing the file would.".into()) }
+            { hint("Every value stored in the block, in kWh, tokens and % (under each, where \
+                   the export file keeps it). Change one and press Enter or Set: the page \
+                   does it the way a forger editing the file would.".into()) }
             <div class="row">
                 <label for={filter_id.clone()}>{ "Find a field" }</label>
                 <input
                     id={filter_id}
                     type="search"
-                    placeholder="allocation, balance, bet, signature"
+                    placeholder="allocation, balance, bet, Anne"
                     value={(*filter).clone()}
                     oninput={on_filter}
                 />
             </div>
             <div class="fields" tabindex="0" aria-label={format!("block {height}'s values")}>
-                { rows }
+                { for sections }
             </div>
             <div class="row">
                 <button type="button" onclick={rehash}>{ "Re-hash this block" }</button>
@@ -158,16 +196,22 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
 struct FieldRowProps {
     height: u64,
     id: AttrValue,
+    /// What the value is called, with its unit: "Anne's allocation (kWh)".
+    label: AttrValue,
+    unit: Unit,
+    /// Where the block keeps it (the export file's JSON pointer).
     pointer: AttrValue,
     value: AttrValue,
     kind: FieldKind,
     on_action: Callback<Action>,
 }
 
-/// One value of a block, its input's text kept until Enter or Set.
+/// One value of a block, its input's text kept until Enter or Set; text
+/// that is no amount in the field's unit is refused beside it.
 #[function_component]
 fn FieldRow(props: &FieldRowProps) -> Html {
     let text = use_state(|| props.value.to_string());
+    let refused = use_state(|| None::<String>);
     let on_input = {
         let text = text.clone();
         Callback::from(move |e: InputEvent| {
@@ -176,32 +220,59 @@ fn FieldRow(props: &FieldRowProps) -> Html {
     };
     let on_submit = {
         let text = text.clone();
+        let refused = refused.clone();
         let height = props.height;
         let pointer = props.pointer.to_string();
-        let kind = props.kind;
-        props.on_action.reform(move |e: SubmitEvent| {
+        let (kind, unit) = (props.kind, props.unit);
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            ExploreAction::Tamper {
-                height,
-                pointer: pointer.clone(),
-                text: (*text).clone(),
-                kind,
+            let stored = match kind {
+                FieldKind::Number => unit.stored_text(&text),
+                FieldKind::Text | FieldKind::Other => Ok((*text).clone()),
+            };
+            match stored {
+                Ok(stored) => {
+                    refused.set(None);
+                    on_action.emit(
+                        ExploreAction::Tamper {
+                            height,
+                            pointer: pointer.clone(),
+                            text: stored,
+                            kind,
+                        }
+                        .into(),
+                    )
+                }
+                Err(why) => refused.set(Some(format!("Not changed: {why}."))),
             }
-            .into()
         })
+    };
+    let error_id = format!("{}-refused", props.id);
+    let pointer_id = format!("{}-pointer", props.id);
+    let described = match &*refused {
+        Some(_) => format!("{pointer_id} {error_id}"),
+        None => pointer_id.clone(),
     };
     html! {
         <form class="field" onsubmit={on_submit}>
-            <label for={props.id.clone()}>{ props.pointer.clone() }</label>
+            <label for={props.id.clone()}>{ props.label.clone() }</label>
             <input
                 id={props.id.clone()}
                 type="text"
+                inputmode={(props.kind == FieldKind::Number).then_some("decimal")}
                 spellcheck="false"
                 autocomplete="off"
+                aria-describedby={described}
+                aria-invalid={refused.is_some().then_some("true")}
                 value={(*text).clone()}
                 oninput={on_input}
             />
-            <button type="submit" class="secondary" aria-label={format!("Set {}", props.pointer)}>{ "Set" }</button>
+            <button type="submit" class="secondary" aria-label={format!("Set {}", props.label)}>{ "Set" }</button>
+            <code class="pointer" id={pointer_id}>{ props.pointer.clone() }</code>
+            if let Some(why) = &*refused {
+                <p class="field-refused" id={error_id} role="alert">{ why.clone() }</p>
+            }
         </form>
     }
 }

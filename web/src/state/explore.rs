@@ -233,21 +233,28 @@ impl AppState {
                 let before = hash_of(&sim);
                 let result = sim.rehash(height);
                 let changed = hash_of(&sim) != before;
+                let child = if height < sim.chain().tip().height() {
+                    format!(
+                        ", and block {} still names the old hash as its parent",
+                        height + 1
+                    )
+                } else {
+                    String::new()
+                };
                 drop(sim);
                 self.explorer.edit_notice = match result {
                     Ok(()) if !changed => Notice::done(format!(
-                        "Re-hashing block {height} changed nothing: its header already matches its \
-                         contents. A change inside a transaction breaks that transaction's id, which \
-                         is the hash of its contents and is signed: only the signer's key could make \
-                         a new one."
+                        "Re-hashing block {height} changed nothing: its ids and hashes already match \
+                         its contents."
                     )),
                     Ok(()) => {
                         self.verify_again();
                         Notice::done(format!(
-                            "Block {height} re-hashed, as a forger without keys would: its Merkle root, \
-                             ledger hash and hash now match its contents. But its seal still signs the old \
-                             hash, and block {} still names the old hash as its parent: verification says so.",
-                            height + 1
+                            "Block {height} re-hashed, as a forger without keys would: its transaction \
+                             ids, Merkle root, ledger hash and hash now match its contents, for anyone \
+                             can recompute a hash. A signature needs its signer's key, though: a changed \
+                             transaction's signature still signs its old id, the seal still signs the \
+                             old hash{child}. Verification says so."
                         ))
                     }
                     Err(e) => Notice::refused(format!("Not re-hashed: {e}. Nothing changed.")),
@@ -353,6 +360,8 @@ impl AppState {
             self.explorer.edit_notice = Notice::busy();
             return;
         };
+        // Named as the editor names it: "Block 1: Anne's energy balance is now 5 kWh".
+        let now = crate::field_names::said_now(&sim, &edit.pointer, height, text.trim());
         let result = sim.tamper(&edit);
         drop(sim);
         self.explorer.notice = None;
@@ -360,9 +369,7 @@ impl AppState {
             Ok(()) => {
                 self.verify_again();
                 Notice::done(format!(
-                    "Block {height}: {} is now \u{201c}{}\u{201d}. Verification runs again to find what broke.",
-                    edit.pointer,
-                    text.trim()
+                    "Block {height}{now}. Verification runs again to find what broke."
                 ))
             }
             Err(e) => Notice::refused(format!("Not changed: {e}.")),
