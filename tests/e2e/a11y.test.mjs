@@ -56,6 +56,39 @@ for (const [name, viewport] of [
   });
 }
 
+for (const [name, viewport] of [
+  ["a projector", { width: 1280, height: 720 }],
+  ["a phone", { width: 390, height: 844 }],
+]) {
+  test(`no violation on ${name} with history tampered: the editor, a refusal beside a field, every finding`, async () => {
+    const { context, page, problems } = await openForAudit(viewport);
+    try {
+      await page.getByRole("button", { name: "Pause" }).click();
+      await page.getByLabel("Energy George generates (kWh)").fill("10");
+      await page.getByRole("button", { name: "Generate", exact: true }).click();
+      for (let i = 0; i < 3; i++) await sealNow(page);
+      const one = block(page, 1);
+      await one.getByRole("button", { name: "Show block 1's header and ledger" }).click();
+      await one.getByRole("button", { name: "Edit values of block 1" }).click();
+      await one.getByLabel("Anne's allocation (kWh)", { exact: true }).fill("9");
+      await one.getByRole("button", { name: "Set Anne's allocation (kWh)" }).click();
+      const verify = panel(page, "Verify the chain");
+      await verify.getByText("Broken at block 1.").waitFor();
+      const balance = one.getByRole("group", { name: "Ledger: Anne" }).getByLabel("Anne's energy balance (kWh)", { exact: true });
+      await balance.fill("-1");
+      await balance.press("Enter");
+      await one.getByText("Not changed: “-1” must not be negative (in kWh).").waitFor();
+      await panel(page, "Next block").getByText("Sealing waits.").waitFor();
+      assert.deepEqual(await audit(page), [], "findings closed");
+      await verify.getByRole("button", { name: /^Show all \d+ findings$/ }).click();
+      assert.deepEqual(await audit(page), [], "findings open");
+      problems.assertNone();
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 test("every control is reachable with Tab and shows where the focus is", async () => {
   const { context, page, problems } = await openForAudit({ width: 1280, height: 720 });
   try {
