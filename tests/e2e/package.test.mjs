@@ -35,6 +35,16 @@ function listFiles(dir) {
   return walk(dir).sort();
 }
 
+/** The archive (`ext`: "zip" or "tar.gz") made from dist/ by the first test, or made now. */
+function packaged(ext) {
+  const archive = join(work, "first", `${NAME}.${ext}`);
+  if (!statSync(archive, { throwIfNoEntry: false })) {
+    const run = runPackage("--out", join(work, "first"), DIST_DIR);
+    assert.equal(run.status, 0, `scripts/package failed:\n${run.stderr}`);
+  }
+  return archive;
+}
+
 const sha256 = (path) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 /** Unpacks `archive` (zip or tar.gz) into a new folder under `work`; returns the page's folder. */
@@ -125,10 +135,7 @@ test("scripts/package puts dist/ and a README into a zip and a tar.gz, byte for 
 
 for (const ext of ["zip", "tar.gz"]) {
   test(`unpacked from the ${ext} and served with python3 -m http.server, the page starts, seals a block and keeps itself offline`, async (t) => {
-    const archive = join(work, "first", `${NAME}.${ext}`);
-    if (!statSync(archive, { throwIfNoEntry: false })) {
-      assert.equal(runPackage("--out", join(work, "first"), DIST_DIR).status, 0);
-    }
+    const archive = packaged(ext);
     const { url, notFound } = await pythonServer(unpack(archive));
     const { page, context, problems } = await newPage(browser);
     try {
@@ -181,11 +188,35 @@ for (const ext of ["zip", "tar.gz"]) {
   });
 }
 
-test("opened as a file, the unpacked page does not start (README.txt says to serve it)", async () => {
-  const archive = join(work, "first", `${NAME}.zip`);
-  if (!statSync(archive, { throwIfNoEntry: false })) {
-    assert.equal(runPackage("--out", join(work, "first"), DIST_DIR).status, 0);
+// README.txt: "Other computers in the room can open http://<this computer's address>:8000/
+// too; there the page works". Such an address is not a secure context, as localhost is: a
+// host name mapped to 127.0.0.1 inside this browser alone gives the same, on loopback.
+test("served to other computers (plain http://, not localhost), the page starts and seals a block without its service worker", async () => {
+  const archive = packaged("zip");
+  const { url, notFound } = await pythonServer(unpack(archive));
+  const lan = new URL(url);
+  lan.hostname = "classroom.test";
+  const roomBrowser = await launchBrowser({ args: ["--host-resolver-rules=MAP classroom.test 127.0.0.1"] });
+  try {
+    const { page, problems } = await newPage(roomBrowser);
+    await page.goto(lan.href, { waitUntil: "load" });
+    await page.getByRole("heading", { level: 1, name: "E-Cloud" }).waitFor();
+    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("button", { name: "Seal now" }).click();
+    await block(page, 1).waitFor();
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await page.getByText(/✔ Valid\./).waitFor();
+    assert.equal(await page.evaluate(() => "serviceWorker" in navigator), false, "no service worker off localhost");
+    assert.deepEqual(notFound().filter((p) => p !== "/favicon.ico"), [], "files the page asked for are missing");
+    problems.assertNone({ allow: notFound().length > 0 ? [/^console error: Failed to load resource: .* 404 /] : [] });
+  } finally {
+    await roomBrowser.close();
   }
+});
+
+test("opened as a file, the unpacked page does not start (README.txt says to serve it)", async () => {
+  const archive = packaged("zip");
   const folder = unpack(archive);
   const { page, context, problems } = await newPage(browser);
   try {
