@@ -70,7 +70,7 @@ test("a member is renamed; a shareholder leaves in one block, their share spread
   assert.equal(await page.getByLabel("Robert's share (%)").inputValue(), "37.5");
   const height = await sealNow(page);
   assert.equal(height, 1);
-  await block(page, height).getByText(/Carla leaves the community, keeping their balances\./).waitFor();
+  await block(page, height).getByText(/Carla leaves the community; the balances stay in the ledger\./).waitFor();
   await members.getByText("has left").waitFor();
   assert.equal(await members.getByRole("button", { name: "Carla leaves" }).count(), 0);
 

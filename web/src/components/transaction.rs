@@ -222,7 +222,7 @@ fn membership_view(m: &Membership, ledger: &Ledger) -> Html {
             name: new_name,
         } => format!("Member {member} is now called {new_name}."),
         MembershipChange::Leave { member } => format!(
-            "{} leaves the community, keeping their balances.",
+            "{} leaves the community; the balances stay in the ledger.",
             name(ledger, *member)
         ),
     };

@@ -203,8 +203,8 @@ impl AppState {
                     .retain(|d| !holding.contains(&d.generator));
                 Notice::done(format!(
                     "{who} leaves the community in block {height}: any share {who} held goes to \
-                     the other customers in proportion to theirs. {who} keeps their balances, \
-                     but no longer signs, bets, seals or holds shares."
+                     the other customers in proportion to theirs. {who}'s balances stay in the \
+                     ledger; {who} no longer signs, bets, seals or holds shares."
                 ))
             }
             Err(e) => Notice::refused(format!("Refused: {e}. {who} is still a member.")),
