@@ -320,6 +320,24 @@ pub fn chain_signatures(blocks: &[Block]) -> Vec<SignedDigest> {
     verifier.sigs.collected
 }
 
+/// Verifies `block` as the child of `parent`, a block already accepted (its
+/// recorded ledger is trusted) in a chain that began with `genesis`: what a
+/// node checks of a block a peer sends. The same checks, and the same
+/// findings, as [`verify_chain`] makes of that block in a whole chain.
+pub fn verify_extension(genesis: &Block, parent: &Block, block: &Block) -> Report {
+    let mut walk = Walk::from(Some(genesis));
+    walk.trusted = Some(parent.ledger().clone());
+    let mut sigs = Signatures::new(SigMode::Each);
+    let digests = block_digests(std::slice::from_ref(block));
+    let position = parent.header.height.saturating_add(1);
+    walk.step(block, position, Some(parent), &mut sigs, &digests[0]);
+    let mut report = walk.report;
+    for f in &mut report.findings {
+        f.message = name_members(&f.message, block.ledger());
+    }
+    report
+}
+
 /// Whether every signature verifies, checked as [`verify_chain`] checks them.
 pub fn verify_signatures(items: &[SignedDigest]) -> bool {
     verify_batched(items)
@@ -444,7 +462,9 @@ impl Verifier {
                 .min(self.len)
                 .min(i.saturating_add(max_blocks - walked));
             let digests = ahead.get(blocks, i, end);
-            self.walk.step(blocks, i, &mut self.sigs, digests);
+            let parent = i.checked_sub(1).map(|p| &blocks[p]);
+            self.walk
+                .step(&blocks[i], i as u64, parent, &mut self.sigs, digests);
             self.next = i + 1;
             let batch = &mut self.sigs.batch;
             if batching
@@ -561,19 +581,25 @@ impl Walk {
         r.findings.truncate(mark.findings);
     }
 
-    /// Verifies block `i`, whose recomputed hashes are `digests`.
-    fn step(&mut self, blocks: &[Block], i: usize, sigs: &mut Signatures, digests: &BlockDigests) {
-        let block = &blocks[i];
+    /// Verifies `block`, the chain's block at `position`, whose parent is
+    /// `parent` and whose recomputed hashes are `digests`.
+    fn step(
+        &mut self,
+        block: &Block,
+        position: u64,
+        parent: Option<&Block>,
+        sigs: &mut Signatures,
+        digests: &BlockDigests,
+    ) {
         self.report.blocks_checked += 1;
         // Findings name a block by its position in the chain, which is what
         // its height should be even when a tampered header says otherwise.
         let mut rec = Recorder {
-            height: i as u64,
+            height: position,
             report: &mut self.report,
             sigs,
             broke: false,
         };
-        let parent = i.checked_sub(1).map(|p| &blocks[p]);
         check_structure(block, parent, digests, &mut rec);
         match (&self.broken_at, parent) {
             (None, None) => {
@@ -605,7 +631,7 @@ impl Walk {
             }
         }
         if rec.broke && self.broken_at.is_none() {
-            self.broken_at = Some(i as u64);
+            self.broken_at = Some(position);
         }
     }
 
