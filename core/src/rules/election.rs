@@ -132,6 +132,7 @@ pub fn hold_election(
         ),
         winner,
         candidates,
+        seed: None,
     })
 }
 

@@ -435,6 +435,7 @@ impl OpenBlock {
                 role,
                 public_key,
                 capacity,
+                vrf_key,
             } => {
                 let expected = ledger
                     .next_member_id()
@@ -477,6 +478,7 @@ impl OpenBlock {
                     last_sealed: None,
                     seq: 0,
                     active: true,
+                    vrf_key: *vrf_key,
                 });
             }
             MembershipChange::Rename { member, name } => {

@@ -267,6 +267,7 @@ impl Simulation {
             role,
             public_key,
             capacity,
+            vrf_key: None,
         })?;
         Ok(member)
     }
@@ -555,6 +556,8 @@ impl Simulation {
                 seq,
                 election: height.saturating_add(1),
                 bet,
+                builds_on: None,
+                proof: None,
             };
             admit(&mut open, TxBody::Vote(vote))?;
             bets.push((voter, bet));
@@ -587,6 +590,8 @@ impl Simulation {
             next_miner,
             merkle_root: merkle_root(&ids),
             ledger_hash: ledger.hash()?,
+            sealed_at_ms: None,
+            rank: None,
         };
         let hash = header.hash()?;
         let block = Block {
