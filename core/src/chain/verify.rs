@@ -10,15 +10,18 @@
 //! are marked as descendants of a broken block.
 
 use crate::chain::digests::{block_digests, BlockDigests};
+use crate::crypto::vrf::proof_to_hash;
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
 use crate::encoding::units::MilliTokens;
-use crate::model::block::{Block, BLOCK_VERSION};
+use crate::model::block::{Block, BLOCK_VERSION, BLOCK_VERSION_2, MARKET_PERIOD_MS, RANK_TURNS};
 use crate::model::election::ElectionRecord;
 use crate::model::ledger::Ledger;
 use crate::model::member::MemberId;
-use crate::rules::limits;
+use crate::model::tx::{Penalty, TxBody};
+use crate::rules::election::election_seed;
+use crate::rules::limits::{self, MAX_SLOT_MS};
 use crate::rules::transition::{check_share_table, OpenBlock, Violation};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -62,12 +65,17 @@ pub enum Check {
     PenaltyMismatch,
     MembershipInvalid,
     WeakKey,
+    VoteWrongParent,
+    DrawUnproved,
+    SeedMismatch,
+    SlotMismatch,
+    SealedOutOfTurn,
     DescendantOfBroken,
 }
 
 impl Check {
     /// Every check, for listings and exhaustive tests.
-    pub const ALL: [Check; 34] = [
+    pub const ALL: [Check; 39] = [
         Check::GenesisInvalid,
         Check::VersionUnknown,
         Check::HashMismatch,
@@ -101,6 +109,11 @@ impl Check {
         Check::PenaltyMismatch,
         Check::MembershipInvalid,
         Check::WeakKey,
+        Check::VoteWrongParent,
+        Check::DrawUnproved,
+        Check::SeedMismatch,
+        Check::SlotMismatch,
+        Check::SealedOutOfTurn,
         Check::DescendantOfBroken,
     ];
 
@@ -140,6 +153,11 @@ impl Check {
             Check::PenaltyMismatch => "penalty-mismatch",
             Check::MembershipInvalid => "membership-invalid",
             Check::WeakKey => "weak-key",
+            Check::VoteWrongParent => "vote-wrong-parent",
+            Check::DrawUnproved => "draw-unproved",
+            Check::SeedMismatch => "seed-mismatch",
+            Check::SlotMismatch => "slot-mismatch",
+            Check::SealedOutOfTurn => "sealed-out-of-turn",
             Check::DescendantOfBroken => "descendant-of-broken",
         }
     }
@@ -172,6 +190,8 @@ impl From<&Violation> for Check {
                 Check::MembershipInvalid
             }
             Violation::WeakKey(_) => Check::WeakKey,
+            Violation::VoteElsewhere(_) => Check::VoteWrongParent,
+            Violation::BadDrawProof(_) => Check::DrawUnproved,
         }
     }
 }
@@ -522,9 +542,7 @@ impl Lookahead {
 
 /// The state of a verification between two blocks.
 struct Walk {
-    energy_supply: u128,
-    token_supply: u128,
-    registrar: MemberId,
+    origin: Origin,
     /// The ledger the last block should have produced, while none is broken.
     trusted: Option<Ledger>,
     broken_at: Option<u64>,
@@ -545,9 +563,7 @@ impl Walk {
     /// from genesis (none for an empty chain, which has nothing to walk).
     fn from(genesis: Option<&Block>) -> Walk {
         Walk {
-            energy_supply: genesis.map_or(0, |g| g.ledger().total_energy()),
-            token_supply: genesis.map_or(0, |g| g.ledger().total_tokens()),
-            registrar: genesis.map_or(MemberId(0), |g| g.header.sealed_by),
+            origin: Origin::of(genesis),
             trusted: None,
             broken_at: None,
             report: Report::default(),
@@ -611,12 +627,11 @@ impl Walk {
                     .trusted
                     .take()
                     .expect("trusted ledger follows a good block");
-                let expected =
-                    check_content(block, parent, state, self.registrar, digests, &mut rec);
+                let expected = check_content(block, parent, state, &self.origin, digests, &mut rec);
                 check_conservation(
                     block.ledger(),
-                    self.energy_supply,
-                    self.token_supply,
+                    self.origin.energy_supply,
+                    self.origin.token_supply,
                     &mut rec,
                 );
                 self.trusted = expected;
@@ -674,6 +689,182 @@ pub fn name_members(text: &str, ledger: &Ledger) -> String {
     out
 }
 
+/// What every block of a chain is checked against that comes from its
+/// genesis block.
+struct Origin {
+    energy_supply: u128,
+    token_supply: u128,
+    registrar: MemberId,
+    genesis_hash: Hash,
+    /// Version 2: when slot 0 began, and how long a slot lasts.
+    start_ms: u64,
+    slot_ms: u64,
+}
+
+impl Origin {
+    fn of(genesis: Option<&Block>) -> Origin {
+        Origin {
+            energy_supply: genesis.map_or(0, |g| g.ledger().total_energy()),
+            token_supply: genesis.map_or(0, |g| g.ledger().total_tokens()),
+            registrar: genesis.map_or(MemberId(0), |g| g.header.sealed_by),
+            genesis_hash: genesis.map_or(Hash::ZERO, |g| g.hash),
+            start_ms: genesis.map_or(0, |g| g.header.period_start_ms),
+            slot_ms: genesis
+                .and_then(|g| g.ledger().rules.slot_ms)
+                .unwrap_or(MARKET_PERIOD_MS),
+        }
+    }
+
+    /// When the slot of block `height` begins (version 2).
+    fn slot_start(&self, height: u64) -> u64 {
+        self.start_ms
+            .saturating_add(height.saturating_mul(self.slot_ms))
+    }
+}
+
+/// Version 2: the seed of the election held in the block after `parent`
+/// (at `height`), chained from the election `parent` holds and its
+/// winner's VRF output, which `parent`'s votes prove.
+fn election_seed_after(parent: &Block, origin: &Origin, height: u64) -> Hash {
+    let election = height.saturating_add(1);
+    let previous = parent.election().and_then(|record| {
+        let seed = record.seed?;
+        let proof = parent
+            .body
+            .transactions
+            .iter()
+            .find_map(|t| match &t.body {
+                TxBody::Vote(v) if v.voter == record.winner => v.proof,
+                _ => None,
+            })?;
+        Some((seed, proof_to_hash(&proof).ok()?))
+    });
+    election_seed(
+        &origin.genesis_hash,
+        election,
+        previous.as_ref().map(|(seed, output)| (seed, output)),
+    )
+}
+
+/// What the election check needs of a block of version 2: its seed, and
+/// each voter's proved draw.
+struct Version2Election {
+    seed: Hash,
+    draws: Vec<(MemberId, u64)>,
+}
+
+impl Version2Election {
+    /// The voters but the sealer, in member order, each once.
+    fn candidates(&self, sealer: MemberId) -> Vec<MemberId> {
+        let mut voters: Vec<MemberId> = Vec::new();
+        for &(voter, _) in &self.draws {
+            if voter != sealer && !voters.contains(&voter) {
+                voters.push(voter);
+            }
+        }
+        crate::encoding::order::sorted_by(&voters, &|a, b| a.cmp(b))
+    }
+
+    /// The election recomputed from the votes: their bets and proved draws.
+    fn recompute(
+        &self,
+        record: &ElectionRecord,
+        after: &Ledger,
+        height: u64,
+        sealer: MemberId,
+        stakes: &HashMap<MemberId, MilliTokens>,
+        candidates: &[MemberId],
+    ) -> Option<ElectionRecord> {
+        let draw = |id: MemberId| {
+            self.draws
+                .iter()
+                .find(|(voter, _)| *voter == id)
+                .map_or(0, |(_, d)| *d)
+        };
+        let mut again = crate::rules::election::hold_election_among(
+            after,
+            height,
+            sealer,
+            candidates,
+            |id| stakes.get(&id).copied().unwrap_or_default(),
+            draw,
+        )?;
+        // The seed is checked on its own.
+        again.seed = record.seed;
+        Some(again)
+    }
+}
+
+/// Version 2: the block is sealed in its slot, by the candidate of the
+/// rank it claims, no earlier than that rank's turn, with a penalty for
+/// each candidate ranked above it.
+fn check_turn(
+    block: &Block,
+    parent: &Block,
+    origin: &Origin,
+    penalties: &[Penalty],
+    rec: &mut Recorder,
+) {
+    let h = &block.header;
+    let slot_start = origin.slot_start(rec.height);
+    if h.period_start_ms != slot_start {
+        rec.fail(
+            Check::SlotMismatch,
+            None,
+            format!(
+                "the block's period starts at {} ms, not at its slot's start ({slot_start} ms)",
+                h.period_start_ms
+            ),
+        );
+    }
+    let (Some(rank), Some(sealed_at)) = (h.rank, h.sealed_at_ms) else {
+        rec.fail(
+            Check::SealedOutOfTurn,
+            None,
+            "the block does not say its sealer's rank and when it was sealed",
+        );
+        return;
+    };
+    // Who stood in the election for this block, best first; with no
+    // election, the last sealer seals again.
+    let ranking = match parent.election() {
+        Some(record) => crate::rules::election::ranked(record),
+        None => vec![parent.header.sealed_by],
+    };
+    let rank = rank as usize;
+    if ranking.get(rank) != Some(&h.sealed_by) {
+        rec.fail(
+            Check::SealedOutOfTurn,
+            None,
+            format!(
+                "member {} is not the candidate of rank {rank} in the election for this block",
+                h.sealed_by
+            ),
+        );
+        return;
+    }
+    let turn = slot_start.saturating_add((rank as u64).saturating_mul(origin.slot_ms / RANK_TURNS));
+    if sealed_at < turn {
+        rec.fail(
+            Check::SealedOutOfTurn,
+            None,
+            format!(
+                "the block was sealed at {sealed_at} ms, before rank {rank}'s turn ({turn} ms)"
+            ),
+        );
+    }
+    let missed: Vec<MemberId> = penalties.iter().map(|p| p.missed).collect();
+    if missed != ranking[..rank] || penalties.iter().any(|p| p.sealed_by != h.sealed_by) {
+        rec.fail(
+            Check::PenaltyMismatch,
+            None,
+            format!(
+                "the block must record a penalty for each of the {rank} candidates ranked above its sealer, in rank order"
+            ),
+        );
+    }
+}
+
 /// Checks that need no ledger: version, height, parent link, time, hash,
 /// Merkle root and ledger hash.
 fn check_structure(
@@ -683,13 +874,22 @@ fn check_structure(
     rec: &mut Recorder,
 ) {
     let h = &block.header;
-    if h.version != BLOCK_VERSION {
+    if h.version != BLOCK_VERSION && h.version != BLOCK_VERSION_2 {
         rec.fail(
             Check::VersionUnknown,
             None,
             format!(
-                "the block says version {}, but only version {BLOCK_VERSION} exists",
+                "the block says version {}, but only versions {BLOCK_VERSION} and {BLOCK_VERSION_2} exist",
                 h.version
+            ),
+        );
+    } else if let Some(parent) = parent.filter(|p| p.header.version != h.version) {
+        rec.fail(
+            Check::VersionUnknown,
+            None,
+            format!(
+                "the block says version {}, but its chain is of version {}",
+                h.version, parent.header.version
             ),
         );
     }
@@ -823,6 +1023,19 @@ fn check_genesis(block: &Block, rec: &mut Recorder) {
         );
         return;
     }
+    let version_2 = h.version == BLOCK_VERSION_2;
+    if version_2
+        && ledger
+            .rules
+            .slot_ms
+            .is_none_or(|ms| !(1..=MAX_SLOT_MS).contains(&ms))
+    {
+        rec.fail(
+            Check::GenesisInvalid,
+            None,
+            format!("a chain of version 2 needs a slot length of 1 ms to {MAX_SLOT_MS} ms"),
+        );
+    }
     for m in &ledger.members {
         if let Err(why) = m.public_key.check() {
             rec.fail(
@@ -830,6 +1043,26 @@ fn check_genesis(block: &Block, rec: &mut Recorder) {
                 None,
                 format!("{}'s public key is refused: {why}", m.name),
             );
+        }
+        match (version_2, m.vrf_key) {
+            (true, None) => rec.fail(
+                Check::WeakKey,
+                None,
+                format!(
+                    "{} has no VRF key, which every member of a chain of version 2 needs",
+                    m.name
+                ),
+            ),
+            (true, Some(key)) => {
+                if let Err(why) = key.check() {
+                    rec.fail(
+                        Check::WeakKey,
+                        None,
+                        format!("{}'s VRF key is refused: {why}", m.name),
+                    );
+                }
+            }
+            (false, _) => {}
         }
         if let Some(table) = m.share_table() {
             if let Err(v) = check_share_table(ledger, table) {
@@ -868,18 +1101,25 @@ fn check_content(
     block: &Block,
     parent: &Block,
     state: Ledger,
-    registrar: MemberId,
+    origin: &Origin,
     digests: &BlockDigests,
     rec: &mut Recorder,
 ) -> Option<Ledger> {
     let h = &block.header;
     check_seal(block, &state, rec);
     rec.report.signatures_checked += 1;
-    check_sealer(block, parent, rec);
+    let version_2 = h.version == BLOCK_VERSION_2;
+    if !version_2 {
+        check_sealer(block, parent, rec);
+    }
 
     // The block's place in the chain, which is what its height should be
     // (a wrong height is a finding of its own).
-    let mut open = OpenBlock::on(state, rec.height).with_registrar(registrar);
+    let mut open = OpenBlock::on(state, rec.height).with_registrar(origin.registrar);
+    if version_2 {
+        let seed = election_seed_after(parent, origin, rec.height);
+        open = open.with_version_2(parent.hash, origin.genesis_hash, seed);
+    }
     for (i, tx) in block.body.transactions.iter().enumerate() {
         rec.report.transactions_checked += 1;
         match &digests.tx_ids[i] {
@@ -917,6 +1157,16 @@ fn check_content(
             rec.fail(Check::from(&v), Some(i), format!("transaction {i}: {v}"));
         }
     }
+    let version_2 = match open.election_seed() {
+        Some(seed) => {
+            check_turn(block, parent, origin, open.penalties(), rec);
+            Some(Version2Election {
+                seed,
+                draws: open.draws().to_vec(),
+            })
+        }
+        None => None,
+    };
     let (closed, election) = open.close_owned(h.sealed_by);
     let expected = match closed {
         Ok(ledger) => ledger,
@@ -925,7 +1175,7 @@ fn check_content(
             return None;
         }
     };
-    check_election(block, election.as_ref(), &expected, rec);
+    check_election(block, election.as_ref(), &expected, version_2.as_ref(), rec);
     if let Some(difference) = first_difference(&expected, block.ledger()) {
         rec.fail(
             Check::LedgerMismatch,
@@ -981,6 +1231,7 @@ fn check_election(
     block: &Block,
     election: Option<&ElectionRecord>,
     after: &Ledger,
+    version_2: Option<&Version2Election>,
     rec: &mut Recorder,
 ) {
     let h = &block.header;
@@ -1003,7 +1254,12 @@ fn check_election(
             );
         }
     }
-    let candidates = crate::rules::election::candidates_after(after, h.sealed_by);
+    // Version 1: everyone but the sealer stands. Version 2: the members
+    // whose vote proved a draw, but the sealer.
+    let candidates = match version_2 {
+        None => crate::rules::election::candidates_after(after, h.sealed_by),
+        Some(v2) => v2.candidates(h.sealed_by),
+    };
     let Some(record) = election else {
         if !candidates.is_empty() {
             rec.fail(
@@ -1049,7 +1305,20 @@ fn check_election(
             );
         }
     }
-    match crate::rules::election::recompute(record, after, rec.height, h.sealed_by) {
+    let again = match version_2 {
+        None => crate::rules::election::recompute(record, after, rec.height, h.sealed_by),
+        Some(v2) => {
+            if record.seed != Some(v2.seed) {
+                rec.fail(
+                    Check::SeedMismatch,
+                    None,
+                    "the election's seed is not the one chained from the last election's winner",
+                );
+            }
+            v2.recompute(record, after, rec.height, h.sealed_by, &stakes, &candidates)
+        }
+    };
+    match again {
         Some(again) if &again == record => {}
         Some(again) => {
             let what = if again

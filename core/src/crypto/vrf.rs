@@ -14,6 +14,7 @@
 //!
 //! Section numbers below are RFC 9381's.
 
+use crate::crypto::ed25519::KeyError;
 use crate::encoding::hex::hex_newtype;
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
@@ -121,6 +122,16 @@ impl VrfSecretKey {
 }
 
 impl VrfPublicKey {
+    /// Whether this key may enter the chain: a point (canonically written)
+    /// and not of small order, as section 5.4.5 validates a key.
+    pub fn check(&self) -> Result<(), KeyError> {
+        let point = decode(&self.0).ok_or(KeyError::NotAPoint)?;
+        if point.is_small_order() {
+            return Err(KeyError::SmallOrder);
+        }
+        Ok(())
+    }
+
     /// The output for `alpha` if `proof` holds for this key (section 5.3,
     /// with the key validated as section 5.4.5 says).
     pub fn verify(&self, alpha: &[u8], proof: &VrfProof) -> Result<VrfOutput, VrfError> {

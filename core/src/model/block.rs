@@ -18,6 +18,11 @@ pub const BLOCK_VERSION: u32 = 1;
 /// they build on.
 pub const BLOCK_VERSION_2: u32 = 2;
 
+/// Version 2: a slot is shared out in this many turns: the candidate of
+/// rank r may seal from its slot's start plus r turns (a quarter of a slot
+/// each), so the winner has a quarter of a slot before the runner-up may.
+pub const RANK_TURNS: u64 = 4;
+
 /// A block closes one market period of 15 minutes (SPEC section 1): block
 /// h's period begins h periods after the genesis block's.
 pub const MARKET_PERIOD_MS: u64 = 15 * 60 * 1_000;
