@@ -10,7 +10,6 @@
 //! are marked as descendants of a broken block.
 
 use crate::chain::digests::{block_digests, BlockDigests};
-use crate::crypto::vrf::proof_to_hash;
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
@@ -19,8 +18,8 @@ use crate::model::block::{Block, BLOCK_VERSION, BLOCK_VERSION_2, MARKET_PERIOD_M
 use crate::model::election::ElectionRecord;
 use crate::model::ledger::Ledger;
 use crate::model::member::MemberId;
-use crate::model::tx::{Penalty, TxBody};
-use crate::rules::election::election_seed;
+use crate::model::tx::Penalty;
+use crate::rules::election::election_seed_after;
 use crate::rules::limits::{self, MAX_SLOT_MS};
 use crate::rules::transition::{check_share_table, OpenBlock, Violation};
 use serde::Serialize;
@@ -65,6 +64,7 @@ pub enum Check {
     PenaltyMismatch,
     MembershipInvalid,
     WeakKey,
+    SequenceGap,
     VoteWrongParent,
     DrawUnproved,
     SeedMismatch,
@@ -75,7 +75,7 @@ pub enum Check {
 
 impl Check {
     /// Every check, for listings and exhaustive tests.
-    pub const ALL: [Check; 39] = [
+    pub const ALL: [Check; 40] = [
         Check::GenesisInvalid,
         Check::VersionUnknown,
         Check::HashMismatch,
@@ -109,6 +109,7 @@ impl Check {
         Check::PenaltyMismatch,
         Check::MembershipInvalid,
         Check::WeakKey,
+        Check::SequenceGap,
         Check::VoteWrongParent,
         Check::DrawUnproved,
         Check::SeedMismatch,
@@ -153,6 +154,7 @@ impl Check {
             Check::PenaltyMismatch => "penalty-mismatch",
             Check::MembershipInvalid => "membership-invalid",
             Check::WeakKey => "weak-key",
+            Check::SequenceGap => "sequence-gap",
             Check::VoteWrongParent => "vote-wrong-parent",
             Check::DrawUnproved => "draw-unproved",
             Check::SeedMismatch => "seed-mismatch",
@@ -191,6 +193,7 @@ impl From<&Violation> for Check {
             }
             Violation::WeakKey(_) => Check::WeakKey,
             Violation::VoteElsewhere(_) => Check::VoteWrongParent,
+            Violation::SequenceGap { .. } => Check::SequenceGap,
             Violation::BadDrawProof(_) => Check::DrawUnproved,
         }
     }
@@ -722,30 +725,6 @@ impl Origin {
     }
 }
 
-/// Version 2: the seed of the election held in the block after `parent`
-/// (at `height`), chained from the election `parent` holds and its
-/// winner's VRF output, which `parent`'s votes prove.
-fn election_seed_after(parent: &Block, origin: &Origin, height: u64) -> Hash {
-    let election = height.saturating_add(1);
-    let previous = parent.election().and_then(|record| {
-        let seed = record.seed?;
-        let proof = parent
-            .body
-            .transactions
-            .iter()
-            .find_map(|t| match &t.body {
-                TxBody::Vote(v) if v.voter == record.winner => v.proof,
-                _ => None,
-            })?;
-        Some((seed, proof_to_hash(&proof).ok()?))
-    });
-    election_seed(
-        &origin.genesis_hash,
-        election,
-        previous.as_ref().map(|(seed, output)| (seed, output)),
-    )
-}
-
 /// What the election check needs of a block of version 2: its seed, and
 /// each voter's proved draw.
 struct Version2Election {
@@ -825,19 +804,16 @@ fn check_turn(
         );
         return;
     };
-    // Who stood in the election for this block, best first; with no
-    // election, the last sealer seals again.
-    let ranking = match parent.election() {
-        Some(record) => crate::rules::election::ranked(record),
-        None => vec![parent.header.sealed_by],
-    };
+    // Who may seal this block, in turn order: the candidates of its
+    // election, then every other member.
+    let turns = crate::rules::election::turns_after(parent);
     let rank = rank as usize;
-    if ranking.get(rank) != Some(&h.sealed_by) {
+    if turns.order.get(rank) != Some(&h.sealed_by) {
         rec.fail(
             Check::SealedOutOfTurn,
             None,
             format!(
-                "member {} is not the candidate of rank {rank} in the election for this block",
+                "member {} does not have turn {rank} for this block",
                 h.sealed_by
             ),
         );
@@ -854,12 +830,14 @@ fn check_turn(
         );
     }
     let missed: Vec<MemberId> = penalties.iter().map(|p| p.missed).collect();
-    if missed != ranking[..rank] || penalties.iter().any(|p| p.sealed_by != h.sealed_by) {
+    let above = &turns.order[..rank.min(turns.candidates)];
+    if missed != above || penalties.iter().any(|p| p.sealed_by != h.sealed_by) {
         rec.fail(
             Check::PenaltyMismatch,
             None,
             format!(
-                "the block must record a penalty for each of the {rank} candidates ranked above its sealer, in rank order"
+                "the block must record a penalty for each of the {} candidates ranked above its sealer, in rank order",
+                above.len()
             ),
         );
     }
@@ -1117,7 +1095,7 @@ fn check_content(
     // (a wrong height is a finding of its own).
     let mut open = OpenBlock::on(state, rec.height).with_registrar(origin.registrar);
     if version_2 {
-        let seed = election_seed_after(parent, origin, rec.height);
+        let seed = election_seed_after(parent, &origin.genesis_hash);
         open = open.with_version_2(parent.hash, origin.genesis_hash, seed);
     }
     for (i, tx) in block.body.transactions.iter().enumerate() {

@@ -13,14 +13,16 @@
 //! were random: the miner writes them. (A verifiable random function or a
 //! commit-reveal round would close that gap.)
 
-use crate::crypto::vrf::VrfOutput;
+use crate::crypto::vrf::{proof_to_hash, VrfOutput};
 use crate::crypto::{sha256, Hash};
 use crate::encoding::units::{fixed_point, MilliTokens};
+use crate::model::block::Block;
 use crate::model::election::{Candidate, ElectionRecord};
 use crate::model::ledger::{Ledger, Rules};
 use crate::model::member::MemberId;
+use crate::model::tx::TxBody;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The three wealth terms (bet, age, reputation), in millionths of a token.
 pub fn wealth_terms(rules: &Rules, bet: MilliTokens, age: u64, reputation: u64) -> [u64; 3] {
@@ -98,6 +100,27 @@ pub fn election_seed(genesis: &Hash, height: u64, previous: Option<(&Hash, &VrfO
     }
 }
 
+/// The seed of the election held in the block after `parent` (the
+/// election of block `parent.height + 2`): chained from the election
+/// `parent` holds, with its winner's VRF output, which `parent`'s votes
+/// prove (chains of version 2).
+pub fn election_seed_after(parent: &Block, genesis: &Hash) -> Hash {
+    let election = parent.height().saturating_add(2);
+    let previous = parent.election().and_then(|record| {
+        let seed = record.seed?;
+        let proof = parent
+            .body
+            .transactions
+            .iter()
+            .find_map(|t| match &t.body {
+                TxBody::Vote(v) if v.voter == record.winner => v.proof,
+                _ => None,
+            })?;
+        Some((seed, proof_to_hash(&proof).ok()?))
+    });
+    election_seed(genesis, election, previous.as_ref().map(|(s, o)| (s, o)))
+}
+
 /// A draw from a VRF output: its top 53 bits, so u = (d + 1) / 2^53 lies
 /// in (0, 1], exactly as a seeded draw's.
 pub fn draw_from(output: &VrfOutput) -> u64 {
@@ -120,6 +143,35 @@ pub fn ranked(record: &ElectionRecord) -> Vec<MemberId> {
         .into_iter()
         .map(|i| record.candidates[i].member)
         .collect()
+}
+
+/// Who may seal the block after a block, in turn order (chains of version
+/// 2): rank r may seal from the slot's start plus r turns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Turns {
+    pub order: Vec<MemberId>,
+    /// How many of `order`, from the first, stood in the election: only
+    /// they are penalized for a turn they missed.
+    pub candidates: usize,
+}
+
+/// The turns after `parent`: first the candidates of the election it holds,
+/// best first; then, so that the chain goes on when none of them is there
+/// (a partition, members offline), every other active member: `parent`'s
+/// sealer first, then by member number.
+pub fn turns_after(parent: &Block) -> Turns {
+    let mut order = parent.election().map(ranked).unwrap_or_default();
+    let candidates = order.len();
+    let mut placed: HashSet<MemberId> = order.iter().copied().collect();
+    let sealer = parent.header.sealed_by;
+    let active: Vec<MemberId> = parent.ledger().active_members().map(|m| m.id).collect();
+    let sealer_first = active.iter().filter(|id| **id == sealer);
+    for id in sealer_first.chain(active.iter()) {
+        if placed.insert(*id) {
+            order.push(*id);
+        }
+    }
+    Turns { order, candidates }
 }
 
 /// Candidates' indices ordered best first: by score, ties to the earlier member.

@@ -86,6 +86,13 @@ pub enum Violation {
     /// A public key that may not enter the chain (not a point, or of
     /// small order).
     WeakKey(KeyError),
+    /// Version 2: a transaction whose sequence number skips one: its
+    /// signer's transaction before it is missing.
+    SequenceGap {
+        member: MemberId,
+        seq: u64,
+        expected: u64,
+    },
     /// Version 2: a vote that names another block than the one the block
     /// holding it builds on.
     VoteElsewhere(MemberId),
@@ -146,6 +153,14 @@ impl fmt::Display for Violation {
                 write!(f, "member {m} has left the community and signs nothing more")
             }
             Violation::Membership(why) => write!(f, "{why}"),
+            Violation::SequenceGap {
+                member,
+                seq,
+                expected,
+            } => write!(
+                f,
+                "member {member}'s sequence number {seq} skips ahead: the transaction numbered {expected} is missing"
+            ),
             Violation::VoteElsewhere(m) => write!(
                 f,
                 "member {m}'s vote names another block than the one this block builds on"
@@ -489,6 +504,16 @@ impl OpenBlock {
                     member: signer,
                     seq,
                     last: member.seq,
+                });
+            }
+            // Version 2: each signer's transactions in an unbroken sequence,
+            // so a node holds one that came before its predecessor until
+            // the predecessor comes.
+            if self.version_2.is_some() && seq != member.seq.saturating_add(1) {
+                return Err(Violation::SequenceGap {
+                    member: signer,
+                    seq,
+                    expected: member.seq.saturating_add(1),
                 });
             }
         }
