@@ -19,10 +19,11 @@ use crate::model::shares::ShareTable;
 use crate::model::tx::{
     Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
 };
+use crate::node::strategy::Strategy;
 use crate::rules::election::{candidates_after, hold_election};
 use crate::rules::transition::{expected_generation, OpenBlock, Violation};
 use crate::simulation::keyring::{Keyring, RunSeed};
-use crate::simulation::strategy::{DrawSource, Strategy};
+use crate::simulation::strategy::DrawSource;
 use crate::simulation::tamper::{edited_block, rehashed, Edit, TamperError};
 use std::fmt;
 
