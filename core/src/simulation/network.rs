@@ -271,6 +271,11 @@ impl Network {
         }
     }
 
+    /// When the next thing is due (a node's tick or a delivery).
+    pub fn next_at(&self) -> Option<u64> {
+        self.queue.peek().map(|Reverse(next)| next.at)
+    }
+
     /// Runs the next thing due; false when nothing is.
     pub fn step(&mut self) -> bool {
         let Some(Reverse(next)) = self.queue.pop() else {
