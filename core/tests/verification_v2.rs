@@ -257,3 +257,22 @@ fn sequence_gap() {
         chain.len() as u64,
     );
 }
+
+#[test]
+fn a_chain_of_version_2_exports_as_a_file_of_version_2_and_imports_again() {
+    use ecloud_core::chain::export::ImportError;
+    use ecloud_core::Chain;
+    let (blocks, _) = chain();
+    let chain = Chain::from_blocks_unchecked(blocks.clone()).unwrap();
+    let text = chain.to_json();
+    assert!(text.contains("\"version\": 2,"), "{}", &text[..80]);
+    let (again, report) = Chain::import_json(&text).expect("it imports");
+    assert!(report.is_valid());
+    assert_eq!(again.blocks(), &blocks[..]);
+    // The same blocks in a file that says version 1 are refused as such.
+    let relabelled = text.replacen("\"version\": 2,", "\"version\": 1,", 1);
+    assert_eq!(
+        Chain::import_json(&relabelled).unwrap_err(),
+        ImportError::VersionMismatch { file: 1, blocks: 2 }
+    );
+}
