@@ -361,3 +361,42 @@ fn a_block_is_endorsed_by_the_blocks_built_on_it_not_by_the_votes_it_carries() {
         "its parent is endorsed"
     );
 }
+
+#[test]
+fn what_the_minority_side_sealed_goes_back_to_the_pending_pool_after_the_heal_and_into_the_chain() {
+    let mut network = community(4);
+    run_slots(&mut network, 1, 6);
+    // George, the registrar, alone on one side: his rename is sealed there.
+    network.partition(&[1, 0, 0, 0]);
+    run_slots(&mut network, 7, 7);
+    network
+        .command(
+            GEORGE,
+            Command::Rename {
+                member: MemberId(3),
+                name: "Carla M.".into(),
+            },
+        )
+        .unwrap();
+    run_slots(&mut network, 8, 12);
+    let renamed = |network: &Network, peer: u32| {
+        network
+            .node(peer)
+            .tip()
+            .ledger()
+            .member(MemberId(3))
+            .is_some_and(|m| m.name == "Carla M.")
+    };
+    assert!(renamed(&network, 0), "sealed on George's side");
+    assert!(!renamed(&network, 1), "not on the other side");
+    network.heal();
+    run_slots(&mut network, 13, 24);
+    assert!(network.agree());
+    let returned = events_of(&network, 0)
+        .into_iter()
+        .any(|e| matches!(e, Event::Reorganised { returned, .. } if returned > 0));
+    assert!(returned, "George's node took the rename back into its pool");
+    for peer in 0..4 {
+        assert!(renamed(&network, peer), "node {peer} holds the rename");
+    }
+}

@@ -242,11 +242,22 @@ fn sealed_out_of_turn_without_rank_or_time() {
 #[test]
 fn sequence_gap() {
     let (mut chain, keys) = chain();
-    let (k, i) = block_with_vote(&chain);
+    let (k, i) = chain
+        .iter()
+        .enumerate()
+        .skip(2)
+        .find_map(|(k, b)| {
+            b.body
+                .transactions
+                .iter()
+                .position(|t| matches!(t.body, TxBody::Generation(_)))
+                .map(|i| (k, i))
+        })
+        .expect("a block with a reading");
     forge(&mut chain, k, &keys, |b| {
         let tx = &mut b.body.transactions[i];
-        if let TxBody::Vote(v) = &mut tx.body {
-            v.seq += 1;
+        if let TxBody::Generation(g) = &mut tx.body {
+            g.seq += 1;
         }
         resign(tx, &keys);
     });

@@ -53,6 +53,9 @@ pub struct ShareUpdate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vote {
     pub voter: MemberId,
+    /// Version 1: the voter's sequence number. Version 2: 0, a vote being
+    /// outside its voter's sequence (one per voter and election, naming the
+    /// block it builds on, it cannot be replayed).
     pub seq: u64,
     /// The height of the block the election picks a miner for.
     pub election: u64,

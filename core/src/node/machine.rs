@@ -773,10 +773,27 @@ impl Node {
             .chain(std::mem::take(&mut self.pending))
             .collect();
         let mut kept = 0;
+        let me = self.keys.as_ref().map(|k| k.member);
         for tx in waiting {
-            if self.admit(&tx).is_ok() {
-                self.pending.push(tx);
-                kept += 1;
+            match self.admit(&tx) {
+                Ok(()) => {
+                    self.pending.push(tx);
+                    kept += 1;
+                }
+                // This member's own share update or membership change, whose
+                // sequence number a dropped reading before it left a gap in:
+                // signed again with the next number, and passed on.
+                Err(Violation::SequenceGap { .. }) if Some(tx.signer()) == me => {
+                    if let Some(again) = self.signed_again(&tx) {
+                        if self.admit(&again).is_ok() {
+                            self.seen.insert(again.id);
+                            self.pending.push(again.clone());
+                            out.send(To::All, Message::Transaction(again));
+                            kept += 1;
+                        }
+                    }
+                }
+                Err(_) => {}
             }
         }
         self.unpark(out);
@@ -791,6 +808,20 @@ impl Node {
             hash: tip.hash,
             height: tip.height(),
         });
+    }
+
+    /// `tx`, this node's own, with the next sequence number its member may
+    /// sign with (a share update or a membership change; a reading belongs
+    /// to its period and a vote to its election, and are not moved).
+    fn signed_again(&self, tx: &Transaction) -> Option<Transaction> {
+        let keys = self.keys.as_ref()?;
+        let seq = self.open.next_seq(keys.member)?;
+        let body = match &tx.body {
+            TxBody::ShareUpdate(u) => TxBody::ShareUpdate(ShareUpdate { seq, ..u.clone() }),
+            TxBody::Membership(m) => TxBody::Membership(Membership { seq, ..m.clone() }),
+            _ => return None,
+        };
+        Transaction::sign(body, keys.signing()).ok()
     }
 
     /// Votes, once per height, in the election the open block holds (for the
@@ -829,12 +860,10 @@ impl Node {
         let bet = self
             .strategy
             .bet(free, rand_core::RngCore::next_u64(&mut self.bets));
-        let Some(seq) = self.open.next_seq(me) else {
-            return;
-        };
         let body = TxBody::Vote(Vote {
             voter: me,
-            seq,
+            // Outside the voter's sequence in a chain of version 2.
+            seq: 0,
             election,
             bet,
             builds_on: Some(self.best),

@@ -498,7 +498,12 @@ impl OpenBlock {
         if !member.active {
             return Err(Violation::MemberLeft(signer));
         }
-        if let Some(seq) = body.seq() {
+        // Version 2: a vote is outside its voter's sequence (one vote per
+        // voter per election, naming the block it builds on, cannot be
+        // replayed), so a sealer leaving its own vote out of its block holds
+        // up none of its other transactions.
+        let in_sequence = !(self.version_2.is_some() && matches!(body, TxBody::Vote(_)));
+        if let Some(seq) = body.seq().filter(|_| in_sequence) {
             if seq <= member.seq {
                 return Err(Violation::SequenceReplayed {
                     member: signer,
@@ -660,7 +665,9 @@ impl OpenBlock {
         };
         let voter = self.ledger.member_mut(v.voter).expect("checked above");
         voter.tokens = MilliTokens(voter.tokens.0 - v.bet.0);
-        voter.seq = v.seq;
+        if self.version_2.is_none() {
+            voter.seq = v.seq;
+        }
         self.ledger.pot = MilliTokens(pot);
         self.voters.insert(v.voter);
         if let (Some(v2), Some(draw)) = (&mut self.version_2, draw) {
