@@ -10,6 +10,7 @@ pub mod chain;
 pub mod crypto;
 pub mod encoding;
 pub mod model;
+pub mod node;
 pub mod rules;
 pub mod simulation;
 
@@ -26,10 +27,10 @@ pub use model::ledger::{Ledger, Rules};
 pub use model::member::{FrozenLot, Member, MemberId, Role};
 pub use model::shares::{Share, ShareError, ShareTable};
 pub use model::tx::{Transaction, TxBody};
+pub use node::strategy::Strategy;
 pub use rules::transition::{OpenBlock, Violation};
 pub use simulation::keyring::{Keyring, RunSeed};
 pub use simulation::run::{ActionError, Simulation};
-pub use simulation::strategy::Strategy;
 
 // The unit tests also run in headless Chromium (scripts/test), getrandom's
 // browser backend included.

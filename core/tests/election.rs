@@ -165,6 +165,8 @@ fn frozen_tokens_cannot_be_bet() {
         seq: rich.seq + 1,
         election: tip.height() + 2,
         bet,
+        builds_on: None,
+        proof: None,
     });
     assert!(matches!(
         open.apply(&vote),
@@ -337,6 +339,8 @@ fn a_vote_by_the_sealer_is_named() {
             seq,
             election: 4,
             bet: MilliTokens(1),
+            builds_on: None,
+            proof: None,
         });
         resign(&mut tx, keys);
         c.blocks_mut()[3].body.transactions.insert(0, tx);

@@ -201,6 +201,8 @@ fn a_saved_run_may_hold_only_what_the_page_queues() {
         seq: sim.open_ledger().member(ANNE).unwrap().seq + 1,
         election: next,
         bet: MilliTokens(1_000),
+        builds_on: None,
+        proof: None,
     }));
     let mut election = sim.chain().tip().election().unwrap().clone();
     election.height = next;
@@ -266,6 +268,7 @@ fn a_forged_join_past_the_energy_limit_is_an_overflow_finding() {
             },
             public_key: keys.key(MemberId(4)).public_key(),
             capacity: Wh(MAX_ENERGY.0),
+            vrf_key: None,
         },
     });
     block

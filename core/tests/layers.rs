@@ -16,12 +16,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Bottom first.
-const LAYERS: [&str; 6] = [
+const LAYERS: [&str; 7] = [
     "encoding",
     "crypto",
     "model",
     "rules",
     "chain",
+    "node",
     "simulation",
 ];
 

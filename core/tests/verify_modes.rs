@@ -376,3 +376,26 @@ fn the_newest_blocks_alone_get_the_findings_a_full_verification_gives_them() {
         ecloud_core::verify_chain(&blocks)
     );
 }
+
+/// A node checks each block a peer sends against the block before it:
+/// the same findings as a verification of the whole chain makes there.
+#[test]
+fn a_block_checked_against_its_parent_gets_a_whole_chain_s_findings() {
+    use ecloud_core::chain::verify::verify_extension;
+    let sim = sample_run(42, 8);
+    let blocks = sim.chain().blocks().to_vec();
+    for at in 1..blocks.len() {
+        let report = verify_extension(&blocks[0], &blocks[at - 1], &blocks[at]);
+        assert!(report.is_valid(), "block {at}: {:?}", report.findings);
+        assert_eq!(report.blocks_checked, 1);
+    }
+    let keys = sim.keys().clone();
+    let mut tampered = blocks.clone();
+    tampered[5].body.ledger.members[2].balance.0 += 3;
+    common::reseal(&mut tampered[5], &keys);
+    let full = ecloud_core::verify_chain(&tampered);
+    let alone = verify_extension(&tampered[0], &tampered[4], &tampered[5]);
+    let at_5: Vec<_> = full.findings_at(5).cloned().collect();
+    assert!(!at_5.is_empty());
+    assert_eq!(alone.findings, at_5);
+}

@@ -1,6 +1,8 @@
 //! The chain's export file: `{"format": "e-cloud-chain", "version": 1,
 //! "blocks": [...]}`, written for people to read (indented) and read back
-//! only after verification.
+//! only after verification. Its version is its blocks' (a chain sealed by
+//! nodes, with VRF keys, proofs and slot ranks, is of version 2); files of
+//! both versions are read.
 
 use crate::chain::blocks::Chain;
 use crate::chain::verify::Report;
@@ -10,7 +12,10 @@ use std::fmt;
 
 /// What an export file says it is.
 pub const FILE_FORMAT: &str = "e-cloud-chain";
+/// The version of a file of version-1 blocks (one page playing every member).
 pub const FILE_VERSION: u32 = 1;
+/// The version of a file of version-2 blocks (sealed by nodes).
+pub const FILE_VERSION_2: u32 = 2;
 
 /// The file as it is written: `Chain::file`.
 #[derive(Serialize)]
@@ -41,6 +46,9 @@ pub enum ImportError {
     VersionNotANumber(String),
     /// A file without blocks.
     NoBlocks,
+    /// A file whose version is not its blocks' (a version-1 file of blocks
+    /// sealed by nodes, or the other way round).
+    VersionMismatch { file: u32, blocks: u32 },
     /// A well-formed chain that fails verification.
     Invalid(Box<Report>),
 }
@@ -63,6 +71,10 @@ impl fmt::Display for ImportError {
                 "the file is an E-Cloud chain, but its version is {found}, not a whole number"
             ),
             ImportError::NoBlocks => write!(f, "the file holds no blocks"),
+            ImportError::VersionMismatch { file, blocks } => write!(
+                f,
+                "the file says it is of version {file}, but its blocks are of version {blocks}"
+            ),
             ImportError::Invalid(report) => match report.first_failure() {
                 Some(first) => write!(
                     f,
@@ -84,7 +96,10 @@ impl Chain {
     pub fn file(&self) -> ChainFile<'_> {
         ChainFile {
             format: FILE_FORMAT,
-            version: FILE_VERSION,
+            version: match self.blocks().first().map(|g| g.header.version) {
+                Some(v) if v >= 2 => FILE_VERSION_2,
+                _ => FILE_VERSION,
+            },
             blocks: self.blocks(),
         }
     }
@@ -105,10 +120,15 @@ impl Chain {
     /// as such rather than as a block that does not parse.
     pub fn parse_json(text: &str) -> Result<Chain, ImportError> {
         let malformed = |e: serde_json::Error| ImportError::Malformed(e.to_string());
-        serde_json::from_str::<FileHeader>(text)
+        let file = serde_json::from_str::<FileHeader>(text)
             .map_err(malformed)?
             .check()?;
-        Chain::from_file_blocks(serde_json::from_str(text).map_err(malformed)?)
+        let chain = Chain::from_file_blocks(serde_json::from_str(text).map_err(malformed)?)?;
+        let blocks = chain.blocks()[0].header.version;
+        if blocks != file {
+            return Err(ImportError::VersionMismatch { file, blocks });
+        }
+        Ok(chain)
     }
 
     /// Reads and verifies an export file: only a chain that passes every
@@ -133,13 +153,14 @@ pub struct FileHeader {
 }
 
 impl FileHeader {
-    /// Whether this is a chain file of the version this code reads.
-    pub fn check(self) -> Result<(), ImportError> {
+    /// Whether this is a chain file of a version this code reads, and which.
+    pub fn check(self) -> Result<u32, ImportError> {
         if !matches!(&self.format, Some(Scalar::Text(f)) if f == FILE_FORMAT) {
             return Err(ImportError::NotAChainFile);
         }
         match self.version {
-            Some(Scalar::Number(v)) if v == u64::from(FILE_VERSION) => Ok(()),
+            Some(Scalar::Number(1)) => Ok(FILE_VERSION),
+            Some(Scalar::Number(2)) => Ok(FILE_VERSION_2),
             Some(Scalar::Number(v)) => Err(ImportError::UnsupportedVersion(v)),
             Some(other) => Err(ImportError::VersionNotANumber(other.to_string())),
             None => Err(ImportError::NotAChainFile),

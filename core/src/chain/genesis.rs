@@ -1,10 +1,13 @@
 //! A community as it starts: members, shares and rules, turned into the
 //! genesis block.
 
+use crate::crypto::vrf::VrfPublicKey;
 use crate::crypto::{merkle_root, Hash, KeyError, PublicKey, SecretKey};
 use crate::encoding::canonical::CanonicalError;
 use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
-use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION};
+use crate::model::block::{
+    Block, BlockBody, BlockHeader, BLOCK_VERSION, BLOCK_VERSION_2, MARKET_PERIOD_MS,
+};
 use crate::model::ledger::{Ledger, Rules};
 use crate::model::member::{Member, MemberId, Role};
 use crate::model::shares::{Share, ShareTable};
@@ -140,6 +143,7 @@ impl CommunitySpec {
                     last_sealed: (id == self.genesis_sealer).then_some(0),
                     seq: 0,
                     active: true,
+                    vrf_key: None,
                 }
             })
             .collect();
@@ -180,25 +184,67 @@ impl CommunitySpec {
         now_ms: u64,
     ) -> Result<Block, SetupError> {
         let ledger = self.genesis_ledger(public_key)?;
-        let header = BlockHeader {
-            version: BLOCK_VERSION,
-            height: 0,
-            parent: Hash::ZERO,
-            period_start_ms: now_ms,
-            sealed_by: self.genesis_sealer,
-            next_miner: self.genesis_sealer,
-            merkle_root: merkle_root(&[]),
-            ledger_hash: ledger.hash().map_err(SetupError::Encoding)?,
-        };
-        let hash = header.hash().map_err(SetupError::Encoding)?;
-        Ok(Block {
-            seal: sealer_key.sign(&hash),
-            hash,
-            header,
-            body: BlockBody {
-                transactions: Vec::new(),
-                ledger,
-            },
-        })
+        seal_genesis(
+            ledger,
+            BLOCK_VERSION,
+            self.genesis_sealer,
+            sealer_key,
+            now_ms,
+        )
     }
+
+    /// The genesis block of a community of nodes (version 2): each member
+    /// brings a signing key and a VRF key (`keys`), and slots last
+    /// `rules.slot_ms` (a market period when not set).
+    pub fn genesis_block_v2(
+        &self,
+        keys: impl Fn(MemberId) -> (PublicKey, VrfPublicKey),
+        sealer_key: &SecretKey,
+        now_ms: u64,
+    ) -> Result<Block, SetupError> {
+        let mut ledger = self.genesis_ledger(|id| keys(id).0)?;
+        for m in &mut ledger.members {
+            m.vrf_key = Some(keys(m.id).1);
+        }
+        ledger.rules.slot_ms = Some(ledger.rules.slot_ms.unwrap_or(MARKET_PERIOD_MS));
+        seal_genesis(
+            ledger,
+            BLOCK_VERSION_2,
+            self.genesis_sealer,
+            sealer_key,
+            now_ms,
+        )
+    }
+}
+
+/// `ledger` as the genesis block of `version`, sealed by `sealer`.
+fn seal_genesis(
+    ledger: Ledger,
+    version: u32,
+    sealer: MemberId,
+    sealer_key: &SecretKey,
+    now_ms: u64,
+) -> Result<Block, SetupError> {
+    let header = BlockHeader {
+        version,
+        height: 0,
+        parent: Hash::ZERO,
+        period_start_ms: now_ms,
+        sealed_by: sealer,
+        next_miner: sealer,
+        merkle_root: merkle_root(&[]),
+        ledger_hash: ledger.hash().map_err(SetupError::Encoding)?,
+        sealed_at_ms: None,
+        rank: None,
+    };
+    let hash = header.hash().map_err(SetupError::Encoding)?;
+    Ok(Block {
+        seal: sealer_key.sign(&hash),
+        hash,
+        header,
+        body: BlockBody {
+            transactions: Vec::new(),
+            ledger,
+        },
+    })
 }

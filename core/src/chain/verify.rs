@@ -14,11 +14,13 @@ use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
 use crate::encoding::units::MilliTokens;
-use crate::model::block::{Block, BLOCK_VERSION};
+use crate::model::block::{Block, BLOCK_VERSION, BLOCK_VERSION_2, MARKET_PERIOD_MS, RANK_TURNS};
 use crate::model::election::ElectionRecord;
 use crate::model::ledger::Ledger;
 use crate::model::member::MemberId;
-use crate::rules::limits;
+use crate::model::tx::Penalty;
+use crate::rules::election::election_seed_after;
+use crate::rules::limits::{self, MAX_SLOT_MS};
 use crate::rules::transition::{check_share_table, OpenBlock, Violation};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -62,12 +64,18 @@ pub enum Check {
     PenaltyMismatch,
     MembershipInvalid,
     WeakKey,
+    SequenceGap,
+    VoteWrongParent,
+    DrawUnproved,
+    SeedMismatch,
+    SlotMismatch,
+    SealedOutOfTurn,
     DescendantOfBroken,
 }
 
 impl Check {
     /// Every check, for listings and exhaustive tests.
-    pub const ALL: [Check; 34] = [
+    pub const ALL: [Check; 40] = [
         Check::GenesisInvalid,
         Check::VersionUnknown,
         Check::HashMismatch,
@@ -101,6 +109,12 @@ impl Check {
         Check::PenaltyMismatch,
         Check::MembershipInvalid,
         Check::WeakKey,
+        Check::SequenceGap,
+        Check::VoteWrongParent,
+        Check::DrawUnproved,
+        Check::SeedMismatch,
+        Check::SlotMismatch,
+        Check::SealedOutOfTurn,
         Check::DescendantOfBroken,
     ];
 
@@ -140,6 +154,12 @@ impl Check {
             Check::PenaltyMismatch => "penalty-mismatch",
             Check::MembershipInvalid => "membership-invalid",
             Check::WeakKey => "weak-key",
+            Check::SequenceGap => "sequence-gap",
+            Check::VoteWrongParent => "vote-wrong-parent",
+            Check::DrawUnproved => "draw-unproved",
+            Check::SeedMismatch => "seed-mismatch",
+            Check::SlotMismatch => "slot-mismatch",
+            Check::SealedOutOfTurn => "sealed-out-of-turn",
             Check::DescendantOfBroken => "descendant-of-broken",
         }
     }
@@ -172,6 +192,9 @@ impl From<&Violation> for Check {
                 Check::MembershipInvalid
             }
             Violation::WeakKey(_) => Check::WeakKey,
+            Violation::VoteElsewhere(_) => Check::VoteWrongParent,
+            Violation::SequenceGap { .. } => Check::SequenceGap,
+            Violation::BadDrawProof(_) => Check::DrawUnproved,
         }
     }
 }
@@ -320,6 +343,24 @@ pub fn chain_signatures(blocks: &[Block]) -> Vec<SignedDigest> {
     verifier.sigs.collected
 }
 
+/// Verifies `block` as the child of `parent`, a block already accepted (its
+/// recorded ledger is trusted) in a chain that began with `genesis`: what a
+/// node checks of a block a peer sends. The same checks, and the same
+/// findings, as [`verify_chain`] makes of that block in a whole chain.
+pub fn verify_extension(genesis: &Block, parent: &Block, block: &Block) -> Report {
+    let mut walk = Walk::from(Some(genesis));
+    walk.trusted = Some(parent.ledger().clone());
+    let mut sigs = Signatures::new(SigMode::Each);
+    let digests = block_digests(std::slice::from_ref(block));
+    let position = parent.header.height.saturating_add(1);
+    walk.step(block, position, Some(parent), &mut sigs, &digests[0]);
+    let mut report = walk.report;
+    for f in &mut report.findings {
+        f.message = name_members(&f.message, block.ledger());
+    }
+    report
+}
+
 /// Whether every signature verifies, checked as [`verify_chain`] checks them.
 pub fn verify_signatures(items: &[SignedDigest]) -> bool {
     verify_batched(items)
@@ -444,7 +485,9 @@ impl Verifier {
                 .min(self.len)
                 .min(i.saturating_add(max_blocks - walked));
             let digests = ahead.get(blocks, i, end);
-            self.walk.step(blocks, i, &mut self.sigs, digests);
+            let parent = i.checked_sub(1).map(|p| &blocks[p]);
+            self.walk
+                .step(&blocks[i], i as u64, parent, &mut self.sigs, digests);
             self.next = i + 1;
             let batch = &mut self.sigs.batch;
             if batching
@@ -502,9 +545,7 @@ impl Lookahead {
 
 /// The state of a verification between two blocks.
 struct Walk {
-    energy_supply: u128,
-    token_supply: u128,
-    registrar: MemberId,
+    origin: Origin,
     /// The ledger the last block should have produced, while none is broken.
     trusted: Option<Ledger>,
     broken_at: Option<u64>,
@@ -525,9 +566,7 @@ impl Walk {
     /// from genesis (none for an empty chain, which has nothing to walk).
     fn from(genesis: Option<&Block>) -> Walk {
         Walk {
-            energy_supply: genesis.map_or(0, |g| g.ledger().total_energy()),
-            token_supply: genesis.map_or(0, |g| g.ledger().total_tokens()),
-            registrar: genesis.map_or(MemberId(0), |g| g.header.sealed_by),
+            origin: Origin::of(genesis),
             trusted: None,
             broken_at: None,
             report: Report::default(),
@@ -561,19 +600,25 @@ impl Walk {
         r.findings.truncate(mark.findings);
     }
 
-    /// Verifies block `i`, whose recomputed hashes are `digests`.
-    fn step(&mut self, blocks: &[Block], i: usize, sigs: &mut Signatures, digests: &BlockDigests) {
-        let block = &blocks[i];
+    /// Verifies `block`, the chain's block at `position`, whose parent is
+    /// `parent` and whose recomputed hashes are `digests`.
+    fn step(
+        &mut self,
+        block: &Block,
+        position: u64,
+        parent: Option<&Block>,
+        sigs: &mut Signatures,
+        digests: &BlockDigests,
+    ) {
         self.report.blocks_checked += 1;
         // Findings name a block by its position in the chain, which is what
         // its height should be even when a tampered header says otherwise.
         let mut rec = Recorder {
-            height: i as u64,
+            height: position,
             report: &mut self.report,
             sigs,
             broke: false,
         };
-        let parent = i.checked_sub(1).map(|p| &blocks[p]);
         check_structure(block, parent, digests, &mut rec);
         match (&self.broken_at, parent) {
             (None, None) => {
@@ -585,12 +630,11 @@ impl Walk {
                     .trusted
                     .take()
                     .expect("trusted ledger follows a good block");
-                let expected =
-                    check_content(block, parent, state, self.registrar, digests, &mut rec);
+                let expected = check_content(block, parent, state, &self.origin, digests, &mut rec);
                 check_conservation(
                     block.ledger(),
-                    self.energy_supply,
-                    self.token_supply,
+                    self.origin.energy_supply,
+                    self.origin.token_supply,
                     &mut rec,
                 );
                 self.trusted = expected;
@@ -605,7 +649,7 @@ impl Walk {
             }
         }
         if rec.broke && self.broken_at.is_none() {
-            self.broken_at = Some(i as u64);
+            self.broken_at = Some(position);
         }
     }
 
@@ -648,6 +692,157 @@ pub fn name_members(text: &str, ledger: &Ledger) -> String {
     out
 }
 
+/// What every block of a chain is checked against that comes from its
+/// genesis block.
+struct Origin {
+    energy_supply: u128,
+    token_supply: u128,
+    registrar: MemberId,
+    genesis_hash: Hash,
+    /// Version 2: when slot 0 began, and how long a slot lasts.
+    start_ms: u64,
+    slot_ms: u64,
+}
+
+impl Origin {
+    fn of(genesis: Option<&Block>) -> Origin {
+        Origin {
+            energy_supply: genesis.map_or(0, |g| g.ledger().total_energy()),
+            token_supply: genesis.map_or(0, |g| g.ledger().total_tokens()),
+            registrar: genesis.map_or(MemberId(0), |g| g.header.sealed_by),
+            genesis_hash: genesis.map_or(Hash::ZERO, |g| g.hash),
+            start_ms: genesis.map_or(0, |g| g.header.period_start_ms),
+            slot_ms: genesis
+                .and_then(|g| g.ledger().rules.slot_ms)
+                .unwrap_or(MARKET_PERIOD_MS),
+        }
+    }
+
+    /// When the slot of block `height` begins (version 2).
+    fn slot_start(&self, height: u64) -> u64 {
+        self.start_ms
+            .saturating_add(height.saturating_mul(self.slot_ms))
+    }
+}
+
+/// What the election check needs of a block of version 2: its seed, and
+/// each voter's proved draw.
+struct Version2Election {
+    seed: Hash,
+    draws: Vec<(MemberId, u64)>,
+}
+
+impl Version2Election {
+    /// The voters but the sealer, in member order, each once.
+    fn candidates(&self, sealer: MemberId) -> Vec<MemberId> {
+        let mut voters: Vec<MemberId> = Vec::new();
+        for &(voter, _) in &self.draws {
+            if voter != sealer && !voters.contains(&voter) {
+                voters.push(voter);
+            }
+        }
+        crate::encoding::order::sorted_by(&voters, &|a, b| a.cmp(b))
+    }
+
+    /// The election recomputed from the votes: their bets and proved draws.
+    fn recompute(
+        &self,
+        record: &ElectionRecord,
+        after: &Ledger,
+        height: u64,
+        sealer: MemberId,
+        stakes: &HashMap<MemberId, MilliTokens>,
+        candidates: &[MemberId],
+    ) -> Option<ElectionRecord> {
+        let draw = |id: MemberId| {
+            self.draws
+                .iter()
+                .find(|(voter, _)| *voter == id)
+                .map_or(0, |(_, d)| *d)
+        };
+        let mut again = crate::rules::election::hold_election_among(
+            after,
+            height,
+            sealer,
+            candidates,
+            |id| stakes.get(&id).copied().unwrap_or_default(),
+            draw,
+        )?;
+        // The seed is checked on its own.
+        again.seed = record.seed;
+        Some(again)
+    }
+}
+
+/// Version 2: the block is sealed in its slot, by the candidate of the
+/// rank it claims, no earlier than that rank's turn, with a penalty for
+/// each candidate ranked above it.
+fn check_turn(
+    block: &Block,
+    parent: &Block,
+    origin: &Origin,
+    penalties: &[Penalty],
+    rec: &mut Recorder,
+) {
+    let h = &block.header;
+    let slot_start = origin.slot_start(rec.height);
+    if h.period_start_ms != slot_start {
+        rec.fail(
+            Check::SlotMismatch,
+            None,
+            format!(
+                "the block's period starts at {} ms, not at its slot's start ({slot_start} ms)",
+                h.period_start_ms
+            ),
+        );
+    }
+    let (Some(rank), Some(sealed_at)) = (h.rank, h.sealed_at_ms) else {
+        rec.fail(
+            Check::SealedOutOfTurn,
+            None,
+            "the block does not say its sealer's rank and when it was sealed",
+        );
+        return;
+    };
+    // Who may seal this block, in turn order: the candidates of its
+    // election, then every other member.
+    let turns = crate::rules::election::turns_after(parent);
+    let rank = rank as usize;
+    if turns.order.get(rank) != Some(&h.sealed_by) {
+        rec.fail(
+            Check::SealedOutOfTurn,
+            None,
+            format!(
+                "member {} does not have turn {rank} for this block",
+                h.sealed_by
+            ),
+        );
+        return;
+    }
+    let turn = slot_start.saturating_add((rank as u64).saturating_mul(origin.slot_ms / RANK_TURNS));
+    if sealed_at < turn {
+        rec.fail(
+            Check::SealedOutOfTurn,
+            None,
+            format!(
+                "the block was sealed at {sealed_at} ms, before rank {rank}'s turn ({turn} ms)"
+            ),
+        );
+    }
+    let missed: Vec<MemberId> = penalties.iter().map(|p| p.missed).collect();
+    let above = &turns.order[..rank.min(turns.candidates)];
+    if missed != above || penalties.iter().any(|p| p.sealed_by != h.sealed_by) {
+        rec.fail(
+            Check::PenaltyMismatch,
+            None,
+            format!(
+                "the block must record a penalty for each of the {} candidates ranked above its sealer, in rank order",
+                above.len()
+            ),
+        );
+    }
+}
+
 /// Checks that need no ledger: version, height, parent link, time, hash,
 /// Merkle root and ledger hash.
 fn check_structure(
@@ -657,13 +852,22 @@ fn check_structure(
     rec: &mut Recorder,
 ) {
     let h = &block.header;
-    if h.version != BLOCK_VERSION {
+    if h.version != BLOCK_VERSION && h.version != BLOCK_VERSION_2 {
         rec.fail(
             Check::VersionUnknown,
             None,
             format!(
-                "the block says version {}, but only version {BLOCK_VERSION} exists",
+                "the block says version {}, but only versions {BLOCK_VERSION} and {BLOCK_VERSION_2} exist",
                 h.version
+            ),
+        );
+    } else if let Some(parent) = parent.filter(|p| p.header.version != h.version) {
+        rec.fail(
+            Check::VersionUnknown,
+            None,
+            format!(
+                "the block says version {}, but its chain is of version {}",
+                h.version, parent.header.version
             ),
         );
     }
@@ -797,6 +1001,19 @@ fn check_genesis(block: &Block, rec: &mut Recorder) {
         );
         return;
     }
+    let version_2 = h.version == BLOCK_VERSION_2;
+    if version_2
+        && ledger
+            .rules
+            .slot_ms
+            .is_none_or(|ms| !(1..=MAX_SLOT_MS).contains(&ms))
+    {
+        rec.fail(
+            Check::GenesisInvalid,
+            None,
+            format!("a chain of version 2 needs a slot length of 1 ms to {MAX_SLOT_MS} ms"),
+        );
+    }
     for m in &ledger.members {
         if let Err(why) = m.public_key.check() {
             rec.fail(
@@ -804,6 +1021,26 @@ fn check_genesis(block: &Block, rec: &mut Recorder) {
                 None,
                 format!("{}'s public key is refused: {why}", m.name),
             );
+        }
+        match (version_2, m.vrf_key) {
+            (true, None) => rec.fail(
+                Check::WeakKey,
+                None,
+                format!(
+                    "{} has no VRF key, which every member of a chain of version 2 needs",
+                    m.name
+                ),
+            ),
+            (true, Some(key)) => {
+                if let Err(why) = key.check() {
+                    rec.fail(
+                        Check::WeakKey,
+                        None,
+                        format!("{}'s VRF key is refused: {why}", m.name),
+                    );
+                }
+            }
+            (false, _) => {}
         }
         if let Some(table) = m.share_table() {
             if let Err(v) = check_share_table(ledger, table) {
@@ -842,18 +1079,25 @@ fn check_content(
     block: &Block,
     parent: &Block,
     state: Ledger,
-    registrar: MemberId,
+    origin: &Origin,
     digests: &BlockDigests,
     rec: &mut Recorder,
 ) -> Option<Ledger> {
     let h = &block.header;
     check_seal(block, &state, rec);
     rec.report.signatures_checked += 1;
-    check_sealer(block, parent, rec);
+    let version_2 = h.version == BLOCK_VERSION_2;
+    if !version_2 {
+        check_sealer(block, parent, rec);
+    }
 
     // The block's place in the chain, which is what its height should be
     // (a wrong height is a finding of its own).
-    let mut open = OpenBlock::on(state, rec.height).with_registrar(registrar);
+    let mut open = OpenBlock::on(state, rec.height).with_registrar(origin.registrar);
+    if version_2 {
+        let seed = election_seed_after(parent, &origin.genesis_hash);
+        open = open.with_version_2(parent.hash, origin.genesis_hash, seed);
+    }
     for (i, tx) in block.body.transactions.iter().enumerate() {
         rec.report.transactions_checked += 1;
         match &digests.tx_ids[i] {
@@ -891,6 +1135,16 @@ fn check_content(
             rec.fail(Check::from(&v), Some(i), format!("transaction {i}: {v}"));
         }
     }
+    let version_2 = match open.election_seed() {
+        Some(seed) => {
+            check_turn(block, parent, origin, open.penalties(), rec);
+            Some(Version2Election {
+                seed,
+                draws: open.draws().to_vec(),
+            })
+        }
+        None => None,
+    };
     let (closed, election) = open.close_owned(h.sealed_by);
     let expected = match closed {
         Ok(ledger) => ledger,
@@ -899,7 +1153,7 @@ fn check_content(
             return None;
         }
     };
-    check_election(block, election.as_ref(), &expected, rec);
+    check_election(block, election.as_ref(), &expected, version_2.as_ref(), rec);
     if let Some(difference) = first_difference(&expected, block.ledger()) {
         rec.fail(
             Check::LedgerMismatch,
@@ -955,6 +1209,7 @@ fn check_election(
     block: &Block,
     election: Option<&ElectionRecord>,
     after: &Ledger,
+    version_2: Option<&Version2Election>,
     rec: &mut Recorder,
 ) {
     let h = &block.header;
@@ -977,7 +1232,12 @@ fn check_election(
             );
         }
     }
-    let candidates = crate::rules::election::candidates_after(after, h.sealed_by);
+    // Version 1: everyone but the sealer stands. Version 2: the members
+    // whose vote proved a draw, but the sealer.
+    let candidates = match version_2 {
+        None => crate::rules::election::candidates_after(after, h.sealed_by),
+        Some(v2) => v2.candidates(h.sealed_by),
+    };
     let Some(record) = election else {
         if !candidates.is_empty() {
             rec.fail(
@@ -1023,7 +1283,20 @@ fn check_election(
             );
         }
     }
-    match crate::rules::election::recompute(record, after, rec.height, h.sealed_by) {
+    let again = match version_2 {
+        None => crate::rules::election::recompute(record, after, rec.height, h.sealed_by),
+        Some(v2) => {
+            if record.seed != Some(v2.seed) {
+                rec.fail(
+                    Check::SeedMismatch,
+                    None,
+                    "the election's seed is not the one chained from the last election's winner",
+                );
+            }
+            v2.recompute(record, after, rec.height, h.sealed_by, &stakes, &candidates)
+        }
+    };
+    match again {
         Some(again) if &again == record => {}
         Some(again) => {
             let what = if again

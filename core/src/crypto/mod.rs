@@ -8,6 +8,7 @@ pub mod hash;
 pub mod merkle;
 #[cfg(test)]
 mod vectors;
+pub mod vrf;
 
 pub use batch::{verify_batch_merged, verify_batched, SignatureBatch, BATCH_SIZE};
 pub use ed25519::{verify_each, KeyCache, KeyError, PublicKey, SecretKey, Signature, SignedDigest};

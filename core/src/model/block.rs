@@ -13,6 +13,16 @@ use serde::{Deserialize, Serialize};
 /// The block format this code writes and checks.
 pub const BLOCK_VERSION: u32 = 1;
 
+/// Blocks of a community of nodes (SPEC section 10): draws proved by each
+/// candidate's VRF, sealing by rank in a slot, votes that name the block
+/// they build on.
+pub const BLOCK_VERSION_2: u32 = 2;
+
+/// Version 2: a slot is shared out in this many turns: the candidate of
+/// rank r may seal from its slot's start plus r turns (a quarter of a slot
+/// each), so the winner has a quarter of a slot before the runner-up may.
+pub const RANK_TURNS: u64 = 4;
+
 /// A block closes one market period of 15 minutes (SPEC section 1): block
 /// h's period begins h periods after the genesis block's.
 pub const MARKET_PERIOD_MS: u64 = 15 * 60 * 1_000;
@@ -34,6 +44,14 @@ pub struct BlockHeader {
     pub next_miner: MemberId,
     pub merkle_root: Hash,
     pub ledger_hash: Hash,
+    /// Version 2: when the sealer sealed it (ms), at or after its rank's
+    /// turn in the block's slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_at_ms: Option<u64>,
+    /// Version 2: the sealer's rank in the election for this block (0 for
+    /// the winner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
 }
 
 impl BlockHeader {

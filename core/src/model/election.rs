@@ -3,6 +3,7 @@
 //! `rules::election`; how the page's members bet and draw, in
 //! `simulation::strategy`.
 
+use crate::crypto::Hash;
 use crate::encoding::units::{Decimal, MilliTokens};
 use crate::model::member::MemberId;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,10 @@ pub struct ElectionRecord {
     pub runner_up: Option<MemberId>,
     /// All bets, paid frozen to whoever seals block `height`.
     pub pot: MilliTokens,
+    /// Chains of version 2: the election seed, chained from earlier
+    /// winners' VRF outputs, that is part of every candidate's VRF input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<Hash>,
 }
 
 impl Candidate {

@@ -23,6 +23,10 @@ pub struct Rules {
     pub milli_tokens_per_wh: u64,
     /// The generator's part of what it mints (the seed's 20 %).
     pub generator_mint_share: BasisPoints,
+    /// Chains of version 2: the length of a slot, one block's turn, in ms
+    /// of chain time (a market period). Written only when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_ms: Option<u64>,
 }
 
 impl Default for Rules {
@@ -34,6 +38,7 @@ impl Default for Rules {
             freeze_blocks: 6,
             milli_tokens_per_wh: 1,
             generator_mint_share: BasisPoints(2_000),
+            slot_ms: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Members of a community and their state on the ledger.
 
+use crate::crypto::vrf::VrfPublicKey;
 use crate::crypto::PublicKey;
 use crate::encoding::units::{MilliTokens, Wh};
 use crate::model::shares::ShareTable;
@@ -90,6 +91,11 @@ pub struct Member {
     /// has left is the same as before members could leave.
     #[serde(default = "active_by_default", skip_serializing_if = "is_active")]
     pub active: bool,
+    /// The key its election draws are proved with (chains of version 2),
+    /// separate from its signing key. Written only when there is one, so a
+    /// version-1 chain's encoding is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vrf_key: Option<VrfPublicKey>,
 }
 
 fn active_by_default() -> bool {

@@ -2,6 +2,7 @@
 //! canonical body, and its signer's Ed25519 signature over that id.
 
 use crate::crypto::canonical_sha256;
+use crate::crypto::vrf::{VrfProof, VrfPublicKey};
 use crate::crypto::{Hash, PublicKey, SecretKey, Signature};
 use crate::encoding::canonical::CanonicalError;
 use crate::encoding::units::{MilliTokens, Wh};
@@ -52,10 +53,21 @@ pub struct ShareUpdate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vote {
     pub voter: MemberId,
+    /// Version 1: the voter's sequence number. Version 2: 0, a vote being
+    /// outside its voter's sequence (one per voter and election, naming the
+    /// block it builds on, it cannot be replayed).
     pub seq: u64,
     /// The height of the block the election picks a miner for.
     pub election: u64,
     pub bet: MilliTokens,
+    /// Chains of version 2: the block the voter builds on (the parent of
+    /// the block holding the vote), so a vote counts for one fork only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builds_on: Option<Hash>,
+    /// Chains of version 2: the proof of the voter's draw, its VRF output
+    /// on the election's input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<VrfProof>,
 }
 
 /// The elected miner missed its slot: the runner-up sealed instead.
@@ -84,6 +96,9 @@ pub enum MembershipChange {
         role: Role,
         public_key: PublicKey,
         capacity: Wh,
+        /// Chains of version 2: the member's VRF key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vrf_key: Option<VrfPublicKey>,
     },
     Rename {
         member: MemberId,
@@ -193,6 +208,9 @@ struct TxFields {
     reputation_lost: Option<u64>,
     registrar: Option<MemberId>,
     change: Option<MembershipChange>,
+    builds_on: Option<Hash>,
+    proof: Option<VrfProof>,
+    seed: Option<Hash>,
 }
 
 #[derive(Deserialize)]
@@ -228,6 +246,8 @@ impl TryFrom<TxFields> for TxBody {
                 seq: required(f.seq, "seq")?,
                 election: required(f.election, "election")?,
                 bet: required(f.bet, "bet")?,
+                builds_on: f.builds_on,
+                proof: f.proof,
             }),
             TxKind::Election => TxBody::Election(ElectionRecord {
                 height: required(f.height, "height")?,
@@ -236,6 +256,7 @@ impl TryFrom<TxFields> for TxBody {
                 winner: required(f.winner, "winner")?,
                 runner_up: f.runner_up,
                 pot: required(f.pot, "pot")?,
+                seed: f.seed,
             }),
             TxKind::Penalty => TxBody::Penalty(Penalty {
                 height: required(f.height, "height")?,
@@ -262,6 +283,7 @@ struct ChangeFields {
     role: Option<Role>,
     public_key: Option<PublicKey>,
     capacity: Option<Wh>,
+    vrf_key: Option<VrfPublicKey>,
 }
 
 #[derive(Deserialize)]
@@ -282,6 +304,7 @@ impl TryFrom<ChangeFields> for MembershipChange {
                 role: required(f.role, "role")?,
                 public_key: required(f.public_key, "public_key")?,
                 capacity: required(f.capacity, "capacity")?,
+                vrf_key: f.vrf_key,
             },
             ChangeKind::Rename => MembershipChange::Rename {
                 member: required(f.member, "member")?,

@@ -13,12 +13,16 @@
 //! were random: the miner writes them. (A verifiable random function or a
 //! commit-reveal round would close that gap.)
 
+use crate::crypto::vrf::{proof_to_hash, VrfOutput};
+use crate::crypto::{sha256, Hash};
 use crate::encoding::units::{fixed_point, MilliTokens};
+use crate::model::block::Block;
 use crate::model::election::{Candidate, ElectionRecord};
 use crate::model::ledger::{Ledger, Rules};
 use crate::model::member::MemberId;
+use crate::model::tx::TxBody;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The three wealth terms (bet, age, reputation), in millionths of a token.
 pub fn wealth_terms(rules: &Rules, bet: MilliTokens, age: u64, reputation: u64) -> [u64; 3] {
@@ -62,12 +66,112 @@ pub fn score_text(wealth: u64, draw: u64) -> String {
     }
 }
 
+/// A candidate's VRF input for the election of block `height` (chains of
+/// version 2): a domain tag, the genesis hash, the height and the election
+/// seed. Not the parent block's hash, which that block's sealer could
+/// grind by sealing again.
+pub fn election_input(genesis: &Hash, height: u64, seed: &Hash) -> Vec<u8> {
+    [
+        b"e-cloud election draw".as_slice(),
+        &genesis.0,
+        &height.to_be_bytes(),
+        &seed.0,
+    ]
+    .concat()
+}
+
+/// The seed of the election of block `height`, chained from the last one:
+/// `previous` (the seed and the winner's VRF output of the election held in
+/// the block before) or, with no election there, from the genesis hash and
+/// the height alone.
+pub fn election_seed(genesis: &Hash, height: u64, previous: Option<(&Hash, &VrfOutput)>) -> Hash {
+    match previous {
+        Some((seed, output)) => {
+            sha256(&[b"e-cloud election seed".as_slice(), &seed.0, &output.0].concat())
+        }
+        None => sha256(
+            &[
+                b"e-cloud election seed".as_slice(),
+                &genesis.0,
+                &height.to_be_bytes(),
+            ]
+            .concat(),
+        ),
+    }
+}
+
+/// The seed of the election held in the block after `parent` (the
+/// election of block `parent.height + 2`): chained from the election
+/// `parent` holds, with its winner's VRF output, which `parent`'s votes
+/// prove (chains of version 2).
+pub fn election_seed_after(parent: &Block, genesis: &Hash) -> Hash {
+    let election = parent.height().saturating_add(2);
+    let previous = parent.election().and_then(|record| {
+        let seed = record.seed?;
+        let proof = parent
+            .body
+            .transactions
+            .iter()
+            .find_map(|t| match &t.body {
+                TxBody::Vote(v) if v.voter == record.winner => v.proof,
+                _ => None,
+            })?;
+        Some((seed, proof_to_hash(&proof).ok()?))
+    });
+    election_seed(genesis, election, previous.as_ref().map(|(s, o)| (s, o)))
+}
+
+/// A draw from a VRF output: its top 53 bits, so u = (d + 1) / 2^53 lies
+/// in (0, 1], exactly as a seeded draw's.
+pub fn draw_from(output: &VrfOutput) -> u64 {
+    let top: [u8; 8] = output.0[..8].try_into().expect("8 bytes");
+    u64::from_be_bytes(top) >> 11
+}
+
 /// The age of a member at height `height`: blocks since it last sealed,
 /// plus one. A member that never sealed counts as having sealed genesis.
 pub fn age(last_sealed: Option<u64>, height: u64) -> u64 {
     height
         .saturating_sub(last_sealed.unwrap_or(0))
         .saturating_add(1)
+}
+
+/// The members of an election ranked best first: rank r may seal block
+/// `record.height` from its slot's start plus r turns (chains of version 2).
+pub fn ranked(record: &ElectionRecord) -> Vec<MemberId> {
+    ranking(&record.candidates)
+        .into_iter()
+        .map(|i| record.candidates[i].member)
+        .collect()
+}
+
+/// Who may seal the block after a block, in turn order (chains of version
+/// 2): rank r may seal from the slot's start plus r turns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Turns {
+    pub order: Vec<MemberId>,
+    /// How many of `order`, from the first, stood in the election: only
+    /// they are penalized for a turn they missed.
+    pub candidates: usize,
+}
+
+/// The turns after `parent`: first the candidates of the election it holds,
+/// best first; then, so that the chain goes on when none of them is there
+/// (a partition, members offline), every other active member: `parent`'s
+/// sealer first, then by member number.
+pub fn turns_after(parent: &Block) -> Turns {
+    let mut order = parent.election().map(ranked).unwrap_or_default();
+    let candidates = order.len();
+    let mut placed: HashSet<MemberId> = order.iter().copied().collect();
+    let sealer = parent.header.sealed_by;
+    let active: Vec<MemberId> = parent.ledger().active_members().map(|m| m.id).collect();
+    let sealer_first = active.iter().filter(|id| **id == sealer);
+    for id in sealer_first.chain(active.iter()) {
+        if placed.insert(*id) {
+            order.push(*id);
+        }
+    }
+    Turns { order, candidates }
 }
 
 /// Candidates' indices ordered best first: by score, ties to the earlier member.
@@ -96,10 +200,25 @@ pub fn hold_election(
     sealed_height: u64,
     sealer: MemberId,
     bet_of: impl Fn(MemberId) -> MilliTokens,
+    draw_of: impl FnMut(MemberId) -> u64,
+) -> Option<ElectionRecord> {
+    let candidates = candidates_after(ledger, sealer);
+    hold_election_among(ledger, sealed_height, sealer, &candidates, bet_of, draw_of)
+}
+
+/// [`hold_election`] among `candidates` only (in member order): in a chain
+/// of version 2, the members who voted, each with a proved draw.
+pub fn hold_election_among(
+    ledger: &Ledger,
+    sealed_height: u64,
+    sealer: MemberId,
+    candidates: &[MemberId],
+    bet_of: impl Fn(MemberId) -> MilliTokens,
     mut draw_of: impl FnMut(MemberId) -> u64,
 ) -> Option<ElectionRecord> {
-    let candidates: Vec<Candidate> = candidates_after(ledger, sealer)
-        .into_iter()
+    let candidates: Vec<Candidate> = candidates
+        .iter()
+        .copied()
         .filter_map(|id| ledger.member(id))
         .map(|m| {
             let bet = bet_of(m.id);
@@ -132,6 +251,7 @@ pub fn hold_election(
         ),
         winner,
         candidates,
+        seed: None,
     })
 }
 

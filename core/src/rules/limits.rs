@@ -30,6 +30,8 @@ pub const MAX_WEIGHT_PERMILLE: u64 = 1_000;
 pub const MAX_MILLI_TOKENS_PER_WH: u64 = 1_000;
 /// Blocks a pot stays frozen.
 pub const MAX_FREEZE_BLOCKS: u64 = 1_000;
+/// Version 2: the longest slot, a day of chain time.
+pub const MAX_SLOT_MS: u64 = 24 * 60 * 60 * 1_000;
 
 // Each limit is itself a number the canonical form can carry.
 const _: () = assert!(MAX_ENERGY.0 < MAX_SAFE && MAX_TOKENS.0 < MAX_SAFE);

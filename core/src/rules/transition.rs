@@ -3,7 +3,7 @@
 //! The same code refuses a bad action in the page and reports a bad block in
 //! verification, so the two can never disagree about a rule.
 
-use crate::crypto::KeyError;
+use crate::crypto::{Hash, KeyError};
 use crate::encoding::split::largest_remainder;
 use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
 use crate::model::election::ElectionRecord;
@@ -14,6 +14,7 @@ use crate::model::shares::{ShareError, ShareTable};
 use crate::model::tx::{
     Allocation, Generation, Membership, MembershipChange, Mint, Penalty, ShareUpdate, TxBody, Vote,
 };
+use crate::rules::election::{draw_from, election_input};
 use crate::rules::limits;
 use std::collections::HashSet;
 use std::fmt;
@@ -85,6 +86,18 @@ pub enum Violation {
     /// A public key that may not enter the chain (not a point, or of
     /// small order).
     WeakKey(KeyError),
+    /// Version 2: a transaction whose sequence number skips one: its
+    /// signer's transaction before it is missing.
+    SequenceGap {
+        member: MemberId,
+        seq: u64,
+        expected: u64,
+    },
+    /// Version 2: a vote that names another block than the one the block
+    /// holding it builds on.
+    VoteElsewhere(MemberId),
+    /// Version 2: a vote whose VRF proof does not hold (or is missing).
+    BadDrawProof(MemberId),
 }
 
 impl fmt::Display for Violation {
@@ -140,6 +153,22 @@ impl fmt::Display for Violation {
                 write!(f, "member {m} has left the community and signs nothing more")
             }
             Violation::Membership(why) => write!(f, "{why}"),
+            Violation::SequenceGap {
+                member,
+                seq,
+                expected,
+            } => write!(
+                f,
+                "member {member}'s sequence number {seq} skips ahead: the transaction numbered {expected} is missing"
+            ),
+            Violation::VoteElsewhere(m) => write!(
+                f,
+                "member {m}'s vote names another block than the one this block builds on"
+            ),
+            Violation::BadDrawProof(m) => write!(
+                f,
+                "member {m}'s vote does not prove its draw: the VRF proof does not hold for its key and this election"
+            ),
             Violation::WeakKey(why) => write!(f, "the new member's public key is refused: {why}"),
         }
     }
@@ -302,6 +331,27 @@ fn upcoming_shares<'l>(
         .or_else(|| ledger.member(generator)?.share_table())
 }
 
+impl Version2 {
+    /// The draw `v` proves (a vote of a chain of version 2): it names the
+    /// block it builds on, and its VRF proof holds for the voter's VRF key on
+    /// this election's input.
+    fn draw_of(&self, v: &Vote, ledger: &Ledger) -> Result<u64, Violation> {
+        if v.builds_on != Some(self.parent) {
+            return Err(Violation::VoteElsewhere(v.voter));
+        }
+        let key = ledger
+            .member(v.voter)
+            .and_then(|m| m.vrf_key)
+            .ok_or(Violation::BadDrawProof(v.voter))?;
+        let proof = v.proof.as_ref().ok_or(Violation::BadDrawProof(v.voter))?;
+        let input = election_input(&self.genesis, v.election, &self.seed);
+        let output = key
+            .verify(&input, proof)
+            .map_err(|_| Violation::BadDrawProof(v.voter))?;
+        Ok(draw_from(&output))
+    }
+}
+
 /// A block being filled: the parent's ledger with the block's transactions
 /// applied so far, and what takes effect only when the block closes.
 #[derive(Clone, Debug)]
@@ -319,6 +369,22 @@ pub struct OpenBlock {
     penalty: Option<Penalty>,
     /// Who may sign membership changes: the genesis sealer.
     registrar: Option<MemberId>,
+    /// The rules of a chain of version 2, when the block is one.
+    version_2: Option<Version2>,
+}
+
+/// What the rules of a chain of version 2 need beyond the ledger: the
+/// block the open block builds on, and the input of the election it holds;
+/// and what they learn as votes come: each voter's proved draw.
+#[derive(Clone, Debug)]
+struct Version2 {
+    parent: Hash,
+    genesis: Hash,
+    seed: Hash,
+    /// Each voter's draw, from its VRF proof, in the order the votes came.
+    draws: Vec<(MemberId, u64)>,
+    /// The penalties recorded so far, in order.
+    penalties: Vec<Penalty>,
 }
 
 impl OpenBlock {
@@ -342,7 +408,37 @@ impl OpenBlock {
             election: None,
             penalty: None,
             registrar: None,
+            version_2: None,
         }
+    }
+
+    /// The open block is of a chain of version 2: it builds on `parent`, in
+    /// the chain that began with `genesis`, and holds the election whose
+    /// seed is `seed`. Votes must then name `parent` and prove their draw.
+    pub fn with_version_2(mut self, parent: Hash, genesis: Hash, seed: Hash) -> OpenBlock {
+        self.version_2 = Some(Version2 {
+            parent,
+            genesis,
+            seed,
+            draws: Vec::new(),
+            penalties: Vec::new(),
+        });
+        self
+    }
+
+    /// Version 2: each voter's proved draw, in the order the votes came.
+    pub fn draws(&self) -> &[(MemberId, u64)] {
+        self.version_2.as_ref().map_or(&[], |v| &v.draws)
+    }
+
+    /// Version 2: the election seed of the election this block holds.
+    pub fn election_seed(&self) -> Option<Hash> {
+        self.version_2.as_ref().map(|v| v.seed)
+    }
+
+    /// Version 2: the penalties recorded so far, in order.
+    pub fn penalties(&self) -> &[Penalty] {
+        self.version_2.as_ref().map_or(&[], |v| &v.penalties)
     }
 
     /// Names the community's registrar (the genesis sealer), who alone may
@@ -402,12 +498,27 @@ impl OpenBlock {
         if !member.active {
             return Err(Violation::MemberLeft(signer));
         }
-        if let Some(seq) = body.seq() {
+        // Version 2: a vote is outside its voter's sequence (one vote per
+        // voter per election, naming the block it builds on, cannot be
+        // replayed), so a sealer leaving its own vote out of its block holds
+        // up none of its other transactions.
+        let in_sequence = !(self.version_2.is_some() && matches!(body, TxBody::Vote(_)));
+        if let Some(seq) = body.seq().filter(|_| in_sequence) {
             if seq <= member.seq {
                 return Err(Violation::SequenceReplayed {
                     member: signer,
                     seq,
                     last: member.seq,
+                });
+            }
+            // Version 2: each signer's transactions in an unbroken sequence,
+            // so a node holds one that came before its predecessor until
+            // the predecessor comes.
+            if self.version_2.is_some() && seq != member.seq.saturating_add(1) {
+                return Err(Violation::SequenceGap {
+                    member: signer,
+                    seq,
+                    expected: member.seq.saturating_add(1),
                 });
             }
         }
@@ -435,6 +546,7 @@ impl OpenBlock {
                 role,
                 public_key,
                 capacity,
+                vrf_key,
             } => {
                 let expected = ledger
                     .next_member_id()
@@ -447,6 +559,12 @@ impl OpenBlock {
                 limits::check_member_number(*member)?;
                 check_name(ledger, *member, name)?;
                 public_key.check().map_err(Violation::WeakKey)?;
+                if self.version_2.is_some() {
+                    let key = vrf_key.ok_or_else(|| {
+                        Violation::Membership("a new member brings a VRF key".into())
+                    })?;
+                    key.check().map_err(Violation::WeakKey)?;
+                }
                 match role {
                     Role::Generator { shares } => check_share_table(ledger, shares)?,
                     Role::Customer if capacity.0 > 0 => {
@@ -477,6 +595,7 @@ impl OpenBlock {
                     last_sealed: None,
                     seq: 0,
                     active: true,
+                    vrf_key: *vrf_key,
                 });
             }
             MembershipChange::Rename { member, name } => {
@@ -540,11 +659,20 @@ impl OpenBlock {
             .0
             .checked_add(v.bet.0)
             .ok_or(Violation::Overflow)?;
+        let draw = match &self.version_2 {
+            Some(v2) => Some(v2.draw_of(v, &self.ledger)?),
+            None => None,
+        };
         let voter = self.ledger.member_mut(v.voter).expect("checked above");
         voter.tokens = MilliTokens(voter.tokens.0 - v.bet.0);
-        voter.seq = v.seq;
+        if self.version_2.is_none() {
+            voter.seq = v.seq;
+        }
         self.ledger.pot = MilliTokens(pot);
         self.voters.insert(v.voter);
+        if let (Some(v2), Some(draw)) = (&mut self.version_2, draw) {
+            v2.draws.push((v.voter, draw));
+        }
         Ok(())
     }
 
@@ -566,7 +694,10 @@ impl OpenBlock {
     }
 
     fn apply_penalty(&mut self, p: &Penalty) -> Result<(), Violation> {
-        if self.penalty.is_some() {
+        // Version 2: one penalty for each candidate ranked above the sealer
+        // (their order is checked against the election by verification).
+        let several = self.version_2.is_some();
+        if self.penalty.is_some() && !several {
             return Err(Violation::PenaltyMismatch(
                 "a block holds at most one".into(),
             ));
@@ -595,6 +726,15 @@ impl OpenBlock {
             )));
         }
         missed.reputation -= lost;
+        if let Some(v2) = &mut self.version_2 {
+            if v2.penalties.iter().any(|q| q.missed == p.missed) {
+                return Err(Violation::PenaltyMismatch(format!(
+                    "member {} is penalised twice",
+                    p.missed
+                )));
+            }
+            v2.penalties.push(p.clone());
+        }
         self.penalty = Some(p.clone());
         Ok(())
     }

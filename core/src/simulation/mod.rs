@@ -5,6 +5,7 @@
 
 pub mod history;
 pub mod keyring;
+pub mod network;
 pub mod profile;
 pub mod run;
 pub mod saved;

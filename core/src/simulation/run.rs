@@ -19,10 +19,11 @@ use crate::model::shares::ShareTable;
 use crate::model::tx::{
     Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
 };
+use crate::node::strategy::Strategy;
 use crate::rules::election::{candidates_after, hold_election};
 use crate::rules::transition::{expected_generation, OpenBlock, Violation};
 use crate::simulation::keyring::{Keyring, RunSeed};
-use crate::simulation::strategy::{DrawSource, Strategy};
+use crate::simulation::strategy::DrawSource;
 use crate::simulation::tamper::{edited_block, rehashed, Edit, TamperError};
 use std::fmt;
 
@@ -267,6 +268,7 @@ impl Simulation {
             role,
             public_key,
             capacity,
+            vrf_key: None,
         })?;
         Ok(member)
     }
@@ -555,6 +557,8 @@ impl Simulation {
                 seq,
                 election: height.saturating_add(1),
                 bet,
+                builds_on: None,
+                proof: None,
             };
             admit(&mut open, TxBody::Vote(vote))?;
             bets.push((voter, bet));
@@ -587,6 +591,8 @@ impl Simulation {
             next_miner,
             merkle_root: merkle_root(&ids),
             ledger_hash: ledger.hash()?,
+            sealed_at_ms: None,
+            rank: None,
         };
         let hash = header.hash()?;
         let block = Block {

@@ -9,9 +9,9 @@ use crate::chain::blocks::Chain;
 use crate::encoding::hex::{from_hex, to_hex};
 use crate::model::member::MemberId;
 use crate::model::tx::{Transaction, TxBody};
+use crate::node::strategy::Strategy;
 use crate::simulation::keyring::{Keyring, RunSeed};
 use crate::simulation::run::Simulation;
-use crate::simulation::strategy::Strategy;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

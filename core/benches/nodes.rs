@@ -1,0 +1,130 @@
+//! Nodes (issue 17): what a vote with its VRF proof costs to verify against
+//! an Ed25519 signature alone, and how many node steps (a tick or a
+//! delivered message, each a node's work) the simulated network runs a
+//! second with five nodes.
+//!
+//!     cargo bench -p ecloud-core --bench nodes
+//!     ECLOUD_BENCH_BLOCKS=10000 cargo bench -p ecloud-core --bench nodes -- network
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    native::main();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use criterion::{Criterion, SamplingMode, Throughput};
+    use ecloud_core::chain::genesis::GEORGE;
+    use ecloud_core::crypto::sha256;
+    use ecloud_core::model::block::MARKET_PERIOD_MS;
+    use ecloud_core::node::{Command, NodeKeys};
+    use ecloud_core::rules::election::election_input;
+    use ecloud_core::simulation::network::Network;
+    use ecloud_core::{CommunitySpec, MemberId, Wh};
+    use std::hint::black_box;
+    use std::sync::Arc;
+
+    const T0: u64 = 1_528_711_200_000;
+
+    fn keys(n: u32) -> Vec<NodeKeys> {
+        (0..n)
+            .map(|i| NodeKeys::from_seed(MemberId(i), sha256(&i.to_le_bytes()).0))
+            .collect()
+    }
+
+    /// A community of the seed's four members plus customers up to `n`
+    /// nodes, each holding its own member's keys.
+    fn network(n: u32) -> Network {
+        let keys = keys(n);
+        let mut spec = CommunitySpec::default();
+        while spec.members.len() < n as usize {
+            let mut extra = spec.members[1].clone();
+            extra.name = format!("Customer {}", spec.members.len());
+            spec.members.push(extra);
+        }
+        let genesis = spec
+            .genesis_block_v2(
+                |id| {
+                    (
+                        keys[id.0 as usize].public_key(),
+                        keys[id.0 as usize].vrf_key(),
+                    )
+                },
+                keys[0].signing(),
+                T0,
+            )
+            .expect("a genesis");
+        Network::new(Arc::new(genesis), keys.into_iter().map(Some).collect(), 1)
+    }
+
+    /// Runs `blocks` slots, a reading half-way through each; the node steps
+    /// it took.
+    fn run(network: &mut Network, blocks: u64) -> u64 {
+        let mut steps = 0;
+        for slot in 1..=blocks {
+            let half = T0 + slot * MARKET_PERIOD_MS + MARKET_PERIOD_MS / 2;
+            while network.next_at().is_some_and(|at| at <= half) {
+                steps += u64::from(network.step());
+            }
+            let _ = network.command(GEORGE, Command::Generate(Wh(1_000)));
+            let end = T0 + (slot + 1) * MARKET_PERIOD_MS;
+            while network.next_at().is_some_and(|at| at <= end) {
+                steps += u64::from(network.step());
+            }
+        }
+        steps
+    }
+
+    pub fn main() {
+        let mut c = Criterion::default().configure_from_args();
+
+        let key = &keys(1)[0];
+        let genesis = sha256(b"a genesis");
+        let input = election_input(&genesis, 7, &sha256(b"a seed"));
+        let (proof, _) = key.vrf().prove(&input);
+        let vrf_key = key.vrf_key();
+        let digest = sha256(b"a vote's id");
+        let signature = key.signing().sign(&digest);
+        let public = key.public_key();
+        let mut group = c.benchmark_group("vote");
+        group.bench_function("ed25519 signature", |b| {
+            b.iter(|| assert!(public.verifies(black_box(&digest), black_box(&signature))))
+        });
+        group.bench_function("ed25519 signature + VRF proof", |b| {
+            b.iter(|| {
+                assert!(public.verifies(black_box(&digest), black_box(&signature)));
+                black_box(
+                    vrf_key
+                        .verify(black_box(&input), black_box(&proof))
+                        .expect("a proof"),
+                );
+            })
+        });
+        group.finish();
+
+        let blocks: u64 = std::env::var("ECLOUD_BENCH_BLOCKS")
+            .map(|s| s.parse().expect("ECLOUD_BENCH_BLOCKS: a number"))
+            .unwrap_or(200);
+        let steps = run(&mut network(5), blocks);
+        let mut group = c.benchmark_group("network");
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .throughput(Throughput::Elements(steps));
+        group.bench_function(
+            format!("5 nodes, {blocks} blocks ({steps} node steps)"),
+            |b| {
+                b.iter(|| {
+                    let mut net = network(5);
+                    assert_eq!(run(&mut net, blocks), steps, "a seeded run repeats");
+                    black_box(net)
+                })
+            },
+        );
+        group.finish();
+        c.final_summary();
+    }
+}

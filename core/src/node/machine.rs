@@ -1,0 +1,1138 @@
+//! The node: a state machine that turns messages and the time into messages
+//! to send and events to show (see the module's documentation, `node`).
+
+use crate::chain::verify::{verify_extension, Check, Finding};
+use crate::crypto::merkle_root;
+use crate::crypto::vrf::VrfPublicKey;
+use crate::crypto::Hash;
+use crate::crypto::PublicKey;
+use crate::encoding::canonical::CanonicalError;
+use crate::encoding::units::{MilliTokens, Wh};
+use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION_2, RANK_TURNS};
+use crate::model::ledger::Ledger;
+use crate::model::member::{MemberId, Role};
+use crate::model::shares::ShareTable;
+use crate::model::tx::{
+    Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
+};
+use crate::node::keys::NodeKeys;
+use crate::node::message::{Event, Message, Output, PeerId, To, BLOCKS_PER_ANSWER};
+use crate::node::strategy::Strategy;
+use crate::node::tree::BlockTree;
+use crate::rules::election::{
+    election_input, election_seed_after, hold_election_among, turns_after, Turns,
+};
+use crate::rules::transition::{expected_generation, OpenBlock, Violation};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+/// How far ahead of a node's clock a block may say it was sealed: a block
+/// from further in the future waits until then.
+pub const CLOCK_SKEW_MS: u64 = 2_000;
+
+/// A node votes this fraction of a slot before the slot of the block its
+/// vote goes in begins (a third: late enough for a second block of one
+/// sealer to have come, early enough for the vote to reach the sealer).
+pub const VOTE_LEAD: u64 = 3;
+
+/// How many transactions may wait for their turn.
+pub const MAX_PARKED: usize = 1_024;
+
+/// How many blocks may wait for their parent or for their time: more from
+/// a peer are dropped (and fetched again when their turn comes).
+pub const MAX_ORPHANS: usize = 4 * BLOCKS_PER_ANSWER;
+
+/// What a node's own member asks of it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// A generator's cryptometer reads `energy` for the open period.
+    Generate(Wh),
+    /// A generator sets a new share table, in force from the next block.
+    UpdateShares(ShareTable),
+    /// The registrar admits a member who made its own keys.
+    Join {
+        name: String,
+        role: Role,
+        capacity: Wh,
+        public_key: PublicKey,
+        vrf_key: VrfPublicKey,
+    },
+    /// The registrar renames a member.
+    Rename { member: MemberId, name: String },
+    /// The registrar records a member's departure.
+    Leave { member: MemberId },
+    /// How this node's member bets from now on.
+    SetStrategy(Strategy),
+}
+
+/// Why a command was refused: the node changed nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeError {
+    Rule(Violation),
+    Encoding(CanonicalError),
+    /// An observer node holds no key to sign with.
+    NoKeys,
+    /// The member's node is not running (offline, or crashed).
+    Stopped,
+}
+
+impl fmt::Display for NodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeError::Rule(v) => write!(f, "{v}"),
+            NodeError::Encoding(e) => write!(f, "{e}"),
+            NodeError::NoKeys => write!(f, "this node holds no member's keys"),
+            NodeError::Stopped => write!(f, "this member's node is not running"),
+        }
+    }
+}
+
+impl std::error::Error for NodeError {}
+
+impl From<Violation> for NodeError {
+    fn from(v: Violation) -> NodeError {
+        NodeError::Rule(v)
+    }
+}
+
+impl From<CanonicalError> for NodeError {
+    fn from(e: CanonicalError) -> NodeError {
+        NodeError::Encoding(e)
+    }
+}
+
+/// One member's node (or an observer's, with no keys).
+#[derive(Clone, Debug)]
+pub struct Node {
+    keys: Option<NodeKeys>,
+    tree: BlockTree,
+    /// The tip of the chain the node follows.
+    best: Hash,
+    now_ms: u64,
+    /// The block being filled on `best`, with `pending` applied.
+    open: OpenBlock,
+    /// Signed transactions waiting for a block, valid on `best`, in the
+    /// order they came.
+    pending: Vec<Transaction>,
+    /// Transactions already seen, not to be gossiped again.
+    seen: HashSet<Hash>,
+    /// Transactions that came before their signer's previous one: they wait
+    /// for it (sequence numbers run without gaps).
+    parked: Vec<Transaction>,
+    /// Blocks whose parent has not come yet, by parent.
+    orphans: HashMap<Hash, Vec<Arc<Block>>>,
+    /// Blocks from a peer whose clock runs ahead: they wait for their time.
+    early: Vec<Arc<Block>>,
+    /// Blocks refused once, not checked again.
+    refused: HashSet<Hash>,
+    /// Blocks this node lacks and asked a peer for, and when.
+    requested: HashMap<Hash, u64>,
+    /// The heights at which this node's member voted, with the block its
+    /// vote built on: once each.
+    voted: HashMap<u64, Hash>,
+    /// The heights at which it sealed, with the parent sealed on.
+    sealed: HashMap<u64, Hash>,
+    /// The highest quorum block on the chains this node's member signed on
+    /// (its lock): it signs a conflicting chain only when that chain holds a
+    /// higher quorum block. With signing once per height, in rising heights,
+    /// this keeps two conflicting blocks from both becoming final unless
+    /// more than a third of the members sign on both sides.
+    lock: (u64, Hash),
+    /// The first block each sealer sealed at each height: a second is
+    /// equivocation.
+    slots: HashMap<(u64, MemberId), Hash>,
+    strategy: Strategy,
+    /// For bets of the seed's rule (a random 1 to 100 %), seeded per node.
+    bets: rand_chacha::ChaCha20Rng,
+    /// When the node last told its peers its tip.
+    announced_ms: Option<u64>,
+    /// How the node departs from the protocol: never, but in the
+    /// simulation's Byzantine schedules.
+    byzantine: Byzantine,
+}
+
+/// What a dishonest node does, for the simulation's Byzantine schedules
+/// (the checks must hold against them). An honest node is `Honest`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Byzantine {
+    #[default]
+    Honest,
+    /// Seals two different blocks for each of its slots.
+    Equivocates,
+    /// Never votes, so never stands (and signs no block but its own).
+    WithholdsVote,
+    /// Leaves this member's votes out of the blocks it seals.
+    LeavesOut(MemberId),
+}
+
+/// What a node keeps across a restart (see [`Node::save`]).
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    format: String,
+    blocks: Vec<Block>,
+    pending: Vec<Transaction>,
+    voted: Vec<(u64, Hash)>,
+    sealed: Vec<(u64, Hash)>,
+    lock: (u64, Hash),
+    strategy: Strategy,
+}
+
+impl Node {
+    /// A node of the community that `genesis` began, speaking for the member
+    /// whose `keys` it holds (an observer with none). `seed` seeds its bets.
+    pub fn new(genesis: Arc<Block>, keys: Option<NodeKeys>, seed: u64) -> Node {
+        use rand_core::SeedableRng;
+        let best = genesis.hash;
+        let tree = BlockTree::new(genesis);
+        let open = open_block(&tree, &best);
+        Node {
+            keys,
+            best,
+            now_ms: 0,
+            open,
+            tree,
+            pending: Vec::new(),
+            seen: HashSet::new(),
+            parked: Vec::new(),
+            orphans: HashMap::new(),
+            early: Vec::new(),
+            refused: HashSet::new(),
+            requested: HashMap::new(),
+            voted: HashMap::new(),
+            sealed: HashMap::new(),
+            lock: (0, best),
+            slots: HashMap::new(),
+            strategy: Strategy::default(),
+            bets: rand_chacha::ChaCha20Rng::seed_from_u64(seed),
+            announced_ms: None,
+            byzantine: Byzantine::Honest,
+        }
+    }
+
+    /// Makes this node depart from the protocol (simulation only).
+    pub fn set_byzantine(&mut self, byzantine: Byzantine) {
+        self.byzantine = byzantine;
+    }
+
+    /// The member this node speaks for, if any.
+    pub fn member(&self) -> Option<MemberId> {
+        self.keys.as_ref().map(|k| k.member)
+    }
+
+    pub fn tree(&self) -> &BlockTree {
+        &self.tree
+    }
+
+    /// The tip of the chain this node follows.
+    pub fn tip(&self) -> &Arc<Block> {
+        self.tree
+            .block(&self.best)
+            .expect("the best tip is in the tree")
+    }
+
+    /// The chain this node follows, from genesis to its tip.
+    pub fn chain(&self) -> Vec<Arc<Block>> {
+        self.tree.chain_to(&self.best)
+    }
+
+    /// The highest block final in this node's view.
+    pub fn finalized(&self) -> &Arc<Block> {
+        self.tree.finalized()
+    }
+
+    pub fn pending(&self) -> &[Transaction] {
+        &self.pending
+    }
+
+    /// The block being filled, with the pending transactions applied.
+    pub fn open_block(&self) -> &OpenBlock {
+        &self.open
+    }
+
+    pub fn strategy(&self) -> Strategy {
+        self.strategy
+    }
+
+    /// The latest time the node was told.
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    fn genesis(&self) -> &Arc<Block> {
+        self.tree.genesis()
+    }
+
+    /// When the slot of block `height` begins.
+    pub fn slot_start(&self, height: u64) -> u64 {
+        let genesis = self.genesis();
+        genesis
+            .header
+            .period_start_ms
+            .saturating_add(height.saturating_mul(self.slot_ms()))
+    }
+
+    fn slot_ms(&self) -> u64 {
+        self.genesis()
+            .ledger()
+            .rules
+            .slot_ms
+            .unwrap_or(crate::model::block::MARKET_PERIOD_MS)
+    }
+
+    /// Who may seal the block after the tip, in turn order, and from when
+    /// each may (see `rules::election::turns_after`).
+    pub fn turns(&self) -> (Turns, Vec<u64>) {
+        let tip = self.tip();
+        let turns = turns_after(tip);
+        let start = self.slot_start(tip.height() + 1);
+        let turn = self.slot_ms() / RANK_TURNS;
+        let from = (0..turns.order.len() as u64)
+            .map(|rank| start.saturating_add(rank.saturating_mul(turn)))
+            .collect();
+        (turns, from)
+    }
+
+    /// A message from peer `from` at `now_ms`.
+    pub fn handle(&mut self, from: PeerId, message: Message, now_ms: u64) -> Output {
+        self.now_ms = self.now_ms.max(now_ms);
+        let mut out = Output::default();
+        match message {
+            Message::Transaction(tx) => self.receive_transaction(Some(from), tx, &mut out),
+            Message::Block(block) => self.receive_block(Some(from), block, &mut out),
+            Message::Blocks { blocks, tip } => {
+                let full = blocks.len() >= BLOCKS_PER_ANSWER;
+                let last = blocks.last().map(|b| b.height());
+                for block in blocks {
+                    self.receive_block(Some(from), block, &mut out);
+                }
+                if let (true, Some(last)) = (full, last) {
+                    out.send(
+                        To::Peer(from),
+                        Message::GetBlocks {
+                            from_height: last.saturating_add(1),
+                            tip,
+                        },
+                    );
+                }
+            }
+            Message::GetBlocks { from_height, tip } => {
+                let blocks =
+                    self.tree
+                        .chain_from(&tip.unwrap_or(self.best), from_height, BLOCKS_PER_ANSWER);
+                if !blocks.is_empty() {
+                    out.send(To::Peer(from), Message::Blocks { blocks, tip });
+                }
+            }
+            // A tip this node lacks may be on a chain it would prefer
+            // (even a shorter one, with a later final block): it asks.
+            Message::Tip { hash, .. } => self.ask_for(from, hash, &mut out),
+        }
+        self.settle(&mut out);
+        out
+    }
+
+    /// The time passes: the node votes, seals when it is its turn, lets in
+    /// blocks that waited for their time, and tells its peers its tip now and
+    /// then.
+    pub fn tick(&mut self, now_ms: u64) -> Output {
+        self.now_ms = self.now_ms.max(now_ms);
+        let mut out = Output::default();
+        let due: Vec<Arc<Block>> = {
+            let now = self.now_ms;
+            let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.early)
+                .into_iter()
+                .partition(|b| !from_the_future(b, now));
+            self.early = later;
+            due
+        };
+        for block in due {
+            self.receive_block(None, block, &mut out);
+        }
+        self.settle(&mut out);
+        let every = self.slot_ms() / 2;
+        if self.announced_ms.is_none_or(|t| self.now_ms >= t + every) {
+            self.announced_ms = Some(self.now_ms);
+            let tip = self.tip();
+            out.send(
+                To::All,
+                Message::Tip {
+                    hash: tip.hash,
+                    height: tip.height(),
+                    final_height: self.tree.finalized().height(),
+                },
+            );
+        }
+        out
+    }
+
+    /// After a step: vote and seal if it is time.
+    fn settle(&mut self, out: &mut Output) {
+        self.vote(out);
+        self.seal(out);
+    }
+
+    /// Something this node's member asks, at `now_ms`.
+    pub fn command(&mut self, command: Command, now_ms: u64) -> Result<Output, NodeError> {
+        self.now_ms = self.now_ms.max(now_ms);
+        let keys = self.keys.clone().ok_or(NodeError::NoKeys)?;
+        let me = keys.member;
+        let seq = || {
+            self.open
+                .next_seq(me)
+                .ok_or(NodeError::Rule(Violation::UnknownMember(me)))
+        };
+        let body = match command {
+            Command::SetStrategy(strategy) => {
+                self.strategy = strategy;
+                return Ok(Output::default());
+            }
+            Command::Generate(energy) => TxBody::Generation(expected_generation(
+                self.open.in_force(),
+                me,
+                self.open.height(),
+                seq()?,
+                energy,
+            )?),
+            Command::UpdateShares(shares) => TxBody::ShareUpdate(ShareUpdate {
+                generator: me,
+                seq: seq()?,
+                shares,
+            }),
+            Command::Join {
+                name,
+                role,
+                capacity,
+                public_key,
+                vrf_key,
+            } => {
+                let member =
+                    self.open.ledger().next_member_id().ok_or_else(|| {
+                        Violation::BeyondLimit("no member numbers are left".into())
+                    })?;
+                self.membership(
+                    seq()?,
+                    MembershipChange::Join {
+                        member,
+                        name: name.trim().to_string(),
+                        role,
+                        public_key,
+                        capacity,
+                        vrf_key: Some(vrf_key),
+                    },
+                )
+            }
+            Command::Rename { member, name } => self.membership(
+                seq()?,
+                MembershipChange::Rename {
+                    member,
+                    name: name.trim().to_string(),
+                },
+            ),
+            Command::Leave { member } => {
+                self.membership(seq()?, MembershipChange::Leave { member })
+            }
+        };
+        let tx = Transaction::sign(body, keys.signing())?;
+        self.open.clone().apply(&tx.body)?;
+        let mut out = Output::default();
+        self.receive_transaction(None, tx, &mut out);
+        self.settle(&mut out);
+        Ok(out)
+    }
+
+    fn membership(&self, seq: u64, change: MembershipChange) -> TxBody {
+        TxBody::Membership(Membership {
+            registrar: self.genesis().header.sealed_by,
+            seq,
+            change,
+        })
+    }
+
+    /// A transaction from a peer (or this node's own): checked as a block
+    /// will check it, kept for the next block and passed on.
+    fn receive_transaction(&mut self, from: Option<PeerId>, tx: Transaction, out: &mut Output) {
+        if !self.seen.insert(tx.id) {
+            return;
+        }
+        match self.admit(&tx) {
+            Ok(()) => {
+                self.pending.push(tx.clone());
+                out.send(To::All, Message::Transaction(tx));
+                self.unpark(out);
+            }
+            Err(why) if self.waits(&tx, &why) => self.park(tx),
+            // Already in the chain (a late copy): nothing to say.
+            Err(Violation::SequenceReplayed { .. }) => {}
+            Err(why) => {
+                // Forget it: it may apply on another fork, or later.
+                self.seen.remove(&tx.id);
+                if from.is_some() && !is_late(&why) {
+                    out.event(Event::Refused {
+                        from,
+                        what: format!("a {}", tx.body.kind()),
+                        findings: vec![Finding {
+                            height: self.open.height(),
+                            check: crate::chain::verify::Check::from(&why),
+                            tx: None,
+                            message: why.to_string(),
+                        }],
+                    });
+                }
+            }
+        }
+    }
+
+    /// Whether `tx`, refused now for `why`, may apply later: it comes
+    /// before its signer's previous transaction (sequence numbers run
+    /// without gaps), or it is for a block after the open one (a vote or a
+    /// reading that overtook the block before it).
+    fn waits(&self, tx: &Transaction, why: &Violation) -> bool {
+        // Either refusal comes after the signature held (see `admit`).
+        let open = self.open.height();
+        match (why, &tx.body) {
+            (Violation::SequenceGap { .. }, _) => true,
+            (Violation::WrongElection { .. }, TxBody::Vote(v)) => {
+                v.election > open.saturating_add(1)
+            }
+            (Violation::WrongPeriod { .. }, TxBody::Generation(g)) => g.period > open,
+            _ => false,
+        }
+    }
+
+    /// Keeps `tx` for later, the oldest going first when too many wait.
+    fn park(&mut self, tx: Transaction) {
+        if self.parked.len() >= MAX_PARKED {
+            let oldest = self.parked.remove(0);
+            self.seen.remove(&oldest.id);
+        }
+        self.parked.push(tx);
+    }
+
+    /// Lets in the parked transactions whose turn has come.
+    fn unpark(&mut self, out: &mut Output) {
+        loop {
+            let parked = std::mem::take(&mut self.parked);
+            let mut moved = false;
+            for tx in parked {
+                match self.admit(&tx) {
+                    Ok(()) => {
+                        moved = true;
+                        self.pending.push(tx.clone());
+                        out.send(To::All, Message::Transaction(tx));
+                    }
+                    Err(why) if self.waits(&tx, &why) => self.parked.push(tx),
+                    Err(_) => {
+                        self.seen.remove(&tx.id);
+                    }
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    /// Applies `tx` to the open block if its id, signature and body hold.
+    fn admit(&mut self, tx: &Transaction) -> Result<(), Violation> {
+        let id = tx.body.id().map_err(|_| Violation::Overflow)?;
+        let signer = self
+            .open
+            .in_force()
+            .member(tx.signer())
+            .ok_or(Violation::UnknownMember(tx.signer()))?;
+        if id != tx.id || !signer.public_key.verifies(&tx.id, &tx.signature) {
+            return Err(Violation::Membership(format!(
+                "the transaction is not signed by member {}",
+                tx.signer()
+            )));
+        }
+        self.open.apply(&tx.body)
+    }
+
+    /// A block from a peer (or a block that waited): checked against its
+    /// parent as verification checks it, then added to the tree.
+    fn receive_block(&mut self, from: Option<PeerId>, block: Arc<Block>, out: &mut Output) {
+        let hash = block.hash;
+        let parent_hash = block.header.parent;
+        if self.tree.contains(&hash) || self.refused.contains(&hash) {
+            return;
+        }
+        if block.header.version != BLOCK_VERSION_2 {
+            self.refuse(
+                from,
+                &block,
+                "a block of another chain version",
+                Vec::new(),
+                out,
+            );
+            return;
+        }
+        if self.refused.contains(&parent_hash) {
+            // Built on a refused block: refused with it, quietly.
+            self.refused.insert(hash);
+            return;
+        }
+        if block.height() <= self.tree.finalized().height() {
+            // A fork that leaves a final block: never to be chosen.
+            return;
+        }
+        if !self.tree.contains(&parent_hash) {
+            let held: usize = self.orphans.values().map(Vec::len).sum();
+            let waiting = self.orphans.entry(parent_hash).or_default();
+            if held < MAX_ORPHANS && !waiting.iter().any(|b| b.hash == hash) {
+                waiting.push(block);
+            }
+            if let Some(peer) = from {
+                self.ask_for(peer, parent_hash, out);
+            }
+            return;
+        }
+        if from_the_future(&block, self.now_ms) {
+            if self.early.len() < MAX_ORPHANS && !self.early.iter().any(|b| b.hash == hash) {
+                self.early.push(block);
+            }
+            return;
+        }
+        let parent = self
+            .tree
+            .block(&parent_hash)
+            .expect("checked above")
+            .clone();
+        let report = verify_extension(self.genesis(), &parent, &block);
+        if !report.is_valid() {
+            self.refuse(from, &block, "a block", report.findings, out);
+            return;
+        }
+        let mut removed = Vec::new();
+        let slot = (block.height(), block.header.sealed_by);
+        if let Some(other) = self.slots.get(&slot).copied() {
+            // Two blocks sealed by one sealer for one slot, both signed by
+            // it: the lower hash stands on every node, whichever came first
+            // (unless the other is final here already).
+            let keep_new = hash < other && self.tree.get(&other).is_some_and(|e| !e.is_final);
+            let (kept, lost) = if keep_new {
+                (hash, other)
+            } else {
+                (other, hash)
+            };
+            out.event(Event::Equivocation {
+                sealer: slot.1,
+                height: slot.0,
+                kept,
+                refused: lost,
+            });
+            self.refused.insert(lost);
+            if !keep_new {
+                // The evidence goes on, so that every peer sees it.
+                out.send(To::All, Message::Block(block));
+                return;
+            }
+            removed = self.tree.remove_subtree(&other);
+            self.refused.extend(removed.iter().map(|b| b.hash));
+        }
+        self.slots.insert(slot, hash);
+        self.requested.remove(&hash);
+        let inserted = self.tree.insert(block.clone());
+        out.event(Event::Accepted {
+            hash,
+            height: block.height(),
+        });
+        out.send(To::All, Message::Block(block));
+        removed.extend(inserted.pruned);
+        if !inserted.made_final.is_empty() {
+            for h in &inserted.made_final {
+                let height = self.tree.block(h).map_or(0, |b| b.height());
+                out.event(Event::Final { hash: *h, height });
+            }
+            self.forget_below_final();
+        }
+        // Its children that came first.
+        for child in self.orphans.remove(&hash).unwrap_or_default() {
+            self.receive_block(from, child, out);
+        }
+        self.follow_best(&removed, out);
+    }
+
+    /// Asks `peer` for the chain that ends at `missing`, unless this node
+    /// asked for it lately (answers get lost; asking at every block that
+    /// needs it would flood the network).
+    fn ask_for(&mut self, peer: PeerId, missing: Hash, out: &mut Output) {
+        if self.tree.contains(&missing) || self.refused.contains(&missing) {
+            return;
+        }
+        let again = self.slot_ms() / RANK_TURNS;
+        if self
+            .requested
+            .get(&missing)
+            .is_some_and(|asked| self.now_ms < asked.saturating_add(again))
+        {
+            return;
+        }
+        self.requested.insert(missing, self.now_ms);
+        out.send(
+            To::Peer(peer),
+            Message::GetBlocks {
+                from_height: self.tree.finalized().height() + 1,
+                tip: Some(missing),
+            },
+        );
+    }
+
+    /// What the node remembered about heights that are final now: it no
+    /// longer needs it.
+    fn forget_below_final(&mut self) {
+        let height = self.tree.finalized().height();
+        let now = self.now_ms;
+        let again = self.slot_ms();
+        self.slots.retain(|(h, _), _| *h > height);
+        self.voted.retain(|h, _| *h > height);
+        self.sealed.retain(|h, _| *h > height);
+        self.orphans
+            .retain(|_, blocks| blocks.iter().any(|b| b.height() > height));
+        self.early.retain(|b| b.height() > height);
+        self.requested
+            .retain(|_, asked| now < asked.saturating_add(again));
+    }
+
+    fn refuse(
+        &mut self,
+        from: Option<PeerId>,
+        block: &Block,
+        what: &str,
+        findings: Vec<Finding>,
+        out: &mut Output,
+    ) {
+        // Remembered only when the block is the one its hash names (its
+        // hash, Merkle root, ledger hash, ids and signatures hold): else a
+        // forger copying a good block's hash would make the node refuse the
+        // good block when it comes.
+        let is_itself = !findings.iter().any(|f| {
+            matches!(
+                f.check,
+                Check::HashMismatch
+                    | Check::MerkleMismatch
+                    | Check::LedgerHashMismatch
+                    | Check::TxIdMismatch
+                    | Check::TxSignatureInvalid
+                    | Check::SealInvalid
+            )
+        });
+        if is_itself {
+            self.refused.insert(block.hash);
+        }
+        out.event(Event::Refused {
+            from,
+            what: format!("{what} at height {}", block.height()),
+            findings,
+        });
+    }
+
+    /// Moves to the best tip; on a fork, the transactions of the blocks left
+    /// behind go back to pending when they still apply.
+    /// `removed` holds blocks just taken out of the tree, which the old
+    /// chain may pass through.
+    fn follow_best(&mut self, removed: &[Arc<Block>], out: &mut Output) {
+        let best = self.tree.best();
+        if best == self.best {
+            return;
+        }
+        let old = std::mem::replace(&mut self.best, best);
+        let mut returned = Vec::new();
+        let mut dropped = 0;
+        if !self.tree.is_ancestor(&old, &best) {
+            // The blocks of the old chain above the fork.
+            let mut at = old;
+            while !self.tree.is_ancestor(&at, &best) {
+                let Some(block) = self
+                    .tree
+                    .block(&at)
+                    .or_else(|| removed.iter().find(|b| b.hash == at))
+                    .cloned()
+                else {
+                    break;
+                };
+                dropped += 1;
+                for tx in block.body.transactions.iter().rev() {
+                    if matches!(
+                        tx.body,
+                        TxBody::Generation(_) | TxBody::ShareUpdate(_) | TxBody::Membership(_)
+                    ) {
+                        returned.push(tx.clone());
+                    }
+                }
+                at = block.header.parent;
+            }
+            returned.reverse();
+        }
+        // The new open block, with what still applies of what waited.
+        self.open = open_block(&self.tree, &self.best);
+        let waiting: Vec<Transaction> = returned
+            .into_iter()
+            .chain(std::mem::take(&mut self.pending))
+            .collect();
+        let mut kept = 0;
+        let me = self.keys.as_ref().map(|k| k.member);
+        for tx in waiting {
+            match self.admit(&tx) {
+                Ok(()) => {
+                    self.pending.push(tx);
+                    kept += 1;
+                }
+                // This member's own share update or membership change, whose
+                // sequence number a dropped reading before it left a gap in:
+                // signed again with the next number, and passed on.
+                Err(Violation::SequenceGap { .. }) if Some(tx.signer()) == me => {
+                    if let Some(again) = self.signed_again(&tx) {
+                        if self.admit(&again).is_ok() {
+                            self.seen.insert(again.id);
+                            self.pending.push(again.clone());
+                            out.send(To::All, Message::Transaction(again));
+                            kept += 1;
+                        }
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        self.unpark(out);
+        if dropped > 0 {
+            out.event(Event::Reorganised {
+                dropped,
+                returned: kept,
+            });
+        }
+        let tip = self.tip();
+        out.event(Event::NewTip {
+            hash: tip.hash,
+            height: tip.height(),
+        });
+    }
+
+    /// `tx`, this node's own, with the next sequence number its member may
+    /// sign with (a share update or a membership change; a reading belongs
+    /// to its period and a vote to its election, and are not moved).
+    fn signed_again(&self, tx: &Transaction) -> Option<Transaction> {
+        let keys = self.keys.as_ref()?;
+        let seq = self.open.next_seq(keys.member)?;
+        let body = match &tx.body {
+            TxBody::ShareUpdate(u) => TxBody::ShareUpdate(ShareUpdate { seq, ..u.clone() }),
+            TxBody::Membership(m) => TxBody::Membership(Membership { seq, ..m.clone() }),
+            _ => return None,
+        };
+        Transaction::sign(body, keys.signing()).ok()
+    }
+
+    /// Votes, once per height, in the election the open block holds (for the
+    /// block after it), naming the tip it builds on and proving its draw.
+    fn vote(&mut self, out: &mut Output) {
+        let Some(keys) = self.keys.clone() else {
+            return;
+        };
+        let height = self.open.height();
+        let me = keys.member;
+        let Some(member) = self.open.ledger().member(me).filter(|m| m.active) else {
+            return;
+        };
+        if self.voted.contains_key(&height)
+            || member.vrf_key.is_none()
+            || self.byzantine == Byzantine::WithholdsVote
+            || !self.may_sign(height, &self.best)
+        {
+            return;
+        }
+        // Late in the slot before the block's: a sealer's second block for
+        // the parent's slot has had time to come, so the vote names the
+        // parent every node keeps.
+        let lead = self.slot_ms() / VOTE_LEAD;
+        if self.now_ms < self.slot_start(height).saturating_sub(lead) {
+            return;
+        }
+        let free = member.tokens;
+        let election = height + 1;
+        let seed = self
+            .open
+            .election_seed()
+            .expect("a node's blocks are of version 2");
+        let input = election_input(&self.genesis().hash, election, &seed);
+        let (proof, _) = keys.vrf().prove(&input);
+        let bet = self
+            .strategy
+            .bet(free, rand_core::RngCore::next_u64(&mut self.bets));
+        let body = TxBody::Vote(Vote {
+            voter: me,
+            // Outside the voter's sequence in a chain of version 2.
+            seq: 0,
+            election,
+            bet,
+            builds_on: Some(self.best),
+            proof: Some(proof),
+        });
+        let Ok(tx) = Transaction::sign(body, keys.signing()) else {
+            return;
+        };
+        self.voted.insert(height, self.best);
+        self.lock_on(self.best);
+        out.event(Event::Voted { election });
+        self.receive_transaction(None, tx, out);
+    }
+
+    /// Whether this node's member may sign (vote or seal) at `height` on
+    /// `parent`: it signed nothing at that height on another parent, nothing
+    /// higher, and `parent`'s chain holds its lock or a higher quorum block.
+    fn may_sign(&self, height: u64, parent: &Hash) -> bool {
+        let same = |signed: &HashMap<u64, Hash>| signed.get(&height).is_none_or(|p| p == parent);
+        let higher = self
+            .voted
+            .keys()
+            .chain(self.sealed.keys())
+            .any(|h| *h > height);
+        same(&self.voted)
+            && same(&self.sealed)
+            && !higher
+            && (self.tree.is_ancestor(&self.lock.1, parent)
+                || self.tree.highest_quorum_on(parent).0 > self.lock.0)
+    }
+
+    /// After signing on `parent`: the lock moves up to the highest quorum
+    /// block of its chain.
+    fn lock_on(&mut self, parent: Hash) {
+        let quorum = self.tree.highest_quorum_on(&parent);
+        if quorum.0 > self.lock.0 {
+            self.lock = quorum;
+        }
+    }
+
+    /// Seals the open block when it is this node's turn: its rank in the
+    /// election for the block has come, and it has not sealed this height.
+    fn seal(&mut self, out: &mut Output) {
+        let Some(keys) = self.keys.clone() else {
+            return;
+        };
+        let me = keys.member;
+        let height = self.open.height();
+        if self.sealed.contains_key(&height) || !self.may_sign(height, &self.best) {
+            return;
+        }
+        let (turns, from) = self.turns();
+        let Some(rank) = turns.order.iter().position(|m| *m == me) else {
+            return;
+        };
+        if self.now_ms < from[rank] {
+            return;
+        }
+        match self.build_block(&keys, rank, &turns) {
+            Ok(block) => {
+                self.sealed.insert(height, self.best);
+                self.lock_on(self.best);
+                if self.byzantine == Byzantine::Equivocates {
+                    // A second block for the same slot, sealed a moment later.
+                    self.now_ms += 1;
+                    if let Ok(other) = self.build_block(&keys, rank, &turns) {
+                        out.send(To::All, Message::Block(Arc::new(other)));
+                    }
+                }
+                let block = Arc::new(block);
+                out.event(Event::Sealed {
+                    hash: block.hash,
+                    height,
+                    rank: rank as u32,
+                });
+                self.receive_block(None, block, out);
+            }
+            Err(_) => {
+                // Nothing to seal with (never seen: every step is one the
+                // node's own open block has already applied); it tries again
+                // at its next step.
+            }
+        }
+    }
+
+    /// The block this node's member seals at rank `rank`: a penalty for each
+    /// candidate ranked above it, what waits (but its own vote), the
+    /// election of the next block among the voters, and the seal.
+    fn build_block(&self, keys: &NodeKeys, rank: usize, turns: &Turns) -> Result<Block, NodeError> {
+        let me = keys.member;
+        let tip = self.tip().clone();
+        let height = tip.height() + 1;
+        let mut open = open_block(&self.tree, &self.best);
+        let mut transactions = Vec::new();
+        for &missed in &turns.order[..rank.min(turns.candidates)] {
+            let lost = open
+                .ledger()
+                .member(missed)
+                .map_or(0, |m| m.reputation.min(1));
+            let body = TxBody::Penalty(Penalty {
+                height,
+                missed,
+                sealed_by: me,
+                reputation_lost: lost,
+                pot: open.payout(),
+            });
+            let tx = Transaction::sign(body, keys.signing())?;
+            open.apply(&tx.body)?;
+            transactions.push(tx);
+        }
+        for tx in &self.pending {
+            let left_out = match (&tx.body, self.byzantine) {
+                (TxBody::Vote(v), _) if v.voter == me => true,
+                (TxBody::Vote(v), Byzantine::LeavesOut(m)) => v.voter == m,
+                _ => false,
+            };
+            if !left_out && open.apply(&tx.body).is_ok() {
+                transactions.push(tx.clone());
+            }
+        }
+        let ledger = open.close(me)?;
+        let seed = open.election_seed().expect("version 2");
+        let draws = open.draws().to_vec();
+        let mut candidates: Vec<MemberId> =
+            draws.iter().map(|(m, _)| *m).filter(|m| *m != me).collect();
+        candidates = crate::encoding::order::sorted_by(&candidates, &|a, b| a.cmp(b));
+        candidates.dedup();
+        let bets: HashMap<MemberId, MilliTokens> = transactions
+            .iter()
+            .filter_map(|t| match &t.body {
+                TxBody::Vote(v) => Some((v.voter, v.bet)),
+                _ => None,
+            })
+            .collect();
+        let election = hold_election_among(
+            &ledger,
+            height,
+            me,
+            &candidates,
+            |m| bets.get(&m).copied().unwrap_or_default(),
+            |m| draws.iter().find(|(v, _)| *v == m).map_or(0, |(_, d)| *d),
+        )
+        .map(|mut record| {
+            record.seed = Some(seed);
+            record
+        });
+        let next_miner = election.as_ref().map_or(me, |e| e.winner);
+        if let Some(record) = election {
+            let tx = Transaction::sign(TxBody::Election(record), keys.signing())?;
+            open.apply(&tx.body)?;
+            transactions.push(tx);
+        }
+        let ids: Vec<Hash> = transactions.iter().map(|t| t.id).collect();
+        let header = BlockHeader {
+            version: BLOCK_VERSION_2,
+            height,
+            parent: tip.hash,
+            period_start_ms: self.slot_start(height),
+            sealed_by: me,
+            next_miner,
+            merkle_root: merkle_root(&ids),
+            ledger_hash: ledger.hash()?,
+            sealed_at_ms: Some(self.now_ms),
+            rank: Some(rank as u32),
+        };
+        let hash = header.hash()?;
+        Ok(Block {
+            seal: keys.signing().sign(&hash),
+            hash,
+            header,
+            body: BlockBody {
+                transactions,
+                ledger,
+            },
+        })
+    }
+
+    /// The node's state as text, to restart from after a crash: its blocks
+    /// (the store a browser or a native node keeps), what waits, where it
+    /// voted and sealed, how it bets. Its keys are kept apart.
+    pub fn save(&self) -> String {
+        let mut blocks: Vec<Block> = self
+            .tree
+            .leaves()
+            .iter()
+            .flat_map(|leaf| self.tree.chain_to(leaf))
+            .map(|b| (*b).clone())
+            .collect();
+        blocks = crate::encoding::order::sorted_by(&blocks, &|a, b| {
+            a.height().cmp(&b.height()).then(a.hash.cmp(&b.hash))
+        });
+        blocks.dedup_by_key(|b| b.hash);
+        let saved = Saved {
+            format: "e-cloud-node".into(),
+            blocks,
+            pending: self.pending.clone(),
+            voted: self.voted.iter().map(|(h, on)| (*h, *on)).collect(),
+            sealed: self.sealed.iter().map(|(h, on)| (*h, *on)).collect(),
+            lock: self.lock,
+            strategy: self.strategy,
+        };
+        serde_json::to_string(&saved).expect("a node's state always serializes")
+    }
+
+    /// A node restarted from [`Node::save`]'s text with its `keys`: it trusts
+    /// its own store (each block was checked when it came) and goes on.
+    pub fn restore(text: &str, keys: Option<NodeKeys>, seed: u64) -> Result<Node, String> {
+        let saved: Saved = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let mut blocks = saved.blocks.into_iter();
+        let genesis = blocks.next().ok_or("no blocks")?;
+        if genesis.height() != 0 {
+            return Err("the first block is not a genesis block".into());
+        }
+        let mut node = Node::new(Arc::new(genesis), keys, seed);
+        for block in blocks {
+            if !node.tree.contains(&block.header.parent) {
+                return Err(format!("block {} comes before its parent", block.height()));
+            }
+            node.slots
+                .insert((block.height(), block.header.sealed_by), block.hash);
+            node.tree.insert(Arc::new(block));
+        }
+        node.best = node.tree.best();
+        node.open = open_block(&node.tree, &node.best);
+        for tx in saved.pending {
+            if node.admit(&tx).is_ok() {
+                node.seen.insert(tx.id);
+                node.pending.push(tx);
+            }
+        }
+        node.voted = saved.voted.into_iter().collect();
+        node.sealed = saved.sealed.into_iter().collect();
+        node.lock = saved.lock;
+        node.strategy = saved.strategy;
+        Ok(node)
+    }
+}
+
+/// Whether a transaction refused for `why` is only late: for a block
+/// already sealed, or a vote on another fork. The network's delays make
+/// such; nothing to report.
+fn is_late(why: &Violation) -> bool {
+    matches!(
+        why,
+        Violation::WrongElection { .. }
+            | Violation::VoteElsewhere(_)
+            | Violation::WrongPeriod { .. }
+    )
+}
+
+/// A block that says it was sealed further ahead of `now` than clocks may
+/// differ.
+fn from_the_future(block: &Block, now: u64) -> bool {
+    block
+        .header
+        .sealed_at_ms
+        .is_some_and(|at| at > now.saturating_add(CLOCK_SKEW_MS))
+}
+
+/// The block being filled on `tip`, under the rules of version 2.
+fn open_block(tree: &BlockTree, tip: &Hash) -> OpenBlock {
+    let block = tree.block(tip).expect("the tip is in the tree");
+    let genesis = tree.genesis();
+    let ledger: &Ledger = block.ledger();
+    OpenBlock::new(ledger, block.height() + 1)
+        .with_registrar(genesis.header.sealed_by)
+        .with_version_2(
+            block.hash,
+            genesis.hash,
+            election_seed_after(block, &genesis.hash),
+        )
+}

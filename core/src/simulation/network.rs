@@ -1,0 +1,449 @@
+//! A network that fails, simulated: every node of a community in one
+//! process, on virtual time, every run reproducible from its seed (as
+//! FoundationDB's simulation and TigerBeetle's VOPR test whole systems).
+//!
+//! Messages between nodes are delayed (a base delay and a random jitter, so
+//! they also arrive out of order), lost or duplicated at the rates the
+//! [`Conditions`] say; the network can be split into groups that cannot hear
+//! each other and healed; a node can be taken offline (it hears nothing and
+//! does nothing) or crash and restart from what it saved. The nodes are the
+//! same [`Node`]s the page and the real network run.
+
+use crate::model::block::Block;
+use crate::model::member::MemberId;
+use crate::node::message::{Event, Message, Output, PeerId, To};
+use crate::node::{Byzantine, Command, Node, NodeError, NodeKeys};
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+/// How the network treats messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conditions {
+    /// Every message takes at least this long (ms of chain time).
+    pub delay_ms: u64,
+    /// And up to this much more, at random: messages overtake each other.
+    pub jitter_ms: u64,
+    /// Messages lost, per thousand.
+    pub loss_permille: u32,
+    /// Messages delivered twice, per thousand.
+    pub duplicate_permille: u32,
+}
+
+impl Default for Conditions {
+    /// A school's network: a tenth of a second, give or take, nothing lost.
+    fn default() -> Conditions {
+        Conditions {
+            delay_ms: 100,
+            jitter_ms: 100,
+            loss_permille: 0,
+            duplicate_permille: 0,
+        }
+    }
+}
+
+/// One node of the network and what the network knows of it.
+struct Slot {
+    node: Node,
+    keys: Option<NodeKeys>,
+    /// Seeds the node's bets, again after a restart.
+    seed: u64,
+    online: bool,
+    /// The group it belongs to while the network is split.
+    group: u32,
+    /// What it saved when it crashed, until it restarts.
+    crashed: Option<String>,
+}
+
+/// Something due at a time: a message arriving, or a node's clock ticking.
+#[derive(Clone, Debug, PartialEq)]
+enum Due {
+    /// One message, shared by the copies sent to each peer.
+    Deliver {
+        from: PeerId,
+        to: PeerId,
+        message: Arc<Message>,
+    },
+    Tick(PeerId),
+}
+
+/// Ordered by time, then by the order they were scheduled in: the same
+/// seed gives the same run.
+struct Scheduled {
+    at: u64,
+    order: u64,
+    due: Due,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Scheduled) -> bool {
+        (self.at, self.order) == (other.at, other.order)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Scheduled) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Scheduled) -> std::cmp::Ordering {
+        (self.at, self.order).cmp(&(other.at, other.order))
+    }
+}
+
+/// Counts of what the network did with messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    pub sent: u64,
+    pub delivered: u64,
+    pub lost: u64,
+    pub duplicated: u64,
+    /// Not delivered: the receiver was offline, crashed or on the other side
+    /// of a split.
+    pub unreachable: u64,
+}
+
+/// A simulated network of nodes.
+pub struct Network {
+    slots: Vec<Slot>,
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    order: u64,
+    now_ms: u64,
+    rng: ChaCha20Rng,
+    pub conditions: Conditions,
+    /// How often each node's clock ticks.
+    tick_ms: u64,
+    traffic: Traffic,
+    /// Everything the nodes said, in order: (time, node, event).
+    events: Vec<(u64, PeerId, Event)>,
+}
+
+impl Network {
+    /// A network of one node per entry of `keys` (None: an observer), all
+    /// started on `genesis` at its time, reproducible from `seed`.
+    pub fn new(genesis: Arc<Block>, keys: Vec<Option<NodeKeys>>, seed: u64) -> Network {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let start = genesis.header.period_start_ms;
+        let slot_ms = genesis
+            .ledger()
+            .rules
+            .slot_ms
+            .unwrap_or(crate::model::block::MARKET_PERIOD_MS);
+        let slots = keys
+            .into_iter()
+            .map(|keys| {
+                let seed = rng.next_u64();
+                Slot {
+                    node: Node::new(genesis.clone(), keys.clone(), seed),
+                    keys,
+                    seed,
+                    online: true,
+                    group: 0,
+                    crashed: None,
+                }
+            })
+            .collect();
+        let mut network = Network {
+            slots,
+            queue: BinaryHeap::new(),
+            order: 0,
+            now_ms: start,
+            rng,
+            conditions: Conditions::default(),
+            tick_ms: (slot_ms / 16).max(1),
+            traffic: Traffic::default(),
+            events: Vec::new(),
+        };
+        for peer in 0..network.slots.len() as PeerId {
+            // Spread the first ticks over one tick, so nodes do not move in
+            // lockstep.
+            let offset = network.rng.next_u64() % network.tick_ms;
+            network.schedule(start + offset, Due::Tick(peer));
+        }
+        network
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn node(&self, peer: PeerId) -> &Node {
+        &self.slots[peer as usize].node
+    }
+
+    /// The nodes, with whether each is online (running and reachable).
+    pub fn nodes(&self) -> impl Iterator<Item = (&Node, bool)> {
+        self.slots
+            .iter()
+            .map(|s| (&s.node, s.online && s.crashed.is_none()))
+    }
+
+    pub fn traffic(&self) -> Traffic {
+        self.traffic
+    }
+
+    /// Messages sent and not yet delivered.
+    pub fn in_flight(&self) -> usize {
+        self.queue
+            .iter()
+            .filter(|s| matches!(s.0.due, Due::Deliver { .. }))
+            .count()
+    }
+
+    pub fn events(&self) -> &[(u64, PeerId, Event)] {
+        &self.events
+    }
+
+    /// The node that speaks for `member`.
+    pub fn peer_of(&self, member: MemberId) -> Option<PeerId> {
+        self.slots
+            .iter()
+            .position(|s| s.node.member() == Some(member))
+            .map(|i| i as PeerId)
+    }
+
+    fn schedule(&mut self, at: u64, due: Due) {
+        self.order += 1;
+        self.queue.push(Reverse(Scheduled {
+            at,
+            order: self.order,
+            due,
+        }));
+    }
+
+    fn reachable(&self, from: PeerId, to: PeerId) -> bool {
+        let (a, b) = (&self.slots[from as usize], &self.slots[to as usize]);
+        b.online && b.crashed.is_none() && a.group == b.group
+    }
+
+    /// Puts a node's output on the wire and in the log.
+    fn dispatch(&mut self, from: PeerId, output: Output) {
+        for event in output.events {
+            self.events.push((self.now_ms, from, event));
+        }
+        for send in output.sends {
+            let message = Arc::new(send.message);
+            let receivers: Vec<PeerId> = match send.to {
+                To::All => (0..self.slots.len() as PeerId)
+                    .filter(|p| *p != from)
+                    .collect(),
+                To::Peer(p) => vec![p],
+            };
+            for to in receivers {
+                self.traffic.sent += 1;
+                if self.rng.next_u32() % 1_000 < self.conditions.loss_permille {
+                    self.traffic.lost += 1;
+                    continue;
+                }
+                let copies = if self.rng.next_u32() % 1_000 < self.conditions.duplicate_permille {
+                    self.traffic.duplicated += 1;
+                    2
+                } else {
+                    1
+                };
+                for _ in 0..copies {
+                    let jitter = match self.conditions.jitter_ms {
+                        0 => 0,
+                        j => self.rng.next_u64() % (j + 1),
+                    };
+                    let at = self.now_ms + self.conditions.delay_ms + jitter;
+                    self.schedule(
+                        at,
+                        Due::Deliver {
+                            from,
+                            to,
+                            message: message.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// When the next thing is due (a node's tick or a delivery).
+    pub fn next_at(&self) -> Option<u64> {
+        self.queue.peek().map(|Reverse(next)| next.at)
+    }
+
+    /// Runs the next thing due; false when nothing is.
+    pub fn step(&mut self) -> bool {
+        let Some(Reverse(next)) = self.queue.pop() else {
+            return false;
+        };
+        self.now_ms = self.now_ms.max(next.at);
+        match next.due {
+            Due::Tick(peer) => {
+                let at = self.now_ms + self.tick_ms;
+                self.schedule(at, Due::Tick(peer));
+                let slot = &mut self.slots[peer as usize];
+                if slot.online && slot.crashed.is_none() {
+                    let output = slot.node.tick(self.now_ms);
+                    self.dispatch(peer, output);
+                }
+            }
+            Due::Deliver { from, to, message } => {
+                if !self.reachable(from, to) {
+                    self.traffic.unreachable += 1;
+                } else {
+                    self.traffic.delivered += 1;
+                    let message = Arc::unwrap_or_clone(message);
+                    let output = self.slots[to as usize]
+                        .node
+                        .handle(from, message, self.now_ms);
+                    self.dispatch(to, output);
+                }
+            }
+        }
+        true
+    }
+
+    /// Runs until the virtual clock reaches `until_ms`.
+    pub fn run_until(&mut self, until_ms: u64) {
+        while self
+            .queue
+            .peek()
+            .is_some_and(|Reverse(next)| next.at <= until_ms)
+        {
+            self.step();
+        }
+        self.now_ms = self.now_ms.max(until_ms);
+    }
+
+    /// A command to the node of `member`, now: refused while that node is
+    /// offline or crashed.
+    pub fn command(&mut self, member: MemberId, command: Command) -> Result<(), NodeError> {
+        let peer = self.peer_of(member).ok_or(NodeError::Rule(
+            crate::rules::transition::Violation::UnknownMember(member),
+        ))?;
+        let slot = &self.slots[peer as usize];
+        if !slot.online || slot.crashed.is_some() {
+            return Err(NodeError::Stopped);
+        }
+        let now = self.now_ms;
+        let output = self.slots[peer as usize].node.command(command, now)?;
+        self.dispatch(peer, output);
+        Ok(())
+    }
+
+    /// Splits the network: node i joins group `groups[i]`; nodes of
+    /// different groups no longer hear each other.
+    pub fn partition(&mut self, groups: &[u32]) {
+        for (slot, group) in self.slots.iter_mut().zip(groups) {
+            slot.group = *group;
+        }
+    }
+
+    /// Every node hears every other again.
+    pub fn heal(&mut self) {
+        for slot in &mut self.slots {
+            slot.group = 0;
+        }
+    }
+
+    /// Takes a node offline (it hears nothing and does nothing, keeping its
+    /// state) or back online.
+    pub fn set_online(&mut self, peer: PeerId, online: bool) {
+        self.slots[peer as usize].online = online;
+    }
+
+    /// The node crashes: it keeps only what it saved.
+    pub fn crash(&mut self, peer: PeerId) {
+        let slot = &mut self.slots[peer as usize];
+        if slot.crashed.is_none() {
+            slot.crashed = Some(slot.node.save());
+        }
+    }
+
+    /// A crashed node restarts from what it saved.
+    pub fn restart(&mut self, peer: PeerId) -> Result<(), String> {
+        let slot = &mut self.slots[peer as usize];
+        if let Some(saved) = slot.crashed.take() {
+            slot.node = Node::restore(&saved, slot.keys.clone(), slot.seed)?;
+        }
+        Ok(())
+    }
+
+    /// Makes a node depart from the protocol (the Byzantine schedules).
+    pub fn set_byzantine(&mut self, peer: PeerId, byzantine: Byzantine) {
+        self.slots[peer as usize].node.set_byzantine(byzantine);
+    }
+}
+
+/// What went wrong in a network: a broken invariant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violated(pub String);
+
+impl std::fmt::Display for Violated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Network {
+    /// Safety, after any step and under any partition: no two nodes hold
+    /// different final blocks at one height.
+    pub fn check_safety(&self) -> Result<(), Violated> {
+        let finals: Vec<Vec<crate::crypto::Hash>> = self
+            .slots
+            .iter()
+            .map(|s| {
+                let tree = s.node.tree();
+                tree.chain_to(&tree.finalized().hash)
+                    .iter()
+                    .map(|b| b.hash)
+                    .collect()
+            })
+            .collect();
+        for (a, fa) in finals.iter().enumerate() {
+            for (b, fb) in finals.iter().enumerate().skip(a + 1) {
+                if let Some(height) = fa.iter().zip(fb).position(|(x, y)| x != y) {
+                    return Err(Violated(format!(
+                        "nodes {a} and {b} hold different final blocks at height {height}"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every node's chain verifies as a whole (which checks conservation of
+    /// energy and tokens at every block too).
+    pub fn check_chains(&self) -> Result<(), Violated> {
+        for (i, s) in self.slots.iter().enumerate() {
+            let chain: Vec<Block> = s.node.chain().iter().map(|b| (**b).clone()).collect();
+            let report = crate::chain::verify::verify_chain(&chain);
+            if let Some(f) = report.first_failure() {
+                return Err(Violated(format!(
+                    "node {i}'s chain fails verification at block {}: {} ({})",
+                    f.height,
+                    f.message,
+                    f.check.code()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether every online node follows the same tip.
+    pub fn agree(&self) -> bool {
+        let mut tips = self
+            .nodes()
+            .filter(|(_, online)| *online)
+            .map(|(n, _)| n.tip().hash);
+        match tips.next() {
+            Some(first) => tips.all(|t| t == first),
+            None => true,
+        }
+    }
+}

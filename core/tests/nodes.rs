@@ -1,0 +1,402 @@
+//! SPEC section 10: one node per member, on a simulated network.
+
+mod common;
+use ecloud_core::chain::genesis::GEORGE;
+use ecloud_core::model::block::MARKET_PERIOD_MS;
+use ecloud_core::node::{BlockTree, Byzantine, Command, Event, Message, NodeKeys};
+use ecloud_core::simulation::network::Network;
+use ecloud_core::{verify_chain, Block, CommunitySpec, Hash, MemberId, Wh};
+use std::sync::Arc;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+const T0: u64 = 1_528_711_200_000;
+
+/// The seed's community as four nodes, each holding its own member's keys.
+fn community(seed: u64) -> Network {
+    let keys: Vec<NodeKeys> = (0..4u32)
+        .map(|i| {
+            let bytes = ecloud_core::crypto::sha256(
+                &[seed.to_le_bytes(), u64::from(i).to_le_bytes()].concat(),
+            );
+            NodeKeys::from_seed(MemberId(i), bytes.0)
+        })
+        .collect();
+    let genesis = CommunitySpec::default()
+        .genesis_block_v2(
+            |id| {
+                (
+                    keys[id.0 as usize].public_key(),
+                    keys[id.0 as usize].vrf_key(),
+                )
+            },
+            keys[0].signing(),
+            T0,
+        )
+        .unwrap();
+    Network::new(
+        Arc::new(genesis),
+        keys.into_iter().map(Some).collect(),
+        seed,
+    )
+}
+
+fn chain_of(network: &Network, peer: u32) -> Vec<Block> {
+    network
+        .node(peer)
+        .chain()
+        .iter()
+        .map(|b| (**b).clone())
+        .collect()
+}
+
+#[test]
+fn four_nodes_agree_on_one_chain_that_verifies_and_becomes_final() {
+    let mut network = community(1);
+    for slot in 1..=20u64 {
+        network
+            .command(GEORGE, Command::Generate(Wh(1_000)))
+            .unwrap();
+        network.run_until(T0 + (slot + 1) * MARKET_PERIOD_MS);
+    }
+    let tip = network.node(0).tip().hash;
+    for peer in 0..4 {
+        assert_eq!(network.node(peer).tip().hash, tip, "node {peer}");
+        let report = verify_chain(&chain_of(&network, peer));
+        assert!(report.is_valid(), "node {peer}: {:#?}", report.findings);
+    }
+    let height = network.node(0).tip().height();
+    assert!(height >= 18, "{height} blocks in 20 slots");
+    let final_height = network.node(0).finalized().height();
+    assert!(
+        final_height + 8 >= height,
+        "final {final_height} of {height}"
+    );
+}
+
+/// Runs the network slot by slot to the end of slot `to`, George reading
+/// 1 kWh half-way through each slot his node runs.
+fn run_slots(network: &mut Network, from: u64, to: u64) {
+    for slot in from..=to {
+        network.run_until(T0 + slot * MARKET_PERIOD_MS + MARKET_PERIOD_MS / 2);
+        let _ = network.command(GEORGE, Command::Generate(Wh(1_000)));
+        network.run_until(T0 + (slot + 1) * MARKET_PERIOD_MS);
+    }
+}
+
+fn events_of(network: &Network, peer: u32) -> Vec<Event> {
+    network
+        .events()
+        .iter()
+        .filter(|(_, p, _)| *p == peer)
+        .map(|(_, _, e)| e.clone())
+        .collect()
+}
+
+#[test]
+fn with_one_member_of_four_offline_blocks_still_become_final() {
+    let mut network = community(2);
+    network.set_online(3, false);
+    run_slots(&mut network, 1, 20);
+    let node = network.node(0);
+    assert!(node.tip().height() >= 18);
+    // Three signers of four is more than two thirds.
+    assert!(node.finalized().height() + 8 >= node.tip().height());
+    assert!(network.check_chains().is_ok());
+}
+
+#[test]
+fn the_minority_side_of_a_partition_seals_but_finalises_nothing_and_is_reorganised_away_after_the_heal(
+) {
+    let mut network = community(3);
+    run_slots(&mut network, 1, 10);
+    // Nodes 0, 1 and 2 on one side, node 3 alone on the other.
+    network.partition(&[0, 0, 0, 1]);
+    // Blocks in flight still arrive.
+    run_slots(&mut network, 11, 11);
+    let shared = network.node(3).tip().height();
+    run_slots(&mut network, 12, 30);
+    assert!(network.check_safety().is_ok());
+    let alone = network.node(3);
+    let majority = network.node(0);
+    assert!(
+        alone.finalized().height() <= shared,
+        "nothing sealed alone is final"
+    );
+    assert!(alone.tip().height() > shared + 10, "the minority seals on");
+    assert!(majority.finalized().height() > alone.finalized().height() + 10);
+    assert!(!majority.tree().contains(&alone.tip().hash));
+    let minority_tip = alone.tip().hash;
+
+    network.heal();
+    run_slots(&mut network, 31, 40);
+    assert!(network.agree(), "one tip after the heal");
+    assert!(!network
+        .node(3)
+        .tree()
+        .is_ancestor(&minority_tip, &network.node(3).tip().hash));
+    let reorganised = events_of(&network, 3)
+        .into_iter()
+        .any(|e| matches!(e, Event::Reorganised { dropped, .. } if dropped > 0));
+    assert!(reorganised, "node 3 left its own blocks");
+    assert!(network.check_chains().is_ok());
+}
+
+#[test]
+fn a_node_offline_for_a_while_catches_up_by_asking_for_the_blocks_it_lacks() {
+    let mut network = community(4);
+    run_slots(&mut network, 1, 3);
+    network.set_online(2, false);
+    run_slots(&mut network, 4, 40);
+    let behind = network.node(2).tip().height();
+    let ahead = network.node(0).tip().height();
+    assert!(ahead > behind + 30, "{behind} vs {ahead}");
+    network.set_online(2, true);
+    run_slots(&mut network, 41, 43);
+    assert_eq!(network.node(2).tip().hash, network.node(0).tip().hash);
+    assert!(network.check_chains().is_ok());
+}
+
+#[test]
+fn a_node_restarts_from_what_it_saved_and_goes_on() {
+    let mut network = community(5);
+    run_slots(&mut network, 1, 8);
+    let tip = network.node(1).tip().hash;
+    network.crash(1);
+    run_slots(&mut network, 9, 12);
+    network.restart(1).unwrap();
+    assert!(network.node(1).tree().contains(&tip), "kept its blocks");
+    run_slots(&mut network, 13, 16);
+    assert!(network.agree());
+    assert!(network.check_chains().is_ok());
+}
+
+#[test]
+fn an_equivocating_sealer_is_caught_and_every_node_keeps_the_same_one_of_its_two_blocks() {
+    let mut network = community(6);
+    network.set_byzantine(2, Byzantine::Equivocates);
+    run_slots(&mut network, 1, 30);
+    let evidence: Vec<(u64, Hash, Hash)> = network
+        .events()
+        .iter()
+        .filter_map(|(_, _, e)| match e {
+            Event::Equivocation {
+                sealer,
+                height,
+                kept,
+                refused,
+            } => {
+                assert_eq!(*sealer, MemberId(2));
+                assert!(kept < refused, "the lower hash stands");
+                Some((*height, *kept, *refused))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!evidence.is_empty(), "the equivocation is seen");
+    for (height, kept, refused) in &evidence {
+        for peer in 0..4 {
+            let chain = network.node(peer).chain();
+            let at = chain.get(*height as usize).map(|b| b.hash);
+            assert_ne!(at, Some(*refused), "node {peer} at {height}");
+            if network.node(peer).finalized().height() >= *height {
+                assert_eq!(at, Some(*kept), "node {peer} at {height}");
+            }
+        }
+    }
+    assert!(network.agree());
+    assert!(
+        network.node(0).finalized().height() > 10,
+        "finality goes on"
+    );
+    assert!(network.check_safety().is_ok());
+    assert!(network.check_chains().is_ok());
+}
+
+#[test]
+fn a_member_who_withholds_its_vote_never_stands_and_the_others_go_on() {
+    let mut network = community(7);
+    network.set_byzantine(1, Byzantine::WithholdsVote);
+    run_slots(&mut network, 1, 20);
+    let chain = network.node(0).chain();
+    for block in &chain {
+        if let Some(record) = block.election() {
+            assert!(record.candidates.iter().all(|c| c.member != MemberId(1)));
+        }
+    }
+    assert!(network.node(0).finalized().height() > 5);
+    assert!(network.check_chains().is_ok());
+}
+
+#[test]
+fn a_forged_block_is_refused_with_the_findings_verification_gives_it() {
+    let mut network = community(8);
+    run_slots(&mut network, 1, 3);
+    let parent = network.node(0).tip().clone();
+    // Node 1's next block, its ledger changed after the seal.
+    let mut forged = (*network.node(0).tip()).as_ref().clone();
+    forged.body.ledger.members[1].balance = Wh(1_000_000);
+    let genesis = network.node(0).chain()[0].clone();
+    let grandparent = network.node(0).chain()[parent.height() as usize - 1].clone();
+    let expected = ecloud_core::chain::verify::verify_extension(&genesis, &grandparent, &forged);
+    assert!(!expected.is_valid());
+
+    let mut node = ecloud_core::node::Node::new(genesis.clone(), None, 0);
+    for block in network
+        .node(0)
+        .chain()
+        .iter()
+        .skip(1)
+        .take(parent.height() as usize - 1)
+    {
+        node.handle(
+            0,
+            Message::Block(block.clone()),
+            parent.header.sealed_at_ms.unwrap(),
+        );
+    }
+    let out = node.handle(
+        0,
+        Message::Block(Arc::new(forged)),
+        parent.header.sealed_at_ms.unwrap(),
+    );
+    let refused = out.events.iter().find_map(|e| match e {
+        Event::Refused { findings, .. } => Some(findings.clone()),
+        _ => None,
+    });
+    assert_eq!(refused, Some(expected.findings));
+    assert!(!node.tree().contains(&parent.hash));
+    // The forgery carried the good block's hash: the good block still
+    // gets in when it comes.
+    let out = node.handle(
+        0,
+        Message::Block(parent.clone()),
+        parent.header.sealed_at_ms.unwrap(),
+    );
+    assert!(out.events.contains(&Event::Accepted {
+        hash: parent.hash,
+        height: parent.height()
+    }));
+    assert_eq!(node.tip().hash, parent.hash);
+}
+
+/// Every block of every node's tree after a run with partitions.
+fn forked_blocks(seed: u64) -> Vec<Arc<Block>> {
+    let mut network = community(seed);
+    run_slots(&mut network, 1, 4);
+    network.partition(&[0, 0, 1, 1]);
+    run_slots(&mut network, 5, 12);
+    network.partition(&[0, 1, 1, 0]);
+    run_slots(&mut network, 13, 18);
+    let mut blocks: Vec<Arc<Block>> = Vec::new();
+    for (node, _) in network.nodes() {
+        for block in node.tree().blocks() {
+            if !blocks.iter().any(|b| b.hash == block.hash) {
+                blocks.push(block.clone());
+            }
+        }
+    }
+    blocks
+}
+
+#[test]
+fn fork_choice_does_not_depend_on_the_order_blocks_come_in() {
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::{RngCore, SeedableRng};
+    for seed in 0..3 {
+        let blocks = forked_blocks(seed);
+        let genesis = blocks.iter().find(|b| b.height() == 0).unwrap().clone();
+        let forks = blocks.len() as u64 - blocks.iter().map(|b| b.height()).max().unwrap() - 1;
+        assert!(forks > 0, "seed {seed}: the partitions made forks");
+        let mut choices = Vec::new();
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        for _ in 0..20 {
+            // Any order in which each block comes after its parent.
+            let mut tree = BlockTree::new(genesis.clone());
+            let mut waiting: Vec<Arc<Block>> =
+                blocks.iter().filter(|b| b.height() > 0).cloned().collect();
+            while !waiting.is_empty() {
+                let ready: Vec<usize> = (0..waiting.len())
+                    .filter(|&i| tree.contains(&waiting[i].header.parent))
+                    .collect();
+                let pick = ready[rng.next_u32() as usize % ready.len()];
+                tree.insert(waiting.swap_remove(pick));
+            }
+            choices.push((tree.best(), tree.finalized().hash));
+        }
+        choices.dedup();
+        assert_eq!(choices.len(), 1, "seed {seed}: {choices:?}");
+    }
+}
+
+#[test]
+fn a_block_is_endorsed_by_the_blocks_built_on_it_not_by_the_votes_it_carries() {
+    // The votes in block h name block h - 1: they endorse the parent. Two
+    // blocks sealed on one parent can carry the same votes, so counting
+    // them for the block itself would let both reach a quorum.
+    let mut network = community(3);
+    run_slots(&mut network, 1, 12);
+    let chain = network.node(0).chain().to_vec();
+    let (k, block) = chain
+        .iter()
+        .enumerate()
+        .skip(2)
+        .find(|(_, b)| {
+            ecloud_core::node::tree::endorsers(b)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+                >= 3
+        })
+        .expect("a block signed by three of the four members");
+    let mut tree = BlockTree::new(chain[0].clone());
+    for b in &chain[1..=k] {
+        tree.insert(b.clone());
+    }
+    assert!(
+        !tree.get(&block.hash).unwrap().quorum,
+        "nothing is built on it yet"
+    );
+    assert!(
+        tree.get(&block.header.parent).unwrap().quorum,
+        "its parent is endorsed"
+    );
+}
+
+#[test]
+fn what_the_minority_side_sealed_goes_back_to_the_pending_pool_after_the_heal_and_into_the_chain() {
+    let mut network = community(4);
+    run_slots(&mut network, 1, 6);
+    // George, the registrar, alone on one side: his rename is sealed there.
+    network.partition(&[1, 0, 0, 0]);
+    run_slots(&mut network, 7, 7);
+    network
+        .command(
+            GEORGE,
+            Command::Rename {
+                member: MemberId(3),
+                name: "Carla M.".into(),
+            },
+        )
+        .unwrap();
+    run_slots(&mut network, 8, 12);
+    let renamed = |network: &Network, peer: u32| {
+        network
+            .node(peer)
+            .tip()
+            .ledger()
+            .member(MemberId(3))
+            .is_some_and(|m| m.name == "Carla M.")
+    };
+    assert!(renamed(&network, 0), "sealed on George's side");
+    assert!(!renamed(&network, 1), "not on the other side");
+    network.heal();
+    run_slots(&mut network, 13, 24);
+    assert!(network.agree());
+    let returned = events_of(&network, 0)
+        .into_iter()
+        .any(|e| matches!(e, Event::Reorganised { returned, .. } if returned > 0));
+    assert!(returned, "George's node took the rename back into its pool");
+    for peer in 0..4 {
+        assert!(renamed(&network, peer), "node {peer} holds the rename");
+    }
+}
