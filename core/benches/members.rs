@@ -20,26 +20,12 @@ mod native {
     use criterion::{Criterion, SamplingMode, Throughput};
     use ecloud_core::chain::genesis::GEORGE;
     use ecloud_core::chain::verify::verify_chain;
-    use ecloud_core::{
-        Block, CommunitySpec, Keyring, MemberId, MemberSpec, MilliTokens, Role, ShareTable,
-        Simulation, Wh,
-    };
+    use ecloud_core::{Block, CommunitySpec, Keyring, Simulation, Wh};
     use std::hint::black_box;
 
     /// Genesis and two blocks with `customers` customers.
     fn chain(customers: u32) -> Vec<Block> {
-        let ids: Vec<MemberId> = (1..=customers).map(MemberId).collect();
-        let mut spec = CommunitySpec::default();
-        spec.members.truncate(1);
-        spec.members[0].role = Role::Generator {
-            shares: ShareTable::equal(&ids).expect("an equal table"),
-        };
-        spec.members.extend(ids.iter().map(|id| MemberSpec {
-            name: format!("Customer {}", id.0),
-            role: Role::Customer,
-            balance: Wh(0),
-            tokens: MilliTokens(100_000),
-        }));
+        let spec = CommunitySpec::one_generator(customers).expect("customers");
         let mut sim = Simulation::start(&spec, Keyring::from_seed_number(15), 0)
             .expect("the community starts");
         for _ in 1..=2 {

@@ -20,44 +20,18 @@ mod native {
     use ecloud_core::chain::genesis::GEORGE;
     use ecloud_core::crypto::sha256;
     use ecloud_core::model::block::MARKET_PERIOD_MS;
-    use ecloud_core::node::{Command, NodeKeys};
+    use ecloud_core::node::Command;
     use ecloud_core::rules::election::election_input;
-    use ecloud_core::simulation::network::Network;
-    use ecloud_core::{CommunitySpec, MemberId, Wh};
+    use ecloud_core::simulation::network::{node_keys, Network};
+    use ecloud_core::{CommunitySpec, Wh};
     use std::hint::black_box;
-    use std::sync::Arc;
 
     const T0: u64 = 1_528_711_200_000;
 
-    fn keys(n: u32) -> Vec<NodeKeys> {
-        (0..n)
-            .map(|i| NodeKeys::from_seed(MemberId(i), sha256(&i.to_le_bytes()).0))
-            .collect()
-    }
-
-    /// A community of the seed's four members plus customers up to `n`
-    /// nodes, each holding its own member's keys.
+    /// George and four customers, each node holding its own keys.
     fn network(n: u32) -> Network {
-        let keys = keys(n);
-        let mut spec = CommunitySpec::default();
-        while spec.members.len() < n as usize {
-            let mut extra = spec.members[1].clone();
-            extra.name = format!("Customer {}", spec.members.len());
-            spec.members.push(extra);
-        }
-        let genesis = spec
-            .genesis_block_v2(
-                |id| {
-                    (
-                        keys[id.0 as usize].public_key(),
-                        keys[id.0 as usize].vrf_key(),
-                    )
-                },
-                keys[0].signing(),
-                T0,
-            )
-            .expect("a genesis");
-        Network::new(Arc::new(genesis), keys.into_iter().map(Some).collect(), 1)
+        let spec = CommunitySpec::one_generator(n - 1).expect("customers");
+        Network::community(&spec, 1, T0).expect("a community")
     }
 
     /// Runs `blocks` slots, a reading half-way through each; the node steps
@@ -81,7 +55,7 @@ mod native {
     pub fn main() {
         let mut c = Criterion::default().configure_from_args();
 
-        let key = &keys(1)[0];
+        let key = &node_keys(1, 0);
         let genesis = sha256(b"a genesis");
         let input = election_input(&genesis, 7, &sha256(b"a seed"));
         let (proof, _) = key.vrf().prove(&input);

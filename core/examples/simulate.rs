@@ -18,16 +18,15 @@
 //! command that reproduces it, and last `K seeds, V violations`; exits 0
 //! only when V is 0.
 
-use ecloud_core::chain::genesis::{MemberSpec, GEORGE};
+use ecloud_core::chain::genesis::GEORGE;
 use ecloud_core::model::block::MARKET_PERIOD_MS;
-use ecloud_core::node::{Byzantine, Command, Event, NodeKeys};
+use ecloud_core::node::{Byzantine, Command, Event};
 use ecloud_core::simulation::network::{Conditions, Network};
-use ecloud_core::{CommunitySpec, MemberId, MilliTokens, Role, ShareTable, Wh};
+use ecloud_core::{CommunitySpec, MemberId, Wh};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::collections::HashMap;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// After the last fault is over, the online nodes agree on one tip within
 /// this many slots.
@@ -119,46 +118,8 @@ fn parse() -> Result<Options, String> {
 /// A community of `n` members: George generates for n - 1 customers in
 /// equal shares; each node holds its own member's keys.
 fn community(n: u32, seed: u64) -> Network {
-    let customers: Vec<MemberId> = (1..n).map(MemberId).collect();
-    let mut spec = CommunitySpec::default();
-    spec.members.truncate(1);
-    spec.members[0].role = Role::Generator {
-        shares: ShareTable::equal(&customers).expect("customers"),
-    };
-    spec.members.extend(customers.iter().map(|id| MemberSpec {
-        name: format!("Member {}", id.0),
-        role: Role::Customer,
-        balance: Wh(0),
-        tokens: MilliTokens(100_000),
-    }));
-    let keys: Vec<NodeKeys> = (0..n)
-        .map(|i| {
-            let seed_bytes = ecloud_core::crypto::sha256(
-                &[
-                    b"simulate".as_slice(),
-                    &seed.to_le_bytes(),
-                    &i.to_le_bytes(),
-                ]
-                .concat(),
-            );
-            NodeKeys::from_seed(MemberId(i), seed_bytes.0)
-        })
-        .collect();
-    let genesis = spec
-        .genesis_block_v2(
-            |id| {
-                let k = &keys[id.0 as usize];
-                (k.public_key(), k.vrf_key())
-            },
-            keys[0].signing(),
-            T0,
-        )
-        .expect("the community starts");
-    Network::new(
-        Arc::new(genesis),
-        keys.into_iter().map(Some).collect(),
-        seed,
-    )
+    let spec = CommunitySpec::one_generator(n - 1).expect("customers");
+    Network::community(&spec, seed, T0).expect("the community starts")
 }
 
 /// Steps the network to `until`, checking as blocks turn final that no

@@ -3,7 +3,7 @@
 mod common;
 use ecloud_core::chain::genesis::GEORGE;
 use ecloud_core::model::block::MARKET_PERIOD_MS;
-use ecloud_core::node::{BlockTree, Byzantine, Command, Event, Message, NodeKeys};
+use ecloud_core::node::{BlockTree, Byzantine, Command, Event, Message};
 use ecloud_core::simulation::network::Network;
 use ecloud_core::{verify_chain, Block, CommunitySpec, Hash, MemberId, Wh};
 use std::sync::Arc;
@@ -14,31 +14,7 @@ const T0: u64 = 1_528_711_200_000;
 
 /// The seed's community as four nodes, each holding its own member's keys.
 fn community(seed: u64) -> Network {
-    let keys: Vec<NodeKeys> = (0..4u32)
-        .map(|i| {
-            let bytes = ecloud_core::crypto::sha256(
-                &[seed.to_le_bytes(), u64::from(i).to_le_bytes()].concat(),
-            );
-            NodeKeys::from_seed(MemberId(i), bytes.0)
-        })
-        .collect();
-    let genesis = CommunitySpec::default()
-        .genesis_block_v2(
-            |id| {
-                (
-                    keys[id.0 as usize].public_key(),
-                    keys[id.0 as usize].vrf_key(),
-                )
-            },
-            keys[0].signing(),
-            T0,
-        )
-        .unwrap();
-    Network::new(
-        Arc::new(genesis),
-        keys.into_iter().map(Some).collect(),
-        seed,
-    )
+    Network::community(&CommunitySpec::default(), seed, T0).unwrap()
 }
 
 fn chain_of(network: &Network, peer: u32) -> Vec<Block> {

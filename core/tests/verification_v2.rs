@@ -16,42 +16,20 @@ use ecloud_core::crypto::merkle::merkle_root;
 use ecloud_core::model::block::MARKET_PERIOD_MS;
 use ecloud_core::model::tx::{Transaction, TxBody};
 use ecloud_core::node::{Command, NodeKeys};
-use ecloud_core::simulation::network::Network;
-use ecloud_core::{verify_chain, Block, CommunitySpec, Hash, MemberId, Wh};
-use std::sync::Arc;
+use ecloud_core::simulation::network::{node_keys, Network};
+use ecloud_core::{verify_chain, Block, CommunitySpec, Hash, Wh};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const T0: u64 = 1_528_711_200_000;
 const SLOTS: u64 = 10;
 
-fn keys() -> Vec<NodeKeys> {
-    (0..4u32)
-        .map(|i| NodeKeys::from_seed(MemberId(i), ecloud_core::crypto::sha256(&[i as u8; 4]).0))
-        .collect()
-}
+const SEED: u64 = 5;
 
 /// A chain of version 2 as node 0 holds it after ten slots of four honest
 /// nodes, and the members' keys.
 fn chain() -> (Vec<Block>, Vec<NodeKeys>) {
-    let keys = keys();
-    let genesis = CommunitySpec::default()
-        .genesis_block_v2(
-            |id| {
-                (
-                    keys[id.0 as usize].public_key(),
-                    keys[id.0 as usize].vrf_key(),
-                )
-            },
-            keys[0].signing(),
-            T0,
-        )
-        .unwrap();
-    let mut network = Network::new(
-        Arc::new(genesis),
-        keys.iter().cloned().map(Some).collect(),
-        5,
-    );
+    let mut network = Network::community(&CommunitySpec::default(), SEED, T0).unwrap();
     for slot in 1..=SLOTS {
         network.run_until(T0 + slot * MARKET_PERIOD_MS + MARKET_PERIOD_MS / 2);
         let _ = network.command(GEORGE, Command::Generate(Wh(1_000)));
@@ -64,7 +42,7 @@ fn chain() -> (Vec<Block>, Vec<NodeKeys>) {
         .map(|b| (**b).clone())
         .collect();
     assert!(chain.len() > 6, "the nodes sealed blocks");
-    (chain, keys)
+    (chain, (0..4).map(|i| node_keys(SEED, i)).collect())
 }
 
 fn resign(tx: &mut Transaction, keys: &[NodeKeys]) {

@@ -115,6 +115,26 @@ impl Default for CommunitySpec {
 }
 
 impl CommunitySpec {
+    /// A community of one generator, the seed's George, sharing his output
+    /// equally among `customers` customers ("Member 1", "Member 2", ...),
+    /// each holding 100 voting tokens: what benchmarks and simulations grow.
+    pub fn one_generator(customers: u32) -> Result<CommunitySpec, SetupError> {
+        let ids: Vec<MemberId> = (1..=customers).map(MemberId).collect();
+        let mut spec = CommunitySpec::default();
+        spec.members.truncate(1);
+        spec.members[0].role = Role::Generator {
+            shares: ShareTable::equal(&ids)
+                .map_err(|e| SetupError::Shares(GEORGE, Violation::BadShareTable(e)))?,
+        };
+        spec.members.extend(ids.iter().map(|id| MemberSpec {
+            name: format!("Member {}", id.0),
+            role: Role::Customer,
+            balance: Wh(0),
+            tokens: MilliTokens(100_000),
+        }));
+        Ok(spec)
+    }
+
     /// The genesis ledger, with each member's public key from `public_key`.
     pub fn genesis_ledger(
         &self,

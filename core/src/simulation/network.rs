@@ -9,6 +9,7 @@
 //! does nothing) or crash and restart from what it saved. The nodes are the
 //! same [`Node`]s the page and the real network run.
 
+use crate::chain::genesis::{CommunitySpec, SetupError};
 use crate::model::block::Block;
 use crate::model::member::MemberId;
 use crate::node::message::{Event, Message, Output, PeerId, To};
@@ -121,7 +122,50 @@ pub struct Network {
     events: Vec<(u64, PeerId, Event)>,
 }
 
+/// The keys member `member`'s node makes for itself in a run drawn from
+/// `seed` (a simulation's stand-in for a device's own random keys).
+pub fn node_keys(seed: u64, member: u32) -> NodeKeys {
+    let bytes = crate::crypto::sha256(
+        &[
+            b"e-cloud simulated node".as_slice(),
+            &seed.to_le_bytes(),
+            &member.to_le_bytes(),
+        ]
+        .concat(),
+    );
+    NodeKeys::from_seed(MemberId(member), bytes.0)
+}
+
 impl Network {
+    /// `spec`'s community started at `start_ms` as a chain of version 2,
+    /// one node per member holding only its own keys ([`node_keys`]), the
+    /// first member sealing the genesis block; reproducible from `seed`.
+    pub fn community(
+        spec: &CommunitySpec,
+        seed: u64,
+        start_ms: u64,
+    ) -> Result<Network, SetupError> {
+        if spec.members.is_empty() {
+            return Err(SetupError::NoMembers);
+        }
+        let keys: Vec<NodeKeys> = (0..spec.members.len() as u32)
+            .map(|i| node_keys(seed, i))
+            .collect();
+        let genesis = spec.genesis_block_v2(
+            |id| {
+                let k = &keys[id.0 as usize];
+                (k.public_key(), k.vrf_key())
+            },
+            keys[0].signing(),
+            start_ms,
+        )?;
+        Ok(Network::new(
+            Arc::new(genesis),
+            keys.into_iter().map(Some).collect(),
+            seed,
+        ))
+    }
+
     /// A network of one node per entry of `keys` (None: an observer), all
     /// started on `genesis` at its time, reproducible from `seed`.
     pub fn new(genesis: Arc<Block>, keys: Vec<Option<NodeKeys>>, seed: u64) -> Network {
