@@ -59,8 +59,9 @@ fn reseal(block: &mut Block, keys: &[NodeKeys]) {
         .sign(&block.hash);
 }
 
-/// The first block from height 2 on holding a vote, and the vote's index.
-fn block_with_vote(chain: &[Block]) -> (usize, usize) {
+/// The first block from height 2 on holding a transaction `wanted`, and
+/// the transaction's index.
+fn first_holding(chain: &[Block], wanted: fn(&TxBody) -> bool) -> (usize, usize) {
     chain
         .iter()
         .enumerate()
@@ -69,17 +70,38 @@ fn block_with_vote(chain: &[Block]) -> (usize, usize) {
             b.body
                 .transactions
                 .iter()
-                .position(|t| matches!(t.body, TxBody::Vote(_)))
+                .position(|t| wanted(&t.body))
                 .map(|i| (k, i))
         })
-        .expect("a block with a vote")
+        .expect("a block holding such a transaction")
 }
 
-/// Tampers with block `k` through `edit` and reseals it with its sealer's
-/// key: the blocks after it are then descendants of a broken block.
-fn forge(chain: &mut [Block], k: usize, keys: &[NodeKeys], edit: impl FnOnce(&mut Block)) {
-    edit(&mut chain[k]);
-    reseal(&mut chain[k], keys);
+/// Forges block `k` of the chain through `edit` (given the block, the
+/// chain as it was and the keys) and reseals it with its sealer's key;
+/// verification must find `code` there and mark every later block a
+/// descendant of a broken block.
+fn forged_breaks(
+    code: &str,
+    k: impl FnOnce(&[Block]) -> usize,
+    edit: impl FnOnce(&mut Block, &[Block], &[NodeKeys]),
+) {
+    let (mut chain, keys) = chain();
+    let k = k(&chain);
+    let before = chain.clone();
+    edit(&mut chain[k], &before, &keys);
+    reseal(&mut chain[k], &keys);
+    assert_breaks_at(&verify_chain(&chain), k as u64, code, chain.len() as u64);
+}
+
+/// Edits transaction `i` of `block` as its signer would, and signs it again.
+fn edit_tx(block: &mut Block, i: usize, keys: &[NodeKeys], edit: impl FnOnce(&mut TxBody)) {
+    let tx = &mut block.body.transactions[i];
+    edit(&mut tx.body);
+    resign(tx, keys);
+}
+
+fn is_vote(body: &TxBody) -> bool {
+    matches!(body, TxBody::Vote(_))
 }
 
 #[test]
@@ -91,159 +113,116 @@ fn an_untouched_chain_of_version_2_verifies() {
 
 #[test]
 fn vote_wrong_parent() {
-    let (mut chain, keys) = chain();
-    let (k, i) = block_with_vote(&chain);
-    let elsewhere = chain[k - 2].hash;
-    forge(&mut chain, k, &keys, |b| {
-        let tx = &mut b.body.transactions[i];
-        if let TxBody::Vote(v) = &mut tx.body {
-            v.builds_on = Some(elsewhere);
-        }
-        resign(tx, &keys);
-    });
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    forged_breaks(
         "vote-wrong-parent",
-        chain.len() as u64,
+        |c| first_holding(c, is_vote).0,
+        |b, chain, keys| {
+            let (k, i) = first_holding(chain, is_vote);
+            let elsewhere = chain[k - 2].hash;
+            edit_tx(b, i, keys, |body| {
+                if let TxBody::Vote(v) = body {
+                    v.builds_on = Some(elsewhere);
+                }
+            });
+        },
     );
 }
 
 #[test]
 fn draw_unproved() {
-    let (mut chain, keys) = chain();
-    let (k, i) = block_with_vote(&chain);
-    forge(&mut chain, k, &keys, |b| {
-        let tx = &mut b.body.transactions[i];
-        if let TxBody::Vote(v) = &mut tx.body {
-            // The voter's proof for another election: a real proof, of the
-            // wrong input.
-            let input = ecloud_core::crypto::sha256(b"another election");
-            v.proof = Some(keys[v.voter.0 as usize].vrf().prove(&input.0).0);
-        }
-        resign(tx, &keys);
-    });
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    forged_breaks(
         "draw-unproved",
-        chain.len() as u64,
+        |c| first_holding(c, is_vote).0,
+        |b, chain, keys| {
+            let i = first_holding(chain, is_vote).1;
+            edit_tx(b, i, keys, |body| {
+                if let TxBody::Vote(v) = body {
+                    // The voter's proof for another election: a real
+                    // proof, of the wrong input.
+                    let input = ecloud_core::crypto::sha256(b"another election");
+                    v.proof = Some(keys[v.voter.0 as usize].vrf().prove(&input.0).0);
+                }
+            });
+        },
     );
 }
 
 #[test]
 fn seed_mismatch() {
-    let (mut chain, keys) = chain();
-    let k = (2..chain.len())
-        .find(|&k| chain[k].election().is_some())
-        .expect("a block holding an election");
-    forge(&mut chain, k, &keys, |b| {
-        let tx = b
-            .body
-            .transactions
-            .iter_mut()
-            .find(|t| matches!(t.body, TxBody::Election(_)))
-            .unwrap();
-        if let TxBody::Election(record) = &mut tx.body {
-            record.seed = Some(ecloud_core::crypto::sha256(
-                b"a seed of the sealer's choosing",
-            ));
-        }
-        resign(tx, &keys);
-    });
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    let is_election = |body: &TxBody| matches!(body, TxBody::Election(_));
+    forged_breaks(
         "seed-mismatch",
-        chain.len() as u64,
+        |c| first_holding(c, is_election).0,
+        |b, chain, keys| {
+            let i = first_holding(chain, is_election).1;
+            edit_tx(b, i, keys, |body| {
+                if let TxBody::Election(record) = body {
+                    let chosen = ecloud_core::crypto::sha256(b"a seed of the sealer's choosing");
+                    record.seed = Some(chosen);
+                }
+            });
+        },
     );
 }
 
 #[test]
 fn slot_mismatch() {
-    let (mut chain, keys) = chain();
-    let k = 3;
-    forge(&mut chain, k, &keys, |b| {
-        b.header.period_start_ms += MARKET_PERIOD_MS
-    });
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    forged_breaks(
         "slot-mismatch",
-        chain.len() as u64,
+        |_| 3,
+        |b, _, _| {
+            b.header.period_start_ms += MARKET_PERIOD_MS;
+        },
     );
 }
 
 #[test]
 fn sealed_out_of_turn_before_the_turn_comes() {
-    let (mut chain, keys) = chain();
-    let k = 3;
-    forge(&mut chain, k, &keys, |b| {
-        b.header.sealed_at_ms = Some(b.header.period_start_ms - 1);
-    });
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    forged_breaks(
         "sealed-out-of-turn",
-        chain.len() as u64,
+        |_| 3,
+        |b, _, _| {
+            b.header.sealed_at_ms = Some(b.header.period_start_ms - 1);
+        },
     );
 }
 
 #[test]
 fn sealed_out_of_turn_claiming_another_rank() {
-    let (mut chain, keys) = chain();
-    let k = 3;
-    forge(&mut chain, k, &keys, |b| {
-        b.header.rank = Some(b.header.rank.unwrap_or(0) + 1);
-    });
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    forged_breaks(
         "sealed-out-of-turn",
-        chain.len() as u64,
+        |_| 3,
+        |b, _, _| {
+            b.header.rank = Some(b.header.rank.unwrap_or(0) + 1);
+        },
     );
 }
 
 #[test]
 fn sealed_out_of_turn_without_rank_or_time() {
-    let (mut chain, keys) = chain();
-    let k = 3;
-    forge(&mut chain, k, &keys, |b| b.header.sealed_at_ms = None);
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    forged_breaks(
         "sealed-out-of-turn",
-        chain.len() as u64,
+        |_| 3,
+        |b, _, _| {
+            b.header.sealed_at_ms = None;
+        },
     );
 }
 
 #[test]
 fn sequence_gap() {
-    let (mut chain, keys) = chain();
-    let (k, i) = chain
-        .iter()
-        .enumerate()
-        .skip(2)
-        .find_map(|(k, b)| {
-            b.body
-                .transactions
-                .iter()
-                .position(|t| matches!(t.body, TxBody::Generation(_)))
-                .map(|i| (k, i))
-        })
-        .expect("a block with a reading");
-    forge(&mut chain, k, &keys, |b| {
-        let tx = &mut b.body.transactions[i];
-        if let TxBody::Generation(g) = &mut tx.body {
-            g.seq += 1;
-        }
-        resign(tx, &keys);
-    });
-    assert_breaks_at(
-        &verify_chain(&chain),
-        k as u64,
+    let is_reading = |body: &TxBody| matches!(body, TxBody::Generation(_));
+    forged_breaks(
         "sequence-gap",
-        chain.len() as u64,
+        |c| first_holding(c, is_reading).0,
+        |b, chain, keys| {
+            let i = first_holding(chain, is_reading).1;
+            edit_tx(b, i, keys, |body| {
+                if let TxBody::Generation(g) = body {
+                    g.seq += 1;
+                }
+            });
+        },
     );
 }
 
