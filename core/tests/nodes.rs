@@ -376,3 +376,39 @@ fn what_the_minority_side_sealed_goes_back_to_the_pending_pool_after_the_heal_an
         assert!(renamed(&network, peer), "node {peer} holds the rename");
     }
 }
+
+#[test]
+fn a_damaged_or_edited_saved_state_is_refused_with_a_reason_and_never_panics_the_node() {
+    use ecloud_core::node::{Node, RestoreError};
+    let mut network = community(8);
+    run_slots(&mut network, 1, 8);
+    let saved = network.node(1).save();
+    let keys = || Some(ecloud_core::simulation::network::node_keys(8, 1));
+    let again = Node::restore(&saved, keys(), 1).expect("its own state restores");
+    assert_eq!(again.tip().hash, network.node(1).tip().hash);
+
+    let mut value: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    value["blocks"][3]["header"]["period_start_ms"] = serde_json::json!(T0 + 1);
+    match Node::restore(&value.to_string(), keys(), 1) {
+        Err(RestoreError::BadBlock {
+            height: 3,
+            findings,
+        }) => assert!(!findings.is_empty()),
+        other => panic!("an edited block: {other:?}"),
+    }
+    let mut value: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    value["blocks"].as_array_mut().unwrap().remove(2);
+    assert_eq!(
+        Node::restore(&value.to_string(), keys(), 1).err(),
+        Some(RestoreError::BlockBeforeParent { height: 3 })
+    );
+    assert!(matches!(
+        Node::restore(&saved[..saved.len() / 2], keys(), 1),
+        Err(RestoreError::Malformed(_))
+    ));
+    let other = saved.replacen("\"e-cloud-node\"", "\"e-cloud-chain\"", 1);
+    assert_eq!(
+        Node::restore(&other, keys(), 1).err(),
+        Some(RestoreError::NotANodeState)
+    );
+}

@@ -37,6 +37,24 @@ fn main() {
             write("message", format!("tx-{i}-{j}"), message);
         }
     }
+    // A node of four: the blocks and transactions of its chain as messages,
+    // a request, a tip, and its saved state.
+    let (node, _, _) = ecloud_fuzz::node_in_community();
+    for block in node.chain().iter().skip(1) {
+        let mut message = vec![1u8];
+        message.extend(serde_json::to_vec(&**block).expect("a block encodes"));
+        write("node", format!("block-{}", block.height()), message);
+        for (j, tx) in block.body.transactions.iter().enumerate() {
+            let mut message = vec![0u8];
+            message.extend(serde_json::to_vec(tx).expect("a transaction encodes"));
+            write("node", format!("tx-{}-{j}", block.height()), message);
+        }
+    }
+    write("node", "get-blocks".into(), vec![2, 3, 0, 0, 0, 0, 0, 0, 0]);
+    write("node", "tip".into(), vec![3, 40, 0, 0, 0, 0, 0, 0, 0, 2]);
+    let mut saved = vec![4u8];
+    saved.extend(node.save().into_bytes());
+    write("node", "saved".into(), saved);
     // Edits: a few chosen byte strings (block, field, selector, value).
     for (i, edit) in [
         [2u8, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],

@@ -92,3 +92,28 @@ pub fn admit(chain: &Chain, tx: &Transaction) -> Result<(), String> {
     }
     open.apply(&tx.body).map_err(|v| v.to_string())
 }
+
+/// Node 1 of the seed's community run as four nodes for eight slots, its
+/// member's keys, and the time then: what the `node` target hands bytes to.
+pub fn node_in_community() -> &'static (
+    ecloud_core::node::Node,
+    ecloud_core::node::NodeKeys,
+    u64,
+) {
+    use ecloud_core::model::block::MARKET_PERIOD_MS;
+    use ecloud_core::node::Command;
+    use ecloud_core::simulation::network::{node_keys, Network};
+    static NODE: OnceLock<(ecloud_core::node::Node, ecloud_core::node::NodeKeys, u64)> =
+        OnceLock::new();
+    NODE.get_or_init(|| {
+        let mut network =
+            Network::community(&CommunitySpec::default(), 8, T0).expect("the community starts");
+        for slot in 1..=8 {
+            network.run_until(T0 + slot * MARKET_PERIOD_MS + MARKET_PERIOD_MS / 2);
+            let _ = network.command(GEORGE, Command::Generate(Wh(1_000)));
+            network.run_until(T0 + (slot + 1) * MARKET_PERIOD_MS);
+        }
+        let now = T0 + 9 * MARKET_PERIOD_MS;
+        (network.node(1).clone(), node_keys(8, 1), now)
+    })
+}

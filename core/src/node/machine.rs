@@ -76,6 +76,9 @@ pub enum NodeError {
     NoKeys,
     /// The member's node is not running (offline, or crashed).
     Stopped,
+    /// A chain of version 1 is sealed by one page playing every member,
+    /// never by nodes.
+    Version1,
 }
 
 impl fmt::Display for NodeError {
@@ -85,11 +88,53 @@ impl fmt::Display for NodeError {
             NodeError::Encoding(e) => write!(f, "{e}"),
             NodeError::NoKeys => write!(f, "this node holds no member's keys"),
             NodeError::Stopped => write!(f, "this member's node is not running"),
+            NodeError::Version1 => write!(f, "nodes do not seal a chain of version 1"),
         }
     }
 }
 
 impl std::error::Error for NodeError {}
+
+/// Why a node's saved state was refused: nothing of it is used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RestoreError {
+    /// Not JSON, or not the shape of a node's saved state.
+    Malformed(String),
+    /// JSON of something else.
+    NotANodeState,
+    /// No blocks, or a first block that is not a genesis block of a chain of
+    /// version 2.
+    NoGenesis,
+    /// A block whose parent is not among the blocks before it.
+    BlockBeforeParent { height: u64 },
+    /// A block that fails verification against its parent.
+    BadBlock { height: u64, findings: Vec<String> },
+}
+
+impl fmt::Display for RestoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RestoreError::Malformed(e) => write!(f, "the node's saved state is not readable: {e}"),
+            RestoreError::NotANodeState => write!(f, "the text is not a node's saved state"),
+            RestoreError::NoGenesis => {
+                write!(
+                    f,
+                    "the saved state does not begin with a genesis block of version 2"
+                )
+            }
+            RestoreError::BlockBeforeParent { height } => {
+                write!(f, "the saved block {height} comes before its parent")
+            }
+            RestoreError::BadBlock { height, findings } => write!(
+                f,
+                "the saved block {height} fails verification: {}",
+                findings.join("; ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RestoreError {}
 
 impl From<Violation> for NodeError {
     fn from(v: Violation) -> NodeError {
@@ -168,6 +213,9 @@ pub enum Byzantine {
 }
 
 /// What a node keeps across a restart (see [`Node::save`]).
+/// What a node's saved state says it is.
+const NODE_STATE_FORMAT: &str = "e-cloud-node";
+
 #[derive(Serialize, Deserialize)]
 struct Saved {
     format: String,
@@ -851,10 +899,10 @@ impl Node {
         }
         let free = member.tokens;
         let election = height + 1;
-        let seed = self
-            .open
-            .election_seed()
-            .expect("a node's blocks are of version 2");
+        // None only on a chain of version 1, where nodes do not vote.
+        let Some(seed) = self.open.election_seed() else {
+            return;
+        };
         let input = election_input(&self.genesis().hash, election, &seed);
         let (proof, _) = keys.vrf().prove(&input);
         let bet = self
@@ -985,7 +1033,7 @@ impl Node {
             }
         }
         let ledger = open.close(me)?;
-        let seed = open.election_seed().expect("version 2");
+        let seed = open.election_seed().ok_or(NodeError::Version1)?;
         let draws = open.draws().to_vec();
         let mut candidates: Vec<MemberId> =
             draws.iter().map(|(m, _)| *m).filter(|m| *m != me).collect();
@@ -1057,7 +1105,7 @@ impl Node {
         });
         blocks.dedup_by_key(|b| b.hash);
         let saved = Saved {
-            format: "e-cloud-node".into(),
+            format: NODE_STATE_FORMAT.into(),
             blocks,
             pending: self.pending.clone(),
             voted: self.voted.iter().map(|(h, on)| (*h, *on)).collect(),
@@ -1068,22 +1116,40 @@ impl Node {
         serde_json::to_string(&saved).expect("a node's state always serializes")
     }
 
-    /// A node restarted from [`Node::save`]'s text with its `keys`: it trusts
-    /// its own store (each block was checked when it came) and goes on.
-    pub fn restore(text: &str, keys: Option<NodeKeys>, seed: u64) -> Result<Node, String> {
-        let saved: Saved = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    /// A node restarted from [`Node::save`]'s text with its `keys`. Each
+    /// block is checked against its parent as one from a peer would be (a
+    /// store can be damaged or edited), and what waited is taken back only
+    /// where it still applies.
+    pub fn restore(text: &str, keys: Option<NodeKeys>, seed: u64) -> Result<Node, RestoreError> {
+        let saved: Saved =
+            serde_json::from_str(text).map_err(|e| RestoreError::Malformed(e.to_string()))?;
+        if saved.format != NODE_STATE_FORMAT {
+            return Err(RestoreError::NotANodeState);
+        }
         let mut blocks = saved.blocks.into_iter();
-        let genesis = blocks.next().ok_or("no blocks")?;
-        if genesis.height() != 0 {
-            return Err("the first block is not a genesis block".into());
+        let genesis = blocks
+            .next()
+            .filter(|g| g.height() == 0 && g.header.version == BLOCK_VERSION_2)
+            .ok_or(RestoreError::NoGenesis)?;
+        let genesis_report = crate::chain::verify::verify_chain(std::slice::from_ref(&genesis));
+        if !genesis_report.is_valid() {
+            return Err(RestoreError::NoGenesis);
         }
         let mut node = Node::new(Arc::new(genesis), keys, seed);
         for block in blocks {
-            if !node.tree.contains(&block.header.parent) {
-                return Err(format!("block {} comes before its parent", block.height()));
+            let height = block.height();
+            let Some(parent) = node.tree.block(&block.header.parent) else {
+                return Err(RestoreError::BlockBeforeParent { height });
+            };
+            let report = verify_extension(node.tree.genesis(), parent, &block);
+            if !report.is_valid() || block.header.version != BLOCK_VERSION_2 {
+                return Err(RestoreError::BadBlock {
+                    height,
+                    findings: report.findings.iter().map(|f| f.message.clone()).collect(),
+                });
             }
             node.slots
-                .insert((block.height(), block.header.sealed_by), block.hash);
+                .insert((height, block.header.sealed_by), block.hash);
             node.tree.insert(Arc::new(block));
         }
         node.best = node.tree.best();

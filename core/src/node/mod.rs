@@ -51,6 +51,6 @@ pub mod strategy;
 pub mod tree;
 
 pub use keys::NodeKeys;
-pub use machine::{Byzantine, Command, Node, NodeError};
+pub use machine::{Byzantine, Command, Node, NodeError, RestoreError};
 pub use message::{Event, Message, Output, PeerId, Send, To};
 pub use tree::BlockTree;

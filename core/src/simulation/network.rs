@@ -13,7 +13,7 @@ use crate::chain::genesis::{CommunitySpec, SetupError};
 use crate::model::block::Block;
 use crate::model::member::MemberId;
 use crate::node::message::{Event, Message, Output, PeerId, To};
-use crate::node::{Byzantine, Command, Node, NodeError, NodeKeys};
+use crate::node::{Byzantine, Command, Node, NodeError, NodeKeys, RestoreError};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::cmp::Reverse;
@@ -410,7 +410,7 @@ impl Network {
     }
 
     /// A crashed node restarts from what it saved.
-    pub fn restart(&mut self, peer: PeerId) -> Result<(), String> {
+    pub fn restart(&mut self, peer: PeerId) -> Result<(), RestoreError> {
         let slot = &mut self.slots[peer as usize];
         if let Some(saved) = slot.crashed.take() {
             slot.node = Node::restore(&saved, slot.keys.clone(), slot.seed)?;
