@@ -141,6 +141,32 @@ impl Simulation {
         }
     }
 
+    /// Appends `blocks`, sealed elsewhere (by the page that writes the
+    /// store this one follows), unchecked and leaving the open block alone:
+    /// [`Simulation::follow`] checks them, then drops them again
+    /// ([`Simulation::drop_after`]) or opens the block after them
+    /// ([`Simulation::open_after_tip`]).
+    pub(crate) fn push_sealed(&mut self, blocks: Vec<Block>) {
+        for block in blocks {
+            self.chain.push(block);
+        }
+    }
+
+    /// Drops the blocks after the first `len`.
+    pub(crate) fn drop_after(&mut self, len: usize) {
+        self.chain.truncate(len);
+    }
+
+    /// Opens the block after the tip, empty: nothing waiting, every member
+    /// betting by the default rule and online until told otherwise.
+    pub(crate) fn open_after_tip(&mut self) {
+        let tip = self.chain.tip();
+        self.open = OpenBlock::new(tip.ledger(), tip.height() + 1).with_registrar(self.registrar());
+        self.pending.clear();
+        self.strategies.clear();
+        self.offline.clear();
+    }
+
     /// Changes one value of a past block in place (see [`crate::tamper`]).
     pub fn tamper(&mut self, edit: &Edit) -> Result<(), TamperError> {
         let block = edited_block(&self.chain, edit)?;
