@@ -220,6 +220,17 @@ impl Simulation {
         h
     }
 
+    /// Block `height` as it was sealed, whatever tampering has changed
+    /// since (a store writes this, never an edited copy).
+    pub fn sealed_block(&self, height: u64) -> Option<&Block> {
+        let index = usize::try_from(height).ok()?;
+        self.originals
+            .iter()
+            .find(|(h, _)| *h == index)
+            .map(|(_, block)| block)
+            .or_else(|| self.chain.blocks().get(index))
+    }
+
     /// The chain as sealed, without any tampering.
     pub fn untampered_chain(&self) -> Chain {
         let mut chain = self.chain.clone();

@@ -234,6 +234,8 @@ impl Simulation {
     /// Written again after every change; small, whatever the chain's length.
     pub fn rest_record(&self) -> String {
         let tip = self.chain().tip();
+        // The tip as sealed: a store keeps no tampering.
+        let tip = self.sealed_block(tip.height()).unwrap_or(tip);
         let rest = RunRest {
             format: REST_FORMAT.into(),
             version: VERSION,
@@ -343,6 +345,13 @@ impl Simulation {
     }
 }
 
+/// What a rest record says of its run without reopening it: the seed
+/// number it was started from (none for random keys) and its tip's height.
+pub fn rest_outline(rest: &str) -> Result<(Option<u64>, u64), RestoreError> {
+    let (rest, _) = RunRest::read(rest)?;
+    Ok((rest.seed, rest.tip))
+}
+
 /// Whether `text` says it is a run file ([`Simulation::export_with_keys`],
 /// read by [`Simulation::restore`]) rather than a chain file or anything
 /// else: its `format` field, every other field skipped unread.
@@ -419,6 +428,8 @@ mod tests {
             Simulation::reopen(&rest, chain_of(records(sim.chain().blocks())), 16).unwrap();
         assert!(report.is_valid());
         assert_eq!(report.blocks_checked, 16, "the newest 16 only");
+        assert_eq!(rest_outline(&rest), Ok((Some(11), 30)));
+        assert!(rest_outline(&sim.save()).is_err());
         assert!(back.save() == sim.save(), "the same run");
         // A chain shorter than the check is checked whole.
         let short = kept_run(3);
@@ -429,6 +440,39 @@ mod tests {
         )
         .unwrap();
         assert_eq!(report.blocks_checked, 4);
+    }
+
+    #[test]
+    fn tampering_is_not_kept() {
+        let mut sim = kept_run(4);
+        let rest = sim.rest_record();
+        let sealed: Vec<Block> = (0..=4)
+            .map(|h| sim.sealed_block(h).unwrap().clone())
+            .collect();
+        for height in [2, 4, 2] {
+            sim.tamper(&crate::simulation::tamper::Edit {
+                height,
+                pointer: "/body/ledger/members/1/balance".into(),
+                value: serde_json::json!(7),
+            })
+            .unwrap();
+            sim.rehash(height).unwrap();
+        }
+        assert_ne!(sim.chain().tip().hash, sealed[4].hash);
+        assert!(
+            sim.rest_record() == rest,
+            "the rest record names the tip as sealed"
+        );
+        for h in 0..=4u64 {
+            assert!(
+                sim.sealed_block(h) == Some(&sealed[h as usize]),
+                "block {h} as sealed"
+            );
+        }
+        assert_eq!(sim.sealed_block(5), None);
+        let (back, report) = Simulation::reopen(&rest, chain_of(sealed), 16).unwrap();
+        assert!(report.is_valid());
+        assert!(back.save() == sim.save(), "the same run, untampered");
     }
 
     #[test]
