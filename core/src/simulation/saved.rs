@@ -13,6 +13,7 @@
 //! would keep its key to itself.
 
 use crate::chain::blocks::Chain;
+use crate::chain::export::FileHeader;
 use crate::chain::verify::{Report, Verifier};
 use crate::crypto::Hash;
 use crate::encoding::hex::{from_hex, to_hex};
@@ -23,7 +24,6 @@ use crate::simulation::keyring::{Keyring, RunSeed};
 use crate::simulation::run::Simulation;
 use crate::simulation::strategy::Strategy;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::fmt;
 
 /// What a saved or exported run says it is.
@@ -34,6 +34,8 @@ const VERSION: u32 = 1;
 /// What a run's rest record says it is: not a file anyone imports.
 pub const REST_FORMAT: &str = "e-cloud-run-rest";
 
+/// A saved run, or (without its chain) a run's rest record: one type, so
+/// that the page holds one reader for both.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct SavedRun {
     format: String,
@@ -47,50 +49,52 @@ pub(crate) struct SavedRun {
     strategies: Vec<(MemberId, Strategy)>,
     offline: Vec<MemberId>,
     pending: Vec<Transaction>,
-    chain: Chain,
+    /// The chain of a saved run; a rest record has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chain: Option<Chain>,
+    /// In a rest record: the tip the pending transactions go on from, its
+    /// height and hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tip: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tip_hash: Option<Hash>,
 }
 
-/// A run without its chain, kept beside one record per block: what
-/// [`SavedRun`] holds but the chain, and the block the waiting
-/// transactions go on from.
-#[derive(Serialize, Deserialize)]
-struct RunRest {
-    format: String,
-    version: u32,
-    seed: Option<u64>,
-    master: String,
-    strategies: Vec<(MemberId, Strategy)>,
-    offline: Vec<MemberId>,
-    pending: Vec<Transaction>,
-    /// The tip the pending transactions go on from: its height and hash.
-    tip: u64,
-    tip_hash: Hash,
-}
-
-impl RunRest {
-    fn read(text: &str) -> Result<(RunRest, Keyring), RestoreError> {
-        let rest: RunRest =
+impl SavedRun {
+    /// Reads a run of `format` and its keys.
+    fn read(text: &str, format: &str) -> Result<(SavedRun, Keyring), RestoreError> {
+        let saved: SavedRun =
             serde_json::from_str(text).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
-        if rest.format != REST_FORMAT || rest.version != VERSION {
+        if saved.format != format || saved.version != VERSION {
             return Err(RestoreError::Corrupt(format!(
                 "format {} version {}",
-                rest.format, rest.version
+                saved.format, saved.version
             )));
         }
-        let master = from_hex::<32>(&rest.master).map_err(RestoreError::Corrupt)?;
-        let seed = rest.seed.map_or(RunSeed::Random, RunSeed::Number);
-        Ok((rest, Keyring::from_master(master, seed)))
+        let master = from_hex::<32>(&saved.master).map_err(RestoreError::Corrupt)?;
+        let seed = saved.seed.map_or(RunSeed::Random, RunSeed::Number);
+        Ok((saved, Keyring::from_master(master, seed)))
     }
 
-    /// Refuses a record that does not go on from `chain`'s tip.
+    /// A rest record's tip: its height and hash.
+    fn tip(&self) -> Result<(u64, Hash), RestoreError> {
+        match (self.tip, self.tip_hash, &self.chain) {
+            (Some(tip), Some(hash), None) => Ok((tip, hash)),
+            _ => Err(RestoreError::Corrupt(
+                "a rest record names its tip and holds no chain".into(),
+            )),
+        }
+    }
+
+    /// Refuses a rest record that does not go on from `chain`'s tip.
     fn check_tip(&self, chain: &Chain) -> Result<(), RestoreError> {
+        let (height, hash) = self.tip()?;
         let tip = chain.tip();
-        if tip.height() != self.tip || tip.hash != self.tip_hash {
+        if tip.height() != height || tip.hash != hash {
             return Err(RestoreError::Corrupt(format!(
-                "the run's record goes on from block {}, but the blocks kept end at block {}{}",
-                self.tip,
+                "the run's record goes on from block {height}, but the blocks kept end at block {}{}",
                 tip.height(),
-                if tip.height() == self.tip {
+                if tip.height() == height {
                     " with another hash"
                 } else {
                     ""
@@ -128,7 +132,8 @@ impl Simulation {
     /// The run as text for storage. Tampering is not saved: the chain is
     /// saved as it was sealed.
     pub fn save(&self) -> String {
-        serde_json::to_string(&self.saved_run()).expect("a run always serializes")
+        serde_json::to_string(&self.saved_run(FORMAT, Some(self.untampered_chain())))
+            .expect("a run always serializes")
     }
 
     /// The run as a file a class can take to another day or machine and go
@@ -137,14 +142,14 @@ impl Simulation {
     pub fn export_with_keys(&self) -> String {
         let run = SavedRun {
             private: Some(PRIVATE.into()),
-            ..self.saved_run()
+            ..self.saved_run(FORMAT, Some(self.untampered_chain()))
         };
         serde_json::to_string_pretty(&run).expect("a run always serializes")
     }
 
-    fn saved_run(&self) -> SavedRun {
+    fn saved_run(&self, format: &str, chain: Option<Chain>) -> SavedRun {
         SavedRun {
-            format: FORMAT.into(),
+            format: format.into(),
             version: VERSION,
             private: None,
             seed: match self.keys().seed() {
@@ -155,34 +160,27 @@ impl Simulation {
             strategies: self.strategies().to_vec(),
             offline: self.offline().to_vec(),
             pending: self.pending().to_vec(),
-            chain: self.untampered_chain(),
+            chain,
+            tip: None,
+            tip_hash: None,
         }
     }
 
     /// Restores a saved run, verifying its chain and its waiting
     /// transactions first: a run that does not restore whole is refused.
     pub fn restore(text: &str) -> Result<Simulation, RestoreError> {
-        let saved: SavedRun =
-            serde_json::from_str(text).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
-        if saved.format != FORMAT || saved.version != VERSION {
-            return Err(RestoreError::Corrupt(format!(
-                "format {} version {}",
-                saved.format, saved.version
-            )));
-        }
-        let master = from_hex::<32>(&saved.master).map_err(RestoreError::Corrupt)?;
-        if saved.chain.blocks().is_empty() {
+        let (saved, keys) = SavedRun::read(text, FORMAT)?;
+        let Some(chain) = saved.chain.filter(|c| !c.blocks().is_empty()) else {
             return Err(RestoreError::Corrupt("no blocks".into()));
-        }
-        let report = saved.chain.verify();
+        };
+        let report = chain.verify();
         if let Some(first) = report.first_failure() {
             return Err(RestoreError::Invalid(format!(
                 "block {}: {}",
                 first.height, first.message
             )));
         }
-        let seed = saved.seed.map_or(RunSeed::Random, RunSeed::Number);
-        let mut sim = Simulation::resume(saved.chain, Keyring::from_master(master, seed));
+        let mut sim = Simulation::resume(chain, keys);
         if !sim.holds_keys() {
             return Err(RestoreError::WrongKeys);
         }
@@ -236,19 +234,10 @@ impl Simulation {
         let tip = self.chain().tip();
         // The tip as sealed: a store keeps no tampering.
         let tip = self.sealed_block(tip.height()).unwrap_or(tip);
-        let rest = RunRest {
-            format: REST_FORMAT.into(),
-            version: VERSION,
-            seed: match self.keys().seed() {
-                RunSeed::Number(n) => Some(n),
-                RunSeed::Random => None,
-            },
-            master: to_hex(&self.keys().master()),
-            strategies: self.strategies().to_vec(),
-            offline: self.offline().to_vec(),
-            pending: self.pending().to_vec(),
-            tip: tip.height(),
-            tip_hash: tip.hash,
+        let rest = SavedRun {
+            tip: Some(tip.height()),
+            tip_hash: Some(tip.hash),
+            ..self.saved_run(REST_FORMAT, None)
         };
         serde_json::to_string(&rest).expect("a run always serializes")
     }
@@ -270,7 +259,7 @@ impl Simulation {
         chain: Chain,
         check: usize,
     ) -> Result<(Simulation, Report), RestoreError> {
-        let (rest, keys) = RunRest::read(rest)?;
+        let (rest, keys) = SavedRun::read(rest, REST_FORMAT)?;
         if let Some((i, block)) = (0u64..).zip(chain.blocks()).find(|(i, b)| b.height() != *i) {
             return Err(RestoreError::Corrupt(format!(
                 "the record of block {i} holds block {}",
@@ -300,7 +289,7 @@ impl Simulation {
     /// Waiting work that is refused (as [`Simulation::restore`] refuses it)
     /// leaves the new blocks in place and nothing waiting.
     pub fn follow(&mut self, newer: Vec<Block>, rest: &str) -> Result<Report, RestoreError> {
-        let (rest, keys) = RunRest::read(rest)?;
+        let (rest, keys) = SavedRun::read(rest, REST_FORMAT)?;
         if keys.master() != self.keys().master() {
             return Err(RestoreError::WrongKeys);
         }
@@ -317,11 +306,11 @@ impl Simulation {
                 block.height()
             )));
         }
+        let (tip, tip_hash) = rest.tip()?;
         match newer.last() {
-            Some(last) if last.height() != rest.tip || last.hash != rest.tip_hash => {
+            Some(last) if last.height() != tip || last.hash != tip_hash => {
                 return Err(RestoreError::Corrupt(format!(
-                    "the run's record goes on from block {}, not from block {}",
-                    rest.tip,
+                    "the run's record goes on from block {tip}, not from block {}",
                     last.height()
                 )))
             }
@@ -348,20 +337,15 @@ impl Simulation {
 /// What a rest record says of its run without reopening it: the seed
 /// number it was started from (none for random keys) and its tip's height.
 pub fn rest_outline(rest: &str) -> Result<(Option<u64>, u64), RestoreError> {
-    let (rest, _) = RunRest::read(rest)?;
-    Ok((rest.seed, rest.tip))
+    let (rest, _) = SavedRun::read(rest, REST_FORMAT)?;
+    Ok((rest.seed, rest.tip()?.0))
 }
 
 /// Whether `text` says it is a run file ([`Simulation::export_with_keys`],
 /// read by [`Simulation::restore`]) rather than a chain file or anything
 /// else: its `format` field, every other field skipped unread.
 pub fn is_run_file(text: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Format<'a> {
-        #[serde(borrow)]
-        format: Option<Cow<'a, str>>,
-    }
-    serde_json::from_str::<Format>(text).is_ok_and(|f| f.format.as_deref() == Some(FORMAT))
+    serde_json::from_str::<FileHeader>(text).is_ok_and(|header| header.says(FORMAT))
 }
 
 #[cfg(test)]
