@@ -6,6 +6,7 @@
 use crate::format::{count, thousands};
 use crate::hooks::use_next_task;
 use crate::state::{Action, Community, Keeping, KeepingAction, StoreCheck, FOLLOWING};
+use crate::store::Store;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -39,7 +40,10 @@ pub fn KeptRun(props: &KeptRunProps) -> Html {
         let go_on = keeping.go_on_from.map(|tip| {
             html! {
                 <button type="button" class="secondary"
-                    onclick={props.on_action.reform(|_| KeepingAction::GoOn.into())}>
+                    onclick={props.on_action.reform(|_| {
+                        Store::forget_unkept();
+                        KeepingAction::GoOn.into()
+                    })}>
                     { format!("Go on from block {}", thousands(tip)) }
                 </button>
             }

@@ -72,9 +72,7 @@ pub fn use_storage(
         (community, mark, writing),
         move |(community, mark, writing)| {
             if let (Some(store), true) = (store, *writing) {
-                store
-                    .0
-                    .keep(community.clone(), *mark, dispatcher.to_callback());
+                store.0.keep(community, *mark, dispatcher.to_callback());
             }
             || ()
         },

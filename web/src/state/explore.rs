@@ -214,9 +214,10 @@ pub fn start_page(
                 if state.keeping.held.is_none() {
                     state.keeping.held = Some(format!(
                         "This is the run as this browser kept it, up to block {}: the run had \
-                         reached block {} when storage refused to keep more, so blocks {} to {} \
-                         are not here. Nothing is sealed on it until you choose: import the run \
-                         file you exported to go on from block {}, or go on from block {}.",
+                         reached block {}, but blocks {} to {} were not kept (storage refused \
+                         them, or the page was closed while they were being written). Nothing \
+                         is sealed on it until you choose: import the run file you exported to \
+                         go on from block {}, or go on from block {}.",
                         thousands(tip),
                         thousands(reached),
                         thousands(tip + 1),

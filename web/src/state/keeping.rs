@@ -507,6 +507,9 @@ impl AppState {
                 *self = self.clone().with_settings(Some(text), now_ms);
             }
         }
+        // Nothing is typed in a following tab: its share editors show the
+        // tables the writing tab set.
+        self.share_drafts.clear();
         self.follow_members();
     }
 

@@ -120,6 +120,18 @@ pub async fn open() -> Result<IdbDatabase, String> {
     Ok(answer(&request).await?.unchecked_into())
 }
 
+/// Asks the store to commit now, instead of once the page's task has
+/// ended: a transaction whose commit was asked for is finished by the
+/// browser even if the page is reloaded or closed the next moment (without
+/// it, Chromium drops one still open when the person presses reload).
+pub fn commit(tx: &IdbTransaction) {
+    // `IDBTransaction.commit()` is in the IndexedDB standard (3.0) and in
+    // every browser that runs the page's WebAssembly (Chrome 76, Firefox 74,
+    // Safari 15); web-sys marks it deprecated all the same.
+    #[allow(deprecated)]
+    let _ = tx.commit();
+}
+
 /// A transaction over `stores`.
 pub fn transaction(
     db: &IdbDatabase,

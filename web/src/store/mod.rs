@@ -18,9 +18,9 @@
 //!
 //! One tab writes (`tabs.rs` elects it); every change is written at once,
 //! in one transaction with the rest record (so the store always holds a
-//! run as it was after some action, never half of one), and transactions
-//! follow one another: the next is issued when the last has committed, so
-//! a refused write never leaves a gap that a later one would step over.
+//! run as it was after some action, never half of one). Each transaction
+//! holds every block since the last one known to have committed, so a
+//! refused write never leaves a gap that a later one would step over.
 
 mod idb;
 pub mod open;
@@ -46,9 +46,12 @@ const CHUNK: u32 = 1_000;
 pub const LOCAL_RUN: &str = "e-cloud-run";
 /// Their settings, in localStorage too.
 pub const LOCAL_SETTINGS: &str = "e-cloud-settings";
-/// Left in localStorage when the store refused a write: `slot reached`,
-/// the tip the run had reached (localStorage has a quota of its own).
-const UNKEPT: &str = "e-cloud-unkept";
+/// Noted in localStorage before every write: `slot tip`, how far the run
+/// has got. localStorage is written at once and has a quota of its own, so
+/// the note is there after a reload even when the store holds less (it
+/// refused a write, or the page was closed while a long one was under way):
+/// the shorter run is then not passed off as the whole.
+const REACHED: &str = "e-cloud-reached";
 
 /// Which slot holds what, in `meta`: a few `name=value` lines, as the
 /// settings are kept.
@@ -113,18 +116,16 @@ impl Slots {
     }
 }
 
-/// What the writer has written, and what it has yet to.
+/// What the writer has written.
 #[derive(Default)]
 struct Writer {
-    /// The page's run as last handed over, not written yet.
-    latest: Option<(Community, RunMark)>,
-    /// A transaction is under way; the next waits for it.
-    busy: bool,
     /// The run mark last written: a new one means another run.
     epoch: Option<u64>,
     /// Where the page's run is written; `None` while it is not kept.
     slot: Option<u32>,
-    /// The tip of the run in `Slots::current`, as committed.
+    /// The tip of the run in `Slots::current`, as committed. Each write
+    /// holds everything since, so writes issued one after another (the
+    /// store runs them in order) never leave a gap, whichever of them fails.
     kept_tip: Option<u64>,
     /// Writes are failing: the first block not kept.
     failing: Option<u64>,
@@ -223,6 +224,7 @@ impl Store {
                     }
                 }
             });
+            idb::commit(&tx);
             Ok(())
         };
         // A refusal here is said by the run's own writing, which fails too.
@@ -308,24 +310,67 @@ impl Store {
         Ok((blocks, rest))
     }
 
-    /// The tip the run of `slot` had reached when the store last refused to
-    /// keep it, as noted in localStorage.
+    /// The class chose to go on from the part of the run the store kept:
+    /// the note of what it had reached is dropped.
+    pub fn forget_unkept() {
+        if let Some(local) = local_storage() {
+            let _ = local.remove_item(REACHED);
+        }
+    }
+
+    /// How far the run of `slot` had got when the page was last closed, as
+    /// noted before its last write.
+    fn note_reached(slot: u32, tip: u64) {
+        // A run only grows within its slot: a note of more is kept (a run
+        // held as incomplete must stay so until the class chooses).
+        if Store::unkept_reached(slot).is_some_and(|reached| reached > tip) {
+            return;
+        }
+        if let Some(local) = local_storage() {
+            let _ = local.set_item(REACHED, &format!("{slot} {tip}"));
+        }
+    }
+
+    /// The tip the run of `slot` had reached, as noted before its last
+    /// write (the store may hold less).
     pub fn unkept_reached(slot: u32) -> Option<u64> {
-        let note = local_storage()?.get_item(UNKEPT).ok().flatten()?;
+        let note = local_storage()?.get_item(REACHED).ok().flatten()?;
         let (s, reached) = note.split_once(' ')?;
         (s.parse::<u32>().ok()? == slot).then_some(())?;
         reached.parse().ok()
     }
 
-    /// The page's run as the writer last knows it: it is written at once,
-    /// or as soon as the write under way has committed.
-    pub fn keep(self: &Rc<Self>, community: Community, mark: RunMark, tell: Callback<Action>) {
-        {
-            let mut writer = self.writer.borrow_mut();
-            writer.latest = Some((community, mark));
-            writer.tell = Some(tell);
+    /// The page's run after a change: written at once. The write is issued
+    /// in this task, so it is kept even if the page is closed right after
+    /// (the browser finishes a transaction it was handed).
+    pub fn keep(self: &Rc<Self>, community: &Community, mark: RunMark, tell: Callback<Action>) {
+        self.writer.borrow_mut().tell = Some(tell);
+        if mark.epoch < self.writer.borrow().floor {
+            return;
         }
-        self.write_next();
+        let new_run = self.writer.borrow().epoch != Some(mark.epoch);
+        let written = match (new_run, mark.origin) {
+            (true, Origin::Kept { slot }) => {
+                let tip = community.read().chain().tip().height();
+                self.kept_at(slot, mark.epoch, tip);
+                self.write_changes(community)
+            }
+            (true, Origin::Unkept) => {
+                let mut writer = self.writer.borrow_mut();
+                writer.epoch = Some(mark.epoch);
+                writer.slot = None;
+                Ok(())
+            }
+            (true, Origin::New(why)) => self.write_new_run(community, mark.epoch, why),
+            (false, _) => self.write_changes(community),
+        };
+        if let Err(why) = written {
+            self.tell(KeepingAction::SaveFailed {
+                from: self.writer.borrow().kept_tip.map_or(0, |t| t + 1),
+                reached: community.read().chain().tip().height(),
+                why,
+            });
+        }
     }
 
     /// This tab reopened the run of `slot` (at start, after an undo, when
@@ -344,42 +389,6 @@ impl Store {
         }
     }
 
-    fn write_next(self: &Rc<Self>) {
-        let (community, mark) = {
-            let mut writer = self.writer.borrow_mut();
-            if writer.busy {
-                return;
-            }
-            match writer.latest.take() {
-                Some(latest) if latest.1.epoch >= writer.floor => latest,
-                _ => return,
-            }
-        };
-        let new_run = self.writer.borrow().epoch != Some(mark.epoch);
-        let written = match (new_run, mark.origin) {
-            (true, Origin::Kept { slot }) => {
-                let tip = community.read().chain().tip().height();
-                self.kept_at(slot, mark.epoch, tip);
-                self.write_changes(&community)
-            }
-            (true, Origin::Unkept) => {
-                let mut writer = self.writer.borrow_mut();
-                writer.epoch = Some(mark.epoch);
-                writer.slot = None;
-                Ok(())
-            }
-            (true, Origin::New(why)) => self.write_new_run(&community, mark.epoch, why),
-            (false, _) => self.write_changes(&community),
-        };
-        if let Err(why) = written {
-            self.tell(KeepingAction::SaveFailed {
-                from: self.writer.borrow().kept_tip.map_or(0, |t| t + 1),
-                reached: community.read().chain().tip().height(),
-                why,
-            });
-        }
-    }
-
     /// The blocks sealed since the last write and the rest record.
     fn write_changes(self: &Rc<Self>, community: &Community) -> Result<(), String> {
         let Some(slot) = self.writer.borrow().slot else {
@@ -388,36 +397,48 @@ impl Store {
         let from = self.writer.borrow().kept_tip.map_or(0, |t| t + 1);
         let sim = community.read();
         let tip = sim.chain().tip().height();
+        Store::note_reached(slot, tip);
         let tx = idb::transaction(
             &self.db,
             &[idb::BLOCKS, idb::RUNS],
             IdbTransactionMode::Readwrite,
         )?;
-        let blocks = idb::store(&tx, idb::BLOCKS)?;
-        for height in from..=tip {
-            let block = sim.sealed_block(height).ok_or("a block is missing")?;
-            let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
-            blocks
-                .put_with_key(
-                    &JsValue::from_str(&text),
-                    &idb::block_key(slot, height as f64),
-                )
-                .map_err(|e| idb::describe(e.dyn_into().ok()))?;
+        let refused = |e: JsValue| idb::describe(e.dyn_into().ok());
+        let put = || -> Result<(), String> {
+            let blocks = idb::store(&tx, idb::BLOCKS)?;
+            for height in from..=tip {
+                let block = sim.sealed_block(height).ok_or("a block is missing")?;
+                let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
+                blocks
+                    .put_with_key(
+                        &JsValue::from_str(&text),
+                        &idb::block_key(slot, height as f64),
+                    )
+                    .map_err(refused)?;
+            }
+            idb::store(&tx, idb::RUNS)?
+                .put_with_key(&JsValue::from_str(&sim.rest_record()), &JsValue::from(slot))
+                .map_err(refused)?;
+            Ok(())
+        };
+        if let Err(why) = put() {
+            // Half a write is no write.
+            let _ = tx.abort();
+            return Err(why);
         }
-        idb::store(&tx, idb::RUNS)?
-            .put_with_key(&JsValue::from_str(&sim.rest_record()), &JsValue::from(slot))
-            .map_err(|e| idb::describe(e.dyn_into().ok()))?;
         drop(sim);
-        self.writer.borrow_mut().busy = true;
         let store = self.clone();
         idb::when_done(&tx, move |result| {
             let failed_before = {
                 let mut writer = store.writer.borrow_mut();
-                writer.busy = false;
+                if writer.slot != Some(slot) {
+                    // Another run replaced this one meanwhile.
+                    return;
+                }
                 let failed_before = writer.failing.is_some();
                 match &result {
                     Ok(()) => {
-                        writer.kept_tip = Some(tip);
+                        writer.kept_tip = writer.kept_tip.max(Some(tip));
                         writer.failing = None;
                     }
                     Err(_) => writer.failing = Some(from),
@@ -430,16 +451,10 @@ impl Store {
                         channel.say(&Said::Saved { slot, tip });
                     }
                     if failed_before {
-                        if let Some(local) = local_storage() {
-                            let _ = local.remove_item(UNKEPT);
-                        }
                         store.tell(KeepingAction::SavedAgain);
                     }
                 }
                 Err(why) => {
-                    if let Some(local) = local_storage() {
-                        let _ = local.set_item(UNKEPT, &format!("{slot} {tip}"));
-                    }
                     store.tell(KeepingAction::SaveFailed {
                         from,
                         reached: tip,
@@ -447,9 +462,8 @@ impl Store {
                     });
                 }
             }
-            store.write_next();
         });
-        // The transaction commits once its requests are done.
+        idb::commit(&tx);
         Ok(())
     }
 
@@ -477,60 +491,73 @@ impl Store {
         };
         let sim = community.read();
         let tip = sim.chain().tip().height();
+        Store::note_reached(slot, tip);
         let tx = idb::transaction(
             &self.db,
             &[idb::BLOCKS, idb::RUNS, idb::META],
             IdbTransactionMode::Readwrite,
         )?;
-        let blocks = idb::store(&tx, idb::BLOCKS)?;
-        let runs = idb::store(&tx, idb::RUNS)?;
         let refused = |e: JsValue| idb::describe(e.dyn_into().ok());
-        // The run kept aside before: no slot names it any more.
-        if let Some(old) = before.previous.map(|p| p.slot) {
-            let range = idb::blocks_from(old, 0)?;
-            blocks.delete(&range).map_err(refused)?;
-            runs.delete(&JsValue::from(old)).map_err(refused)?;
-        }
-        for height in 0..=tip {
-            let block = sim.sealed_block(height).ok_or("a block is missing")?;
-            let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
-            blocks
+        let put = || -> Result<(), String> {
+            let blocks = idb::store(&tx, idb::BLOCKS)?;
+            let runs = idb::store(&tx, idb::RUNS)?;
+            // The run kept aside before: no slot names it any more.
+            if let Some(old) = before.previous.map(|p| p.slot) {
+                let range = idb::blocks_from(old, 0)?;
+                blocks.delete(&range).map_err(refused)?;
+                runs.delete(&JsValue::from(old)).map_err(refused)?;
+            }
+            for height in 0..=tip {
+                let block = sim.sealed_block(height).ok_or("a block is missing")?;
+                let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
+                blocks
+                    .put_with_key(
+                        &JsValue::from_str(&text),
+                        &idb::block_key(slot, height as f64),
+                    )
+                    .map_err(refused)?;
+            }
+            runs.put_with_key(&JsValue::from_str(&sim.rest_record()), &JsValue::from(slot))
+                .map_err(refused)?;
+            idb::store(&tx, idb::META)?
                 .put_with_key(
-                    &JsValue::from_str(&text),
-                    &idb::block_key(slot, height as f64),
+                    &JsValue::from_str(&after.to_text()),
+                    &JsValue::from_str("slots"),
                 )
                 .map_err(refused)?;
+            Ok(())
+        };
+        if let Err(why) = put() {
+            // Half a write is no write.
+            let _ = tx.abort();
+            return Err(why);
         }
-        runs.put_with_key(&JsValue::from_str(&sim.rest_record()), &JsValue::from(slot))
-            .map_err(refused)?;
-        idb::store(&tx, idb::META)?
-            .put_with_key(
-                &JsValue::from_str(&after.to_text()),
-                &JsValue::from_str("slots"),
-            )
-            .map_err(refused)?;
         drop(sim);
         {
+            // Until it has committed, a change writes the new run whole.
             let mut writer = self.writer.borrow_mut();
-            writer.busy = true;
             writer.epoch = Some(epoch);
             writer.slot = Some(slot);
+            writer.kept_tip = None;
         }
         *self.slots.borrow_mut() = after.clone();
         let store = self.clone();
         idb::when_done(&tx, move |result| {
-            store.writer.borrow_mut().busy = false;
+            if store.writer.borrow().slot != Some(slot) {
+                return;
+            }
             match result {
                 Ok(()) => {
-                    store.writer.borrow_mut().kept_tip = Some(tip);
+                    let mut writer = store.writer.borrow_mut();
+                    writer.kept_tip = writer.kept_tip.max(Some(tip));
+                    drop(writer);
                     if let Some(channel) = &store.channel {
                         channel.say(&Said::Replaced { slot });
                     }
-                    if let Some(local) = local_storage() {
-                        let _ = local.remove_item(UNKEPT);
-                        if why == Replaced::Moved {
-                            // Kept here now: the old key would come back as a
-                            // stale copy.
+                    if why == Replaced::Moved {
+                        // Kept here now: the old key would come back as a
+                        // stale copy.
+                        if let Some(local) = local_storage() {
                             let _ = local.remove_item(LOCAL_RUN);
                         }
                     }
@@ -552,8 +579,8 @@ impl Store {
                     });
                 }
             }
-            store.write_next();
         });
+        idb::commit(&tx);
         Ok(())
     }
 
@@ -628,6 +655,7 @@ impl Store {
                 &JsValue::from_str("slots"),
             )
             .map_err(refused)?;
+        idb::commit(&tx);
         idb::done(&tx).await
     }
 }
