@@ -312,6 +312,33 @@ test("storage that is full is said, and a reload does not pass off the shorter r
   problems.assertNone();
 });
 
+test("a browser that keeps nothing for the page: said, with what to do, and a reset says what it loses", async () => {
+  const context = await app.browser.newContext();
+  try {
+    await context.addInitScript(() => Object.defineProperty(window, "indexedDB", { value: undefined }));
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(app.url);
+    await files(page)
+      .getByRole("alert")
+      .getByText("This browser keeps no storage for this page (this browser has no IndexedDB): the run will not survive a reload. Export the run with its keys to keep it.")
+      .waitFor();
+    await files(page).getByText("This browser keeps nothing for this page.").waitFor();
+    await page.getByRole("button", { name: "Pause" }).click();
+    await sealNow(page);
+    await files(page).getByRole("button", { name: "Reset: start afresh" }).click();
+    await page
+      .getByRole("dialog", { name: "Start a fresh run?" })
+      .getByText("This browser keeps no storage for this page: the run in use (2 blocks) will be gone. Export it with its keys first to keep it.")
+      .waitFor();
+    await page.keyboard.press("Escape");
+    await block(page, 1).waitFor();
+    problems.assertNone();
+  } finally {
+    await context.close();
+  }
+});
+
 test("?seed=42 gives the same hashes for blocks 0-5 in two fresh browser profiles", async () => {
   const hashesIn = async () => {
     const profile = mkdtempSync(join(tmpdir(), "ecloud-profile-"));
