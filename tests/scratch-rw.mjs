@@ -1,0 +1,16 @@
+import { startServer, launchBrowser, newPage, gotoApp, panel, block, openHeight, sealNow } from "./e2e/harness.mjs";
+const server = await startServer();
+const browser = await launchBrowser();
+const { page, problems } = await newPage(browser);
+await gotoApp(page, server.url, "?seed=6", { waitFor: "h1" });
+await page.getByRole("button", { name: "Pause" }).click();
+await sealNow(page);
+await page.waitForTimeout(500);
+await page.getByRole("button", { name: "Seal 1,000 blocks" }).click();
+await panel(page, "Next block").getByText(`(blocks 2 to 1,001)`, { exact: false }).waitFor({ timeout: 90000 });
+await page.reload();
+await page.waitForTimeout(4000);
+console.log((await page.locator("body").innerText()).slice(0, 1200));
+console.log(problems.console.map(m => m.type + " " + m.text).join("\n"));
+console.log(await page.evaluate(() => localStorage.getItem("e-cloud-reached")));
+await browser.close(); await server.close();

@@ -1,0 +1,12 @@
+import { startServer, launchBrowser, newPage, gotoApp } from "./e2e/harness.mjs";
+const server = await startServer();
+const browser = await launchBrowser();
+const { page, context } = await newPage(browser);
+await context.addInitScript(() => { window.__puts = []; const put = IDBObjectStore.prototype.put; IDBObjectStore.prototype.put = function (v, k) { window.__puts.push([performance.now(), this.name, String(k), String(v).slice(0, 80)]); return put.call(this, v, k); }; });
+await gotoApp(page, server.url, "", { waitFor: "h1" });
+await page.getByRole("button", { name: "Pause" }).click();
+await page.getByLabel("Peak output per market period (kWh)").fill("2.5");
+console.log(await page.evaluate(() => window.__puts.filter(p => p[1] === "meta")));
+await page.waitForTimeout(300);
+console.log(await page.evaluate(() => window.__puts.filter(p => p[1] === "meta")));
+await browser.close(); await server.close();
