@@ -27,6 +27,13 @@ fn main() {
         );
     }
     let sim = full_run(7);
+    // The rest record of the run whose chain `fixed_chain` is: what the
+    // page's store keeps beside the blocks.
+    write(
+        "saved_run",
+        "rest-7.json".into(),
+        sim.rest_record().into_bytes(),
+    );
     for (i, block) in sim.chain().blocks().iter().enumerate().skip(1).step_by(2) {
         let mut message = vec![1u8];
         message.extend(serde_json::to_vec(block).expect("a block encodes"));

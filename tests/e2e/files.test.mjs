@@ -10,6 +10,28 @@ const app = useApp();
 
 const files = (page) => panel(page, "Save, share, start again");
 
+/** Puts `text` as the record `key` of `store` in this browser's IndexedDB ("current"
+ * as `key` stands for the slot of the run in use). */
+function putKept(page, store, key, text) {
+  return page.evaluate(
+    async ([store, key, text]) => {
+      const ask = (request) =>
+        new Promise((ok, fail) => {
+          request.onsuccess = () => ok(request.result);
+          request.onerror = () => fail(request.error);
+        });
+      const db = await ask(indexedDB.open("e-cloud"));
+      if (key === "current") {
+        const slots = await ask(db.transaction("meta").objectStore("meta").get("slots"));
+        key = Number(slots.match(/current=(\d+)/)[1]);
+      }
+      await ask(db.transaction(store, "readwrite").objectStore(store).put(text, key));
+      db.close();
+    },
+    [store, key, text],
+  );
+}
+
 async function exportChain(page) {
   const [download] = await Promise.all([
     page.waitForEvent("download"),
@@ -82,16 +104,16 @@ test("a reload keeps the chain; garbage in storage gives a message and a fresh s
   assert.equal(await sealNow(page), 1);
   assert.equal(await sealNow(page), 2);
   const hash = await block(page, 2).locator("button.hex").first().getAttribute("title");
-  await page.waitForTimeout(1500); // the run is saved at most once a second
+  // Kept as it is made: no wait before the reload.
   await page.reload();
   await page.getByRole("heading", { level: 1 }).waitFor();
   await files(page).getByText("Your run is back: 3 blocks, as kept in this browser.").waitFor();
   assert.equal(await block(page, 2).locator("button.hex").first().getAttribute("title"), hash);
 
-  await page.evaluate(() => localStorage.setItem("e-cloud-run", "{not a run"));
+  await putKept(page, "runs", "current", "{not a run");
   await page.reload();
   await page.getByRole("heading", { level: 1 }).waitFor();
-  await files(page).getByRole("alert").getByText(/could not be restored: the saved run is damaged .*A fresh run started\./).waitFor();
+  await files(page).getByRole("alert").getByText(/could not be reopened: .*A fresh run started; the kept records stay in this browser until the next reset\./).waitFor();
   await block(page, 0).waitFor();
   assert.equal(await block(page, 1).count(), 0);
   problems.assertNone();
@@ -117,7 +139,7 @@ test("a reload keeps the settings: timer, pause and auto-generation; damaged set
     "Wind turbine",
   );
 
-  await page.evaluate(() => localStorage.setItem("e-cloud-settings", "block_secs=banana"));
+  await putKept(page, "meta", "settings", "block_secs=banana");
   await page.reload();
   await page.getByRole("heading", { level: 1 }).waitFor();
   await page.getByText(/The settings kept in this browser were damaged \(block_secs cannot be “banana”\); the defaults are back\./).waitFor();
@@ -154,6 +176,8 @@ test("the same seed gives the same genesis block and keys in two page loads", as
   await files(page).getByText("This run is reproducible from seed 42").waitFor();
   assert.equal(await block(page, 0).locator("button.hex").first().getAttribute("title"), a.hash);
   await page.getByRole("button", { name: "Reset: start afresh" }).click();
-  await files(page).getByText("A fresh run from seed 42 started; the old run is gone.").waitFor();
+  await page.getByRole("dialog", { name: "Start a fresh run?" }).getByRole("button", { name: "Start a fresh run" }).click();
+  await files(page).getByText("A fresh run from seed 42 started.").waitFor();
+  await files(page).getByRole("button", { name: "Undo reset" }).waitFor();
   problems.assertNone();
 });

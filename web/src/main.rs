@@ -7,8 +7,9 @@ mod field_names;
 mod format;
 mod hooks;
 mod state;
+mod store;
 
-use components::app::{App, AppProps};
+use components::app::App;
 
 /// Talc instead of the standard library's dlmalloc in the page: a smaller
 /// general-purpose allocator (it frees and reuses memory) for single-threaded
@@ -18,6 +19,5 @@ use components::app::{App, AppProps};
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn main() {
-    let started = hooks::start(clock::wall_ms());
-    yew::Renderer::<App>::with_props(AppProps { started }).render();
+    yew::Renderer::<App>::new().render();
 }

@@ -62,6 +62,12 @@ impl Chain {
         self.blocks.push(block);
     }
 
+    /// Drops the blocks after the first `len` (blocks from a store that
+    /// turned out not to verify); a chain keeps at least its genesis block.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.blocks.truncate(len.max(1));
+    }
+
     pub fn verify(&self) -> Report {
         verify_chain(&self.blocks)
     }

@@ -153,6 +153,11 @@ pub struct FileHeader {
 }
 
 impl FileHeader {
+    /// Whether the file says it is of `format` (a run file, say).
+    pub fn says(&self, format: &str) -> bool {
+        matches!(&self.format, Some(Scalar::Text(f)) if f == format)
+    }
+
     /// Whether this is a chain file of a version this code reads, and which.
     pub fn check(self) -> Result<u32, ImportError> {
         if !matches!(&self.format, Some(Scalar::Text(f)) if f == FILE_FORMAT) {

@@ -142,6 +142,32 @@ impl Simulation {
         }
     }
 
+    /// Appends `blocks`, sealed elsewhere (by the page that writes the
+    /// store this one follows), unchecked and leaving the open block alone:
+    /// [`Simulation::follow`] checks them, then drops them again
+    /// ([`Simulation::drop_after`]) or opens the block after them
+    /// ([`Simulation::open_after_tip`]).
+    pub(crate) fn push_sealed(&mut self, blocks: Vec<Block>) {
+        for block in blocks {
+            self.chain.push(block);
+        }
+    }
+
+    /// Drops the blocks after the first `len`.
+    pub(crate) fn drop_after(&mut self, len: usize) {
+        self.chain.truncate(len);
+    }
+
+    /// Opens the block after the tip, empty: nothing waiting, every member
+    /// betting by the default rule and online until told otherwise.
+    pub(crate) fn open_after_tip(&mut self) {
+        let tip = self.chain.tip();
+        self.open = OpenBlock::new(tip.ledger(), tip.height() + 1).with_registrar(self.registrar());
+        self.pending.clear();
+        self.strategies.clear();
+        self.offline.clear();
+    }
+
     /// Changes one value of a past block in place (see [`crate::tamper`]).
     pub fn tamper(&mut self, edit: &Edit) -> Result<(), TamperError> {
         let block = edited_block(&self.chain, edit)?;
@@ -193,6 +219,17 @@ impl Simulation {
         let mut h = crate::encoding::order::sorted_by(&h, &|a, b| a.cmp(b));
         h.dedup();
         h
+    }
+
+    /// Block `height` as it was sealed, whatever tampering has changed
+    /// since (a store writes this, never an edited copy).
+    pub fn sealed_block(&self, height: u64) -> Option<&Block> {
+        let index = usize::try_from(height).ok()?;
+        self.originals
+            .iter()
+            .find(|(h, _)| *h == index)
+            .map(|(_, block)| block)
+            .or_else(|| self.chain.blocks().get(index))
     }
 
     /// The chain as sealed, without any tampering.

@@ -4,6 +4,7 @@ use crate::components::charts::Charts;
 use crate::components::election::ElectionPanel;
 use crate::components::files::Files;
 use crate::components::generation::Generation;
+use crate::components::kept::KeptRun;
 use crate::components::members::Members;
 use crate::components::next_block::NextBlock;
 use crate::components::open_block::OpenBlock;
@@ -13,23 +14,35 @@ use crate::components::verify::Verify;
 use crate::components::voting_tokens::VotingTokens;
 use crate::components::win_chart::WinChart;
 use crate::console::use_console;
-use crate::hooks::{use_block_timer, use_settings_storage, use_storage};
+use crate::hooks::{
+    use_block_timer, use_following, use_opening, use_settings_storage, use_storage, Opening,
+    StoreHandle,
+};
 use crate::state::{AppState, Verification};
 use yew::prelude::*;
 
-/// What the page starts from: the run (kept or fresh), or why there is none.
-#[derive(Properties, PartialEq)]
-pub struct AppProps {
-    pub started: Result<AppState, String>,
-}
-
-/// The page. If starting failed (no secure random source, say), it says so
-/// instead of dying.
+/// The page: the run kept in this browser is opened first (a long one
+/// takes a moment, said as it is read). If starting failed (no secure
+/// random source, say), it says so instead of dying.
 #[function_component]
-pub fn App(props: &AppProps) -> Html {
-    match &props.started {
-        Ok(initial) => html! { <Dashboard initial={initial.clone()} /> },
-        Err(why) => html! {
+pub fn App() -> Html {
+    let opening = use_opening();
+    match &*opening {
+        Opening::Opened(opened) => html! {
+            <Dashboard
+                initial={opened.state.clone()}
+                store={opened.store.clone().map(StoreHandle)}
+            />
+        },
+        Opening::Reading(what) => html! {
+            <>
+                { masthead() }
+                <main class="opening">
+                    <p role="status">{ what.clone() }</p>
+                </main>
+            </>
+        },
+        Opening::Failed(why) => html! {
             <>
                 { masthead() }
                 <main class="failed">
@@ -43,6 +56,7 @@ pub fn App(props: &AppProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct DashboardProps {
     initial: AppState,
+    store: Option<StoreHandle>,
 }
 
 /// Every panel, around the page's one state.
@@ -51,18 +65,24 @@ fn Dashboard(props: &DashboardProps) -> Html {
     let state = use_reducer(|| props.initial.clone());
     use_block_timer(state.dispatcher());
     use_console(state.community.clone());
-    use_storage(
-        state.community.clone(),
-        state.explorer.foreign_keys,
-        state.dispatcher(),
-    );
-    use_settings_storage(state.settings());
+    use_storage(props.store.clone(), &state, state.dispatcher());
+    use_following(props.store.clone(), &state, state.dispatcher());
+    use_settings_storage(props.store.clone(), state.settings(), state.keeping.role);
     let on_action = state.dispatcher().to_callback();
     let community = &state.community;
+    // A tab that follows another changes nothing: the panels that change
+    // the run are disabled, the banner says why.
+    let following = state.keeping.following();
     html! {
         <>
             { masthead() }
+            <KeptRun
+                community={community.clone()}
+                keeping={state.keeping.clone()}
+                on_action={on_action.clone()}
+            />
             <main class="dashboard">
+                <fieldset class="follows" disabled={following}>
                 <NextBlock
                     community={community.clone()}
                     clock={state.clock.clone()}
@@ -73,7 +93,9 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     held={state.sealing_held()}
                     on_action={on_action.clone()}
                 />
+                </fieldset>
                 <Balances community={community.clone()} />
+                <fieldset class="follows" disabled={following}>
                 <Generation
                     community={community.clone()}
                     drafts={state.energy_drafts.clone()}
@@ -86,6 +108,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     election={state.election.clone()}
                     on_action={on_action.clone()}
                 />
+                </fieldset>
                 <ElectionPanel
                     community={community.clone()}
                     election={state.election.clone()}
@@ -96,6 +119,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     election={state.election.clone()}
                     on_action={on_action.clone()}
                 />
+                <fieldset class="follows" disabled={following}>
                 <Shares
                     community={community.clone()}
                     drafts={state.share_drafts.clone()}
@@ -107,6 +131,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
                     membership={state.membership.clone()}
                     on_action={on_action.clone()}
                 />
+                </fieldset>
                 <OpenBlock community={community.clone()} />
                 <Charts community={community.clone()} />
                 <Verify
@@ -118,13 +143,17 @@ fn Dashboard(props: &DashboardProps) -> Html {
                 <Files
                     community={community.clone()}
                     explorer={state.explorer.clone()}
+                    keeping={state.keeping.clone()}
+                    store={props.store.clone()}
                     on_action={on_action.clone()}
                 />
+                <fieldset class="follows" disabled={following}>
                 <TamperPanel
                     community={community.clone()}
                     notice={state.explorer.notice.clone()}
                     on_action={on_action.clone()}
                 />
+                </fieldset>
                 <BlockList
                     community={community.clone()}
                     window={state.blocks.clone()}

@@ -1,12 +1,18 @@
-//! Export and import of the chain, the run kept in this browser, a
-//! reproducible run from a seed number, and starting afresh.
+//! Export and import of the chain, the run with its keys (to go on another
+//! day or on another machine), the run kept in this browser, a
+//! reproducible run from a seed number, and starting afresh (asked first,
+//! and undoable).
 
 use crate::clock;
+use crate::components::dialog::Confirm;
 use crate::components::markup::{hint, TextField};
 use crate::components::notice::notice_view;
 use crate::components::panel::Panel;
-use crate::hooks::url_seed;
-use crate::state::{seed_of, Action, Community, ExploreAction, Explorer};
+use crate::format::{count, millis};
+use crate::hooks::{undo, url_seed, StoreHandle};
+use crate::state::{
+    seed_of, Action, Community, ExploreAction, Explorer, Keeping, Role, StoreCheck,
+};
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,13 +24,22 @@ use yew::prelude::*;
 pub struct FilesProps {
     pub community: Community,
     pub explorer: Explorer,
+    pub keeping: Keeping,
+    pub store: Option<StoreHandle>,
     pub on_action: Callback<Action>,
 }
+
+/// The exported run's file name says what it holds.
+const RUN_FILE: &str = "e-cloud-run-PRIVATE-keys.json";
 
 /// Export and import, the run kept in this browser, seeded runs, reset.
 #[function_component]
 pub fn Files(props: &FilesProps) -> Html {
     let seed_text = use_state(String::new);
+    let asking_reset = use_state(|| false);
+    let keeping = &props.keeping;
+    // A tab that follows another changes nothing; an undo under way waits.
+    let frozen = keeping.following() || keeping.undoing;
     let (seed, tampered, blocks) = {
         let sim = props.community.read();
         (seed_of(&sim), sim.is_tampered(), sim.chain().len())
@@ -60,6 +75,18 @@ pub fn Files(props: &FilesProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let text = community.read().chain().to_json();
             if let Err(why) = download("e-cloud-chain.json", &text) {
+                on_action.emit(Action::Explore(ExploreAction::FilesProblem(format!(
+                    "The file could not be saved: {why}."
+                ))));
+            }
+        })
+    };
+    let on_export_run = {
+        let community = props.community.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = community.read().export_with_keys();
+            if let Err(why) = download(RUN_FILE, &text) {
                 on_action.emit(Action::Explore(ExploreAction::FilesProblem(format!(
                     "The file could not be saved: {why}."
                 ))));
@@ -102,12 +129,89 @@ pub fn Files(props: &FilesProps) -> Html {
             }
         })
     };
-    let on_reset = props.on_action.reform(|_: MouseEvent| {
-        Action::Explore(ExploreAction::Reset {
-            seed: url_seed(),
-            now_ms: clock::wall_ms(),
+    let on_reset = {
+        let asking_reset = asking_reset.clone();
+        Callback::from(move |_: MouseEvent| asking_reset.set(true))
+    };
+    let on_reset_confirmed = {
+        let asking_reset = asking_reset.clone();
+        props.on_action.reform(move |()| {
+            asking_reset.set(false);
+            Action::Explore(ExploreAction::Reset {
+                seed: url_seed(),
+                now_ms: clock::wall_ms(),
+            })
         })
-    });
+    };
+    let on_reset_cancelled = {
+        let asking_reset = asking_reset.clone();
+        Callback::from(move |()| asking_reset.set(false))
+    };
+    let reset_question = match (keeping.keeps_a_run(), keeping.previous) {
+        (false, _) => format!(
+            "This browser keeps no storage for this page: the run in use ({}) will be gone. \
+             Export it with its keys first to keep it.",
+            count(blocks as u64, "block", "blocks")
+        ),
+        (true, None) => format!(
+            "The run in use ({}) is put aside, and \u{201c}Undo reset\u{201d} brings it back \
+             until the next reset.",
+            count(blocks as u64, "block", "blocks")
+        ),
+        (true, Some(aside)) => format!(
+            "The run in use ({}) is put aside, and \u{201c}Undo reset\u{201d} brings it back \
+             until the next reset. The run put aside before ({}) is deleted.",
+            count(blocks as u64, "block", "blocks"),
+            count(aside.blocks, "block", "blocks")
+        ),
+    };
+    let undo_offer = match (keeping.previous, &props.store) {
+        (Some(aside), Some(store)) => {
+            let on_undo = {
+                let store = store.clone();
+                let epoch = keeping.run.epoch;
+                let on_action = props.on_action.clone();
+                Callback::from(move |_: MouseEvent| undo(store.clone(), epoch, on_action.clone()))
+            };
+            html! {
+                <div class="row">
+                    <button type="button" onclick={on_undo} disabled={frozen}>
+                        { aside.why.undo_label() }
+                    </button>
+                    { hint(if keeping.undoing {
+                        "Bringing back the run put aside\u{2026}".into()
+                    } else {
+                        format!(
+                            "Brings back the run put aside ({}); the run in use now is then dropped.",
+                            count(aside.blocks, "block", "blocks")
+                        ).into()
+                    }) }
+                </div>
+            }
+        }
+        _ => html! {},
+    };
+    let check = match &keeping.check {
+        StoreCheck::Passed { blocks, elapsed_ms } if *elapsed_ms > 0.0 => html! {
+            <p class="hint">
+                { format!(
+                    "The chain kept in this browser ({}) was verified in the background in {}: \
+                     every hash, signature and balance.",
+                    count(*blocks, "block", "blocks"),
+                    millis(*elapsed_ms)
+                ) }
+            </p>
+        },
+        _ => html! {},
+    };
+    let kept = match keeping.role {
+        Role::Writer if keeping.run.origin == crate::state::Origin::Unkept => {
+            "This chain is not kept in this browser (its keys are another run's)."
+        }
+        Role::Writer => "Every change is kept in this browser as it is made.",
+        Role::Follower => "Another tab keeps this run; this tab follows it.",
+        Role::Alone => "This browser keeps nothing for this page.",
+    };
     let share = match seed {
         Some(n) => {
             let url = share_url(n);
@@ -139,12 +243,23 @@ pub fn Files(props: &FilesProps) -> Html {
                 <button type="button" onclick={on_export}>
                     { if tampered { "Export chain (tampered)" } else { "Export chain" } }
                 </button>
-                <input id="import-file" class="file-input" type="file" accept=".json,application/json" onchange={on_file} />
-                <label class="file-button" for="import-file">{ "Import a chain file" }</label>
+                <input id="import-file" class="file-input" type="file" accept=".json,application/json" onchange={on_file} disabled={frozen} />
+                <label class="file-button" for="import-file" aria-disabled={frozen.to_string()}>{ "Import a chain or run file" }</label>
             </div>
-            { hint(format!("{}. You can also drop a chain file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")).into()) }
+            { hint(format!("{}. You can also drop a chain or run file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")).into()) }
+            <div class="row">
+                <button type="button" onclick={on_export_run}>
+                    { "Export run with keys (private)" }
+                </button>
+            </div>
+            { hint("The run file holds every member's secret key, so that the class can import it \
+                    on another day or machine and go on sealing: keep it like a password. To \
+                    share the chain, export the chain.".into()) }
             { notice_view(props.explorer.files_notice.as_ref()) }
+            { hint(kept.into()) }
             { notice_view(props.explorer.storage_notice.as_ref()) }
+            { check }
+            { undo_offer }
             { share }
             <form class="row" onsubmit={on_seed}>
                 { TextField {
@@ -156,11 +271,20 @@ pub fn Files(props: &FilesProps) -> Html {
                     value: (*seed_text).clone().into(),
                     oninput: on_seed_input,
                 }.view() }
-                <button type="submit" class="secondary">{ "Start" }</button>
+                <button type="submit" class="secondary" disabled={frozen}>{ "Start" }</button>
             </form>
             <div class="row">
-                <button type="button" class="secondary" onclick={on_reset}>{ "Reset: start afresh" }</button>
+                <button type="button" class="secondary" onclick={on_reset} disabled={frozen}>{ "Reset: start afresh" }</button>
             </div>
+            <Confirm
+                id="reset-dialog"
+                open={*asking_reset}
+                title="Start a fresh run?"
+                question={reset_question}
+                confirm="Start a fresh run"
+                on_confirm={on_reset_confirmed}
+                on_cancel={on_reset_cancelled}
+            />
         </>
     })
 }

@@ -12,4 +12,7 @@ pub use use_block_timer::use_block_timer;
 pub use use_hex_disclosures::{use_hex_disclosures, OpenHex};
 pub use use_next_task::use_next_task;
 pub use use_overflows::use_overflows;
-pub use use_storage::{start, url_seed, use_settings_storage, use_storage};
+pub use use_storage::{
+    undo, url_seed, use_following, use_opening, use_settings_storage, use_storage, Opening,
+    StoreHandle,
+};

@@ -1,139 +1,259 @@
-//! The run kept in this browser: restored at start, saved after changes
-//! (at most once a second, less often when saving takes long), and the seed
-//! number in the address (`?seed=42`).
+//! The run kept in this browser, the page's hooks: opening the page (the
+//! run reopened from the store, with its progress), writing every change
+//! at once in the tab that keeps the run, and following it in the others.
 
-use crate::state::{start_page, Action, AppState, Community, ExploreAction, Settings};
-use gloo_timers::callback::Timeout;
+use crate::clock;
+use crate::state::{Action, AppState, Community, KeepingAction, Origin, Reopening, Role, Settings};
+use crate::store::open::{open_page, Opened};
+use crate::store::tabs::{self, Channel};
+use crate::store::Store;
 use std::cell::RefCell;
 use std::rc::Rc;
-use web_sys::UrlSearchParams;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-const KEY: &str = "e-cloud-run";
-/// The page's settings, kept apart from the run: small, and saved at once.
-const SETTINGS_KEY: &str = "e-cloud-settings";
+pub use crate::store::open::url_seed;
 
-/// The seed number in the address, `?seed=42`.
-pub fn url_seed() -> Option<u64> {
-    let search = gloo_utils::window().location().search().ok()?;
-    let params = UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("seed")?.trim().parse().ok()
-}
+/// The store, handed to components: equal when it is the same store.
+#[derive(Clone)]
+pub struct StoreHandle(pub Rc<Store>);
 
-fn storage() -> Result<web_sys::Storage, String> {
-    match web_sys::window().map(|w| w.local_storage()) {
-        Some(Ok(Some(s))) => Ok(s),
-        _ => Err("storage is switched off".into()),
+impl PartialEq for StoreHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
-/// What storage holds, or why it cannot be read.
-fn read_saved() -> Result<Option<String>, String> {
-    storage()?
-        .get_item(KEY)
-        .map_err(|_| "storage could not be read".to_string())
+/// Where the page is in opening.
+pub enum Opening {
+    /// Reading: what is being done.
+    Reading(String),
+    Opened(Rc<Opened>),
+    Failed(String),
 }
 
-/// The page at start: the kept run, or a fresh one (seeded from the address),
-/// with the kept settings.
-pub fn start(now_ms: f64) -> Result<AppState, String> {
-    // Unreadable storage is already said about the run; the settings then
-    // simply start as the defaults.
-    let settings = storage()
-        .ok()
-        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten());
-    start_page(url_seed(), read_saved(), now_ms)
-        .map(|state| state.with_settings(settings.as_deref(), now_ms))
-}
-
-/// Keeps the page's settings as they change.
+/// Opens the page once: the store, this tab's role, the run.
 #[hook]
-pub fn use_settings_storage(settings: Settings) {
-    use_effect_with(settings, |settings| {
-        // A refusal here is said by the run's own saving, which fails too.
-        if let Ok(s) = storage() {
-            let _ = s.set_item(SETTINGS_KEY, &settings.to_text());
+pub fn use_opening() -> UseStateHandle<Opening> {
+    let opening =
+        use_state(|| Opening::Reading("Opening the run kept in this browser\u{2026}".into()));
+    {
+        let opening = opening.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let progress = {
+                    let opening = opening.clone();
+                    move |text: String| opening.set(Opening::Reading(text))
+                };
+                opening.set(match open_page(clock::wall_ms(), &progress).await {
+                    Ok(opened) => Opening::Opened(Rc::new(opened)),
+                    Err(why) => Opening::Failed(why),
+                });
+            });
+            || ()
+        });
+    }
+    opening
+}
+
+/// In the tab that keeps the run, writes every change at once: the blocks
+/// sealed since the last write and the rest record, or a whole new run
+/// beside the one it replaces.
+#[hook]
+pub fn use_storage(
+    store: Option<StoreHandle>,
+    state: &AppState,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let community = state.community.clone();
+    let mark = state.keeping.run;
+    let writing = state.keeping.role == Role::Writer;
+    use_effect_with(
+        (community, mark, writing),
+        move |(community, mark, writing)| {
+            if let (Some(store), true) = (store, *writing) {
+                store.0.keep(community, *mark, dispatcher.to_callback());
+            }
+            || ()
+        },
+    );
+}
+
+/// Keeps the page's settings as they change, in the tab that keeps the run.
+#[hook]
+pub fn use_settings_storage(store: Option<StoreHandle>, settings: Settings, role: Role) {
+    use_effect_with((settings, role), move |(settings, role)| {
+        if let (Some(store), Role::Writer) = (store, role) {
+            store.0.save_settings(&settings.to_text());
         }
         || ()
     });
 }
 
-/// How saving goes, kept from render to render.
-struct Saving {
-    /// A save is waiting for its timer.
-    pending: bool,
-    /// How long the next save waits.
-    gap_ms: u32,
-    /// The chain length at which storage last refused the run: a longer
-    /// chain would be refused too, and writing one out costs the page a
-    /// pause, so saving waits until the run is shorter again (a reset or an
-    /// import).
-    refused_at: Option<usize>,
+/// Catch-ups of a following tab, one at a time.
+#[derive(Default)]
+struct Catching {
+    busy: bool,
+    again: bool,
+    /// The next catch-up reads the whole run again.
+    whole: bool,
+    /// Run once the catch-ups under way are done.
+    after: Vec<Box<dyn FnOnce()>>,
 }
 
-/// Keeps the run in storage as it changes.
-#[hook]
-pub fn use_storage(
-    community: Community,
-    foreign_keys: bool,
+/// What a catch-up needs, shared with the listeners.
+#[derive(Clone)]
+struct Follow {
+    store: Rc<Store>,
+    latest: Rc<RefCell<(Community, Origin)>>,
+    catching: Rc<RefCell<Catching>>,
     dispatcher: UseReducerDispatcher<AppState>,
-) {
-    let latest: Rc<RefCell<Option<Community>>> = use_mut_ref(|| None);
-    let saving: Rc<RefCell<Saving>> = use_mut_ref(|| Saving {
-        pending: false,
-        gap_ms: 1_000,
-        refused_at: None,
-    });
-    use_effect_with(
-        (community, foreign_keys),
-        move |(community, foreign_keys)| {
-            // An imported chain with other keys could not be restored: not kept.
-            if !*foreign_keys {
-                *latest.borrow_mut() = Some(community.clone());
-                if !saving.borrow().pending {
-                    saving.borrow_mut().pending = true;
-                    let saving = saving.clone();
-                    let gap = saving.borrow().gap_ms;
-                    Timeout::new(gap, move || {
-                    saving.borrow_mut().pending = false;
-                    let Some(community) = latest.borrow_mut().take() else {
-                        return;
-                    };
-                    let blocks = community.read().chain().len();
-                    if saving.borrow().refused_at.is_some_and(|at| blocks >= at) {
-                        return;
-                    }
-                    let started = crate::clock::precise_ms();
-                    let text = community.read().save();
-                    let saved = storage().and_then(|s| {
-                        s.set_item(KEY, &text)
-                            .map_err(|_| "storage is full or refused it".to_string())
-                    });
-                    let took = crate::clock::precise_ms() - started;
-                    // Saving a long chain is O(chain): keep it under 5 % of the time.
-                    saving.borrow_mut().gap_ms = (took * 20.0).clamp(1_000.0, 60_000.0) as u32;
-                    match saved {
-                        Ok(()) => saving.borrow_mut().refused_at = None,
-                        Err(why) => {
-                            saving.borrow_mut().refused_at = Some(blocks);
-                            // An older, shorter run must not come back on a
-                            // reload as if it were this one.
-                            if let Ok(s) = storage() {
-                                let _ = s.remove_item(KEY);
-                            }
-                            dispatcher.dispatch(Action::Explore(ExploreAction::StorageProblem(
-                                format!(
-                                    "The run ({} KB) could not be kept in this browser: {why}. It will not survive a reload: export the chain to keep it.",
-                                    text.len() / 1024
-                                ),
-                            )));
-                        }
-                    }
-                })
-                .forget();
+}
+
+impl Follow {
+    /// Reads what the writing tab wrote since this tab's run, now or, if
+    /// a catch-up is under way, right after it; then `then`.
+    fn catch_up(&self, whole: bool, then: Option<Box<dyn FnOnce()>>) {
+        {
+            let mut catching = self.catching.borrow_mut();
+            catching.whole |= whole;
+            catching.after.extend(then);
+            if catching.busy {
+                catching.again = true;
+                return;
+            }
+            catching.busy = true;
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            loop {
+                let whole = std::mem::take(&mut this.catching.borrow_mut().whole);
+                if let Err(why) = this.once(whole).await {
+                    this.dispatcher.dispatch(Action::Explore(
+                        crate::state::ExploreAction::StorageProblem(format!(
+                            "This tab could not read what the other tab kept: {why}."
+                        )),
+                    ));
+                }
+                let mut catching = this.catching.borrow_mut();
+                if !std::mem::take(&mut catching.again) {
+                    catching.busy = false;
+                    break;
                 }
             }
-            || ()
-        },
-    );
+            let after = std::mem::take(&mut this.catching.borrow_mut().after);
+            for then in after {
+                then();
+            }
+        });
+    }
+
+    async fn once(&self, whole: bool) -> Result<(), String> {
+        let slots = self.store.read_slots().await?;
+        let Some(current) = slots.current else {
+            return Ok(());
+        };
+        let (community, origin) = self.latest.borrow().clone();
+        match origin {
+            Origin::Kept { slot } if slot == current && !whole => {
+                let after = community.read().chain().tip().height();
+                let (blocks, rest) = self.store.since(slot, after).await?;
+                let settings = self.store.read_settings().await;
+                self.dispatcher.dispatch(
+                    KeepingAction::Followed {
+                        blocks: Rc::new(blocks),
+                        rest,
+                        settings,
+                    }
+                    .into(),
+                );
+            }
+            _ => {
+                let reopened = self
+                    .store
+                    .reopen(current, &|_, _| ())
+                    .await?
+                    .ok_or("the other tab's run is gone")?;
+                self.dispatcher.dispatch(
+                    KeepingAction::Reopened {
+                        run: crate::state::Handoff::new(reopened.sim),
+                        slot: current,
+                        report: Rc::new(reopened.report),
+                        previous: slots.previous.map(|p| p.run),
+                        why: Reopening::Follow,
+                    }
+                    .into(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// In a tab that follows another: hears what the writing tab says and
+/// catches up, reads the whole run again when a change does not follow on,
+/// and takes over (catching up first) when the writing tab closes.
+#[hook]
+pub fn use_following(
+    store: Option<StoreHandle>,
+    state: &AppState,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let latest = use_mut_ref(|| (state.community.clone(), state.keeping.run.origin));
+    *latest.borrow_mut() = (state.community.clone(), state.keeping.run.origin);
+    let catching = use_mut_ref(Catching::default);
+    let follow = store.map(|store| Follow {
+        store: store.0,
+        latest,
+        catching,
+        dispatcher,
+    });
+    let following = state.keeping.following();
+    {
+        let follow = follow.clone();
+        use_effect_with(following, move |following| {
+            let mut channel = None;
+            if let (Some(follow), true) = (follow, *following) {
+                let hear = follow.clone();
+                channel = Channel::open().map(|c| c.listen(move |_| hear.catch_up(false, None)));
+                follow.catch_up(false, None);
+                let turn = follow.clone();
+                tabs::wait_for_turn(move || {
+                    let dispatcher = turn.dispatcher.clone();
+                    turn.catch_up(
+                        false,
+                        Some(Box::new(move || {
+                            dispatcher.dispatch(KeepingAction::BecomeWriter.into())
+                        })),
+                    );
+                });
+            }
+            move || drop(channel)
+        });
+    }
+    use_effect_with(state.keeping.reread, move |reread| {
+        if let (Some(follow), true) = (follow, *reread > 0) {
+            follow.catch_up(true, None);
+        }
+        || ()
+    });
+}
+
+/// "Undo": brings back the run kept aside, with its progress said.
+pub fn undo(store: StoreHandle, epoch: u64, on_action: Callback<Action>) {
+    on_action.emit(KeepingAction::Undoing.into());
+    spawn_local(async move {
+        let progress = |_: u64, _: u64| ();
+        let action = match store.0.undo(epoch, &progress).await {
+            Ok((slot, reopened)) => KeepingAction::Reopened {
+                run: crate::state::Handoff::new(reopened.sim),
+                slot,
+                report: Rc::new(reopened.report),
+                previous: None,
+                why: Reopening::Undo,
+            },
+            Err(why) => KeepingAction::UndoFailed(why),
+        };
+        on_action.emit(action.into());
+    });
 }

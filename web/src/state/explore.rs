@@ -2,11 +2,16 @@
 //! undoing it. Every change is a core call; this module only keeps what the
 //! class is doing and the page's answers.
 
-use super::{verification, Action, AppState, Countdown, Notice, Verification, Verified};
+use super::{
+    verification, Action, AppState, Countdown, Keeping, Notice, Origin, PreviousRun, Replaced,
+    Role, Verification, Verified, FOLLOWING,
+};
 use crate::clock;
+use crate::format::{count, thousands};
 use ecloud_core::chain::genesis::CommunitySpec;
+use ecloud_core::simulation::saved::is_run_file;
 use ecloud_core::simulation::tamper::Edit;
-use ecloud_core::{Chain, Keyring, RunSeed, Simulation};
+use ecloud_core::{Chain, Keyring, Report, RunSeed, Simulation};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -109,54 +114,149 @@ pub fn seed_of(sim: &Simulation) -> Option<u64> {
     }
 }
 
-/// The page at start: the run kept in this browser if there is one (and it
-/// matches the seed asked for in the address), else a fresh run. `saved` is
-/// what storage held, or why storage could not be read.
+/// What the page found kept in this browser at start.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "made once, at start, and taken apart at once"
+)]
+pub enum Found {
+    /// Nothing: the first visit.
+    Nothing,
+    /// No storage for this page: why.
+    NoStorage(String),
+    /// A run kept by the pages before this one, in localStorage: its text.
+    Local(String),
+    /// The run of the store's `slot`, reopened trusting all but its newest
+    /// blocks (`report`); `reached`, if the store kept only part of it, the
+    /// tip the run had reached.
+    Kept {
+        sim: Simulation,
+        report: Report,
+        slot: u32,
+        previous: Option<PreviousRun>,
+        reached: Option<u64>,
+    },
+    /// The store's run could not be reopened: why.
+    Damaged(String),
+    /// The address asks for a seed the store's run was not started from:
+    /// the store's run has this many blocks.
+    OtherSeed(u64),
+}
+
+/// The page at start, from what was found kept and the seed number asked
+/// for in the address: the kept run, or a fresh one (seeded from the
+/// address) that the store keeps beside the old one. A tab that follows
+/// another always shows the kept run.
 pub fn start_page(
     seed: Option<u64>,
-    saved: Result<Option<String>, String>,
+    found: Found,
+    role: Role,
     now_ms: f64,
 ) -> Result<AppState, String> {
-    let (restored, notice) = match saved {
-        Ok(None) => (None, None),
-        Ok(Some(text)) => match Simulation::restore(&text) {
-            Ok(sim) if seed.is_some() && seed_of(&sim) != seed => (
-                None,
+    let fresh = |origin: Origin, notice: Option<Notice>| -> Result<AppState, String> {
+        let mut state = AppState::around(fresh_run(seed, now_ms)?, now_ms);
+        state.keeping = Keeping::new(role, origin);
+        state.explorer.storage_notice = notice;
+        Ok(state)
+    };
+    match found {
+        Found::Nothing => fresh(Origin::New(Replaced::Fresh), None),
+        Found::NoStorage(why) => fresh(
+            Origin::Unkept,
+            Notice::refused(format!(
+                "This browser keeps no storage for this page ({why}): the run will not survive a \
+                 reload. Export the run with its keys to keep it."
+            )),
+        ),
+        Found::Local(text) => match Simulation::restore(&text) {
+            Ok(sim) if seed.is_some() && seed_of(&sim) != seed => fresh(
+                Origin::New(Replaced::Fresh),
                 Notice::done(format!(
                     "A new run from seed {} replaces the run this browser kept.",
                     seed.unwrap_or_default()
                 )),
             ),
             Ok(sim) => {
-                let blocks = sim.chain().len();
-                (
-                    Some(sim),
-                    Notice::done(format!(
-                        "Your run is back: {blocks} blocks, as kept in this browser."
-                    )),
-                )
+                let blocks = sim.chain().len() as u64;
+                let mut state = AppState::around(sim, now_ms);
+                state.keeping = Keeping::new(role, Origin::New(Replaced::Moved));
+                state.explorer.storage_notice = Notice::done(format!(
+                    "Your run is back: {}, as kept in this browser.",
+                    count(blocks, "block", "blocks")
+                ));
+                Ok(state)
             }
-            Err(e) => (
-                None,
+            Err(e) => fresh(
+                Origin::New(Replaced::Fresh),
                 Notice::refused(format!(
                     "The run kept in this browser could not be restored: {e}. A fresh run started."
                 )),
             ),
         },
-        Err(why) => (
-            None,
+        Found::Kept {
+            sim,
+            report,
+            slot,
+            previous,
+            reached,
+        } => {
+            let blocks = sim.chain().len() as u64;
+            let tip = sim.chain().tip().height();
+            let mut state = AppState::around(sim, now_ms);
+            state.keeping = Keeping::new(role, Origin::Kept { slot });
+            state.keeping.previous = previous.filter(|p| p.why.undoable());
+            state.start_store_check(&report);
+            state.explorer.storage_notice = Notice::done(format!(
+                "Your run is back: {}, as kept in this browser.",
+                count(blocks, "block", "blocks")
+            ));
+            if let Some(reached) = reached.filter(|r| *r > tip) {
+                if state.keeping.held.is_none() {
+                    state.keeping.held = Some(format!(
+                        "This is the run as this browser kept it, up to block {}: the run had \
+                         reached block {}, but blocks {} to {} were not kept (storage refused \
+                         them, or the page was closed while they were being written). Nothing \
+                         is sealed on it until you choose: import the run file you exported to \
+                         go on from block {}, or go on from block {}.",
+                        thousands(tip),
+                        thousands(reached),
+                        thousands(tip + 1),
+                        thousands(reached),
+                        thousands(reached),
+                        thousands(tip)
+                    ));
+                    state.keeping.go_on_from = Some(tip);
+                }
+            }
+            if role == Role::Follower && seed.is_some() && seed_of(&state.community.read()) != seed
+            {
+                state.explorer.files_notice = Notice::done(format!(
+                    "The address asks for seed {}, but another tab keeps this run: close it to \
+                     start the run from seed {}.",
+                    seed.unwrap_or_default(),
+                    seed.unwrap_or_default()
+                ));
+            }
+            Ok(state)
+        }
+        Found::Damaged(why) => fresh(
+            Origin::New(Replaced::Damaged),
             Notice::refused(format!(
-                "This browser keeps no storage for this page ({why}): the run will not survive a reload."
+                "The run kept in this browser could not be reopened: {why}. A fresh run started; \
+                 the kept records stay in this browser until the next reset."
             )),
         ),
-    };
-    let sim = match restored {
-        Some(sim) => sim,
-        None => fresh_run(seed, now_ms)?,
-    };
-    let mut state = AppState::around(sim, now_ms);
-    state.explorer.storage_notice = notice;
-    Ok(state)
+        Found::OtherSeed(blocks) => {
+            let mut state = fresh(Origin::New(Replaced::Seed), None)?;
+            state.explorer.files_notice = Notice::done(format!(
+                "A new run from seed {} replaces the run this browser kept ({}), which is kept \
+                 aside until the next reset.",
+                seed.unwrap_or_default(),
+                count(blocks, "block", "blocks")
+            ));
+            Ok(state)
+        }
+    }
 }
 
 /// Shown while history is changed: the timer waits instead of failing.
@@ -167,6 +267,12 @@ impl AppState {
     /// Why the timer must not seal now, if it must not: said once, not
     /// failed every tick.
     pub(super) fn why_not_sealing(&self) -> Option<String> {
+        if self.keeping.following() {
+            return Some(FOLLOWING.to_string());
+        }
+        if let Some(why) = &self.keeping.held {
+            return Some(why.clone());
+        }
         if self.explorer.foreign_keys {
             return Some(FOREIGN.to_string());
         }
@@ -194,20 +300,14 @@ impl AppState {
             ExploreAction::Import { name, text, now_ms } => self.import(&name, &text, now_ms),
             ExploreAction::Reset { seed, now_ms } => match fresh_run(seed, now_ms) {
                 Ok(sim) => {
-                    let block_secs = self.clock.block_secs;
                     let was_verifying = self.is_verifying();
-                    *self = AppState::around(sim, now_ms);
-                    self.clock.block_secs = block_secs;
+                    self.replace_run(sim, now_ms, Origin::New(Replaced::Reset));
                     if was_verifying {
                         self.notices.verify = Notice::done(verification::CANCELLED_BY_RESET);
                     }
                     self.explorer.files_notice = Notice::done(match seed {
-                        Some(n) => {
-                            format!("A fresh run from seed {n} started; the old run is gone.")
-                        }
-                        None => {
-                            "A fresh run with new random keys started; the old run is gone.".into()
-                        }
+                        Some(n) => format!("A fresh run from seed {n} started."),
+                        None => "A fresh run with new random keys started.".into(),
                     });
                 }
                 Err(e) => {
@@ -298,7 +398,24 @@ impl AppState {
         }
     }
 
+    /// Another run replaces the page's: the timer's pace and the page's
+    /// settings stay, and the store keeps the old run aside (`origin`).
+    fn replace_run(&mut self, sim: Simulation, now_ms: f64, origin: Origin) {
+        let mut next = AppState::around(sim, now_ms);
+        next.clock.block_secs = self.clock.block_secs;
+        next.auto = self.auto.clone();
+        next.keeping = self.keeping.clone();
+        next.keeping.previous = None;
+        next.keeping.replaced(origin);
+        next.explorer.storage_notice = self.explorer.storage_notice.clone();
+        *self = next;
+    }
+
     fn import(&mut self, name: &str, text: &str, now_ms: f64) {
+        if is_run_file(text) {
+            self.import_run(name, text, now_ms);
+            return;
+        }
         let start = clock::precise_ms();
         let (chain, report) = match Chain::import_json(text) {
             Ok(imported) => imported,
@@ -315,33 +432,67 @@ impl AppState {
         let ours = sim.holds_keys();
         let blocks = sim.chain().len();
         let tip_height = sim.chain().tip().height();
-        let explorer = Explorer {
-            storage_notice: self.explorer.storage_notice.clone(),
-            foreign_keys: !ours,
-            files_notice: Notice::done(if ours {
-                format!("\u{201c}{name}\u{201d} imported and verified: {blocks} blocks. It is this run's chain, so sealing goes on.")
-            } else {
-                format!("\u{201c}{name}\u{201d} imported and verified: {blocks} blocks. {FOREIGN}")
-            }),
-            ..Explorer::default()
-        };
-        let block_secs = self.clock.block_secs;
         let was_verifying = self.is_verifying();
-        *self = AppState::around(sim, now_ms);
-        self.clock.block_secs = block_secs;
+        let kept = self.keeping.keeps_a_run();
+        // Another run's chain is only shown: the store keeps the run it holds.
+        self.replace_run(
+            sim,
+            now_ms,
+            if ours {
+                Origin::New(Replaced::Import)
+            } else {
+                Origin::Unkept
+            },
+        );
         if was_verifying {
             self.notices.verify = Notice::done(verification::CANCELLED_BY_IMPORT);
         }
         self.clock.countdown = Countdown::Paused {
             left_ms: self.clock.period_ms(),
         };
-        self.explorer = explorer;
+        self.explorer.foreign_keys = !ours;
+        self.explorer.files_notice = Notice::done(if ours {
+            format!("\u{201c}{name}\u{201d} imported and verified: {blocks} blocks. It is this run's chain, so sealing goes on.")
+        } else if kept {
+            format!("\u{201c}{name}\u{201d} imported and verified: {blocks} blocks. {FOREIGN} Your own run is still kept in this browser: reload the page to go back to it.")
+        } else {
+            format!("\u{201c}{name}\u{201d} imported and verified: {blocks} blocks. {FOREIGN}")
+        });
         self.verification = Verification::Done(Verified {
             report: Rc::new(report),
             millis,
             elapsed_ms: None,
             tip_height,
         });
+    }
+
+    /// A run file, exported with its keys: the run goes on here.
+    fn import_run(&mut self, name: &str, text: &str, now_ms: f64) {
+        // Restoring verifies the whole chain first.
+        let sim = match Simulation::restore(text) {
+            Ok(sim) => sim,
+            Err(e) => {
+                self.explorer.files_notice = Notice::refused(format!(
+                    "\u{201c}{name}\u{201d} was not imported: {e}. The run in use is unchanged."
+                ));
+                return;
+            }
+        };
+        let blocks = sim.chain().len() as u64;
+        let was_verifying = self.is_verifying();
+        self.replace_run(sim, now_ms, Origin::New(Replaced::Import));
+        if was_verifying {
+            self.notices.verify = Notice::done(verification::CANCELLED_BY_IMPORT);
+        }
+        self.clock.countdown = Countdown::Paused {
+            left_ms: self.clock.period_ms(),
+        };
+        self.explorer.files_notice = Notice::done(format!(
+            "\u{201c}{name}\u{201d} imported and verified: the run with its keys, {}. It goes on \
+             here: the next block is block {}.",
+            count(blocks, "block", "blocks"),
+            thousands(blocks)
+        ));
     }
 
     fn tamper(&mut self, height: u64, pointer: String, text: String, kind: FieldKind) {
@@ -380,7 +531,7 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{GenerationAction, TimerAction, Tone};
+    use crate::state::{GenerationAction, KeepingAction, RunMark, TimerAction, Tone};
     use ecloud_core::chain::genesis::{CommunitySpec, GEORGE};
     use ecloud_core::{Keyring, Simulation};
     use std::rc::Rc;
@@ -472,29 +623,169 @@ mod tests {
         assert_eq!(s.notices.sealing.map(|n| n.text), Some(FOREIGN.to_string()));
     }
 
+    fn writer(seed: Option<u64>, found: Found, now_ms: f64) -> AppState {
+        start_page(seed, found, Role::Writer, now_ms).expect("starts")
+    }
+
     #[test]
-    fn the_same_seed_gives_the_same_genesis_and_a_saved_run_comes_back() {
-        let a = start_page(Some(42), Ok(None), T0).expect("starts");
-        let b = start_page(Some(42), Ok(None), T0 + 12_345.0).expect("starts");
+    fn the_same_seed_gives_the_same_genesis_and_a_kept_run_comes_back() {
+        let a = writer(Some(42), Found::Nothing, T0);
+        let b = writer(Some(42), Found::Nothing, T0 + 12_345.0);
         assert_eq!(
             a.community.read().chain().genesis().hash,
             b.community.read().chain().genesis().hash
         );
+        assert_eq!(a.keeping.run.origin, Origin::New(Replaced::Fresh));
         let a = run_on(a, [seal(T0 + 1.0)]);
+        // Kept by a page before this one, in localStorage: moved.
         let saved = a.community.read().save();
-        let back = start_page(Some(42), Ok(Some(saved.clone())), T0 + 2.0).expect("starts");
+        let back = writer(Some(42), Found::Local(saved.clone()), T0 + 2.0);
         assert_eq!(back.tip_height(), 1);
-        let other_seed = start_page(Some(43), Ok(Some(saved)), T0 + 2.0).expect("starts");
+        assert_eq!(back.keeping.run.origin, Origin::New(Replaced::Moved));
+        let other_seed = writer(Some(43), Found::Local(saved), T0 + 2.0);
         assert_eq!(other_seed.tip_height(), 0);
-        let corrupt = start_page(None, Ok(Some("garbage".into())), T0).expect("starts");
+        let corrupt = writer(None, Found::Local("garbage".into()), T0);
         assert_eq!(
             corrupt.explorer.storage_notice.clone().map(|n| n.tone),
             Some(Tone::Refused)
         );
         assert_eq!(corrupt.tip_height(), 0);
-        let none = start_page(None, Err("blocked".into()), T0).expect("starts");
+        let none =
+            start_page(None, Found::NoStorage("blocked".into()), Role::Alone, T0).expect("starts");
         assert_eq!(
             none.explorer.storage_notice.map(|n| n.tone),
+            Some(Tone::Refused)
+        );
+        assert_eq!(none.keeping.run.origin, Origin::Unkept);
+        // From the store: trusted, then verified in the background.
+        let sim = a.community.read();
+        let (reopened, report) =
+            Simulation::reopen(&sim.rest_record(), sim.chain().clone(), 16).expect("reopens");
+        drop(sim);
+        let kept = writer(
+            Some(42),
+            Found::Kept {
+                sim: reopened,
+                report,
+                slot: 3,
+                previous: Some(PreviousRun {
+                    blocks: 9,
+                    why: Replaced::Reset,
+                }),
+                reached: None,
+            },
+            T0 + 3.0,
+        );
+        assert_eq!(kept.tip_height(), 1);
+        assert_eq!(kept.keeping.run.origin, Origin::Kept { slot: 3 });
+        assert_eq!(kept.keeping.previous.map(|p| p.blocks), Some(9));
+        assert_eq!(kept.why_not_sealing(), None);
+        // The address asks for another seed: a fresh run, the old kept aside.
+        let other = writer(Some(43), Found::OtherSeed(2), T0);
+        assert_eq!(other.keeping.run.origin, Origin::New(Replaced::Seed));
+        let said = other.explorer.files_notice.expect("said").text;
+        assert!(
+            said.contains("seed 43 replaces the run this browser kept (2 blocks)"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_run_storage_kept_only_in_part_is_held_until_the_class_chooses() {
+        let a = run([seal(T0 + 1.0), seal(T0 + 2.0)]);
+        let sim = a.community.read();
+        let (reopened, report) =
+            Simulation::reopen(&sim.rest_record(), sim.chain().clone(), 16).expect("reopens");
+        drop(sim);
+        let s = writer(
+            None,
+            Found::Kept {
+                sim: reopened,
+                report,
+                slot: 1,
+                previous: None,
+                reached: Some(7),
+            },
+            T0,
+        );
+        let held = s.why_not_sealing().expect("held");
+        assert!(
+            held.contains("up to block 2: the run had reached block 7"),
+            "{held}"
+        );
+        assert_eq!(s.keeping.go_on_from, Some(2));
+        let s = run_on(s, [seal(T0 + 3.0)]);
+        assert_eq!(s.tip_height(), 2);
+        let s = run_on(s, [KeepingAction::GoOn.into(), seal(T0 + 4.0)]);
+        assert_eq!(s.tip_height(), 3);
+    }
+
+    #[test]
+    fn a_reset_or_an_import_is_a_new_run_for_the_store_and_a_foreign_chain_is_not_kept() {
+        let mut s = run([seal(T0 + 1.0)]);
+        s.keeping = Keeping::new(Role::Writer, Origin::Kept { slot: 1 });
+        s.clock.block_secs = 7;
+        let own = s.community.read().chain().to_json();
+        let file = s.community.read().export_with_keys();
+        let reset = run_on(
+            s.clone(),
+            [explore(ExploreAction::Reset {
+                seed: None,
+                now_ms: T0,
+            })],
+        );
+        assert_eq!(
+            reset.keeping.run,
+            RunMark {
+                epoch: 1,
+                origin: Origin::New(Replaced::Reset)
+            }
+        );
+        assert_eq!(reset.keeping.role, Role::Writer);
+        assert_eq!(reset.clock.block_secs, 7, "the timer's pace stays");
+        assert_eq!(reset.tip_height(), 0);
+        // This run's own chain, imported: a new run for the store.
+        let back = run_on(
+            reset.clone(),
+            [explore(ExploreAction::Import {
+                name: "own.json".into(),
+                text: own,
+                now_ms: T0,
+            })],
+        );
+        assert!(back.explorer.foreign_keys, "the reset run has other keys");
+        assert_eq!(back.keeping.run.origin, Origin::Unkept);
+        // The run file: it goes on here.
+        let back = run_on(
+            reset,
+            [
+                explore(ExploreAction::Import {
+                    name: "run.json".into(),
+                    text: file,
+                    now_ms: T0,
+                }),
+                seal(T0 + 5.0),
+            ],
+        );
+        assert!(!back.explorer.foreign_keys);
+        assert_eq!(back.keeping.run.epoch, 2);
+        assert_eq!(back.keeping.run.origin, Origin::New(Replaced::Import));
+        assert_eq!(back.tip_height(), 2, "sealing goes on");
+        let said = back.explorer.files_notice.clone().expect("said").text;
+        assert!(said.contains("the run with its keys, 2 blocks"), "{said}");
+        // A damaged run file is refused and changes nothing.
+        let refused = run_on(
+            back.clone(),
+            [explore(ExploreAction::Import {
+                name: "bad.json".into(),
+                text: "{\"format\": \"e-cloud-run\", \"version\": 1}".into(),
+                now_ms: T0,
+            })],
+        );
+        assert_eq!(refused.tip_height(), 2);
+        assert_eq!(refused.keeping.run, back.keeping.run);
+        assert_eq!(
+            refused.explorer.files_notice.map(|n| n.tone),
             Some(Tone::Refused)
         );
     }

@@ -14,6 +14,7 @@ mod community;
 mod election;
 mod explore;
 mod generation;
+mod keeping;
 mod membership;
 mod notice;
 mod settings;
@@ -26,8 +27,12 @@ pub use community::Community;
 pub use election::{
     strategy_text, ElectionAction, ElectionUi, SimulatedWins, StrategyKind, WinSimulation,
 };
-pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, FOREIGN};
+pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, Found, FOREIGN};
 pub use generation::{period_of_day, profile_name, AutoGeneration, EnergyDraft, GenerationAction};
+pub use keeping::{
+    Handoff, Keeping, KeepingAction, Origin, PreviousRun, Reopening, Replaced, Role, RunMark,
+    StoreCheck, FOLLOWING,
+};
 pub use membership::{MembershipAction, MembershipUi, RoleKind};
 pub use notice::{Notice, Notices, Tone};
 pub use settings::Settings;
@@ -54,6 +59,9 @@ pub enum Action {
     Election(ElectionAction),
     /// Joining, renaming and leaving (state/membership.rs).
     Membership(MembershipAction),
+    /// The run kept in this browser: tabs, the store's answers, the
+    /// background verification (state/keeping.rs).
+    Keeping(KeepingAction),
 }
 
 #[derive(Clone, PartialEq)]
@@ -72,6 +80,7 @@ pub struct AppState {
     pub explorer: Explorer,
     pub election: ElectionUi,
     pub membership: MembershipUi,
+    pub keeping: Keeping,
 }
 
 impl AppState {
@@ -91,6 +100,7 @@ impl AppState {
             explorer: Explorer::default(),
             election: ElectionUi::default(),
             membership: MembershipUi::default(),
+            keeping: Keeping::new(Role::Alone, Origin::Unkept),
         };
         state.follow_members();
         state
@@ -122,6 +132,10 @@ impl AppState {
     }
 
     fn apply(&mut self, action: Action) {
+        // A tab that follows another changes nothing of the run.
+        if self.keeping.following() && !keeping::follower_may(&action) {
+            return;
+        }
         match action {
             Action::Timer(action) => self.apply_timer(action),
             Action::Generation(action) => self.apply_generation(action),
@@ -139,6 +153,7 @@ impl AppState {
                 self.apply_membership(action);
                 self.follow_members();
             }
+            Action::Keeping(action) => self.apply_keeping(action),
         }
     }
 }

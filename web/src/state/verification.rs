@@ -22,10 +22,10 @@ const SLICE_BUDGET_MS: f64 = 8.0;
 /// is checked in one step that cannot be cut, and 1,024 signatures take
 /// about 60 ms in wasm (docs/PERFORMANCE.md): 64 take about 4 ms, so a
 /// slice stays near its budget.
-const PAGE_BATCH: usize = 64;
+pub(super) const PAGE_BATCH: usize = 64;
 
 /// Blocks in the first slice, before anything is known of their cost.
-const FIRST_SLICE_BLOCKS: usize = 4;
+pub(super) const FIRST_SLICE_BLOCKS: usize = 4;
 
 /// The outcome of pressing "Verify chain".
 #[derive(Clone, Debug, PartialEq)]
@@ -104,6 +104,8 @@ pub const CANCELLED_BY_IMPORT: &str =
     "Verification cancelled: an imported chain replaced the one it was checking (the import verified it).";
 pub const CANCELLED_BY_RESET: &str =
     "Verification cancelled: a fresh run replaced the chain it was checking.";
+pub const CANCELLED_BY_RELOAD: &str =
+    "Verification cancelled: a run read from this browser's storage replaced the chain it was checking.";
 
 impl AppState {
     pub(super) fn apply_verification(&mut self, action: VerificationAction) {
@@ -199,7 +201,7 @@ impl AppState {
 /// aimed at the budget, growing at most fourfold a slice (a slice that
 /// checked no batch of signatures is cheaper than one that did), never
 /// fewer than one.
-fn next_slice(blocks: usize, took_ms: f64) -> usize {
+pub(super) fn next_slice(blocks: usize, took_ms: f64) -> usize {
     let per_block = took_ms.max(0.001) / blocks.max(1) as f64;
     let fits = (SLICE_BUDGET_MS / per_block) as usize;
     fits.clamp(1, blocks.saturating_mul(4).max(1))

@@ -1,0 +1,86 @@
+//! The banner under the title about the run kept in this browser: that
+//! this tab follows another, that the kept chain turned out bad or
+//! incomplete, and the background verification of a reopened run under
+//! way (which it drives, a slice per task).
+
+use crate::format::{count, thousands};
+use crate::hooks::use_next_task;
+use crate::state::{Action, Community, Keeping, KeepingAction, StoreCheck, FOLLOWING};
+use crate::store::Store;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct KeptRunProps {
+    pub community: Community,
+    pub keeping: Keeping,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component]
+pub fn KeptRun(props: &KeptRunProps) -> Html {
+    let keeping = &props.keeping;
+    let tampered = props.community.read().is_tampered();
+    let running = match &keeping.check {
+        StoreCheck::Running(checking) => Some(checking),
+        _ => None,
+    };
+    {
+        // Each slice done asks for the next; none while history is
+        // tampered (the check waits for it to be undone).
+        let on_action = props.on_action.clone();
+        let asked = running.filter(|_| !tampered).map(|c| c.slices);
+        use_next_task(asked, move |_| {
+            on_action.emit(KeepingAction::CheckSlice.into())
+        });
+    }
+    let following = keeping.following().then(|| {
+        html! { <p class="kept-banner follows" role="status">{ FOLLOWING }</p> }
+    });
+    let held = keeping.held.as_ref().map(|why| {
+        let go_on = keeping.go_on_from.map(|tip| {
+            html! {
+                <button type="button" class="secondary"
+                    onclick={props.on_action.reform(|_| {
+                        Store::forget_unkept();
+                        KeepingAction::GoOn.into()
+                    })}>
+                    { format!("Go on from block {}", thousands(tip)) }
+                </button>
+            }
+        });
+        html! {
+            <div class="kept-banner held" role="alert">
+                <p>{ why.clone() }</p>
+                { for go_on }
+            </div>
+        }
+    });
+    let checking = running.map(|checking| {
+        let blocks = props.community.read().chain().len() as u64;
+        let done = checking.progress.map_or(0, |p| p.done);
+        let total = checking.progress.map_or(blocks, |p| p.total);
+        let text = if tampered {
+            "The chain kept in this browser is being verified in the background; it waits \
+             while history is tampered with."
+                .to_string()
+        } else {
+            format!(
+                "Verifying the chain kept in this browser in the background: {} of {} checked. \
+                 The page is usable meanwhile; only its newest blocks were checked at start.",
+                thousands(done),
+                count(total, "block", "blocks")
+            )
+        };
+        html! { <p class="kept-banner checking">{ text }</p> }
+    });
+    if following.is_none() && held.is_none() && checking.is_none() {
+        return html! {};
+    }
+    html! {
+        <div class="kept">
+            { for following }
+            { for held }
+            { for checking }
+        </div>
+    }
+}
