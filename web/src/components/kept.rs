@@ -44,7 +44,7 @@ pub fn KeptRun(props: &KeptRunProps) -> Html {
                         Store::forget_unkept();
                         KeepingAction::GoOn.into()
                     })}>
-                    { format!("Go on from block {}", thousands(tip)) }
+                    { format!("Go on from block {tip}") }
                 </button>
             }
         });

@@ -218,12 +218,12 @@ pub fn start_page(
                          them, or the page was closed while they were being written). Nothing \
                          is sealed on it until you choose: import the run file you exported to \
                          go on from block {}, or go on from block {}.",
-                        thousands(tip),
-                        thousands(reached),
-                        thousands(tip + 1),
-                        thousands(reached),
-                        thousands(reached),
-                        thousands(tip)
+                        tip,
+                        reached,
+                        tip + 1,
+                        reached,
+                        reached,
+                        tip
                     ));
                     state.keeping.go_on_from = Some(tip);
                 }

@@ -14,7 +14,7 @@ use super::{
     TimerAction, Verification, Verified,
 };
 use crate::clock;
-use crate::format::{count, thousands};
+use crate::format::count;
 use ecloud_core::chain::verify::{Progress, Verifier};
 use ecloud_core::{Block, Report, Simulation};
 use std::cell::RefCell;
@@ -362,15 +362,15 @@ impl AppState {
                 let lost = if from > reached {
                     "the latest waiting work".to_string()
                 } else if from == reached {
-                    format!("block {}", thousands(from))
+                    format!("block {from}")
                 } else {
-                    format!("blocks {} to {}", thousands(from), thousands(reached))
+                    format!("blocks {from} to {reached}")
                 };
                 self.explorer.storage_notice = Notice::refused(format!(
                     "This browser did not keep {lost} ({why}). The run goes on in this tab, but a \
                      reload would bring it back only up to block {}. Export the run with its keys \
                      to keep all of it; the page tries again with every change.",
-                    thousands(from.saturating_sub(1))
+                    from.saturating_sub(1)
                 ));
             }
             KeepingAction::SavedAgain => {
