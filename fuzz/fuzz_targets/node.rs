@@ -1,11 +1,12 @@
 //! Bytes from a peer as a node of a four-node community takes them: the
 //! first byte says which message (a transaction's JSON, a block's JSON, a
-//! request for blocks, a tip), or that the rest is a saved state to restart
-//! from. Nothing panics; a node that took a message still holds a chain
-//! that verifies, and a restored node's chain verifies too.
+//! request for blocks, a tip, the network's encoding of any message), or
+//! that the rest is a saved state to restart from. Nothing panics; a node
+//! that took a message still holds a chain that verifies, and a restored
+//! node's chain verifies too.
 #![no_main]
 
-use ecloud_core::node::{Message, Node};
+use ecloud_core::node::{wire, Message, Node};
 use ecloud_core::{verify_chain, Block, Hash, Transaction};
 use ecloud_fuzz::node_in_community;
 use std::sync::Arc;
@@ -28,7 +29,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     };
     let (node, keys, now) = node_in_community();
     let mut node: Node = node.clone();
-    let message = match kind % 5 {
+    let message = match kind % 6 {
         0 => match serde_json::from_slice::<Transaction>(rest) {
             Ok(tx) => Message::Transaction(tx),
             Err(_) => return,
@@ -46,7 +47,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             height: number(rest),
             final_height: number(rest.get(8..).unwrap_or_default()),
         },
-        _ => {
+        4 => {
             let Ok(text) = std::str::from_utf8(rest) else {
                 return;
             };
@@ -56,6 +57,11 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             }
             return;
         }
+        // Bytes as a native node reads them off the network.
+        _ => match wire::decode(rest) {
+            Ok(message) => message,
+            Err(_) => return,
+        },
     };
     let _ = node.handle(2, message, *now);
     let _ = node.tick(now + 60_000);

@@ -220,6 +220,15 @@ const NODE_STATE_FORMAT: &str = "e-cloud-node";
 struct Saved {
     format: String,
     blocks: Vec<Block>,
+    #[serde(flatten)]
+    memo: Memo,
+}
+
+/// What a node remembers besides its blocks: what waits, where it voted
+/// and sealed, its lock, how it bets. A store that keeps blocks one by one
+/// keeps this beside them ([`Node::memo`], [`Node::restore_parts`]).
+#[derive(Serialize, Deserialize)]
+struct Memo {
     pending: Vec<Transaction>,
     voted: Vec<(u64, Hash)>,
     sealed: Vec<(u64, Hash)>,
@@ -1107,11 +1116,7 @@ impl Node {
         let saved = Saved {
             format: NODE_STATE_FORMAT.into(),
             blocks,
-            pending: self.pending.clone(),
-            voted: self.voted.iter().map(|(h, on)| (*h, *on)).collect(),
-            sealed: self.sealed.iter().map(|(h, on)| (*h, *on)).collect(),
-            lock: self.lock,
-            strategy: self.strategy,
+            memo: self.memo_now(),
         };
         serde_json::to_string(&saved).expect("a node's state always serializes")
     }
@@ -1126,7 +1131,47 @@ impl Node {
         if saved.format != NODE_STATE_FORMAT {
             return Err(RestoreError::NotANodeState);
         }
-        let mut blocks = saved.blocks.into_iter();
+        Node::restore_blocks(saved.blocks, Some(saved.memo), keys, seed)
+    }
+
+    /// What [`Node::save`] keeps besides the blocks, as text.
+    pub fn memo(&self) -> String {
+        serde_json::to_string(&self.memo_now()).expect("a node's memo always serializes")
+    }
+
+    fn memo_now(&self) -> Memo {
+        Memo {
+            pending: self.pending.clone(),
+            voted: self.voted.iter().map(|(h, on)| (*h, *on)).collect(),
+            sealed: self.sealed.iter().map(|(h, on)| (*h, *on)).collect(),
+            lock: self.lock,
+            strategy: self.strategy,
+        }
+    }
+
+    /// A node restarted from its `blocks` (parents before children, the
+    /// genesis block first) and its [`Node::memo`] (none: a node that
+    /// remembers nothing else), checked as [`Node::restore`] checks them.
+    pub fn restore_parts(
+        blocks: Vec<Block>,
+        memo: Option<&str>,
+        keys: Option<NodeKeys>,
+        seed: u64,
+    ) -> Result<Node, RestoreError> {
+        let memo = memo
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| RestoreError::Malformed(e.to_string()))?;
+        Node::restore_blocks(blocks, memo, keys, seed)
+    }
+
+    fn restore_blocks(
+        blocks: Vec<Block>,
+        memo: Option<Memo>,
+        keys: Option<NodeKeys>,
+        seed: u64,
+    ) -> Result<Node, RestoreError> {
+        let mut blocks = blocks.into_iter();
         let genesis = blocks
             .next()
             .filter(|g| g.height() == 0 && g.header.version == BLOCK_VERSION_2)
@@ -1154,16 +1199,19 @@ impl Node {
         }
         node.best = node.tree.best();
         node.open = open_block(&node.tree, &node.best);
-        for tx in saved.pending {
+        let Some(memo) = memo else {
+            return Ok(node);
+        };
+        for tx in memo.pending {
             if node.admit(&tx).is_ok() {
                 node.seen.insert(tx.id);
                 node.pending.push(tx);
             }
         }
-        node.voted = saved.voted.into_iter().collect();
-        node.sealed = saved.sealed.into_iter().collect();
-        node.lock = saved.lock;
-        node.strategy = saved.strategy;
+        node.voted = memo.voted.into_iter().collect();
+        node.sealed = memo.sealed.into_iter().collect();
+        node.lock = memo.lock;
+        node.strategy = memo.strategy;
         Ok(node)
     }
 }

@@ -49,8 +49,10 @@ pub mod machine;
 pub mod message;
 pub mod strategy;
 pub mod tree;
+pub mod wire;
 
 pub use keys::NodeKeys;
 pub use machine::{Byzantine, Command, Node, NodeError, RestoreError};
 pub use message::{Event, Message, Output, PeerId, Send, To};
 pub use tree::BlockTree;
+pub use wire::WireError;
