@@ -1,0 +1,150 @@
+//! The command line: `ecloud-node [run|export] --flag value ...`.
+
+use libp2p::Multiaddr;
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+usage: ecloud-node [run|export] [options]
+
+  run      run a node (the default)
+  export   print the best chain kept in --data as a chain file, and stop
+
+options:
+  --data DIR         where the node keeps its chain (default: ecloud-node-data)
+  --listen ADDR      a libp2p address to listen on, repeatable
+                     (default: /ip4/0.0.0.0/tcp/4001)
+  --peer ADDR        a node to connect to, repeatable (/ip4/10.0.0.1/tcp/4001)
+  --class-seed N     the classroom's seed: its members' keys and genesis (default: 1)
+  --members N        members, the generator George included (default: 4)
+  --start-ms MS      the genesis time, ms since 1970 (default: 11 June 2018 10:00 UTC)
+  --slot-ms MS       one block's slot (default: 15000)
+  --member I         the member this node signs for (none: an observer)";
+
+/// What to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Run,
+    Export,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub command: Command,
+    pub data: PathBuf,
+    pub listen: Vec<Multiaddr>,
+    pub peers: Vec<Multiaddr>,
+    pub class_seed: u64,
+    pub members: u32,
+    pub start_ms: u64,
+    pub slot_ms: u64,
+    pub member: Option<u32>,
+}
+
+impl Config {
+    pub fn store_path(&self) -> PathBuf {
+        self.data.join("chain.redb")
+    }
+
+    /// The configuration `args` (without the program's name) ask for, or
+    /// what is wrong with them.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
+        let mut config = Config {
+            command: Command::Run,
+            data: PathBuf::from("ecloud-node-data"),
+            listen: Vec::new(),
+            peers: Vec::new(),
+            class_seed: 1,
+            members: 4,
+            start_ms: ecloud_core::model::block::SEEDED_START_MS,
+            slot_ms: 15_000,
+            member: None,
+        };
+        let mut args = args.into_iter().peekable();
+        match args.peek().map(String::as_str) {
+            Some("run") => {
+                args.next();
+            }
+            Some("export") => {
+                args.next();
+                config.command = Command::Export;
+            }
+            _ => {}
+        }
+        while let Some(flag) = args.next() {
+            let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--data" => config.data = PathBuf::from(value()?),
+                "--listen" => config.listen.push(address(&value()?)?),
+                "--peer" => config.peers.push(address(&value()?)?),
+                "--class-seed" => config.class_seed = number(&flag, &value()?)?,
+                "--members" => config.members = number(&flag, &value()?)?,
+                "--start-ms" => config.start_ms = number(&flag, &value()?)?,
+                "--slot-ms" => config.slot_ms = number(&flag, &value()?)?,
+                "--member" => config.member = Some(number(&flag, &value()?)?),
+                "--help" | "-h" => return Err(USAGE.to_string()),
+                other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+            }
+        }
+        if config.members < 2 {
+            return Err("--members must be at least 2: George and one customer".into());
+        }
+        if config.member.is_some_and(|m| m >= config.members) {
+            return Err(format!(
+                "--member must be below --members ({})",
+                config.members
+            ));
+        }
+        if config.listen.is_empty() {
+            config.listen.push(address("/ip4/0.0.0.0/tcp/4001")?);
+        }
+        Ok(config)
+    }
+}
+
+fn address(text: &str) -> Result<Multiaddr, String> {
+    text.parse()
+        .map_err(|e| format!("{text} is not a libp2p address: {e}"))
+}
+
+fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{flag} needs a whole number, not {text:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Config, String> {
+        Config::parse(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn defaults_and_flags() {
+        let c = parse("--member 2 --peer /ip4/127.0.0.1/tcp/9 --slot-ms 2000").unwrap();
+        assert_eq!(c.command, Command::Run);
+        assert_eq!(c.member, Some(2));
+        assert_eq!(c.slot_ms, 2_000);
+        assert_eq!(c.peers.len(), 1);
+        assert_eq!(c.listen, vec![address("/ip4/0.0.0.0/tcp/4001").unwrap()]);
+        assert_eq!(parse("export --data x").unwrap().command, Command::Export);
+    }
+
+    #[test]
+    fn bad_arguments_say_what_is_wrong() {
+        assert!(parse("--member")
+            .unwrap_err()
+            .contains("--member needs a value"));
+        assert!(parse("--members 1").unwrap_err().contains("at least 2"));
+        assert!(parse("--member 4").unwrap_err().contains("below --members"));
+        assert!(parse("--slot-ms fast")
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(parse("--peer nowhere")
+            .unwrap_err()
+            .contains("not a libp2p address"));
+        assert!(parse("--colour red")
+            .unwrap_err()
+            .contains("unknown option"));
+    }
+}

@@ -1,0 +1,391 @@
+//! E-Cloud's native node: the core's [`Node`] state machine on rust-libp2p,
+//! its chain kept in redb. The node itself decides everything (what to
+//! accept, when to vote and seal, which fork to follow); this crate only
+//! carries its messages, keeps its store and gives it the time.
+//!
+//! Each line the node prints on stdout is one JSON object: `listening`
+//! (an address peers can dial), an `event` of the core's node, a `peer`
+//! that came or went, and a `status` every second. Tests and the classroom
+//! read them.
+
+pub mod args;
+pub mod peer;
+pub mod store;
+
+use args::Config;
+use ecloud_core::chain::genesis::CommunitySpec;
+use ecloud_core::node::wire::{self, Wire};
+use ecloud_core::node::{Event, Message, Node, NodeKeys, Output, To};
+use ecloud_core::simulation::network::node_keys;
+use ecloud_core::{Block, Chain};
+use futures::StreamExt;
+use libp2p::gossipsub::{self, MessageAcceptance};
+use libp2p::request_response::{self, ResponseChannel};
+use libp2p::swarm::SwarmEvent;
+use libp2p::{identity, Swarm};
+use peer::{Answer, Behaviour, BehaviourEvent, Peers};
+use serde_json::json;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use store::Store;
+
+/// Milliseconds since the epoch: the nodes' shared clock.
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// One line of the node's output. A closed stdout stops no node.
+fn say(line: serde_json::Value) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// The classroom's genesis block and member `member`'s keys, from the
+/// class's seed: every node started with the same seed, members, start and
+/// slot holds the same genesis block.
+pub fn classroom(config: &Config) -> Result<(Block, Vec<NodeKeys>), String> {
+    let mut spec = CommunitySpec::one_generator(config.members.saturating_sub(1))
+        .map_err(|e| e.to_string())?;
+    spec.rules.slot_ms = Some(config.slot_ms);
+    let keys: Vec<NodeKeys> = (0..config.members)
+        .map(|i| node_keys(config.class_seed, i))
+        .collect();
+    let genesis = spec
+        .genesis_block_v2(
+            |id| {
+                let k = &keys[id.0 as usize];
+                (k.public_key(), k.vrf_key())
+            },
+            keys[0].signing(),
+            config.start_ms,
+        )
+        .map_err(|e| e.to_string())?;
+    Ok((genesis, keys))
+}
+
+/// The best chain kept in `config`'s store, as a chain file.
+pub fn export(config: &Config) -> Result<String, String> {
+    let store = Store::open(&config.store_path()).map_err(|e| e.to_string())?;
+    let (blocks, memo) = store.load().map_err(|e| e.to_string())?;
+    let node = Node::restore_parts(blocks, memo.as_deref(), None, 0).map_err(|e| e.to_string())?;
+    let blocks: Vec<Block> = node.chain().iter().map(|b| (**b).clone()).collect();
+    Chain::from_blocks_unchecked(blocks)
+        .map(|c| c.to_json())
+        .ok_or_else(|| "the store keeps no blocks".to_string())
+}
+
+/// A running node: the state machine, its store and its swarm.
+struct Running {
+    node: Node,
+    store: Store,
+    swarm: Swarm<Behaviour>,
+    topic: gossipsub::IdentTopic,
+    peers: Peers,
+    /// Peers that sent what no honest node sends: disconnected, refused.
+    banned: HashSet<libp2p::PeerId>,
+}
+
+/// Runs the node of `config` until interrupted.
+pub async fn run(config: Config) -> Result<(), String> {
+    let (genesis, keys) = classroom(&config)?;
+    let keys = config.member.map(|m| keys[m as usize].clone());
+    std::fs::create_dir_all(&config.data).map_err(|e| e.to_string())?;
+    let store = Store::open(&config.store_path()).map_err(|e| e.to_string())?;
+    let node = store
+        .node(
+            &genesis,
+            keys,
+            config.class_seed ^ u64::from(config.member.unwrap_or(u32::MAX)),
+        )
+        .map_err(|e| e.to_string())?;
+    let swarm = peer::swarm(identity::Keypair::generate_ed25519(), &genesis.hash)?;
+    let mut running = Running {
+        node,
+        store,
+        swarm,
+        topic: peer::topic(&genesis.hash),
+        peers: Peers::default(),
+        banned: HashSet::new(),
+    };
+    for address in &config.listen {
+        running
+            .swarm
+            .listen_on(address.clone())
+            .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    }
+    for address in &config.peers {
+        running
+            .swarm
+            .dial(address.clone())
+            .map_err(|e| format!("cannot dial {address}: {e}"))?;
+    }
+    let slot = running
+        .node
+        .tree()
+        .genesis()
+        .ledger()
+        .rules
+        .slot_ms
+        .unwrap_or(15_000);
+    let mut tick = tokio::time::interval(Duration::from_millis((slot / 16).max(10)));
+    let mut status = tokio::time::interval(Duration::from_secs(1));
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| e.to_string())?;
+    loop {
+        tokio::select! {
+            event = running.swarm.select_next_some() => running.swarm_event(event)?,
+            _ = tick.tick() => {
+                let out = running.node.tick(now_ms());
+                running.after(out)?;
+            }
+            _ = status.tick() => running.status(),
+            _ = terminate.recv() => return Ok(()),
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
+impl Running {
+    fn status(&self) {
+        let tip = self.node.tip();
+        let fin = self.node.finalized();
+        say(json!({"status": {
+            "height": tip.height(),
+            "tip": tip.hash.to_hex(),
+            "final_height": fin.height(),
+            "final": fin.hash.to_hex(),
+            "peers": self.swarm.connected_peers().count(),
+        }}));
+    }
+
+    /// After a step of the node: keep what it accepted and what it
+    /// remembers, then send what it says and print what happened.
+    fn after(&mut self, out: Output) -> Result<(), String> {
+        self.keep(&out)?;
+        for event in &out.events {
+            say(json!({"event": event_json(event)}));
+        }
+        for send in out.sends {
+            match send.to {
+                To::All => {
+                    // None subscribed yet, or the same bytes already sent:
+                    // the tips said every half slot and catching up mend it.
+                    let _ = self
+                        .swarm
+                        .behaviour_mut()
+                        .gossip
+                        .publish(self.topic.clone(), wire::encode(&send.message));
+                }
+                To::Peer(number) => {
+                    if let Some(id) = self.peers.id(number) {
+                        self.swarm
+                            .behaviour_mut()
+                            .direct
+                            .send_request(&id, Wire::from(&send.message));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the blocks a step accepted or sealed, and the node's memo,
+    /// before anything of the step leaves the node.
+    fn keep(&self, out: &Output) -> Result<(), String> {
+        if out.events.is_empty()
+            && out
+                .sends
+                .iter()
+                .all(|s| matches!(s.message, Message::Tip { .. }))
+        {
+            return Ok(());
+        }
+        let blocks: Vec<Arc<Block>> = out
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Accepted { hash, .. } | Event::Sealed { hash, .. } => {
+                    self.node.tree().block(hash).cloned()
+                }
+                _ => None,
+            })
+            .collect();
+        self.store
+            .write(&blocks, Some(&self.node.memo()))
+            .map_err(|e| e.to_string())
+    }
+
+    fn swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) -> Result<(), String> {
+        match event {
+            SwarmEvent::NewListenAddr { address, .. } => {
+                let id = *self.swarm.local_peer_id();
+                say(json!({"listening": format!("{address}/p2p/{id}")}));
+            }
+            SwarmEvent::ConnectionEstablished { peer_id, .. } => {
+                if self.banned.contains(&peer_id) {
+                    let _ = self.swarm.disconnect_peer_id(peer_id);
+                } else {
+                    let number = self.peers.number(peer_id);
+                    say(json!({"peer": {"connected": peer_id.to_string(), "number": number}}));
+                }
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                num_established: 0,
+                ..
+            } => {
+                say(json!({"peer": {"disconnected": peer_id.to_string()}}));
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Gossip(gossipsub::Event::Message {
+                propagation_source,
+                message_id,
+                message,
+            })) => self.gossip(propagation_source, message_id, &message.data)?,
+            SwarmEvent::Behaviour(BehaviourEvent::Direct(event)) => self.direct(event)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A message gossiped by `from`: passed on only if the node took it.
+    fn gossip(
+        &mut self,
+        from: libp2p::PeerId,
+        id: gossipsub::MessageId,
+        data: &[u8],
+    ) -> Result<(), String> {
+        let (acceptance, out) = match wire::decode(data) {
+            Err(e) => {
+                self.misbehaved(from, &e.to_string());
+                (MessageAcceptance::Reject, Output::default())
+            }
+            Ok(message) => {
+                let number = self.peers.number(from);
+                let out = self.node.handle(number, message, now_ms());
+                if let Some(why) = refused_from(&out, number) {
+                    self.misbehaved(from, &why);
+                    (MessageAcceptance::Reject, out)
+                } else {
+                    (MessageAcceptance::Accept, out)
+                }
+            }
+        };
+        self.swarm
+            .behaviour_mut()
+            .gossip
+            .report_message_validation_result(&id, &from, acceptance);
+        self.after(out)
+    }
+
+    fn direct(&mut self, event: request_response::Event<Wire, Answer>) -> Result<(), String> {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request {
+                    request, channel, ..
+                } => self.request(peer, request, channel),
+                request_response::Message::Response {
+                    response: Some(answer),
+                    ..
+                } => {
+                    let number = self.peers.number(peer);
+                    let out = self.node.handle(number, answer.into(), now_ms());
+                    if let Some(why) = refused_from(&out, number) {
+                        self.misbehaved(peer, &why);
+                    }
+                    self.after(out)
+                }
+                request_response::Message::Response { response: None, .. } => Ok(()),
+            },
+            request_response::Event::InboundFailure { peer, error, .. } => {
+                // A request that did not decode (malformed, or too long).
+                if let request_response::InboundFailure::Io(e) = &error {
+                    self.misbehaved(peer, &e.to_string());
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A message sent to this node alone; a request for blocks is answered
+    /// on its channel, with what the node would send that peer.
+    fn request(
+        &mut self,
+        peer: libp2p::PeerId,
+        request: Wire,
+        channel: ResponseChannel<Answer>,
+    ) -> Result<(), String> {
+        let number = self.peers.number(peer);
+        let mut out = self.node.handle(number, request.into(), now_ms());
+        if let Some(why) = refused_from(&out, number) {
+            self.misbehaved(peer, &why);
+        }
+        let answer = out
+            .sends
+            .iter()
+            .position(|s| s.to == To::Peer(number) && matches!(s.message, Message::Blocks { .. }))
+            .map(|at| Wire::from(&out.sends.remove(at).message));
+        let _ = self
+            .swarm
+            .behaviour_mut()
+            .direct
+            .send_response(channel, answer);
+        self.after(out)
+    }
+
+    /// `peer` sent what no honest node sends: it is cut off and refused
+    /// from now on; the node goes on with the others.
+    fn misbehaved(&mut self, peer: libp2p::PeerId, why: &str) {
+        if self.banned.insert(peer) {
+            say(json!({"peer": {"refused": peer.to_string(), "why": why}}));
+        }
+        let _ = self.swarm.disconnect_peer_id(peer);
+    }
+}
+
+/// Why the node refused something peer `number` sent, if it did.
+fn refused_from(out: &Output, number: u32) -> Option<String> {
+    out.events.iter().find_map(|e| match e {
+        Event::Refused {
+            from: Some(from),
+            what,
+            findings,
+        } if *from == number => Some(match findings.first() {
+            Some(f) => format!("{what}: {}", f.message),
+            None => what.clone(),
+        }),
+        _ => None,
+    })
+}
+
+/// A node's event as a line of the node's output.
+fn event_json(event: &Event) -> serde_json::Value {
+    match event {
+        Event::Accepted { hash, height } => json!({"accepted": height, "hash": hash.to_hex()}),
+        Event::Refused { what, findings, .. } => json!({
+            "refused": what,
+            "findings": findings.iter().map(|f| f.message.clone()).collect::<Vec<_>>(),
+        }),
+        Event::NewTip { hash, height } => json!({"tip": height, "hash": hash.to_hex()}),
+        Event::Reorganised { dropped, returned } => {
+            json!({"reorganised": dropped, "returned": returned})
+        }
+        Event::Final { hash, height } => json!({"final": height, "hash": hash.to_hex()}),
+        Event::Equivocation {
+            sealer,
+            height,
+            kept,
+            refused,
+        } => json!({
+            "equivocation": height, "sealer": sealer.0,
+            "kept": kept.to_hex(), "refused": refused.to_hex(),
+        }),
+        Event::Sealed { hash, height, rank } => {
+            json!({"sealed": height, "hash": hash.to_hex(), "rank": rank})
+        }
+        Event::Voted { election } => json!({"voted": election}),
+    }
+}

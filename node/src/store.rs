@@ -1,0 +1,142 @@
+//! The node's chain on disk, in redb: one record per block (keyed by
+//! height then hash, so reading them back gives parents before children)
+//! and the node's memo (what it voted and sealed, what waits). A step's
+//! blocks and memo are written in one transaction, committed before the
+//! step's messages leave, so a node killed at any moment restarts from a
+//! state it has not contradicted: it never signs twice for one height.
+
+use ecloud_core::node::{Node, NodeKeys, RestoreError};
+use ecloud_core::{Block, Hash};
+use redb::{Database, ReadableTable, TableDefinition};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+const BLOCKS: TableDefinition<&[u8], &str> = TableDefinition::new("blocks");
+const MEMO: TableDefinition<&str, &str> = TableDefinition::new("memo");
+const MEMO_KEY: &str = "memo";
+
+/// Why the store cannot be used.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database file could not be opened, read or written.
+    Database(String),
+    /// A kept block is not a block.
+    Malformed { key: String, why: String },
+    /// The kept chain does not restore (see [`RestoreError`]).
+    Restore(RestoreError),
+    /// The store keeps another community's chain.
+    OtherCommunity { kept: Hash, asked: Hash },
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Database(e) => write!(f, "the node's store failed: {e}"),
+            StoreError::Malformed { key, why } => {
+                write!(f, "the kept block {key} is not readable: {why}")
+            }
+            StoreError::Restore(e) => write!(f, "{e}"),
+            StoreError::OtherCommunity { kept, asked } => write!(
+                f,
+                "this store keeps the chain of genesis {}, not {}: use another --data folder",
+                kept, asked
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+fn failed<E: fmt::Display>(e: E) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// A block's key: its height (big-endian, so keys sort by height) and hash.
+fn key(block: &Block) -> Vec<u8> {
+    let mut key = block.height().to_be_bytes().to_vec();
+    key.extend_from_slice(&block.hash.0);
+    key
+}
+
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// The store in `path`, made if missing.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = Database::create(path).map_err(failed)?;
+        let write = db.begin_write().map_err(failed)?;
+        write.open_table(BLOCKS).map_err(failed)?;
+        write.open_table(MEMO).map_err(failed)?;
+        write.commit().map_err(failed)?;
+        Ok(Store { db })
+    }
+
+    /// The kept blocks, genesis first and parents before children, and the
+    /// memo.
+    pub fn load(&self) -> Result<(Vec<Block>, Option<String>), StoreError> {
+        let read = self.db.begin_read().map_err(failed)?;
+        let table = read.open_table(BLOCKS).map_err(failed)?;
+        let mut blocks = Vec::new();
+        for entry in table.iter().map_err(failed)? {
+            let (k, v) = entry.map_err(failed)?;
+            let block: Block =
+                serde_json::from_str(v.value()).map_err(|e| StoreError::Malformed {
+                    key: k.value().iter().map(|b| format!("{b:02x}")).collect(),
+                    why: e.to_string(),
+                })?;
+            blocks.push(block);
+        }
+        let memo = read.open_table(MEMO).map_err(failed)?;
+        let memo = memo
+            .get(MEMO_KEY)
+            .map_err(failed)?
+            .map(|v| v.value().to_string());
+        Ok((blocks, memo))
+    }
+
+    /// The node kept here, on `genesis` (written now if the store is new),
+    /// with `keys`.
+    pub fn node(
+        &self,
+        genesis: &Block,
+        keys: Option<NodeKeys>,
+        seed: u64,
+    ) -> Result<Node, StoreError> {
+        let (blocks, memo) = self.load()?;
+        match blocks.first() {
+            None => {
+                self.write(&[Arc::new(genesis.clone())], None)?;
+                Ok(Node::new(Arc::new(genesis.clone()), keys, seed))
+            }
+            Some(kept) if kept.hash != genesis.hash => Err(StoreError::OtherCommunity {
+                kept: kept.hash,
+                asked: genesis.hash,
+            }),
+            Some(_) => Node::restore_parts(blocks, memo.as_deref(), keys, seed)
+                .map_err(StoreError::Restore),
+        }
+    }
+
+    /// Keeps `blocks` and the node's `memo`, in one transaction, on disk
+    /// when this returns.
+    pub fn write(&self, blocks: &[Arc<Block>], memo: Option<&str>) -> Result<(), StoreError> {
+        let write = self.db.begin_write().map_err(failed)?;
+        {
+            let mut table = write.open_table(BLOCKS).map_err(failed)?;
+            for block in blocks {
+                let json = serde_json::to_string(&**block).map_err(failed)?;
+                table
+                    .insert(key(block).as_slice(), json.as_str())
+                    .map_err(failed)?;
+            }
+            if let Some(memo) = memo {
+                let mut table = write.open_table(MEMO).map_err(failed)?;
+                table.insert(MEMO_KEY, memo).map_err(failed)?;
+            }
+        }
+        write.commit().map_err(failed)
+    }
+}
