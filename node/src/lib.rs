@@ -21,8 +21,8 @@ use ecloud_core::{Block, Chain};
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance};
 use libp2p::request_response::{self, ResponseChannel};
-use libp2p::swarm::SwarmEvent;
-use libp2p::{identity, Swarm};
+use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::{identity, Multiaddr, Swarm};
 use peer::{Answer, Behaviour, BehaviourEvent, Peers};
 use serde_json::json;
 use std::collections::HashSet;
@@ -86,6 +86,11 @@ struct Running {
     peers: Peers,
     /// Peers that sent what no honest node sends: disconnected, refused.
     banned: HashSet<libp2p::PeerId>,
+    /// The addresses given with --peer, and the connection to each while
+    /// there is one: the others are dialled again every few seconds, so a
+    /// peer that starts later, restarts or comes back after a cut link is
+    /// found again.
+    dialled: Vec<(Multiaddr, Option<ConnectionId>)>,
 }
 
 /// Runs the node of `config` until interrupted.
@@ -109,18 +114,13 @@ pub async fn run(config: Config) -> Result<(), String> {
         topic: peer::topic(&genesis.hash),
         peers: Peers::default(),
         banned: HashSet::new(),
+        dialled: config.peers.iter().map(|a| (a.clone(), None)).collect(),
     };
     for address in &config.listen {
         running
             .swarm
             .listen_on(address.clone())
             .map_err(|e| format!("cannot listen on {address}: {e}"))?;
-    }
-    for address in &config.peers {
-        running
-            .swarm
-            .dial(address.clone())
-            .map_err(|e| format!("cannot dial {address}: {e}"))?;
     }
     let slot = running
         .node
@@ -132,6 +132,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         .unwrap_or(15_000);
     let mut tick = tokio::time::interval(Duration::from_millis((slot / 16).max(10)));
     let mut status = tokio::time::interval(Duration::from_secs(1));
+    let mut redial = tokio::time::interval(Duration::from_secs(2));
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| e.to_string())?;
     loop {
@@ -142,6 +143,7 @@ pub async fn run(config: Config) -> Result<(), String> {
                 running.after(out)?;
             }
             _ = status.tick() => running.status(),
+            _ = redial.tick() => running.redial(),
             _ = terminate.recv() => return Ok(()),
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
@@ -149,6 +151,16 @@ pub async fn run(config: Config) -> Result<(), String> {
 }
 
 impl Running {
+    /// Dials each --peer address it holds no connection to.
+    fn redial(&mut self) {
+        for (address, connection) in &self.dialled {
+            if connection.is_none() {
+                // A refused dial is reported by the swarm and tried again.
+                let _ = self.swarm.dial(address.clone());
+            }
+        }
+    }
+
     fn status(&self) {
         let tip = self.node.tip();
         let fin = self.node.finalized();
@@ -224,7 +236,19 @@ impl Running {
                 let id = *self.swarm.local_peer_id();
                 say(json!({"listening": format!("{address}/p2p/{id}")}));
             }
-            SwarmEvent::ConnectionEstablished { peer_id, .. } => {
+            SwarmEvent::ConnectionEstablished {
+                peer_id,
+                connection_id,
+                endpoint,
+                ..
+            } => {
+                if let Some(d) = self
+                    .dialled
+                    .iter_mut()
+                    .find(|(a, _)| endpoint.is_dialer() && a == endpoint.get_remote_address())
+                {
+                    d.1 = Some(connection_id);
+                }
                 if self.banned.contains(&peer_id) {
                     let _ = self.swarm.disconnect_peer_id(peer_id);
                 } else {

@@ -21,8 +21,11 @@ struct Process {
 
 impl Process {
     fn start(args: &[String]) -> Process {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ecloud-node"))
-            .args(args)
+        Process::spawn(Command::new(env!("CARGO_BIN_EXE_ecloud-node")).args(args))
+    }
+
+    fn spawn(command: &mut Command) -> Process {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -163,6 +166,26 @@ fn wait_until(what: &str, limit: Duration, done: impl Fn() -> bool) {
         assert!(Instant::now() < until, "timed out waiting until {what}");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// Where `nodes` stand and whom they talk to, for a failure's message.
+fn describe(nodes: &[&Process]) -> String {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let peers: Vec<String> = n
+                .lines
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|v| v.get("peer").is_some())
+                .map(|v| v.to_string())
+                .collect();
+            format!("node {i}: {:?}; {}", n.status(), peers.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn first_address(p: &Process) -> String {
@@ -328,4 +351,199 @@ async fn send_garbage(address: &str, genesis: &ecloud_core::Hash) {
         }
     })
     .await;
+}
+
+/// Two network namespaces joined by a veth pair: two schools, each with
+/// its own native nodes, one link between them that a test can cut.
+struct Schools {
+    names: [String; 2],
+}
+
+impl Schools {
+    /// None when this machine cannot make namespaces (not root, no
+    /// iproute2); CI can, and there the test must run.
+    fn new() -> Option<Schools> {
+        let id = std::process::id();
+        let names = [format!("ec-a-{id}"), format!("ec-b-{id}")];
+        let veth = [format!("eca{id}"), format!("ecb{id}")];
+        let schools = Schools { names };
+        let steps: Vec<Vec<String>> = vec![
+            vec!["netns", "add", &schools.names[0]],
+            vec!["netns", "add", &schools.names[1]],
+            vec![
+                "link",
+                "add",
+                &veth[0],
+                "netns",
+                &schools.names[0],
+                "type",
+                "veth",
+                "peer",
+                "name",
+                &veth[1],
+                "netns",
+                &schools.names[1],
+            ],
+        ]
+        .into_iter()
+        .map(|s| s.into_iter().map(String::from).collect())
+        .collect();
+        for step in steps {
+            if !Command::new("ip")
+                .args(&step)
+                .status()
+                .is_ok_and(|s| s.success())
+            {
+                return None;
+            }
+        }
+        for (i, veth) in veth.iter().enumerate() {
+            for cmd in [
+                "ip link set lo up".to_string(),
+                format!("ip addr add 10.77.0.{}/24 dev {veth}", i + 1),
+                format!("ip link set {veth} up"),
+            ] {
+                schools.exec(i, &cmd);
+            }
+        }
+        Some(schools)
+    }
+
+    fn exec(&self, school: usize, command: &str) {
+        let status = Command::new("ip")
+            .args(["netns", "exec", &self.names[school]])
+            .args(command.split_whitespace())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{command} in {}", self.names[school]);
+    }
+
+    /// The link between the schools, cut or mended.
+    fn link(&self, up: bool) {
+        let id = std::process::id();
+        let state = if up { "up" } else { "down" };
+        self.exec(0, &format!("ip link set eca{id} {state}"));
+        self.exec(1, &format!("ip link set ecb{id} {state}"));
+    }
+
+    fn start(&self, school: usize, args: &[String]) -> Process {
+        let mut all = vec![
+            "netns".to_string(),
+            "exec".to_string(),
+            self.names[school].clone(),
+            env!("CARGO_BIN_EXE_ecloud-node").to_string(),
+        ];
+        all.extend(args.iter().cloned());
+        Process::spawn(Command::new("ip").args(all))
+    }
+}
+
+impl Drop for Schools {
+    fn drop(&mut self) {
+        for name in &self.names {
+            let _ = Command::new("ip").args(["netns", "del", name]).status();
+        }
+    }
+}
+
+#[test]
+fn two_schools_split_seal_apart_without_finality_and_agree_when_joined_again() {
+    let Some(schools) = Schools::new() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the two-schools test: it needs root and iproute2 (ip netns)"
+        );
+        eprintln!("skipped: making network namespaces needs root and iproute2");
+        return;
+    };
+    let class = Class::new("schools", 4);
+    let listen = |school: usize| {
+        let mut args = class.args(Some(school as u32 * 2), &[]);
+        let at = args
+            .iter()
+            .position(|a| a == "/ip4/127.0.0.1/tcp/0")
+            .unwrap();
+        args[at] = format!("/ip4/10.77.0.{}/tcp/4001", school + 1);
+        args.extend([
+            "--listen".to_string(),
+            "/ip4/127.0.0.1/tcp/4002".to_string(),
+        ]);
+        args
+    };
+    // School A: members 0 and 1; school B: members 2 and 3. Each school's
+    // second member reaches its hub on the school's loopback, the hubs
+    // reach each other over the link.
+    let mut hub_a = schools.start(0, &listen(0));
+    first_address(&hub_a);
+    let mut b_args = listen(1);
+    b_args.extend(["--peer".to_string(), "/ip4/10.77.0.1/tcp/4001".to_string()]);
+    let mut hub_b = schools.start(1, &b_args);
+    let mut a1 = schools.start(0, &class.args(Some(1), &["/ip4/127.0.0.1/tcp/4002"]));
+    let mut b3 = schools.start(1, &class.args(Some(3), &["/ip4/127.0.0.1/tcp/4002"]));
+    let all = |f: &dyn Fn(&Process) -> bool| [&hub_a, &a1, &hub_b, &b3].into_iter().all(f);
+    let together = Instant::now() + Duration::from_secs(90);
+    while !all(&|n: &Process| n.final_height() >= 3) {
+        assert!(
+            Instant::now() < together,
+            "the schools never finalised blocks together:\n{}",
+            describe(&[&hub_a, &a1, &hub_b, &b3])
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    schools.link(false);
+    let split_final: Vec<(u64, String)> = [&hub_a, &a1, &hub_b, &b3]
+        .iter()
+        .map(|n| {
+            let s = n.status().unwrap();
+            (
+                s["final_height"].as_u64().unwrap(),
+                s["final"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let height_at_split = hub_a.status().unwrap()["height"].as_u64().unwrap();
+    wait_until(
+        "both sides seal while apart",
+        Duration::from_secs(60),
+        || {
+            [&hub_a, &hub_b]
+                .iter()
+                .all(|n| n.status().unwrap()["height"].as_u64().unwrap() >= height_at_split + 5)
+        },
+    );
+    // Two members of four are no quorum: nothing new is final on either side.
+    let highest_final = split_final.iter().map(|(h, _)| *h).max().unwrap();
+    for n in [&hub_a, &a1, &hub_b, &b3] {
+        assert!(
+            n.final_height() <= highest_final + 1,
+            "a side without a quorum finalised blocks: {:?}",
+            n.status()
+        );
+    }
+
+    schools.link(true);
+    let target = highest_final + 3;
+    wait_until(
+        "the schools agree again and finalise",
+        Duration::from_secs(120),
+        || all(&|n: &Process| n.final_height() >= target),
+    );
+    for n in [&mut hub_a, &mut a1, &mut hub_b, &mut b3] {
+        n.stop();
+    }
+    let chains: Vec<Chain> = ["0", "1", "2", "3"].map(|m| class.export(m)).into();
+    for (m, chain) in chains.iter().enumerate() {
+        assert!(
+            verify_chain(chain.blocks()).is_valid(),
+            "node {m}'s chain verifies"
+        );
+        let (h, hash) = &split_final[m];
+        assert_eq!(
+            &block_at(chain, *h),
+            hash,
+            "node {m} kept its final block {h}"
+        );
+        assert_eq!(block_at(chain, target), block_at(&chains[0], target));
+    }
 }
