@@ -450,8 +450,9 @@ impl Store {
     /// A read-write transaction over `stores` holding the requests `issue`
     /// makes, asked to commit at once. If the browser refuses one, the
     /// transaction is aborted (half a write is no write) and `Err` says
-    /// why. The caller hears how it ended through `idb::when_done`, set in
-    /// this task: the browser ends a transaction only in a later one.
+    /// why. The caller hears how it ended through `idb::when_done` or
+    /// `idb::done`, set in this task: the browser ends a transaction only
+    /// in a later one.
     fn write(
         &self,
         stores: &[&str],
@@ -652,28 +653,12 @@ impl Store {
 
     /// Deletes the current run of `before` and writes `after` as the index.
     async fn switch_to(&self, before: &Slots, after: &Slots) -> Result<(), String> {
-        let tx = idb::transaction(
-            &self.db,
-            &[idb::BLOCKS, idb::RUNS, idb::META],
-            IdbTransactionMode::Readwrite,
-        )?;
-        let refused = |e: JsValue| idb::describe(e.dyn_into().ok());
-        if let Some(current) = before.current {
-            let range = idb::blocks_from(current, 0)?;
-            idb::store(&tx, idb::BLOCKS)?
-                .delete(&range)
-                .map_err(refused)?;
-            idb::store(&tx, idb::RUNS)?
-                .delete(&JsValue::from(current))
-                .map_err(refused)?;
-        }
-        idb::store(&tx, idb::META)?
-            .put_with_key(
-                &JsValue::from_str(&after.to_text()),
-                &JsValue::from_str("slots"),
-            )
-            .map_err(refused)?;
-        idb::commit(&tx);
+        let tx = self.write(&[idb::BLOCKS, idb::RUNS, idb::META], |tx| {
+            if let Some(current) = before.current {
+                delete_run(tx, current)?;
+            }
+            put_meta(tx, "slots", &after.to_text())
+        })?;
         idb::done(&tx).await
     }
 }
