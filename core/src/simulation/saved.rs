@@ -403,26 +403,35 @@ mod tests {
         Chain::from_blocks_unchecked(blocks).unwrap()
     }
 
+    /// `sim`'s run reopened from its rest record and its blocks as a store
+    /// keeps them, with the report on the newest 16.
+    fn reopened(sim: &Simulation) -> (Simulation, Report) {
+        Simulation::reopen(
+            &sim.rest_record(),
+            chain_of(records(sim.chain().blocks())),
+            16,
+        )
+        .unwrap()
+    }
+
+    /// A tab following `writer`'s run: reopened from what the store keeps.
+    fn follower_of(writer: &Simulation) -> Simulation {
+        reopened(writer).0
+    }
+
     #[test]
     fn a_rest_record_and_the_blocks_reopen_to_the_same_run() {
         let sim = kept_run(30);
         let rest = sim.rest_record();
         assert!(!rest.contains("\"blocks\""), "no chain in the rest record");
-        let (back, report) =
-            Simulation::reopen(&rest, chain_of(records(sim.chain().blocks())), 16).unwrap();
+        let (back, report) = reopened(&sim);
         assert!(report.is_valid());
         assert_eq!(report.blocks_checked, 16, "the newest 16 only");
         assert_eq!(rest_outline(&rest), Ok((Some(11), 30)));
         assert!(rest_outline(&sim.save()).is_err());
         assert!(back.save() == sim.save(), "the same run");
         // A chain shorter than the check is checked whole.
-        let short = kept_run(3);
-        let (_, report) = Simulation::reopen(
-            &short.rest_record(),
-            chain_of(records(short.chain().blocks())),
-            16,
-        )
-        .unwrap();
+        let (_, report) = reopened(&kept_run(3));
         assert_eq!(report.blocks_checked, 4);
     }
 
@@ -535,12 +544,7 @@ mod tests {
     #[test]
     fn a_follower_goes_on_with_the_blocks_sealed_since() {
         let mut writer = kept_run(5);
-        let (mut follower, _) = Simulation::reopen(
-            &writer.rest_record(),
-            chain_of(records(writer.chain().blocks())),
-            16,
-        )
-        .unwrap();
+        let mut follower = follower_of(&writer);
         // Work waiting, no block: the follower sees the reading.
         writer.generate(GEORGE, Wh(7)).unwrap();
         follower.follow(Vec::new(), &writer.rest_record()).unwrap();
@@ -567,12 +571,7 @@ mod tests {
     #[test]
     fn a_follower_refuses_what_does_not_go_on_from_its_tip() {
         let mut writer = kept_run(5);
-        let (mut follower, _) = Simulation::reopen(
-            &writer.rest_record(),
-            chain_of(records(writer.chain().blocks())),
-            16,
-        )
-        .unwrap();
+        let mut follower = follower_of(&writer);
         let before = follower.save();
         writer.set_online(GEORGE, true);
         writer.seal().unwrap();

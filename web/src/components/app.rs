@@ -178,7 +178,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
 /// would re-render the list after every slice for nothing.
 fn block_statuses(verification: &Verification) -> Verification {
     match verification {
-        Verification::Running(_) => Verification::NotRun,
+        Verification::Running { .. } => Verification::NotRun,
         other => other.clone(),
     }
 }

@@ -57,8 +57,7 @@ pub fn KeptRun(props: &KeptRunProps) -> Html {
     });
     let checking = running.map(|checking| {
         let blocks = props.community.read().chain().len() as u64;
-        let done = checking.progress.map_or(0, |p| p.done);
-        let total = checking.progress.map_or(blocks, |p| p.total);
+        let progress = checking.progress_of(blocks);
         let text = if tampered {
             "The chain kept in this browser is being verified in the background; it waits \
              while history is tampered with."
@@ -67,8 +66,8 @@ pub fn KeptRun(props: &KeptRunProps) -> Html {
             format!(
                 "Verifying the chain kept in this browser in the background: {} of {} checked. \
                  The page is usable meanwhile; only its newest blocks were checked at start.",
-                thousands(done),
-                count(total, "block", "blocks")
+                thousands(progress.done),
+                count(progress.total, "block", "blocks")
             )
         };
         html! { <p class="kept-banner checking">{ text }</p> }

@@ -4,7 +4,7 @@ use crate::components::panel::Panel;
 use crate::format::{count, millis, thousands};
 use crate::hooks::use_next_task;
 use crate::state::{
-    Action, Community, Notice, Verification, VerificationAction, Verified, Verifying,
+    Action, Community, Notice, SlicedVerification, Verification, VerificationAction, Verified,
 };
 use ecloud_core::{Check, Finding, Report};
 use std::rc::Rc;
@@ -24,7 +24,7 @@ pub struct VerifyProps {
 #[function_component]
 pub fn Verify(props: &VerifyProps) -> Html {
     let running = match &props.verification {
-        Verification::Running(running) => Some(running),
+        Verification::Running { sliced, .. } => Some(sliced),
         _ => None,
     };
     {
@@ -45,7 +45,7 @@ pub fn Verify(props: &VerifyProps) -> Html {
             },
             html! {},
         ),
-        Verification::Running(running) => (progress_view(running), html! {}),
+        Verification::Running { sliced, .. } => (progress_view(sliced, blocks), html! {}),
         Verification::Done(done) => (
             html! {},
             verified_view(done, props.community.read().chain().tip().height()),
@@ -75,8 +75,8 @@ pub fn Verify(props: &VerifyProps) -> Html {
 
 /// How far a verification has got. The sentence changes a hundred times a
 /// second, so it is not a live region: screen readers hear the verdict.
-fn progress_view(running: &Verifying) -> Html {
-    let p = running.progress;
+fn progress_view(running: &SlicedVerification, blocks: u64) -> Html {
+    let p = running.progress_of(blocks);
     html! {
         <>
             <p>

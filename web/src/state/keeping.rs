@@ -9,13 +9,12 @@
 //! The store itself (IndexedDB, the tabs' lock and channel) is in
 //! `crate::store`; it answers with these actions.
 
+use super::verification::{self, SlicedVerification, Step};
 use super::{
-    verification, Action, AppState, BlocksAction, ElectionAction, ExploreAction, Notice,
-    TimerAction, Verification, Verified,
+    Action, AppState, BlocksAction, ElectionAction, ExploreAction, Notice, TimerAction,
+    Verification, Verified,
 };
-use crate::clock;
 use crate::format::count;
-use ecloud_core::chain::verify::{Progress, Verifier};
 use ecloud_core::{Block, Report, Simulation};
 use std::cell::RefCell;
 use std::fmt;
@@ -123,54 +122,14 @@ pub struct PreviousRun {
 pub enum StoreCheck {
     /// Nothing to check: a fresh run, or one verified whole as it was read.
     NotNeeded,
-    Running(Checking),
+    /// Under way in the background, a slice at a time.
+    Running(SlicedVerification),
     Passed {
         blocks: u64,
         /// From the first slice to the verdict.
         elapsed_ms: f64,
     },
     Failed,
-}
-
-/// A background verification under way: like the Verify panel's, a few
-/// milliseconds of blocks per slice.
-#[derive(Clone)]
-pub struct Checking {
-    /// Made at the first slice; `None` once finished.
-    verifier: Rc<RefCell<Option<Verifier>>>,
-    pub progress: Option<Progress>,
-    pub slices: u64,
-    slice_blocks: usize,
-    started_ms: f64,
-}
-
-impl PartialEq for Checking {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.verifier, &other.verifier)
-            && self.slices == other.slices
-            && self.progress == other.progress
-    }
-}
-
-impl fmt::Debug for Checking {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Checking")
-            .field("progress", &self.progress)
-            .field("slices", &self.slices)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Checking {
-    fn new() -> Checking {
-        Checking {
-            verifier: Rc::new(RefCell::new(None)),
-            progress: None,
-            slices: 0,
-            slice_blocks: verification::FIRST_SLICE_BLOCKS,
-            started_ms: clock::precise_ms(),
-        }
-    }
 }
 
 /// The page's part in keeping the run.
@@ -480,7 +439,7 @@ impl AppState {
                     elapsed_ms: 0.0,
                 }
             } else {
-                StoreCheck::Running(Checking::new())
+                StoreCheck::Running(SlicedVerification::deferred())
             };
         } else {
             self.keeping.check = StoreCheck::Failed;
@@ -526,31 +485,18 @@ impl AppState {
         if sim.is_tampered() {
             return;
         }
-        let blocks = sim.chain().blocks();
-        let Ok(mut slot) = running.verifier.try_borrow_mut() else {
-            return;
-        };
-        let verifier = slot
-            .get_or_insert_with(|| Verifier::new(blocks).with_batch_size(verification::PAGE_BATCH));
-        let start = clock::precise_ms();
-        let progress = verifier.advance(blocks, running.slice_blocks);
-        let report = if progress.is_done() {
-            slot.take().map(|v| v.finish(blocks))
-        } else {
-            None
-        };
-        let took = clock::precise_ms() - start;
-        drop(slot);
+        let step = running.step(sim.chain().blocks());
         let tip_height = sim.chain().tip().height();
         drop(sim);
-        running.slices += 1;
-        running.progress = Some(progress);
-        running.slice_blocks = verification::next_slice(running.slice_blocks, took);
-        let Some(report) = report else {
-            self.keeping.check = StoreCheck::Running(running);
-            return;
+        let report = match step {
+            None => return,
+            Some(Step::Walked) => {
+                self.keeping.check = StoreCheck::Running(running);
+                return;
+            }
+            Some(Step::Finished(report)) => report,
         };
-        let elapsed_ms = clock::precise_ms() - running.started_ms;
+        let elapsed_ms = running.elapsed_ms();
         if report.is_valid() {
             self.keeping.check = StoreCheck::Passed {
                 blocks: report.blocks_checked,
@@ -577,6 +523,7 @@ mod tests {
     use crate::state::tests::{run, state, T0};
     use crate::state::{GenerationAction, TimerAction, Tone};
     use ecloud_core::chain::genesis::GEORGE;
+    use ecloud_core::chain::verify::Progress;
     use ecloud_core::Chain;
 
     fn seal(now_ms: f64) -> Action {
@@ -608,7 +555,11 @@ mod tests {
     fn a_kept_run_is_verified_in_the_background() {
         let s = run(state(), (1..=40).map(|i| seal(T0 + f64::from(i))));
         let back = reloaded(&s, |_| {});
-        assert!(matches!(back.keeping.check, StoreCheck::Running(_)));
+        let StoreCheck::Running(c) = &back.keeping.check else {
+            panic!("checking in the background");
+        };
+        assert_eq!(c.progress, None, "its verifier is made at the first slice");
+        assert_eq!(c.progress_of(41), Progress { done: 0, total: 41 });
         assert_eq!(back.why_not_sealing(), None, "usable before the check ends");
         let back = checked(back);
         assert!(matches!(

@@ -38,7 +38,7 @@ pub use notice::{Notice, Notices, Tone};
 pub use settings::Settings;
 pub use shares::{ShareDraft, ShareRow, SharesAction};
 pub use timer::{BlockClock, Countdown, TimerAction, MAX_BLOCK_SECS, MIN_BLOCK_SECS};
-pub use verification::{Verification, VerificationAction, Verified, Verifying};
+pub use verification::{SlicedVerification, Verification, VerificationAction, Verified};
 
 /// What the class asks of the page, by area.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,12 +3,14 @@
 //! click, the block timer stalled). The core's `Verifier` stops between
 //! blocks, so the page walks a few milliseconds' worth of blocks per
 //! action (`VerificationAction::Slice`, sent by the Verify panel in a task
-//! of its own) and answers clicks in between.
+//! of its own) and answers clicks in between. Both this and the store's
+//! background verification of a reopened run (`keeping`) are a
+//! `SlicedVerification`.
 
 use super::{Action, AppState, Notice};
 use crate::clock;
 use ecloud_core::chain::verify::{Progress, Verifier};
-use ecloud_core::Report;
+use ecloud_core::{Block, Report};
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -22,10 +24,10 @@ const SLICE_BUDGET_MS: f64 = 8.0;
 /// is checked in one step that cannot be cut, and 1,024 signatures take
 /// about 60 ms in wasm (docs/PERFORMANCE.md): 64 take about 4 ms, so a
 /// slice stays near its budget.
-pub(super) const PAGE_BATCH: usize = 64;
+const PAGE_BATCH: usize = 64;
 
 /// Blocks in the first slice, before anything is known of their cost.
-pub(super) const FIRST_SLICE_BLOCKS: usize = 4;
+const FIRST_SLICE_BLOCKS: usize = 4;
 
 /// The outcome of pressing "Verify chain".
 #[derive(Clone, Debug, PartialEq)]
@@ -42,8 +44,11 @@ pub struct Verified {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verification {
     NotRun,
-    /// Under way, a slice at a time.
-    Running(Verifying),
+    /// Under way, a slice at a time, up to the tip at the click.
+    Running {
+        sliced: SlicedVerification,
+        tip_height: u64,
+    },
     Done(Verified),
 }
 
@@ -61,26 +66,27 @@ impl From<VerificationAction> for Action {
     }
 }
 
-/// A verification under way.
+/// A verification walked a slice at a time: the Verify panel's, and the
+/// store's background check of a reopened run (`StoreCheck::Running`).
 #[derive(Clone)]
-pub struct Verifying {
-    /// Shared, not copied per action, like the community. `None` once
-    /// finished (finishing consumes it).
+pub struct SlicedVerification {
+    /// Shared, not copied per action, like the community. `None` until a
+    /// deferred one's first slice makes it, and once finished (finishing
+    /// consumes it).
     verifier: Rc<RefCell<Option<Verifier>>>,
-    pub progress: Progress,
+    /// How far it has got; `None` until its verifier is made.
+    pub progress: Option<Progress>,
     /// Main-thread time spent verifying so far: the sum of the slices.
     pub millis: f64,
-    /// When it began (`clock::precise_ms`), for the time from the click.
+    /// When it began (`clock::precise_ms`), for the time from the start.
     started_ms: f64,
-    /// Slices run so far: what the panel waits on before asking for the next.
+    /// Slices run so far: what a panel waits on before asking for the next.
     pub slices: u64,
     /// Blocks the next slice walks, fitted to the time budget.
     slice_blocks: usize,
-    /// The tip it verifies up to: the chain as it was at the click.
-    pub tip_height: u64,
 }
 
-impl PartialEq for Verifying {
+impl PartialEq for SlicedVerification {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.verifier, &other.verifier)
             && self.slices == other.slices
@@ -88,13 +94,90 @@ impl PartialEq for Verifying {
     }
 }
 
-impl fmt::Debug for Verifying {
+impl fmt::Debug for SlicedVerification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Verifying")
+        f.debug_struct("SlicedVerification")
             .field("progress", &self.progress)
             .field("slices", &self.slices)
             .finish_non_exhaustive()
     }
+}
+
+/// What one slice of a [`SlicedVerification`] came to.
+pub(super) enum Step {
+    /// More blocks are left for the next slice.
+    Walked,
+    /// The last block was walked: the verdict.
+    Finished(Report),
+}
+
+impl SlicedVerification {
+    /// A verification of `blocks` as they are now.
+    fn of(blocks: &[Block]) -> SlicedVerification {
+        SlicedVerification::starting(Some(page_verifier(blocks)))
+    }
+
+    /// A verification of the chain as it is at the first slice.
+    pub(super) fn deferred() -> SlicedVerification {
+        SlicedVerification::starting(None)
+    }
+
+    fn starting(verifier: Option<Verifier>) -> SlicedVerification {
+        SlicedVerification {
+            progress: verifier.as_ref().map(Verifier::progress),
+            verifier: Rc::new(RefCell::new(verifier)),
+            millis: 0.0,
+            started_ms: clock::precise_ms(),
+            slices: 0,
+            slice_blocks: FIRST_SLICE_BLOCKS,
+        }
+    }
+
+    /// Walks the next slice of `blocks` (the chain it verifies, with any
+    /// blocks sealed since) and fits the one after to the time it took.
+    /// `None`, changing nothing, if it is finished already.
+    pub(super) fn step(&mut self, blocks: &[Block]) -> Option<Step> {
+        let Ok(mut slot) = self.verifier.try_borrow_mut() else {
+            return None;
+        };
+        if slot.is_none() && self.progress.is_none() {
+            *slot = Some(page_verifier(blocks));
+        }
+        let verifier = slot.as_mut()?;
+        let start = clock::precise_ms();
+        let progress = verifier.advance(blocks, self.slice_blocks);
+        let report = if progress.is_done() {
+            slot.take().map(|v| v.finish(blocks))
+        } else {
+            None
+        };
+        let took = clock::precise_ms() - start;
+        drop(slot);
+        self.millis += took;
+        self.slices += 1;
+        self.progress = Some(progress);
+        self.slice_blocks = next_slice(self.slice_blocks, took);
+        Some(report.map_or(Step::Walked, Step::Finished))
+    }
+
+    /// Blocks checked and to check; before the first slice of a deferred
+    /// one, none of `blocks`, the chain's length now.
+    pub fn progress_of(&self, blocks: u64) -> Progress {
+        self.progress.unwrap_or(Progress {
+            done: 0,
+            total: blocks,
+        })
+    }
+
+    /// From the start to now.
+    pub(super) fn elapsed_ms(&self) -> f64 {
+        clock::precise_ms() - self.started_ms
+    }
+}
+
+/// The page's verifier: batches short enough for a slice.
+fn page_verifier(blocks: &[Block]) -> Verifier {
+    Verifier::new(blocks).with_batch_size(PAGE_BATCH)
 }
 
 /// Said in the Verify panel when a verification under way could not go on.
@@ -116,7 +199,7 @@ impl AppState {
     }
 
     pub fn is_verifying(&self) -> bool {
-        matches!(self.verification, Verification::Running(_))
+        matches!(self.verification, Verification::Running { .. })
     }
 
     /// Starts verifying the chain as it is now; blocks sealed meanwhile are
@@ -141,58 +224,30 @@ impl AppState {
 
     fn start_verifying(&mut self) {
         let sim = self.community.read();
-        let blocks = sim.chain().blocks();
-        let verifier = Verifier::new(blocks).with_batch_size(PAGE_BATCH);
-        let running = Verifying {
-            progress: verifier.progress(),
-            verifier: Rc::new(RefCell::new(Some(verifier))),
-            millis: 0.0,
-            started_ms: clock::precise_ms(),
-            slices: 0,
-            slice_blocks: FIRST_SLICE_BLOCKS,
+        let running = Verification::Running {
+            sliced: SlicedVerification::of(sim.chain().blocks()),
             tip_height: sim.chain().tip().height(),
         };
         drop(sim);
-        self.verification = Verification::Running(running);
+        self.verification = running;
     }
 
     /// Walks the next slice of blocks, and gives the verdict after the last.
     fn verify_slice(&mut self) {
-        let Verification::Running(running) = &self.verification else {
+        let Verification::Running { sliced, tip_height } = &self.verification else {
             return;
         };
-        let mut running = running.clone();
-        let sim = self.community.read();
-        let blocks = sim.chain().blocks();
-        let Ok(mut slot) = running.verifier.try_borrow_mut() else {
-            return;
-        };
-        let Some(verifier) = slot.as_mut() else {
-            return;
-        };
-        let start = clock::precise_ms();
-        let progress = verifier.advance(blocks, running.slice_blocks);
-        let report = if progress.is_done() {
-            slot.take().map(|v| v.finish(blocks))
-        } else {
-            None
-        };
-        let took = clock::precise_ms() - start;
-        drop(slot);
-        drop(sim);
-        running.millis += took;
-        running.slices += 1;
-        running.progress = progress;
-        running.slice_blocks = next_slice(running.slice_blocks, took);
-        self.verification = match report {
-            Some(report) => Verification::Done(Verified {
+        let (mut sliced, tip_height) = (sliced.clone(), *tip_height);
+        let step = sliced.step(self.community.read().chain().blocks());
+        self.verification = match step {
+            None => return,
+            Some(Step::Walked) => Verification::Running { sliced, tip_height },
+            Some(Step::Finished(report)) => Verification::Done(Verified {
                 report: Rc::new(report),
-                millis: running.millis,
-                elapsed_ms: Some(clock::precise_ms() - running.started_ms)
-                    .filter(|_| running.slices > 1),
-                tip_height: running.tip_height,
+                millis: sliced.millis,
+                elapsed_ms: Some(sliced.elapsed_ms()).filter(|_| sliced.slices > 1),
+                tip_height,
             }),
-            None => Verification::Running(running),
         };
     }
 }
@@ -201,7 +256,7 @@ impl AppState {
 /// aimed at the budget, growing at most fourfold a slice (a slice that
 /// checked no batch of signatures is cheaper than one that did), never
 /// fewer than one.
-pub(super) fn next_slice(blocks: usize, took_ms: f64) -> usize {
+fn next_slice(blocks: usize, took_ms: f64) -> usize {
     let per_block = took_ms.max(0.001) / blocks.max(1) as f64;
     let fits = (SLICE_BUDGET_MS / per_block) as usize;
     fits.clamp(1, blocks.saturating_mul(4).max(1))
@@ -225,11 +280,16 @@ mod tests {
         run(state(), (1..=blocks).map(|i| seal_at(T0 + f64::from(i))))
     }
 
-    fn running(s: &AppState) -> &Verifying {
+    fn running(s: &AppState) -> &SlicedVerification {
         match &s.verification {
-            Verification::Running(r) => r,
+            Verification::Running { sliced, .. } => sliced,
             other => panic!("not verifying: {other:?}"),
         }
+    }
+
+    /// How far the verification under way has got (known from the click).
+    fn progress(s: &AppState) -> Progress {
+        running(s).progress.expect("made at the click")
     }
 
     fn done(s: &AppState) -> &Verified {
@@ -242,9 +302,9 @@ mod tests {
     #[test]
     fn slices_walk_the_chain_to_the_core_verdict() {
         let s = run(sealed(30), [REQUEST]);
-        assert_eq!(running(&s).progress, Progress { done: 0, total: 31 });
+        assert_eq!(progress(&s), Progress { done: 0, total: 31 });
         let s = run(s, [SLICE]);
-        assert_eq!(running(&s).progress.done, FIRST_SLICE_BLOCKS as u64);
+        assert_eq!(progress(&s).done, FIRST_SLICE_BLOCKS as u64);
         assert_eq!(running(&s).slices, 1);
         let s = verified(s);
         let v = done(&s);
@@ -268,11 +328,7 @@ mod tests {
                 seal_at(T0 + 101.0),
             ],
         );
-        assert_eq!(
-            running(&s).progress.total,
-            21,
-            "the chain as it was at the click"
-        );
+        assert_eq!(progress(&s).total, 21, "the chain as it was at the click");
         let s = verified(s);
         assert_eq!(s.tip_height(), 22);
         let v = done(&s);
@@ -299,9 +355,9 @@ mod tests {
         }
         .into();
         let s = run(sealed(20), [REQUEST, SLICE, SLICE]);
-        assert!(running(&s).progress.done > 3);
+        assert!(progress(&s).done > 3);
         let s = run(s, [tamper.clone()]);
-        assert_eq!(running(&s).progress.done, 0, "from block 0 again");
+        assert_eq!(progress(&s).done, 0, "from block 0 again");
         assert_eq!(
             s.notices.verify.as_ref().map(|n| n.text.as_str()),
             Some(RESTARTED)

@@ -30,10 +30,11 @@ use crate::state::{Action, Community, KeepingAction, Origin, PreviousRun, Replac
 use ecloud_core::simulation::saved::rest_outline;
 use ecloud_core::{Block, Chain, Report, Simulation};
 use std::cell::RefCell;
+use std::ops::RangeInclusive;
 use std::rc::Rc;
 use tabs::{Channel, Said};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{IdbDatabase, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbTransaction, IdbTransactionMode};
 use yew::Callback;
 
 /// Blocks verified before a reopened run is usable; the rest of the chain
@@ -163,6 +164,56 @@ fn parse_block(value: JsValue) -> Result<Block, String> {
     serde_json::from_str(&text).map_err(|e| format!("a block record is damaged ({e})"))
 }
 
+/// Why the browser refused a request, as a person can read it.
+fn refused(error: JsValue) -> String {
+    idb::describe(error.dyn_into().ok())
+}
+
+/// Puts blocks `heights` of the page's run into `slot`, then its rest
+/// record.
+fn put_run(
+    tx: &IdbTransaction,
+    sim: &Simulation,
+    slot: u32,
+    heights: RangeInclusive<u64>,
+) -> Result<(), String> {
+    let blocks = idb::store(tx, idb::BLOCKS)?;
+    for height in heights {
+        let block = sim.sealed_block(height).ok_or("a block is missing")?;
+        let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
+        blocks
+            .put_with_key(
+                &JsValue::from_str(&text),
+                &idb::block_key(slot, height as f64),
+            )
+            .map_err(refused)?;
+    }
+    idb::store(tx, idb::RUNS)?
+        .put_with_key(&JsValue::from_str(&sim.rest_record()), &JsValue::from(slot))
+        .map_err(refused)?;
+    Ok(())
+}
+
+/// Deletes the run of `slot`: its blocks and its rest record.
+fn delete_run(tx: &IdbTransaction, slot: u32) -> Result<(), String> {
+    let range = idb::blocks_from(slot, 0)?;
+    idb::store(tx, idb::BLOCKS)?
+        .delete(&range)
+        .map_err(refused)?;
+    idb::store(tx, idb::RUNS)?
+        .delete(&JsValue::from(slot))
+        .map_err(refused)?;
+    Ok(())
+}
+
+/// Puts `text` as the `meta` record `name` ("slots", "settings").
+fn put_meta(tx: &IdbTransaction, name: &str, text: &str) -> Result<(), String> {
+    idb::store(tx, idb::META)?
+        .put_with_key(&JsValue::from_str(text), &JsValue::from_str(name))
+        .map_err(refused)?;
+    Ok(())
+}
+
 impl Store {
     /// Opens the store; `Err` says why this browser keeps nothing.
     pub async fn open() -> Result<Store, String> {
@@ -212,23 +263,17 @@ impl Store {
 
     /// Keeps the page's settings (the writer only).
     pub fn save_settings(&self, text: &str) {
-        let put = || -> Result<(), String> {
-            let tx = idb::transaction(&self.db, &[idb::META], IdbTransactionMode::Readwrite)?;
-            idb::store(&tx, idb::META)?
-                .put_with_key(&JsValue::from_str(text), &JsValue::from_str("settings"))
-                .map_err(|_| "refused")?;
-            idb::when_done(&tx, |result| {
-                if result.is_ok() {
-                    if let Some(local) = local_storage() {
-                        let _ = local.remove_item(LOCAL_SETTINGS);
-                    }
-                }
-            });
-            idb::commit(&tx);
-            Ok(())
-        };
         // A refusal here is said by the run's own writing, which fails too.
-        let _ = put();
+        let Ok(tx) = self.write(&[idb::META], |tx| put_meta(tx, "settings", text)) else {
+            return;
+        };
+        idb::when_done(&tx, |result| {
+            if result.is_ok() {
+                if let Some(local) = local_storage() {
+                    let _ = local.remove_item(LOCAL_SETTINGS);
+                }
+            }
+        });
     }
 
     /// A run's rest record, if its slot holds one.
@@ -402,6 +447,26 @@ impl Store {
         }
     }
 
+    /// A read-write transaction over `stores` holding the requests `issue`
+    /// makes, asked to commit at once. If the browser refuses one, the
+    /// transaction is aborted (half a write is no write) and `Err` says
+    /// why. The caller hears how it ended through `idb::when_done` or
+    /// `idb::done`, set in this task: the browser ends a transaction only
+    /// in a later one.
+    fn write(
+        &self,
+        stores: &[&str],
+        issue: impl FnOnce(&IdbTransaction) -> Result<(), String>,
+    ) -> Result<IdbTransaction, String> {
+        let tx = idb::transaction(&self.db, stores, IdbTransactionMode::Readwrite)?;
+        if let Err(why) = issue(&tx) {
+            let _ = tx.abort();
+            return Err(why);
+        }
+        idb::commit(&tx);
+        Ok(tx)
+    }
+
     /// The blocks sealed since the last write and the rest record.
     fn write_changes(self: &Rc<Self>, community: &Community) -> Result<(), String> {
         let Some(slot) = self.writer.borrow().slot else {
@@ -411,34 +476,9 @@ impl Store {
         let sim = community.read();
         let tip = sim.chain().tip().height();
         Store::note_reached(slot, tip);
-        let tx = idb::transaction(
-            &self.db,
-            &[idb::BLOCKS, idb::RUNS],
-            IdbTransactionMode::Readwrite,
-        )?;
-        let refused = |e: JsValue| idb::describe(e.dyn_into().ok());
-        let put = || -> Result<(), String> {
-            let blocks = idb::store(&tx, idb::BLOCKS)?;
-            for height in from..=tip {
-                let block = sim.sealed_block(height).ok_or("a block is missing")?;
-                let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
-                blocks
-                    .put_with_key(
-                        &JsValue::from_str(&text),
-                        &idb::block_key(slot, height as f64),
-                    )
-                    .map_err(refused)?;
-            }
-            idb::store(&tx, idb::RUNS)?
-                .put_with_key(&JsValue::from_str(&sim.rest_record()), &JsValue::from(slot))
-                .map_err(refused)?;
-            Ok(())
-        };
-        if let Err(why) = put() {
-            // Half a write is no write.
-            let _ = tx.abort();
-            return Err(why);
-        }
+        let tx = self.write(&[idb::BLOCKS, idb::RUNS], |tx| {
+            put_run(tx, &sim, slot, from..=tip)
+        })?;
         drop(sim);
         let store = self.clone();
         idb::when_done(&tx, move |result| {
@@ -476,7 +516,6 @@ impl Store {
                 }
             }
         });
-        idb::commit(&tx);
         Ok(())
     }
 
@@ -505,46 +544,14 @@ impl Store {
         let sim = community.read();
         let tip = sim.chain().tip().height();
         Store::note_reached(slot, tip);
-        let tx = idb::transaction(
-            &self.db,
-            &[idb::BLOCKS, idb::RUNS, idb::META],
-            IdbTransactionMode::Readwrite,
-        )?;
-        let refused = |e: JsValue| idb::describe(e.dyn_into().ok());
-        let put = || -> Result<(), String> {
-            let blocks = idb::store(&tx, idb::BLOCKS)?;
-            let runs = idb::store(&tx, idb::RUNS)?;
+        let tx = self.write(&[idb::BLOCKS, idb::RUNS, idb::META], |tx| {
             // The run kept aside before: no slot names it any more.
             if let Some(old) = before.previous.map(|p| p.slot) {
-                let range = idb::blocks_from(old, 0)?;
-                blocks.delete(&range).map_err(refused)?;
-                runs.delete(&JsValue::from(old)).map_err(refused)?;
+                delete_run(tx, old)?;
             }
-            for height in 0..=tip {
-                let block = sim.sealed_block(height).ok_or("a block is missing")?;
-                let text = serde_json::to_string(block).map_err(|e| e.to_string())?;
-                blocks
-                    .put_with_key(
-                        &JsValue::from_str(&text),
-                        &idb::block_key(slot, height as f64),
-                    )
-                    .map_err(refused)?;
-            }
-            runs.put_with_key(&JsValue::from_str(&sim.rest_record()), &JsValue::from(slot))
-                .map_err(refused)?;
-            idb::store(&tx, idb::META)?
-                .put_with_key(
-                    &JsValue::from_str(&after.to_text()),
-                    &JsValue::from_str("slots"),
-                )
-                .map_err(refused)?;
-            Ok(())
-        };
-        if let Err(why) = put() {
-            // Half a write is no write.
-            let _ = tx.abort();
-            return Err(why);
-        }
+            put_run(tx, &sim, slot, 0..=tip)?;
+            put_meta(tx, "slots", &after.to_text())
+        })?;
         drop(sim);
         {
             // Until it has committed, a change writes the new run whole.
@@ -593,7 +600,6 @@ impl Store {
                 }
             }
         });
-        idb::commit(&tx);
         Ok(())
     }
 
@@ -647,28 +653,12 @@ impl Store {
 
     /// Deletes the current run of `before` and writes `after` as the index.
     async fn switch_to(&self, before: &Slots, after: &Slots) -> Result<(), String> {
-        let tx = idb::transaction(
-            &self.db,
-            &[idb::BLOCKS, idb::RUNS, idb::META],
-            IdbTransactionMode::Readwrite,
-        )?;
-        let refused = |e: JsValue| idb::describe(e.dyn_into().ok());
-        if let Some(current) = before.current {
-            let range = idb::blocks_from(current, 0)?;
-            idb::store(&tx, idb::BLOCKS)?
-                .delete(&range)
-                .map_err(refused)?;
-            idb::store(&tx, idb::RUNS)?
-                .delete(&JsValue::from(current))
-                .map_err(refused)?;
-        }
-        idb::store(&tx, idb::META)?
-            .put_with_key(
-                &JsValue::from_str(&after.to_text()),
-                &JsValue::from_str("slots"),
-            )
-            .map_err(refused)?;
-        idb::commit(&tx);
+        let tx = self.write(&[idb::BLOCKS, idb::RUNS, idb::META], |tx| {
+            if let Some(current) = before.current {
+                delete_run(tx, current)?;
+            }
+            put_meta(tx, "slots", &after.to_text())
+        })?;
         idb::done(&tx).await
     }
 }
