@@ -14,6 +14,9 @@ options:
   --listen ADDR      a libp2p address to listen on, repeatable
                      (default: /ip4/0.0.0.0/tcp/4001)
   --peer ADDR        a node to connect to, repeatable (/ip4/10.0.0.1/tcp/4001)
+  --http HOST:PORT   serve browsers here: the page (--page) over HTTP and
+                     libp2p over WebSocket, on one origin (0.0.0.0:8080)
+  --page DIR         the built page to serve (dist/ of trunk build --release)
   --class-seed N     the classroom's seed: its members' keys and genesis (default: 1)
   --members N        members, the generator George included (default: 4)
   --start-ms MS      the genesis time, ms since 1970 (default: 11 June 2018 10:00 UTC)
@@ -38,6 +41,8 @@ pub struct Config {
     pub start_ms: u64,
     pub slot_ms: u64,
     pub member: Option<u32>,
+    pub http: Option<std::net::SocketAddr>,
+    pub page: Option<PathBuf>,
 }
 
 impl Config {
@@ -58,6 +63,8 @@ impl Config {
             start_ms: ecloud_core::model::block::SEEDED_START_MS,
             slot_ms: 15_000,
             member: None,
+            http: None,
+            page: None,
         };
         let mut args = args.into_iter().peekable();
         match args.peek().map(String::as_str) {
@@ -81,6 +88,14 @@ impl Config {
                 "--start-ms" => config.start_ms = number(&flag, &value()?)?,
                 "--slot-ms" => config.slot_ms = number(&flag, &value()?)?,
                 "--member" => config.member = Some(number(&flag, &value()?)?),
+                "--http" => {
+                    let text = value()?;
+                    config.http = Some(
+                        text.parse()
+                            .map_err(|_| format!("--http needs HOST:PORT, not {text:?}"))?,
+                    );
+                }
+                "--page" => config.page = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown option {other}\n\n{USAGE}")),
             }
@@ -128,6 +143,9 @@ mod tests {
         assert_eq!(c.peers.len(), 1);
         assert_eq!(c.listen, vec![address("/ip4/0.0.0.0/tcp/4001").unwrap()]);
         assert_eq!(parse("export --data x").unwrap().command, Command::Export);
+        let c = parse("--http 0.0.0.0:8080 --page dist").unwrap();
+        assert_eq!(c.http, Some("0.0.0.0:8080".parse().unwrap()));
+        assert_eq!(c.page, Some(PathBuf::from("dist")));
     }
 
     #[test]

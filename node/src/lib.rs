@@ -9,6 +9,7 @@
 //! read them.
 
 pub mod args;
+pub mod http;
 pub mod peer;
 pub mod store;
 
@@ -91,6 +92,9 @@ struct Running {
     /// peer that starts later, restarts or comes back after a cut link is
     /// found again.
     dialled: Vec<(Multiaddr, Option<ConnectionId>)>,
+    /// Browsers' port (--http), served once the swarm's WebSocket
+    /// listener on loopback has its address.
+    http: Option<(tokio::net::TcpListener, Option<std::path::PathBuf>)>,
 }
 
 /// Runs the node of `config` until interrupted.
@@ -115,7 +119,24 @@ pub async fn run(config: Config) -> Result<(), String> {
         peers: Peers::default(),
         banned: HashSet::new(),
         dialled: config.peers.iter().map(|a| (a.clone(), None)).collect(),
+        http: None,
     };
+    if let Some(at) = config.http {
+        let listener = tokio::net::TcpListener::bind(at)
+            .await
+            .map_err(|e| format!("cannot serve browsers on {at}: {e}"))?;
+        let bound = listener.local_addr().map_err(|e| e.to_string())?;
+        say(json!({"page": format!("http://{bound}/")}));
+        running.http = Some((listener, config.page.clone()));
+        running
+            .swarm
+            .listen_on(
+                "/ip4/127.0.0.1/tcp/0/ws"
+                    .parse()
+                    .expect("a WebSocket address"),
+            )
+            .map_err(|e| format!("cannot listen for WebSockets: {e}"))?;
+    }
     for address in &config.listen {
         running
             .swarm
@@ -234,7 +255,15 @@ impl Running {
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
                 let id = *self.swarm.local_peer_id();
-                say(json!({"listening": format!("{address}/p2p/{id}")}));
+                if let Some(websocket) = loopback_websocket(&address) {
+                    if let Some((listener, page)) = self.http.take() {
+                        let port = listener.local_addr().map_or(0, |a| a.port());
+                        say(json!({"browsers": format!("/tcp/{port}/ws/p2p/{id}")}));
+                        tokio::spawn(http::serve(listener, page, websocket));
+                    }
+                } else {
+                    say(json!({"listening": format!("{address}/p2p/{id}")}));
+                }
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
@@ -367,6 +396,21 @@ impl Running {
             say(json!({"peer": {"refused": peer.to_string(), "why": why}}));
         }
         let _ = self.swarm.disconnect_peer_id(peer);
+    }
+}
+
+/// The socket of the swarm's WebSocket listener on loopback, if `address`
+/// is it.
+fn loopback_websocket(address: &Multiaddr) -> Option<std::net::SocketAddr> {
+    use libp2p::multiaddr::Protocol;
+    let mut parts = address.iter();
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Protocol::Ip4(ip)), Some(Protocol::Tcp(port)), Some(Protocol::Ws(_)))
+            if ip.is_loopback() =>
+        {
+            Some((ip, port).into())
+        }
+        _ => None,
     }
 }
 

@@ -1,14 +1,18 @@
-//! The libp2p side: one swarm per node, with gossipsub (transactions,
+//! The libp2p side: one swarm per node, over TCP (nodes) and WebSocket
+//! (browsers), with gossipsub (transactions,
 //! blocks and tips, on one topic per community), request-response (asking
 //! a peer for blocks, JSON with the core's wire form), identify and ping.
 //! The core names peers by small numbers; [`Peers`] keeps the two names.
 
 use ecloud_core::node::wire::{Wire, MAX_WIRE_BYTES};
 use ecloud_core::Hash;
+use libp2p::core::upgrade;
 use libp2p::gossipsub::{self, IdentTopic, MessageAuthenticity, MessageId, ValidationMode};
 use libp2p::request_response::{self, ProtocolSupport};
 use libp2p::swarm::NetworkBehaviour;
-use libp2p::{identify, identity, noise, ping, tcp, yamux, PeerId, StreamProtocol, Swarm};
+use libp2p::{
+    identify, identity, noise, ping, tcp, yamux, PeerId, StreamProtocol, Swarm, Transport,
+};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -41,6 +45,16 @@ pub fn swarm(key: identity::Keypair, genesis: &Hash) -> Result<Swarm<Behaviour>,
             tcp::Config::default().nodelay(true),
             noise::Config::new,
             yamux::Config::default,
+        )
+        .map_err(|e| e.to_string())?
+        .with_other_transport(
+            |key| -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
+                let tcp = libp2p::tcp::tokio::Transport::new(tcp::Config::default().nodelay(true));
+                Ok(libp2p_websocket::Config::new(tcp)
+                    .upgrade(upgrade::Version::V1)
+                    .authenticate(noise::Config::new(key)?)
+                    .multiplex(yamux::Config::default()))
+            },
         )
         .map_err(|e| e.to_string())?
         .with_behaviour(|key| {

@@ -418,6 +418,35 @@ impl Schools {
         assert!(status.success(), "{command} in {}", self.names[school]);
     }
 
+    /// Drops `percent` of the packets each school receives over the link
+    /// (nftables' `numgen random`; this kernel has no netem). False when
+    /// nft is missing.
+    fn lose(&self, percent: u32) -> bool {
+        if !Command::new("nft")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return false;
+        }
+        let id = std::process::id();
+        for (school, veth) in [(0, format!("eca{id}")), (1, format!("ecb{id}"))] {
+            let rules = format!(
+                "table inet ecloss {{\n  chain input {{\n    type filter hook input priority 0;\n    \
+                 iifname \"{veth}\" numgen random mod 100 < {percent} drop\n  }}\n}}\n"
+            );
+            let file = std::env::temp_dir().join(format!("ecloss-{id}-{school}.nft"));
+            std::fs::write(&file, rules).unwrap();
+            let status = Command::new("ip")
+                .args(["netns", "exec", &self.names[school], "nft", "-f"])
+                .arg(&file)
+                .status();
+            let _ = std::fs::remove_file(&file);
+            assert!(status.is_ok_and(|s| s.success()), "the loss rule applies");
+        }
+        true
+    }
+
     /// The link between the schools, cut or mended.
     fn link(&self, up: bool) {
         let id = std::process::id();
@@ -447,7 +476,7 @@ impl Drop for Schools {
 }
 
 #[test]
-fn two_schools_split_seal_apart_without_finality_and_agree_when_joined_again() {
+fn two_schools_on_a_lossy_link_split_seal_apart_without_finality_and_agree_when_joined_again() {
     let Some(schools) = Schools::new() else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -456,6 +485,11 @@ fn two_schools_split_seal_apart_without_finality_and_agree_when_joined_again() {
         eprintln!("skipped: making network namespaces needs root and iproute2");
         return;
     };
+    let lossy = schools.lose(5);
+    assert!(
+        lossy || std::env::var_os("CI").is_none(),
+        "CI must lose packets between the schools: scripts/setup installs nftables"
+    );
     let class = Class::new("schools", 4);
     let listen = |school: usize| {
         let mut args = class.args(Some(school as u32 * 2), &[]);
@@ -545,5 +579,118 @@ fn two_schools_split_seal_apart_without_finality_and_agree_when_joined_again() {
             "node {m} kept its final block {h}"
         );
         assert_eq!(block_at(chain, target), block_at(&chains[0], target));
+    }
+}
+
+/// A plain HTTP request to the node's browser port: the status line, the
+/// content type and the body.
+fn http(port: u16, request: &str) -> (String, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..end]).to_string();
+    let status = head.lines().next().unwrap().to_string();
+    let content_type = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-type: "))
+        .unwrap_or_default()
+        .to_string();
+    (status, content_type, response[end + 4..].to_vec())
+}
+
+#[test]
+fn browsers_get_the_page_and_reach_the_node_over_websocket_on_one_port() {
+    let class = Class::new("browsers", 2);
+    let page = class.dir.join("page");
+    std::fs::create_dir_all(&page).unwrap();
+    std::fs::write(page.join("index.html"), "<h1>E-Cloud</h1>").unwrap();
+    std::fs::write(page.join("app.wasm"), b"\0asm").unwrap();
+    std::fs::write(class.dir.join("secret"), "not for browsers").unwrap();
+    let mut args = class.args(Some(0), &[]);
+    args.extend(["--http", "127.0.0.1:0", "--page", page.to_str().unwrap()].map(String::from));
+    let node = Process::start(&args);
+    wait_until("the node serves browsers", Duration::from_secs(20), || {
+        node.find(|v| v.get("browsers").is_some()).is_some()
+    });
+    let url = node.find(|v| v.get("page").is_some()).unwrap()["page"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let port: u16 = url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let (status, kind, body) = http(port, "GET / HTTP/1.1\r\nhost: x\r\n\r\n");
+    assert_eq!(
+        (status.as_str(), kind.as_str()),
+        ("HTTP/1.1 200 OK", "text/html; charset=utf-8")
+    );
+    assert_eq!(body, b"<h1>E-Cloud</h1>");
+    let (_, kind, body) = http(port, "GET /app.wasm HTTP/1.1\r\nhost: x\r\n\r\n");
+    assert_eq!(
+        (kind.as_str(), body.as_slice()),
+        ("application/wasm", &b"\0asm"[..])
+    );
+    for outside in ["/../secret", "/%2e%2e/secret", "/nothing.js"] {
+        let (status, _, _) = http(port, &format!("GET {outside} HTTP/1.1\r\nhost: x\r\n\r\n"));
+        assert_eq!(status, "HTTP/1.1 404 Not Found", "{outside}");
+    }
+    let (status, _, _) = http(
+        port,
+        "POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n",
+    );
+    assert_eq!(status, "HTTP/1.1 405 Method Not Allowed");
+    let (status, _, _) = http(port, "\x16\x03\x01 not http\r\n\r\n");
+    assert_eq!(status, "HTTP/1.1 400 Bad Request");
+
+    // A libp2p peer over WebSocket on the same port hears the blocks.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let genesis = class_genesis(&class);
+    let heard = runtime.block_on(hear_a_block(
+        &format!("/ip4/127.0.0.1/tcp/{port}/ws"),
+        &genesis,
+    ));
+    assert!(
+        heard >= 1,
+        "a block sealed after the genesis block arrived: {heard}"
+    );
+}
+
+/// Connects to `address`, and gives the height of the first block gossiped.
+async fn hear_a_block(address: &str, genesis: &ecloud_core::Hash) -> u64 {
+    use ecloud_core::node::{wire, Message};
+    use futures::StreamExt;
+    use libp2p::swarm::SwarmEvent;
+    let mut swarm =
+        ecloud_node::peer::swarm(libp2p::identity::Keypair::generate_ed25519(), genesis).unwrap();
+    swarm
+        .dial(address.parse::<libp2p::Multiaddr>().unwrap())
+        .unwrap();
+    let until = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let event = tokio::time::timeout_at(until, swarm.select_next_some())
+            .await
+            .expect("a block within 30 s");
+        if let SwarmEvent::Behaviour(ecloud_node::peer::BehaviourEvent::Gossip(
+            libp2p::gossipsub::Event::Message { message, .. },
+        )) = event
+        {
+            if let Ok(Message::Block(block)) = wire::decode(&message.data) {
+                return block.height();
+            }
+        }
     }
 }

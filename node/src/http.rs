@@ -1,0 +1,190 @@
+//! The node's one public port for browsers: the built page over HTTP, and
+//! libp2p over WebSocket on the same address, so the page and the node it
+//! dials share an origin (Chromium's Local Network Access refuses a page
+//! opening `ws://` to a local address of another origin). A request that
+//! asks to upgrade to WebSocket is passed, bytes and all, to the swarm's
+//! WebSocket listener on loopback; any other GET is a file of the page.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The longest request head read; a longer one is refused.
+const MAX_HEAD: usize = 16 * 1024;
+/// How long a client may take to send its request's head.
+const HEAD_TIME: Duration = Duration::from_secs(10);
+
+/// Serves `page` (a folder, `dist/` of `trunk build --release`) and passes
+/// WebSocket upgrades to `websocket`, until the listener fails.
+pub async fn serve(listener: TcpListener, page: Option<PathBuf>, websocket: SocketAddr) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let page = page.clone();
+        tokio::spawn(async move {
+            let _ = answer(stream, page.as_deref(), websocket).await;
+        });
+    }
+}
+
+async fn answer(
+    mut stream: TcpStream,
+    page: Option<&Path>,
+    websocket: SocketAddr,
+) -> io::Result<()> {
+    let Ok(head) = tokio::time::timeout(HEAD_TIME, read_head(&mut stream)).await else {
+        return Ok(());
+    };
+    let (buffer, head_len) = match head? {
+        Some(read) => read,
+        None => return respond(&mut stream, 400, "text/plain", b"bad request\n", true).await,
+    };
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    if !matches!(
+        request.parse(&buffer[..head_len]),
+        Ok(httparse::Status::Complete(_))
+    ) {
+        return respond(&mut stream, 400, "text/plain", b"bad request\n", true).await;
+    }
+    let upgrade = request.headers.iter().any(|h| {
+        h.name.eq_ignore_ascii_case("upgrade")
+            && std::str::from_utf8(h.value).is_ok_and(|v| v.eq_ignore_ascii_case("websocket"))
+    });
+    if upgrade {
+        // The swarm's WebSocket listener does the handshake itself.
+        let mut node = TcpStream::connect(websocket).await?;
+        node.write_all(&buffer).await?;
+        tokio::io::copy_bidirectional(&mut stream, &mut node).await?;
+        return Ok(());
+    }
+    let method = request.method.unwrap_or("");
+    if method != "GET" && method != "HEAD" {
+        return respond(&mut stream, 405, "text/plain", b"only GET\n", true).await;
+    }
+    let body_too = method == "GET";
+    let Some(page) = page else {
+        return respond(
+            &mut stream,
+            404,
+            "text/plain",
+            b"this node serves no page\n",
+            body_too,
+        )
+        .await;
+    };
+    match file_of(page, request.path.unwrap_or("/")) {
+        Some(file) => match tokio::fs::read(&file).await {
+            Ok(bytes) => respond(&mut stream, 200, content_type(&file), &bytes, body_too).await,
+            Err(_) => respond(&mut stream, 404, "text/plain", b"not found\n", body_too).await,
+        },
+        None => respond(&mut stream, 404, "text/plain", b"not found\n", body_too).await,
+    }
+}
+
+/// Reads until the end of the request's head: the bytes read (the head and
+/// anything after it) and the head's length; None past [`MAX_HEAD`] or at
+/// an early end.
+async fn read_head(stream: &mut TcpStream) -> io::Result<Option<(Vec<u8>, usize)>> {
+    let mut buffer = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    loop {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Ok(Some((buffer, at + 4)));
+        }
+        if buffer.len() > MAX_HEAD {
+            return Ok(None);
+        }
+    }
+}
+
+/// The file of the page a request path names, never outside `page`.
+pub fn file_of(page: &Path, path: &str) -> Option<PathBuf> {
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let relative = Path::new(path.trim_start_matches('/'));
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(part) if !part.to_string_lossy().starts_with('.')))
+    {
+        return None;
+    }
+    let file = page.join(relative);
+    Some(if path.ends_with('/') || file.is_dir() {
+        file.join("index.html")
+    } else {
+        file
+    })
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ftl") | Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    body_too: bool,
+) -> io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        _ => "Method Not Allowed",
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+         cache-control: no-cache\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    if body_too {
+        stream.write_all(body).await?;
+    }
+    stream.shutdown().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_names_a_file_of_the_page_and_nothing_outside() {
+        let page = Path::new("/srv/page");
+        assert_eq!(file_of(page, "/app.wasm"), Some(page.join("app.wasm")));
+        assert_eq!(
+            file_of(page, "/locales/fr/page.ftl?v=2"),
+            Some(page.join("locales/fr/page.ftl"))
+        );
+        assert_eq!(file_of(page, "/"), Some(page.join("index.html")));
+        assert_eq!(file_of(page, "/?seed=42"), Some(page.join("index.html")));
+        for outside in [
+            "/../etc/passwd",
+            "/a/../../b",
+            "/.git/config",
+            "//etc/passwd/..",
+        ] {
+            assert_eq!(file_of(page, outside), None, "{outside}");
+        }
+    }
+}
