@@ -270,9 +270,25 @@ fn four_nodes_agree_and_a_killed_node_comes_back_with_its_final_blocks() {
     }
 }
 
+/// What a bad peer sends.
+#[derive(Clone, Copy, Debug)]
+enum Bad {
+    /// Gossip that is no message at all.
+    Garbage,
+    /// A block heard from the hub, its header changed and its hash
+    /// recomputed: the seal no longer signs it.
+    Forged,
+    /// A request past the longest message a node reads: libp2p's codec
+    /// stops reading at the limit and drops it, unanswered (the failure
+    /// does not reach the node, so the peer is not cut off for it).
+    Oversized,
+    /// Not bad: an ordinary request for blocks, which is answered.
+    Asks,
+}
+
 #[test]
-fn a_peer_that_sends_garbage_is_cut_off_and_the_others_go_on() {
-    let class = Class::new("garbage", 3);
+fn peers_sending_garbage_or_forged_blocks_are_cut_off_oversized_requests_go_unread() {
+    let class = Class::new("bad", 3);
     let hub = Process::start(&class.args(Some(0), &[]));
     let hub_address = first_address(&hub);
     let honest = Process::start(&class.args(Some(1), &[&hub_address]));
@@ -283,26 +299,30 @@ fn a_peer_that_sends_garbage_is_cut_off_and_the_others_go_on() {
             .is_some_and(|s| s["height"].as_u64().unwrap() >= 2)
     });
 
-    // A peer of our own making, on the community's topic.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let genesis = class_genesis(&class);
-    runtime.block_on(send_garbage(&hub_address, &genesis));
-
-    wait_until(
-        "the hub refuses the sender",
-        Duration::from_secs(30),
-        || hub.find(|v| v["peer"].get("refused").is_some()).is_some(),
-    );
-    let refused = hub.find(|v| v["peer"].get("refused").is_some()).unwrap();
+    for (bad, why) in [(Bad::Garbage, "not a message"), (Bad::Forged, "block")] {
+        let before = refusals(&hub).len();
+        runtime.block_on(send_bad(&hub_address, &genesis, bad));
+        wait_until(
+            &format!("the hub refuses the {bad:?} peer"),
+            Duration::from_secs(30),
+            || refusals(&hub).len() > before,
+        );
+        let refused = refusals(&hub)[before].clone();
+        assert!(refused.contains(why), "{bad:?}: {refused}");
+    }
     assert!(
-        refused["peer"]["why"]
-            .as_str()
-            .unwrap()
-            .contains("not a message"),
-        "{refused}"
+        runtime.block_on(send_bad(&hub_address, &genesis, Bad::Asks)),
+        "an ordinary request for blocks is answered"
+    );
+    let answered = runtime.block_on(send_bad(&hub_address, &genesis, Bad::Oversized));
+    assert!(
+        !answered,
+        "an oversized request is not read, so not answered"
     );
     let height = honest.status().unwrap()["height"].as_u64().unwrap();
     wait_until("the honest nodes seal on", Duration::from_secs(30), || {
@@ -311,15 +331,30 @@ fn a_peer_that_sends_garbage_is_cut_off_and_the_others_go_on() {
     });
 }
 
+/// Why the node refused each peer it cut off, in order.
+fn refusals(node: &Process) -> Vec<String> {
+    node.lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["peer"]["why"].as_str().map(String::from))
+        .collect()
+}
+
 fn class_genesis(class: &Class) -> ecloud_core::Hash {
     let config = ecloud_node::args::Config::parse(class.args(None, &[])).unwrap();
     ecloud_node::classroom(&config).unwrap().0.hash
 }
 
-/// Connects to `address` as a peer, waits until the node hears it on the
-/// community's topic, and gossips bytes that are no message.
-async fn send_garbage(address: &str, genesis: &ecloud_core::Hash) {
+/// Connects to `address` as a new peer, waits until the node hears it on
+/// the community's topic (and, for a forgery, for a block to forge), and
+/// sends what `bad` says. Whether the node answered a request.
+async fn send_bad(address: &str, genesis: &ecloud_core::Hash, bad: Bad) -> bool {
+    use ecloud_core::node::wire::{self, Wire, MAX_WIRE_BYTES};
+    use ecloud_core::node::Message;
+    use ecloud_node::peer::BehaviourEvent;
     use futures::StreamExt;
+    use libp2p::gossipsub::Event;
     use libp2p::swarm::SwarmEvent;
     let mut swarm =
         ecloud_node::peer::swarm(libp2p::identity::Keypair::generate_ed25519(), genesis).unwrap();
@@ -327,30 +362,74 @@ async fn send_garbage(address: &str, genesis: &ecloud_core::Hash) {
         .dial(address.parse::<libp2p::Multiaddr>().unwrap())
         .unwrap();
     let topic = ecloud_node::peer::topic(genesis);
-    let until = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
+    let until = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut subscribed = None;
+    let mut heard = None;
+    while subscribed.is_none() || (heard.is_none() && !matches!(bad, Bad::Garbage)) {
         let event = tokio::time::timeout_at(until, swarm.select_next_some())
             .await
-            .expect("the node subscribes within 20 s");
-        if let SwarmEvent::Behaviour(ecloud_node::peer::BehaviourEvent::Gossip(
-            libp2p::gossipsub::Event::Subscribed { .. },
-        )) = event
-        {
-            break;
+            .expect("the node subscribes and gossips a block within 30 s");
+        match event {
+            SwarmEvent::Behaviour(BehaviourEvent::Gossip(Event::Subscribed {
+                peer_id, ..
+            })) => subscribed = Some(peer_id),
+            SwarmEvent::Behaviour(BehaviourEvent::Gossip(Event::Message { message, .. })) => {
+                if let Ok(Message::Block(block)) = wire::decode(&message.data) {
+                    heard = Some((*block).clone());
+                }
+            }
+            _ => {}
         }
     }
-    swarm
-        .behaviour_mut()
-        .gossip
-        .publish(topic, b"this is not a block".to_vec())
-        .expect("published");
-    // Long enough for the bytes to leave.
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+    match bad {
+        Bad::Garbage => {
+            let _ = swarm
+                .behaviour_mut()
+                .gossip
+                .publish(topic, b"this is not a block".to_vec());
+        }
+        Bad::Forged => {
+            let mut block = heard.unwrap();
+            block.header.period_start_ms += 1;
+            block.hash = block.header.hash().unwrap();
+            let _ = swarm.behaviour_mut().gossip.publish(
+                topic,
+                wire::encode(&Message::Block(std::sync::Arc::new(block))),
+            );
+        }
+        Bad::Asks => {
+            let ask = Wire::GetBlocks {
+                from_height: 1,
+                tip: None,
+            };
+            swarm
+                .behaviour_mut()
+                .direct
+                .send_request(&subscribed.unwrap(), ask);
+        }
+        Bad::Oversized => {
+            let block = heard.unwrap();
+            let size = serde_json::to_vec(&block).unwrap().len();
+            let blocks = vec![block; MAX_WIRE_BYTES / size + 1];
+            swarm
+                .behaviour_mut()
+                .direct
+                .send_request(&subscribed.unwrap(), Wire::Blocks { blocks, tip: None });
+        }
+    }
+    // Long enough for the bytes to leave, and an answer to come.
+    let answered = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
-            swarm.select_next_some().await;
+            if let SwarmEvent::Behaviour(BehaviourEvent::Direct(
+                libp2p::request_response::Event::Message { .. },
+            )) = swarm.select_next_some().await
+            {
+                return true;
+            }
         }
     })
     .await;
+    answered.unwrap_or(false)
 }
 
 /// Two network namespaces joined by a veth pair: two schools, each with
