@@ -4,7 +4,8 @@
 //! carries its messages, keeps its store and gives it the time.
 //!
 //! Each line the node prints on stdout is one JSON object: `listening`
-//! (an address peers can dial), an `event` of the core's node, a `peer`
+//! (an address peers can dial), an `event` of the core's node (with the
+//! time it happened, `at_ms`), a `peer`
 //! that came or went, and a `status` every second. Tests and the classroom
 //! read them.
 
@@ -198,8 +199,9 @@ impl Running {
     /// remembers, then send what it says and print what happened.
     fn after(&mut self, out: Output) -> Result<(), String> {
         self.keep(&out)?;
+        let at_ms = now_ms();
         for event in &out.events {
-            say(json!({"event": event_json(event)}));
+            say(json!({"event": event_json(event), "at_ms": at_ms}));
         }
         for send in out.sends {
             match send.to {
