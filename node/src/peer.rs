@@ -68,6 +68,11 @@ pub fn swarm(key: identity::Keypair, genesis: &Hash) -> Result<Swarm<Behaviour>,
                 // so a block every node passes on travels once.
                 .message_id_fn(|m| MessageId::from(ecloud_core::crypto::sha256(&m.data).0.to_vec()))
                 .heartbeat_interval(Duration::from_millis(500))
+                // A classroom's node keeps every student's node in its mesh:
+                // beyond gossipsub's default of 12, the others heard of a
+                // block only by gossip at heartbeats (measured with 30
+                // nodes around one: p99 5.6 s, against 0.2 s kept in).
+                .mesh_n_high(128)
                 .build()
                 .map_err(|e| e.to_string())?;
             let gossip =
