@@ -18,12 +18,7 @@ fn community(seed: u64) -> Network {
 }
 
 fn chain_of(network: &Network, peer: u32) -> Vec<Block> {
-    network
-        .node(peer)
-        .chain()
-        .iter()
-        .map(|b| (**b).clone())
-        .collect()
+    network.node(peer).chain_blocks()
 }
 
 #[test]

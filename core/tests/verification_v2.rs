@@ -35,12 +35,7 @@ fn chain() -> (Vec<Block>, Vec<NodeKeys>) {
         let _ = network.command(GEORGE, Command::Generate(Wh(1_000)));
         network.run_until(T0 + (slot + 1) * MARKET_PERIOD_MS);
     }
-    let chain: Vec<Block> = network
-        .node(0)
-        .chain()
-        .iter()
-        .map(|b| (**b).clone())
-        .collect();
+    let chain: Vec<Block> = network.node(0).chain_blocks();
     assert!(chain.len() > 6, "the nodes sealed blocks");
     (chain, (0..4).map(|i| node_keys(SEED, i)).collect())
 }

@@ -52,7 +52,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
                 return;
             };
             if let Ok(restored) = Node::restore(text, Some(keys.clone()), 1) {
-                let chain: Vec<Block> = restored.chain().iter().map(|b| (**b).clone()).collect();
+                let chain: Vec<Block> = restored.chain_blocks();
                 assert!(verify_chain(&chain).is_valid(), "a restored chain verifies");
             }
             return;
@@ -65,6 +65,6 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     };
     let _ = node.handle(2, message, *now);
     let _ = node.tick(now + 60_000);
-    let chain: Vec<Block> = node.chain().iter().map(|b| (**b).clone()).collect();
+    let chain: Vec<Block> = node.chain_blocks();
     assert!(verify_chain(&chain).is_valid(), "a node's chain verifies");
 });

@@ -37,12 +37,7 @@ fn main() -> Result<(), String> {
         config.class_seed,
     );
     network.run_until(config.start_ms + blocks * config.slot_ms);
-    let chain: Vec<Block> = network
-        .node(0)
-        .chain()
-        .iter()
-        .map(|b| (**b).clone())
-        .collect();
+    let chain: Vec<Block> = network.node(0).chain_blocks();
     std::fs::create_dir_all(&config.data).map_err(|e| e.to_string())?;
     let store = Store::open(&config.store_path()).map_err(|e| e.to_string())?;
     let arcs: Vec<_> = chain.iter().cloned().map(std::sync::Arc::new).collect();

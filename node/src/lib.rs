@@ -73,7 +73,7 @@ pub fn export(config: &Config) -> Result<String, String> {
     let store = Store::open(&config.store_path()).map_err(|e| e.to_string())?;
     let (blocks, memo) = store.load().map_err(|e| e.to_string())?;
     let node = Node::restore_parts(blocks, memo.as_deref(), None, 0).map_err(|e| e.to_string())?;
-    let blocks: Vec<Block> = node.chain().iter().map(|b| (**b).clone()).collect();
+    let blocks: Vec<Block> = node.chain_blocks();
     Chain::from_blocks_unchecked(blocks)
         .map(|c| c.to_json())
         .ok_or_else(|| "the store keeps no blocks".to_string())

@@ -294,6 +294,12 @@ impl Node {
         self.tree.chain_to(&self.best)
     }
 
+    /// [`Node::chain`] as blocks of its own: for `verify_chain` or a chain
+    /// file.
+    pub fn chain_blocks(&self) -> Vec<Block> {
+        self.chain().iter().map(|b| (**b).clone()).collect()
+    }
+
     /// The highest block final in this node's view.
     pub fn finalized(&self) -> &Arc<Block> {
         self.tree.finalized()

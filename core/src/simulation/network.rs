@@ -465,7 +465,7 @@ impl Network {
     /// energy and tokens at every block too).
     pub fn check_chains(&self) -> Result<(), Violated> {
         for (i, s) in self.slots.iter().enumerate() {
-            let chain: Vec<Block> = s.node.chain().iter().map(|b| (**b).clone()).collect();
+            let chain: Vec<Block> = s.node.chain_blocks();
             let report = crate::chain::verify::verify_chain(&chain);
             if let Some(f) = report.first_failure() {
                 return Err(Violated(format!(
