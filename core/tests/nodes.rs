@@ -407,3 +407,31 @@ fn a_damaged_or_edited_saved_state_is_refused_with_a_reason_and_never_panics_the
         Some(RestoreError::NotANodeState)
     );
 }
+
+#[test]
+fn a_node_greets_a_new_peer_with_its_tip_and_the_peer_asks_for_what_it_lacks() {
+    let mut network = community(3);
+    run_slots(&mut network, 1, 10);
+    let mut ahead = network.node(0).clone();
+    let tip = ahead.tip().clone();
+    let out = ahead.greet(7, T0 + 11 * MARKET_PERIOD_MS);
+    assert_eq!(out.sends.len(), 1);
+    assert_eq!(out.sends[0].to, ecloud_core::node::To::Peer(7));
+    let Message::Tip { hash, height, .. } = out.sends[0].message.clone() else {
+        panic!("a greeting is a tip: {:?}", out.sends[0].message);
+    };
+    assert_eq!((hash, height), (tip.hash, tip.height()));
+
+    // A node that holds only the genesis block asks that peer for blocks at once.
+    let genesis = Arc::new(chain_of(&network, 1)[0].clone());
+    let mut fresh = ecloud_core::node::Node::new(genesis, None, 1);
+    let asks = fresh.handle(7, out.sends[0].message.clone(), T0 + 11 * MARKET_PERIOD_MS);
+    assert!(
+        asks.sends
+            .iter()
+            .any(|s| s.to == ecloud_core::node::To::Peer(7)
+                && matches!(s.message, Message::GetBlocks { tip: Some(t), .. } if t == tip.hash)),
+        "{:?}",
+        asks.sends
+    );
+}

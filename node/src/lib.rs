@@ -285,6 +285,8 @@ impl Running {
                 } else {
                     let number = self.peers.number(peer_id);
                     say(json!({"peer": {"connected": peer_id.to_string(), "number": number}}));
+                    let out = self.node.greet(number, now_ms());
+                    self.after(out)?;
                 }
             }
             SwarmEvent::ConnectionClosed {

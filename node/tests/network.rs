@@ -420,8 +420,13 @@ async fn send_bad(address: &str, genesis: &ecloud_core::Hash, bad: Bad) -> bool 
     // Long enough for the bytes to leave, and an answer to come.
     let answered = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
+            // An answer to our request; the node's own requests (its
+            // greeting) are not answers.
             if let SwarmEvent::Behaviour(BehaviourEvent::Direct(
-                libp2p::request_response::Event::Message { .. },
+                libp2p::request_response::Event::Message {
+                    message: libp2p::request_response::Message::Response { .. },
+                    ..
+                },
             )) = swarm.select_next_some().await
             {
                 return true;

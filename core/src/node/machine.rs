@@ -417,17 +417,27 @@ impl Node {
         let every = self.slot_ms() / 2;
         if self.announced_ms.is_none_or(|t| self.now_ms >= t + every) {
             self.announced_ms = Some(self.now_ms);
-            let tip = self.tip();
-            out.send(
-                To::All,
-                Message::Tip {
-                    hash: tip.hash,
-                    height: tip.height(),
-                    final_height: self.tree.finalized().height(),
-                },
-            );
+            out.send(To::All, self.tip_message());
         }
         out
+    }
+
+    /// A peer just connected: it hears this node's tip at once, so it asks
+    /// for what it lacks without waiting for the next announcement.
+    pub fn greet(&mut self, peer: PeerId, now_ms: u64) -> Output {
+        self.now_ms = self.now_ms.max(now_ms);
+        let mut out = Output::default();
+        out.send(To::Peer(peer), self.tip_message());
+        out
+    }
+
+    fn tip_message(&self) -> Message {
+        let tip = self.tip();
+        Message::Tip {
+            hash: tip.hash,
+            height: tip.height(),
+            final_height: self.tree.finalized().height(),
+        }
     }
 
     /// After a step: vote and seal if it is time.
