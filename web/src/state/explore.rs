@@ -381,14 +381,7 @@ impl AppState {
                 } else if still {
                     Notice::done("The last change is undone; other changes remain.")
                 } else {
-                    if self
-                        .notices
-                        .sealing
-                        .as_ref()
-                        .is_some_and(|n| n.text == TAMPERED)
-                    {
-                        self.notices.sealing = None;
-                    }
+                    self.notices.clear_sealing_if(TAMPERED);
                     Notice::done("History is back as it was sealed: blocks are sealed again.")
                 };
                 if undone {

@@ -368,14 +368,7 @@ impl AppState {
             } => self.followed(&blocks, &rest, settings.as_deref()),
             KeepingAction::BecomeWriter => {
                 self.keeping.role = Role::Writer;
-                if self
-                    .notices
-                    .sealing
-                    .as_ref()
-                    .is_some_and(|n| n.text == FOLLOWING)
-                {
-                    self.notices.sealing = None;
-                }
+                self.notices.clear_sealing_if(FOLLOWING);
                 self.explorer.storage_notice = Notice::done(
                     "The tab that kept this run was closed: this tab keeps it now, and its controls work again.",
                 );

@@ -50,3 +50,13 @@ pub struct Notices {
     /// Why a verification under way started again or was cancelled.
     pub verify: Option<Notice>,
 }
+
+impl Notices {
+    /// Clears the sealing panel's notice if it still says `text`: the
+    /// reason sealing waited has gone, and any other notice stays.
+    pub fn clear_sealing_if(&mut self, text: &str) {
+        if self.sealing.as_ref().is_some_and(|n| n.text == text) {
+            self.sealing = None;
+        }
+    }
+}
