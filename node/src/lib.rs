@@ -319,16 +319,10 @@ impl Running {
                 self.misbehaved(from, &e.to_string());
                 (MessageAcceptance::Reject, Output::default())
             }
-            Ok(message) => {
-                let number = self.peers.number(from);
-                let out = self.node.handle(number, message, now_ms());
-                if let Some(why) = refused_from(&out, number) {
-                    self.misbehaved(from, &why);
-                    (MessageAcceptance::Reject, out)
-                } else {
-                    (MessageAcceptance::Accept, out)
-                }
-            }
+            Ok(message) => match self.take_from(from, message) {
+                (out, true) => (MessageAcceptance::Reject, out),
+                (out, false) => (MessageAcceptance::Accept, out),
+            },
         };
         self.swarm
             .behaviour_mut()
@@ -347,11 +341,7 @@ impl Running {
                     response: Some(answer),
                     ..
                 } => {
-                    let number = self.peers.number(peer);
-                    let out = self.node.handle(number, answer.into(), now_ms());
-                    if let Some(why) = refused_from(&out, number) {
-                        self.misbehaved(peer, &why);
-                    }
+                    let (out, _) = self.take_from(peer, answer.into());
                     self.after(out)
                 }
                 request_response::Message::Response { response: None, .. } => Ok(()),
@@ -375,11 +365,8 @@ impl Running {
         request: Wire,
         channel: ResponseChannel<Answer>,
     ) -> Result<(), String> {
+        let (mut out, _) = self.take_from(peer, request.into());
         let number = self.peers.number(peer);
-        let mut out = self.node.handle(number, request.into(), now_ms());
-        if let Some(why) = refused_from(&out, number) {
-            self.misbehaved(peer, &why);
-        }
         let answer = out
             .sends
             .iter()
@@ -391,6 +378,18 @@ impl Running {
             .direct
             .send_response(channel, answer);
         self.after(out)
+    }
+
+    /// The node takes `message` from `peer`; a peer whose message it
+    /// refuses is cut off. The step's output, and whether it was refused.
+    fn take_from(&mut self, peer: libp2p::PeerId, message: Message) -> (Output, bool) {
+        let number = self.peers.number(peer);
+        let out = self.node.handle(number, message, now_ms());
+        let refused = refused_from(&out, number);
+        if let Some(why) = &refused {
+            self.misbehaved(peer, why);
+        }
+        (out, refused.is_some())
     }
 
     /// `peer` sent what no honest node sends: it is cut off and refused
