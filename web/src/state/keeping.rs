@@ -479,7 +479,6 @@ impl AppState {
             return;
         }
         let step = running.step(sim.chain().blocks());
-        let tip_height = sim.chain().tip().height();
         drop(sim);
         let report = match step {
             None => return,
@@ -500,6 +499,9 @@ impl AppState {
         self.keeping.check = StoreCheck::Failed;
         self.keeping.held = Some(bad_chain(&report));
         if !self.is_verifying() {
+            // The chain as the check found it, so the Verify panel says how
+            // many blocks were sealed after it began.
+            let tip_height = running.last_height().unwrap_or_default();
             self.verification = Verification::Done(Verified {
                 report: Rc::new(report),
                 millis: elapsed_ms,
@@ -581,6 +583,7 @@ mod tests {
             panic!("the Verify panel shows it");
         };
         assert_eq!(v.report.first_broken(), Some(5));
+        assert_eq!(v.tip_height, 41, "the chain it checked");
         let back = run(back, [seal(T0 + 200.0)]);
         assert_eq!(back.tip_height(), 41);
         assert_eq!(back.notices.sealing.map(|n| n.tone), Some(Tone::Refused));
@@ -590,6 +593,25 @@ mod tests {
         });
         assert_eq!(back.keeping.check, StoreCheck::Failed);
         assert!(back.why_not_sealing().is_some());
+    }
+
+    #[test]
+    fn a_failed_check_names_the_tip_it_checked_not_blocks_sealed_since() {
+        let s = run(state(), (1..=40).map(|i| seal(T0 + f64::from(i))));
+        let back = reloaded(&s, |blocks| {
+            blocks[5].body.ledger.members[1].balance = ecloud_core::Wh(12_345);
+        });
+        // The first slice makes the verifier (40 is the tip), then a block
+        // is sealed before the check reaches block 5.
+        let back = run(back, [KeepingAction::CheckSlice.into(), seal(T0 + 100.0)]);
+        assert_eq!(back.tip_height(), 41);
+        let back = checked(back);
+        assert_eq!(back.keeping.check, StoreCheck::Failed);
+        let Verification::Done(v) = &back.verification else {
+            panic!("the Verify panel shows it");
+        };
+        assert_eq!(v.report.blocks_checked, 41);
+        assert_eq!(v.tip_height, 40, "block 41 came after the check began");
     }
 
     #[test]

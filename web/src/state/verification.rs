@@ -169,6 +169,12 @@ impl SlicedVerification {
         })
     }
 
+    /// The newest block it verifies: the tip when its verifier was made
+    /// (`None` before that). Blocks sealed since are left for the next one.
+    pub fn last_height(&self) -> Option<u64> {
+        self.progress.map(|p| p.total.saturating_sub(1))
+    }
+
     /// From the start to now.
     pub(super) fn elapsed_ms(&self) -> f64 {
         clock::precise_ms() - self.started_ms
