@@ -435,3 +435,54 @@ fn a_node_greets_a_new_peer_with_its_tip_and_the_peer_asks_for_what_it_lacks() {
         asks.sends
     );
 }
+
+#[test]
+fn an_answer_is_checked_in_one_batch_and_a_forged_signature_in_it_is_still_found_exactly() {
+    use ecloud_core::node::{Node, To};
+    let mut network = community(5);
+    run_slots(&mut network, 1, 12);
+    let chain = network.node(0).chain();
+    let (genesis, tip) = (chain[0].clone(), chain.last().unwrap().hash);
+    let now = T0 + 13 * MARKET_PERIOD_MS;
+    let answer = |blocks: Vec<Arc<Block>>| Message::Blocks { blocks, tip: None };
+
+    // The whole chain in one answer: every block taken; none is passed on
+    // to the peers (they hold it), the new tip is told instead.
+    let mut fresh = Node::new(genesis.clone(), None, 1);
+    let out = fresh.handle(7, answer(chain[1..].to_vec()), now);
+    assert_eq!(fresh.tip().hash, tip);
+    assert!(!out
+        .sends
+        .iter()
+        .any(|s| matches!(s.message, Message::Block(_))));
+    assert!(out
+        .sends
+        .iter()
+        .any(|s| s.to == To::All && matches!(s.message, Message::Tip { hash, .. } if hash == tip)));
+
+    // Block 6 with a transaction's signature swapped for another of the
+    // same signer's (a valid signature, of another transaction): the batch
+    // fails, each signature is then checked alone, and block 6 is refused
+    // with the findings verification gives it; blocks 1 to 5 are taken.
+    let mut forged = (*chain[6]).clone();
+    let signer = forged.body.transactions[0].signer();
+    let other = chain[5]
+        .body
+        .transactions
+        .iter()
+        .find(|tx| tx.signer() == signer)
+        .expect("the signer signed in block 5 too");
+    forged.body.transactions[0].signature = other.signature;
+    let expected = ecloud_core::chain::verify::verify_extension(&genesis, &chain[5], &forged);
+    assert!(!expected.is_valid());
+    let mut blocks = chain[1..].to_vec();
+    blocks[5] = Arc::new(forged);
+    let mut fresh = Node::new(genesis, None, 1);
+    let out = fresh.handle(7, answer(blocks), now);
+    assert_eq!(fresh.tip().hash, chain[5].hash);
+    let refused = out.events.iter().find_map(|e| match e {
+        Event::Refused { findings, .. } => Some(findings.clone()),
+        _ => None,
+    });
+    assert_eq!(refused, Some(expected.findings));
+}

@@ -23,7 +23,7 @@ use crate::rules::election::election_seed_after;
 use crate::rules::limits::{self, MAX_SLOT_MS};
 use crate::rules::transition::{check_share_table, OpenBlock, Violation};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// Every rule verification checks. The kebab-case code is stable: tests,
@@ -241,14 +241,14 @@ impl Report {
     }
 }
 
-struct Recorder<'r> {
+struct Recorder<'r, 'k> {
     report: &'r mut Report,
-    sigs: &'r mut Signatures,
+    sigs: &'r mut Signatures<'k>,
     height: u64,
     broke: bool,
 }
 
-impl Recorder<'_> {
+impl Recorder<'_, '_> {
     fn fail(&mut self, check: Check, tx: Option<usize>, message: impl Into<String>) {
         self.broke = true;
         self.report.findings.push(Finding {
@@ -276,25 +276,39 @@ enum SigMode {
     Collect,
 }
 
-struct Signatures {
+struct Signatures<'k> {
     mode: SigMode,
     batch: SignatureBatch,
     collected: Vec<SignedDigest>,
+    /// Signatures a batch has passed already: in `Each` mode, taken as good.
+    passed: Option<&'k PassedSignatures>,
 }
 
-impl Signatures {
-    fn new(mode: SigMode) -> Signatures {
+/// Signatures checked already (in a batch), each with its key and digest.
+pub type PassedSignatures = HashSet<SignedDigest>;
+
+impl Signatures<'_> {
+    fn new(mode: SigMode) -> Signatures<'static> {
         Signatures {
             mode,
             batch: SignatureBatch::new(),
             collected: Vec::new(),
+            passed: None,
         }
     }
 
     /// False when `signature` is known not to be `key`'s over `digest`.
     fn check(&mut self, key: &PublicKey, digest: &Hash, signature: &Signature) -> bool {
         match self.mode {
-            SigMode::Each => self.batch.check_alone(key, digest, signature),
+            SigMode::Each => {
+                let item = SignedDigest {
+                    key: *key,
+                    digest: *digest,
+                    signature: *signature,
+                };
+                self.passed.is_some_and(|p| p.contains(&item))
+                    || self.batch.check_alone(key, digest, signature)
+            }
             SigMode::Batch => self.batch.push(key, digest, signature),
             SigMode::Skip => true,
             SigMode::Collect => {
@@ -348,9 +362,22 @@ pub fn chain_signatures(blocks: &[Block]) -> Vec<SignedDigest> {
 /// node checks of a block a peer sends. The same checks, and the same
 /// findings, as [`verify_chain`] makes of that block in a whole chain.
 pub fn verify_extension(genesis: &Block, parent: &Block, block: &Block) -> Report {
+    verify_extension_after(genesis, parent, block, &PassedSignatures::new())
+}
+
+/// [`verify_extension`], taking as good the signatures in `passed` (checked
+/// already, as a batch of [`block_signatures`]) and checking any other
+/// alone: the same report, cheaper when a node receives many blocks at once.
+pub fn verify_extension_after(
+    genesis: &Block,
+    parent: &Block,
+    block: &Block,
+    passed: &PassedSignatures,
+) -> Report {
     let mut walk = Walk::from(Some(genesis));
     walk.trusted = Some(parent.ledger().clone());
     let mut sigs = Signatures::new(SigMode::Each);
+    sigs.passed = Some(passed);
     let digests = block_digests(std::slice::from_ref(block));
     let position = parent.header.height.saturating_add(1);
     walk.step(block, position, Some(parent), &mut sigs, &digests[0]);
@@ -359,6 +386,30 @@ pub fn verify_extension(genesis: &Block, parent: &Block, block: &Block) -> Repor
         f.message = name_members(&f.message, block.ledger());
     }
     report
+}
+
+/// The signatures `block` carries (its seal, then its transactions'), each
+/// with the key its signer holds in `parent_ledger`; a signer not there
+/// (one who joins in this very block) is left out. Checked as one batch
+/// ([`verify_signatures`]), they may then be taken as good by
+/// [`verify_extension_after`], which checks alone whatever this left out.
+pub fn block_signatures(block: &Block, parent_ledger: &Ledger) -> Vec<SignedDigest> {
+    let seal = (block.header.sealed_by, block.hash, block.seal);
+    let txs = block
+        .body
+        .transactions
+        .iter()
+        .map(|tx| (tx.signer(), tx.id, tx.signature));
+    std::iter::once(seal)
+        .chain(txs)
+        .filter_map(|(signer, digest, signature)| {
+            Some(SignedDigest {
+                key: parent_ledger.member(signer)?.public_key,
+                digest,
+                signature,
+            })
+        })
+        .collect()
 }
 
 /// Whether every signature verifies, checked as [`verify_chain`] checks them.
@@ -382,7 +433,7 @@ pub struct Verifier {
     /// batch's first block.
     next: usize,
     walk: Walk,
-    sigs: Signatures,
+    sigs: Signatures<'static>,
     /// How signatures are checked, except while a failed batch's blocks
     /// are walked again (then each alone).
     mode: SigMode,

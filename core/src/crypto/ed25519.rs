@@ -143,7 +143,7 @@ pub(crate) fn challenge_hash(r: &[u8], a: &[u8; 32], message: &[u8]) -> [u8; 64]
 }
 
 /// A signature over a digest, with the key it claims: one Ed25519 check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SignedDigest {
     pub key: PublicKey,
     pub digest: Hash,

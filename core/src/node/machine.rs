@@ -1,7 +1,9 @@
 //! The node: a state machine that turns messages and the time into messages
 //! to send and events to show (see the module's documentation, `node`).
 
-use crate::chain::verify::{verify_extension, Check, Finding};
+use crate::chain::verify::{
+    block_signatures, verify_extension_after, verify_signatures, Check, Finding, PassedSignatures,
+};
 use crate::crypto::merkle_root;
 use crate::crypto::vrf::VrfPublicKey;
 use crate::crypto::Hash;
@@ -39,6 +41,9 @@ pub const VOTE_LEAD: u64 = 3;
 
 /// How many transactions may wait for their turn.
 pub const MAX_PARKED: usize = 1_024;
+
+/// How many blocks a restart checks the signatures of in one batch.
+const RESTORE_BATCH_BLOCKS: usize = 1_024;
 
 /// How many blocks may wait for their parent or for their time: more from
 /// a peer are dropped (and fetched again when their turn comes).
@@ -196,6 +201,18 @@ pub struct Node {
     /// How the node departs from the protocol: never, but in the
     /// simulation's Byzantine schedules.
     byzantine: Byzantine,
+}
+
+/// How a block reached the node.
+#[derive(Clone, Copy)]
+enum Came<'a> {
+    /// Announced by a peer (or sealed here, or let in once its time came):
+    /// passed on to the peers once accepted, as gossip does.
+    Announced,
+    /// In an answer to this node's request (catching up): its peers hold it
+    /// already, so it is not passed on (the node tells them its new tip);
+    /// its signatures that `PassedSignatures` holds were checked in a batch.
+    InAnswer(&'a PassedSignatures),
 }
 
 /// What a dishonest node does, for the simulation's Byzantine schedules
@@ -363,12 +380,22 @@ impl Node {
         let mut out = Output::default();
         match message {
             Message::Transaction(tx) => self.receive_transaction(Some(from), tx, &mut out),
-            Message::Block(block) => self.receive_block(Some(from), block, &mut out),
+            Message::Block(block) => {
+                self.receive_block(Some(from), block, Came::Announced, &mut out)
+            }
             Message::Blocks { blocks, tip } => {
                 let full = blocks.len() >= BLOCKS_PER_ANSWER;
                 let last = blocks.last().map(|b| b.height());
+                let before = self.best;
+                let passed = batch_check(blocks.iter().map(|b| &**b), |hash| {
+                    self.tree.block(hash).map(|b| &**b)
+                });
                 for block in blocks {
-                    self.receive_block(Some(from), block, &mut out);
+                    self.receive_block(Some(from), block, Came::InAnswer(&passed), &mut out);
+                }
+                if self.best != before {
+                    // Its peers hear of the blocks it took as its new tip.
+                    out.send(To::All, self.tip_message());
                 }
                 if let (true, Some(last)) = (full, last) {
                     out.send(
@@ -411,7 +438,7 @@ impl Node {
             due
         };
         for block in due {
-            self.receive_block(None, block, &mut out);
+            self.receive_block(None, block, Came::Announced, &mut out);
         }
         self.settle(&mut out);
         let every = self.slot_ms() / 2;
@@ -626,7 +653,13 @@ impl Node {
 
     /// A block from a peer (or a block that waited): checked against its
     /// parent as verification checks it, then added to the tree.
-    fn receive_block(&mut self, from: Option<PeerId>, block: Arc<Block>, out: &mut Output) {
+    fn receive_block(
+        &mut self,
+        from: Option<PeerId>,
+        block: Arc<Block>,
+        came: Came,
+        out: &mut Output,
+    ) {
         let hash = block.hash;
         let parent_hash = block.header.parent;
         if self.tree.contains(&hash) || self.refused.contains(&hash) {
@@ -673,7 +706,11 @@ impl Node {
             .block(&parent_hash)
             .expect("checked above")
             .clone();
-        let report = verify_extension(self.genesis(), &parent, &block);
+        let passed = match came {
+            Came::InAnswer(passed) => passed,
+            Came::Announced => &PassedSignatures::new(),
+        };
+        let report = verify_extension_after(self.genesis(), &parent, &block, passed);
         if !report.is_valid() {
             self.refuse(from, &block, "a block", report.findings, out);
             return;
@@ -712,7 +749,9 @@ impl Node {
             hash,
             height: block.height(),
         });
-        out.send(To::All, Message::Block(block));
+        if matches!(came, Came::Announced) {
+            out.send(To::All, Message::Block(block));
+        }
         removed.extend(inserted.pruned);
         if !inserted.made_final.is_empty() {
             for h in &inserted.made_final {
@@ -723,7 +762,7 @@ impl Node {
         }
         // Its children that came first.
         for child in self.orphans.remove(&hash).unwrap_or_default() {
-            self.receive_block(from, child, out);
+            self.receive_block(from, child, Came::Announced, out);
         }
         self.follow_best(&removed, out);
     }
@@ -1012,7 +1051,7 @@ impl Node {
                     height,
                     rank: rank as u32,
                 });
-                self.receive_block(None, block, out);
+                self.receive_block(None, block, Came::Announced, out);
             }
             Err(_) => {
                 // Nothing to seal with (never seen: every step is one the
@@ -1197,21 +1236,28 @@ impl Node {
             return Err(RestoreError::NoGenesis);
         }
         let mut node = Node::new(Arc::new(genesis), keys, seed);
-        for block in blocks {
-            let height = block.height();
-            let Some(parent) = node.tree.block(&block.header.parent) else {
-                return Err(RestoreError::BlockBeforeParent { height });
-            };
-            let report = verify_extension(node.tree.genesis(), parent, &block);
-            if !report.is_valid() || block.header.version != BLOCK_VERSION_2 {
-                return Err(RestoreError::BadBlock {
-                    height,
-                    findings: report.findings.iter().map(|f| f.message.clone()).collect(),
-                });
+        let mut blocks = blocks.peekable();
+        while blocks.peek().is_some() {
+            // Signatures batched a thousand blocks at a time, so a long
+            // store's are not all held at once.
+            let chunk: Vec<Block> = blocks.by_ref().take(RESTORE_BATCH_BLOCKS).collect();
+            let passed = batch_check(chunk.iter(), |hash| node.tree.block(hash).map(|b| &**b));
+            for block in chunk {
+                let height = block.height();
+                let Some(parent) = node.tree.block(&block.header.parent) else {
+                    return Err(RestoreError::BlockBeforeParent { height });
+                };
+                let report = verify_extension_after(node.tree.genesis(), parent, &block, &passed);
+                if !report.is_valid() || block.header.version != BLOCK_VERSION_2 {
+                    return Err(RestoreError::BadBlock {
+                        height,
+                        findings: report.findings.iter().map(|f| f.message.clone()).collect(),
+                    });
+                }
+                node.slots
+                    .insert((height, block.header.sealed_by), block.hash);
+                node.tree.insert(Arc::new(block));
             }
-            node.slots
-                .insert((height, block.header.sealed_by), block.hash);
-            node.tree.insert(Arc::new(block));
         }
         node.best = node.tree.best();
         node.open = open_block(&node.tree, &node.best);
@@ -1235,6 +1281,32 @@ impl Node {
 /// Whether a transaction refused for `why` is only late: for a block
 /// already sealed, or a vote on another fork. The network's delays make
 /// such; nothing to report.
+/// The signatures of `blocks` (parents before children), checked as one
+/// batch, about twice as fast as one by one: those that pass. A block's
+/// signers are looked up in its parent's ledger, a block before it or one
+/// `known` finds (a block whose parent is neither gives none). If the batch
+/// fails, none pass, and the blocks are checked signature by signature,
+/// which finds the bad one.
+fn batch_check<'b>(
+    blocks: impl Iterator<Item = &'b Block>,
+    known: impl Fn(&Hash) -> Option<&'b Block>,
+) -> PassedSignatures {
+    let mut seen: HashMap<Hash, &Block> = HashMap::new();
+    let mut signatures = Vec::new();
+    for block in blocks {
+        let parent = &block.header.parent;
+        if let Some(parent) = seen.get(parent).copied().or_else(|| known(parent)) {
+            signatures.extend(block_signatures(block, parent.ledger()));
+        }
+        seen.insert(block.hash, block);
+    }
+    if verify_signatures(&signatures) {
+        signatures.into_iter().collect()
+    } else {
+        PassedSignatures::new()
+    }
+}
+
 fn is_late(why: &Violation) -> bool {
     matches!(
         why,
