@@ -15,7 +15,8 @@ options:
                      (default: /ip4/0.0.0.0/tcp/4001)
   --peer ADDR        a node to connect to, repeatable (/ip4/10.0.0.1/tcp/4001)
   --http HOST:PORT   serve browsers here: the page (--page) over HTTP and
-                     libp2p over WebSocket, on one origin (0.0.0.0:8080)
+                     libp2p over WebSocket, on one origin (0.0.0.0:8080);
+                     says on stderr the address to open, with its QR code
   --page DIR         the built page to serve (dist/ of trunk build --release)
   --class-seed N     the classroom's seed: its members' keys and genesis (default: 1)
   --members N        members, the generator George included (default: 4)

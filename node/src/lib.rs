@@ -4,13 +4,16 @@
 //! carries its messages, keeps its store and gives it the time.
 //!
 //! Each line the node prints on stdout is one JSON object: `listening`
-//! (an address peers can dial), an `event` of the core's node (with the
-//! time it happened, `at_ms`), a `peer`
+//! (an address peers can dial), `page` and `open` (with `--http`: where
+//! it serves browsers, and the addresses other machines open), an `event`
+//! of the core's node (with the time it happened, `at_ms`), a `peer`
 //! that came or went, and a `status` every second. Tests and the classroom
-//! read them.
+//! read them. Text for a person (the address to open, its QR code) goes
+//! to stderr.
 
 pub mod args;
 pub mod http;
+pub mod open;
 pub mod peer;
 pub mod store;
 
@@ -128,6 +131,13 @@ pub async fn run(config: Config) -> Result<(), String> {
             .map_err(|e| format!("cannot serve browsers on {at}: {e}"))?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         say(json!({"page": format!("http://{bound}/")}));
+        let open = open::addresses(bound, &open::interfaces());
+        say(json!({"open": open.iter().map(|a| open::url(*a)).collect::<Vec<_>>()}));
+        {
+            use std::io::{IsTerminal, Write};
+            let mut stderr = std::io::stderr().lock();
+            let _ = stderr.write_all(open::tell(&open, stderr.is_terminal()).as_bytes());
+        }
         running.http = Some((listener, config.page.clone()));
         running
             .swarm

@@ -713,6 +713,9 @@ fn browsers_get_the_page_and_reach_the_node_over_websocket_on_one_port() {
         .unwrap()
         .parse()
         .unwrap();
+    // Bound to loopback, loopback is the address to open.
+    let open = node.find(|v| v.get("open").is_some()).unwrap();
+    assert_eq!(open["open"], serde_json::json!([url]));
 
     let (status, kind, body) = http(port, "GET / HTTP/1.1\r\nhost: x\r\n\r\n");
     assert_eq!(
@@ -751,6 +754,43 @@ fn browsers_get_the_page_and_reach_the_node_over_websocket_on_one_port() {
         heard >= 1,
         "a block sealed after the genesis block arrived: {heard}"
     );
+}
+
+#[test]
+fn a_node_serving_every_network_says_which_addresses_to_open() {
+    let class = Class::new("open", 2);
+    let mut args = class.args(None, &[]);
+    args.extend(["--http", "0.0.0.0:0"].map(String::from));
+    let node = Process::start(&args);
+    wait_until(
+        "the node says where to open",
+        Duration::from_secs(20),
+        || node.find(|v| v.get("open").is_some()).is_some(),
+    );
+    let page = node.find(|v| v.get("page").is_some()).unwrap()["page"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let port = page
+        .strip_prefix("http://0.0.0.0:")
+        .and_then(|p| p.strip_suffix('/'))
+        .unwrap();
+    let open = node.find(|v| v.get("open").is_some()).unwrap()["open"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!open.is_empty());
+    for url in &open {
+        let url = url.as_str().unwrap();
+        let host = url
+            .strip_prefix("http://")
+            .and_then(|u| u.strip_suffix(&format!(":{port}/")))
+            .unwrap_or_else(|| panic!("{url} is on port {port}"));
+        let ip: std::net::Ipv4Addr = host.parse().unwrap();
+        assert!(!ip.is_unspecified(), "{url}");
+        // Loopback only when the machine has no other address.
+        assert!(!ip.is_loopback() || open.len() == 1, "{open:?}");
+    }
 }
 
 /// Connects to `address`, and gives the height of the first block gossiped.
