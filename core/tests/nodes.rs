@@ -486,3 +486,43 @@ fn an_answer_is_checked_in_one_batch_and_a_forged_signature_in_it_is_still_found
     });
     assert_eq!(refused, Some(expected.findings));
 }
+
+#[test]
+fn a_restart_keeps_the_block_of_an_equivocation_that_stood_not_both() {
+    use ecloud_core::node::Node;
+    use ecloud_core::simulation::network::node_keys;
+    use ecloud_core::simulation::tamper::rehashed;
+    let mut network = community(9);
+    run_slots(&mut network, 1, 6);
+    let chain = network.node(0).chain();
+    let genesis = chain[0].clone();
+    let first = chain.last().unwrap().clone();
+    // The same sealer's second block for the same slot, a millisecond later.
+    let mut twin = (*first).clone();
+    twin.header.sealed_at_ms = twin.header.sealed_at_ms.map(|t| t + 1);
+    let mut twin = rehashed(&twin).unwrap();
+    twin.seal = node_keys(9, first.header.sealed_by.0)
+        .signing()
+        .sign(&twin.hash);
+    let twin = Arc::new(twin);
+    let (stood, left) = (first.hash.min(twin.hash), first.hash.max(twin.hash));
+
+    // A node that takes both as they come keeps the lower hash.
+    let now = T0 + 8 * MARKET_PERIOD_MS;
+    let mut live = Node::new(genesis, None, 1);
+    for block in chain.iter().skip(1).chain([&twin]) {
+        live.handle(0, Message::Block(block.clone()), now);
+    }
+    assert_eq!(live.tip().hash, stood);
+
+    // Its store may hold both (it took the second when it replaced the
+    // first): restarted from them, in either order, the same one stands.
+    let mut kept: Vec<Block> = chain.iter().chain([&twin]).map(|b| (**b).clone()).collect();
+    for _ in 0..2 {
+        let back = Node::restore_parts(kept.clone(), None, None, 1).unwrap();
+        assert_eq!(back.tip().hash, stood);
+        assert!(!back.tree().contains(&left));
+        let n = kept.len();
+        kept.swap(n - 2, n - 1);
+    }
+}

@@ -718,10 +718,7 @@ impl Node {
         let mut removed = Vec::new();
         let slot = (block.height(), block.header.sealed_by);
         if let Some(other) = self.slots.get(&slot).copied() {
-            // Two blocks sealed by one sealer for one slot, both signed by
-            // it: the lower hash stands on every node, whichever came first
-            // (unless the other is final here already).
-            let keep_new = hash < other && self.tree.get(&other).is_some_and(|e| !e.is_final);
+            let keep_new = self.stands(hash, other);
             let (kept, lost) = if keep_new {
                 (hash, other)
             } else {
@@ -765,6 +762,14 @@ impl Node {
             self.receive_block(from, child, Came::Announced, out);
         }
         self.follow_best(&removed, out);
+    }
+
+    /// Of two blocks sealed by one sealer for one slot, both signed by it,
+    /// whether `new` stands rather than `held` (in the tree): the lower hash
+    /// stands on every node, whichever came first, unless the one held is
+    /// final here already.
+    fn stands(&self, new: Hash, held: Hash) -> bool {
+        new < held && self.tree.get(&held).is_some_and(|e| !e.is_final)
     }
 
     /// Asks `peer` for the chain that ends at `missing`, unless this node
@@ -1244,6 +1249,11 @@ impl Node {
             let passed = batch_check(chunk.iter(), |hash| node.tree.block(hash).map(|b| &**b));
             for block in chunk {
                 let height = block.height();
+                if node.refused.contains(&block.header.parent) {
+                    // Built on the block an equivocation left out.
+                    node.refused.insert(block.hash);
+                    continue;
+                }
                 let Some(parent) = node.tree.block(&block.header.parent) else {
                     return Err(RestoreError::BlockBeforeParent { height });
                 };
@@ -1254,8 +1264,19 @@ impl Node {
                         findings: report.findings.iter().map(|f| f.message.clone()).collect(),
                     });
                 }
-                node.slots
-                    .insert((height, block.header.sealed_by), block.hash);
+                // A store keeps every block the node took, so both blocks of
+                // an equivocation when the second replaced the first: the
+                // one that stands is chosen again, as when they came.
+                let slot = (height, block.header.sealed_by);
+                if let Some(held) = node.slots.get(&slot).copied() {
+                    if !node.stands(block.hash, held) {
+                        node.refused.insert(block.hash);
+                        continue;
+                    }
+                    let removed = node.tree.remove_subtree(&held);
+                    node.refused.extend(removed.iter().map(|b| b.hash));
+                }
+                node.slots.insert(slot, block.hash);
                 node.tree.insert(Arc::new(block));
             }
         }
