@@ -468,5 +468,9 @@ fn event_json(event: &Event) -> serde_json::Value {
             json!({"sealed": height, "hash": hash.to_hex(), "rank": rank})
         }
         Event::Voted { election } => json!({"voted": election}),
+        Event::JoinRequested(request) => json!({
+            "join_requested": request.name, "public_key": request.public_key.to_hex(),
+        }),
+        Event::Admitted { member } => json!({"admitted": member.0}),
     }
 }

@@ -17,6 +17,7 @@ use crate::model::shares::ShareTable;
 use crate::model::tx::{
     Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
 };
+use crate::node::join::{Applicant, JoinRequest};
 use crate::node::keys::NodeKeys;
 use crate::node::message::{Event, Message, Output, PeerId, To, BLOCKS_PER_ANSWER};
 use crate::node::strategy::Strategy;
@@ -42,6 +43,9 @@ pub const VOTE_LEAD: u64 = 3;
 /// How many transactions may wait for their turn.
 pub const MAX_PARKED: usize = 1_024;
 
+/// How many requests to join the registrar's node keeps waiting.
+pub const MAX_REQUESTS: usize = 64;
+
 /// How many blocks a restart checks the signatures of in one batch.
 const RESTORE_BATCH_BLOCKS: usize = 1_024;
 
@@ -64,6 +68,9 @@ pub enum Command {
         public_key: PublicKey,
         vrf_key: VrfPublicKey,
     },
+    /// The registrar admits the newcomer whose request (heard by its node)
+    /// asks to register `public_key`.
+    Admit { public_key: PublicKey },
     /// The registrar renames a member.
     Rename { member: MemberId, name: String },
     /// The registrar records a member's departure.
@@ -84,6 +91,8 @@ pub enum NodeError {
     /// A chain of version 1 is sealed by one page playing every member,
     /// never by nodes.
     Version1,
+    /// No request to join with this key has reached the registrar's node.
+    NoSuchRequest,
 }
 
 impl fmt::Display for NodeError {
@@ -94,6 +103,7 @@ impl fmt::Display for NodeError {
             NodeError::NoKeys => write!(f, "this node holds no member's keys"),
             NodeError::Stopped => write!(f, "this member's node is not running"),
             NodeError::Version1 => write!(f, "nodes do not seal a chain of version 1"),
+            NodeError::NoSuchRequest => write!(f, "no newcomer has asked to join with this key"),
         }
     }
 }
@@ -201,6 +211,14 @@ pub struct Node {
     /// How the node departs from the protocol: never, but in the
     /// simulation's Byzantine schedules.
     byzantine: Byzantine,
+    /// A newcomer's node, until the registrar admits it: what it asks.
+    applicant: Option<Applicant>,
+    /// The registrar's node: requests to join it heard, not yet admitted,
+    /// in the order they came (at most [`MAX_REQUESTS`]).
+    requests: Vec<JoinRequest>,
+    /// Requests to join passed on lately, by digest, and when: a newcomer
+    /// asks again and again, and each time is passed on once a slot at most.
+    relayed_requests: HashMap<Hash, u64>,
 }
 
 /// How a block reached the node.
@@ -282,6 +300,9 @@ impl Node {
             bets: rand_chacha::ChaCha20Rng::seed_from_u64(seed),
             announced_ms: None,
             byzantine: Byzantine::Honest,
+            applicant: None,
+            requests: Vec::new(),
+            relayed_requests: HashMap::new(),
         }
     }
 
@@ -418,6 +439,9 @@ impl Node {
             // A tip this node lacks may be on a chain it would prefer
             // (even a shorter one, with a later final block): it asks.
             Message::Tip { hash, .. } => self.ask_for(from, hash, &mut out),
+            Message::JoinRequest(request) => {
+                self.receive_join_request(Some(from), request, &mut out)
+            }
         }
         self.settle(&mut out);
         out
@@ -445,6 +469,11 @@ impl Node {
         if self.announced_ms.is_none_or(|t| self.now_ms >= t + every) {
             self.announced_ms = Some(self.now_ms);
             out.send(To::All, self.tip_message());
+            // A newcomer asks again with each announcement: a request is
+            // lost with a registrar that was offline or cut off.
+            if let Some(applicant) = &self.applicant {
+                out.send(To::All, Message::JoinRequest(applicant.request().clone()));
+            }
         }
         out
     }
@@ -455,7 +484,111 @@ impl Node {
         self.now_ms = self.now_ms.max(now_ms);
         let mut out = Output::default();
         out.send(To::Peer(peer), self.tip_message());
+        if let Some(applicant) = &self.applicant {
+            out.send(
+                To::Peer(peer),
+                Message::JoinRequest(applicant.request().clone()),
+            );
+        }
         out
+    }
+
+    /// Makes this observer node a newcomer's: it asks that the registrar
+    /// admit it (now, and with each announcement of its tip), and signs as
+    /// its member once its chain holds the newcomer's `Join`. A newcomer the
+    /// chain holds already (after a restart) is that member at once. A node
+    /// that holds a member's keys already changes nothing.
+    pub fn ask_to_join(&mut self, applicant: Applicant, now_ms: u64) -> Output {
+        self.now_ms = self.now_ms.max(now_ms);
+        let mut out = Output::default();
+        if self.keys.is_some() {
+            return out;
+        }
+        self.applicant = Some(applicant);
+        self.see_admission(&mut out);
+        if let Some(applicant) = &self.applicant {
+            out.send(To::All, Message::JoinRequest(applicant.request().clone()));
+        }
+        out
+    }
+
+    /// The newcomer this node asks for, until it is admitted.
+    pub fn applicant(&self) -> Option<&Applicant> {
+        self.applicant.as_ref()
+    }
+
+    /// The requests to join the registrar's node has heard and not admitted.
+    pub fn join_requests(&self) -> &[JoinRequest] {
+        &self.requests
+    }
+
+    /// A request to join from a peer: checked, passed on, and kept by the
+    /// registrar's node for its page to admit.
+    fn receive_join_request(
+        &mut self,
+        from: Option<PeerId>,
+        request: JoinRequest,
+        out: &mut Output,
+    ) {
+        let digest = request.digest();
+        let (now, slot) = (self.now_ms, self.slot_ms());
+        if self
+            .relayed_requests
+            .get(&digest)
+            .is_some_and(|&at| now < at.saturating_add(slot))
+        {
+            return;
+        }
+        if let Err(why) = request.check(&self.genesis().hash) {
+            out.event(Event::Refused {
+                from,
+                what: format!("a request to join: {why}"),
+                findings: Vec::new(),
+            });
+            return;
+        }
+        let ledger = self.tip().ledger();
+        if ledger
+            .members
+            .iter()
+            .any(|m| m.public_key == request.public_key)
+        {
+            return;
+        }
+        self.relayed_requests
+            .retain(|_, at| now < at.saturating_add(slot));
+        self.relayed_requests.insert(digest, now);
+        out.send(To::All, Message::JoinRequest(request.clone()));
+        let registrar = self.genesis().header.sealed_by;
+        let is_registrar = self.keys.as_ref().is_some_and(|k| k.member == registrar);
+        let known = self
+            .requests
+            .iter()
+            .any(|r| r.public_key == request.public_key);
+        if is_registrar && !known && self.requests.len() < MAX_REQUESTS {
+            self.requests.push(request.clone());
+            out.event(Event::JoinRequested(request));
+        }
+    }
+
+    /// After the best chain changed: a newcomer whose `Join` it now holds
+    /// signs as that member from now on, and the registrar's node lets go
+    /// of the requests it has admitted.
+    fn see_admission(&mut self, out: &mut Output) {
+        let ledger = self.tree.block(&self.best).map(|b| b.ledger().clone());
+        let Some(ledger) = ledger else {
+            return;
+        };
+        let admitted = |key: &PublicKey| ledger.members.iter().any(|m| m.public_key == *key);
+        self.requests.retain(|r| !admitted(&r.public_key));
+        let Some(applicant) = &self.applicant else {
+            return;
+        };
+        if let Some(member) = applicant.admitted_in(&ledger) {
+            self.keys = Some(applicant.keys_as(member));
+            self.applicant = None;
+            out.event(Event::Admitted { member });
+        }
     }
 
     fn tip_message(&self) -> Message {
@@ -522,6 +655,22 @@ impl Node {
                         vrf_key: Some(vrf_key),
                     },
                 )
+            }
+            Command::Admit { public_key } => {
+                let request = self
+                    .requests
+                    .iter()
+                    .find(|r| r.public_key == public_key)
+                    .cloned()
+                    .ok_or(NodeError::NoSuchRequest)?;
+                let join = Command::Join {
+                    name: request.name,
+                    role: request.role,
+                    capacity: request.capacity,
+                    public_key: request.public_key,
+                    vrf_key: request.vrf_key,
+                };
+                return self.command(join, now_ms);
             }
             Command::Rename { member, name } => self.membership(
                 seq()?,
@@ -925,6 +1074,7 @@ impl Node {
             hash: tip.hash,
             height: tip.height(),
         });
+        self.see_admission(out);
     }
 
     /// `tx`, this node's own, with the next sequence number its member may

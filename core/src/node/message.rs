@@ -5,6 +5,7 @@ use crate::crypto::Hash;
 use crate::model::block::Block;
 use crate::model::member::MemberId;
 use crate::model::tx::Transaction;
+use crate::node::join::JoinRequest;
 use std::sync::Arc;
 
 /// A transport's name for a node it talks to.
@@ -36,6 +37,8 @@ pub enum Message {
         height: u64,
         final_height: u64,
     },
+    /// A newcomer asks the registrar to admit it (passed on by every node).
+    JoinRequest(JoinRequest),
 }
 
 /// Where a message goes.
@@ -85,6 +88,11 @@ pub enum Event {
     Sealed { hash: Hash, height: u64, rank: u32 },
     /// The node voted in the election of block `election`.
     Voted { election: u64 },
+    /// A newcomer asks to join (told by the registrar's node only, which
+    /// keeps the request until it admits the newcomer or the page lets it go).
+    JoinRequested(JoinRequest),
+    /// The registrar admitted this node's newcomer: it signs as `member` now.
+    Admitted { member: MemberId },
 }
 
 /// What one step of a node produces.

@@ -38,12 +38,19 @@
 //!   the block with the lower hash (unless the other is already final in
 //!   its view), drops the other and what was built on it, and passes both
 //!   on as evidence.
+//! - A newcomer's node makes its own keys and asks to join
+//!   (`join::JoinRequest`, signed with the key it asks to register, passed
+//!   on by every node, asked again with each announcement of its tip). The
+//!   registrar's node keeps it for its page; the registrar admits it with a
+//!   membership change it signs (`Command::Admit`), and once the newcomer's
+//!   node holds that `Join` on its best chain it signs as that member.
 //! - Fork choice (`tree::BlockTree::prefer`): the chain with the later final
 //!   block; then the later block endorsed by a quorum; then more blocks
 //!   sealed by their rank-0 winner; then the longer; then the better rank
 //!   where the two first differ; then the lower hash. A node never leaves a
 //!   block that is final in its view.
 
+pub mod join;
 pub mod keys;
 pub mod machine;
 pub mod message;
@@ -51,6 +58,7 @@ pub mod strategy;
 pub mod tree;
 pub mod wire;
 
+pub use join::{Applicant, JoinRefused, JoinRequest};
 pub use keys::NodeKeys;
 pub use machine::{Byzantine, Command, Node, NodeError, RestoreError};
 pub use message::{Event, Message, Output, PeerId, Send, To};

@@ -9,6 +9,7 @@ use super::message::Message;
 use crate::crypto::Hash;
 use crate::model::block::Block;
 use crate::model::tx::Transaction;
+use crate::node::join::JoinRequest;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -43,6 +44,9 @@ pub enum Wire {
         hash: Hash,
         height: u64,
         final_height: u64,
+    },
+    JoinRequest {
+        request: JoinRequest,
     },
 }
 
@@ -95,6 +99,9 @@ impl From<&Message> for Wire {
                 height: *height,
                 final_height: *final_height,
             },
+            Message::JoinRequest(request) => Wire::JoinRequest {
+                request: request.clone(),
+            },
         }
     }
 }
@@ -118,6 +125,7 @@ impl From<Wire> for Message {
                 height,
                 final_height,
             },
+            Wire::JoinRequest { request } => Message::JoinRequest(request),
         }
     }
 }
@@ -168,6 +176,17 @@ mod tests {
                 height: 9,
                 final_height: 2,
             },
+            Message::JoinRequest(
+                crate::node::Applicant::new(
+                    genesis.hash,
+                    "Zoé",
+                    crate::model::member::Role::Customer,
+                    crate::Wh(0),
+                    [7; 32],
+                )
+                .request()
+                .clone(),
+            ),
         ] {
             assert_eq!(decode(&encode(&message)), Ok(message));
         }

@@ -13,7 +13,7 @@ use crate::chain::genesis::{CommunitySpec, SetupError};
 use crate::model::block::Block;
 use crate::model::member::MemberId;
 use crate::node::message::{Event, Message, Output, PeerId, To};
-use crate::node::{Byzantine, Command, Node, NodeError, NodeKeys, RestoreError};
+use crate::node::{Applicant, Byzantine, Command, Node, NodeError, NodeKeys, RestoreError};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::cmp::Reverse;
@@ -56,6 +56,8 @@ struct Slot {
     group: u32,
     /// What it saved when it crashed, until it restarts.
     crashed: Option<String>,
+    /// The newcomer it asks for, kept on its device as its keys are.
+    applicant: Option<Applicant>,
 }
 
 /// Something due at a time: a message arriving, or a node's clock ticking.
@@ -187,6 +189,7 @@ impl Network {
                     online: true,
                     group: 0,
                     crashed: None,
+                    applicant: None,
                 }
             })
             .collect();
@@ -414,8 +417,23 @@ impl Network {
         let slot = &mut self.slots[peer as usize];
         if let Some(saved) = slot.crashed.take() {
             slot.node = Node::restore(&saved, slot.keys.clone(), slot.seed)?;
+            if let Some(applicant) = slot.applicant.clone() {
+                // It made its keys itself: they come back from its device.
+                let output = slot.node.ask_to_join(applicant, self.now_ms);
+                self.dispatch(peer, output);
+            }
         }
         Ok(())
+    }
+
+    /// Node `peer` (an observer) asks, for the newcomer `applicant`, to be
+    /// admitted by the registrar.
+    pub fn ask_to_join(&mut self, peer: PeerId, applicant: Applicant) {
+        let now = self.now_ms;
+        let slot = &mut self.slots[peer as usize];
+        slot.applicant = Some(applicant.clone());
+        let output = slot.node.ask_to_join(applicant, now);
+        self.dispatch(peer, output);
     }
 
     /// Makes a node depart from the protocol (the Byzantine schedules).

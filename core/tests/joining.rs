@@ -1,0 +1,187 @@
+//! Issue 18: a newcomer makes its own keys and asks to join; the registrar's
+//! node alone can admit it, and the newcomer's node then signs for itself.
+
+use ecloud_core::chain::genesis::{ANNE, GEORGE};
+use ecloud_core::model::block::MARKET_PERIOD_MS;
+use ecloud_core::model::member::Role;
+use ecloud_core::node::{Applicant, Command, Event, JoinRequest, Message, Node, NodeError};
+use ecloud_core::simulation::network::{node_keys, Network};
+use ecloud_core::{verify_chain, CommunitySpec, MemberId, Wh};
+use std::sync::Arc;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+const T0: u64 = 1_528_711_200_000;
+const NEWCOMER: u32 = 4;
+
+/// The seed's community, one node per member (George, the first, is the
+/// registrar), and a fifth node holding no member's keys.
+fn community_and_a_newcomer(seed: u64) -> Network {
+    let keys: Vec<_> = (0..4).map(|i| node_keys(seed, i)).collect();
+    let genesis = CommunitySpec::default()
+        .genesis_block_v2(
+            |id| {
+                let k = &keys[id.0 as usize];
+                (k.public_key(), k.vrf_key())
+            },
+            keys[0].signing(),
+            T0,
+        )
+        .unwrap();
+    let nodes = keys.into_iter().map(Some).chain([None]).collect();
+    Network::new(Arc::new(genesis), nodes, seed)
+}
+
+fn zoe(network: &Network) -> Applicant {
+    let genesis = network.node(0).chain()[0].hash;
+    Applicant::new(genesis, "Zoé", Role::Customer, Wh(0), [42; 32])
+}
+
+fn slot(n: u64) -> u64 {
+    T0 + n * MARKET_PERIOD_MS
+}
+
+#[test]
+fn a_newcomer_asks_the_registrar_admits_it_and_it_signs_for_itself() {
+    let mut network = community_and_a_newcomer(1);
+    network.run_until(slot(2));
+    let zoe = zoe(&network);
+    let key = zoe.request().public_key;
+    network.ask_to_join(NEWCOMER, zoe.clone());
+    network.run_until(slot(3));
+
+    // Only the registrar's node keeps the request and tells its page.
+    assert_eq!(network.node(0).join_requests(), [zoe.request().clone()]);
+    let told: Vec<u32> = network
+        .events()
+        .iter()
+        .filter(|(_, _, e)| matches!(e, Event::JoinRequested(r) if r.public_key == key))
+        .map(|(_, peer, _)| *peer)
+        .collect();
+    assert_eq!(told, [0]);
+    assert_eq!(
+        network.command(ANNE, Command::Admit { public_key: key }),
+        Err(NodeError::NoSuchRequest),
+        "Anne is not the registrar"
+    );
+    assert_eq!(
+        network.node(NEWCOMER).member(),
+        None,
+        "not before it is admitted"
+    );
+
+    network
+        .command(GEORGE, Command::Admit { public_key: key })
+        .unwrap();
+    network.run_until(slot(5));
+    let member = MemberId(4);
+    assert_eq!(network.node(NEWCOMER).member(), Some(member));
+    assert!(network
+        .events()
+        .iter()
+        .any(|(_, peer, e)| *peer == NEWCOMER && *e == Event::Admitted { member }));
+    assert!(
+        network.node(0).join_requests().is_empty(),
+        "let go once admitted"
+    );
+    let ledger = network.node(0).tip().ledger().clone();
+    let registered = ledger.member(member).expect("in the ledger");
+    assert_eq!(
+        (registered.name.as_str(), registered.public_key),
+        ("Zoé", key)
+    );
+
+    // From then on it votes with its own keys, and its votes go into blocks.
+    network.run_until(slot(10));
+    let chain = network.node(0).chain_blocks();
+    let voted = chain
+        .iter()
+        .flat_map(|b| &b.body.transactions)
+        .any(|tx| tx.signer() == member);
+    assert!(
+        voted,
+        "Zoé's node signed a transaction that went into a block"
+    );
+    assert!(network.agree());
+    assert!(verify_chain(&chain).is_valid());
+    assert!(network.check_chains().is_ok());
+
+    // After a restart it finds itself in the chain again from its own keys.
+    network.crash(NEWCOMER);
+    network.restart(NEWCOMER).unwrap();
+    assert_eq!(network.node(NEWCOMER).member(), Some(member));
+}
+
+#[test]
+fn a_request_in_another_name_for_another_community_or_with_a_weak_key_is_refused() {
+    let network = community_and_a_newcomer(2);
+    let good = zoe(&network).request().clone();
+    let now = slot(1);
+    let refused = |request: JoinRequest| {
+        let mut registrar: Node = network.node(0).clone();
+        let out = registrar.handle(9, Message::JoinRequest(request), now);
+        assert!(registrar.join_requests().is_empty());
+        assert!(
+            !out.sends
+                .iter()
+                .any(|s| matches!(s.message, Message::JoinRequest(_))),
+            "not passed on"
+        );
+        out.events
+            .iter()
+            .find_map(|e| match e {
+                Event::Refused { from, what, .. } => Some((*from, what.clone())),
+                _ => None,
+            })
+            .expect("refused")
+    };
+    // Another name under Zoé's signature.
+    let renamed = JoinRequest {
+        name: "Mallory".into(),
+        ..good.clone()
+    };
+    assert_eq!(
+        refused(renamed),
+        (
+            Some(9),
+            "a request to join: the request is not signed by the key it asks to register".into()
+        )
+    );
+    // Someone else's key with Zoé's signature.
+    let stolen = JoinRequest {
+        public_key: node_keys(2, 1).public_key(),
+        ..good.clone()
+    };
+    assert!(refused(stolen).1.contains("not signed by the key"));
+    let other = ecloud_core::crypto::sha256(b"another community");
+    let elsewhere = Applicant::new(other, "Zoé", Role::Customer, Wh(0), [42; 32]);
+    assert!(refused(elsewhere.request().clone())
+        .1
+        .contains("another community"));
+    // The identity point: anyone could sign for it.
+    let mut weak = good.clone();
+    weak.public_key = ecloud_core::crypto::PublicKey({
+        let mut b = [0; 32];
+        b[0] = 1;
+        b
+    });
+    assert!(refused(weak).1.contains("may not be used"));
+    let unnamed = Applicant::new(good.community, "  ", Role::Customer, Wh(0), [42; 32]);
+    assert!(refused(unnamed.request().clone())
+        .1
+        .contains("needs a name"));
+}
+
+#[test]
+fn a_registrar_offline_when_the_newcomer_first_asked_hears_it_ask_again() {
+    let mut network = community_and_a_newcomer(3);
+    network.run_until(slot(2));
+    network.set_online(0, false);
+    let zoe = zoe(&network);
+    network.ask_to_join(NEWCOMER, zoe.clone());
+    network.run_until(slot(3));
+    assert!(network.node(0).join_requests().is_empty());
+    network.set_online(0, true);
+    network.run_until(slot(4));
+    assert_eq!(network.node(0).join_requests(), [zoe.request().clone()]);
+}
