@@ -22,7 +22,12 @@ options:
   --members N        members, the generator George included (default: 4)
   --start-ms MS      the genesis time, ms since 1970 (default: 11 June 2018 10:00 UTC)
   --slot-ms MS       one block's slot (default: 15000)
-  --member I         the member this node signs for (none: an observer)";
+  --member I         the member this node signs for (none: an observer)
+  --join NAME        a newcomer: make keys (kept in --data, never sent), ask
+                     the registrar to admit NAME as a customer, then sign as
+                     the member the registrar gives
+  --admit            if this node is the registrar's (--member 0), admit
+                     every newcomer who asks";
 
 /// What to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +49,10 @@ pub struct Config {
     pub member: Option<u32>,
     pub http: Option<std::net::SocketAddr>,
     pub page: Option<PathBuf>,
+    /// A newcomer's name, asking to join.
+    pub join: Option<String>,
+    /// The registrar's node admits every newcomer who asks.
+    pub admit: bool,
 }
 
 impl Config {
@@ -66,6 +75,8 @@ impl Config {
             member: None,
             http: None,
             page: None,
+            join: None,
+            admit: false,
         };
         let mut args = args.into_iter().peekable();
         match args.peek().map(String::as_str) {
@@ -97,6 +108,8 @@ impl Config {
                     );
                 }
                 "--page" => config.page = Some(PathBuf::from(value()?)),
+                "--join" => config.join = Some(value()?),
+                "--admit" => config.admit = true,
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown option {other}\n\n{USAGE}")),
             }
@@ -109,6 +122,9 @@ impl Config {
                 "--member must be below --members ({})",
                 config.members
             ));
+        }
+        if config.join.is_some() && config.member.is_some() {
+            return Err("--join is for a newcomer, who has no --member yet".into());
         }
         if config.listen.is_empty() {
             config.listen.push(address("/ip4/0.0.0.0/tcp/4001")?);
@@ -147,6 +163,12 @@ mod tests {
         let c = parse("--http 0.0.0.0:8080 --page dist").unwrap();
         assert_eq!(c.http, Some("0.0.0.0:8080".parse().unwrap()));
         assert_eq!(c.page, Some(PathBuf::from("dist")));
+        let c = parse("--join Zoé").unwrap();
+        assert_eq!(
+            (c.join.as_deref(), c.member, c.admit),
+            (Some("Zoé"), None, false)
+        );
+        assert!(parse("--member 0 --admit").unwrap().admit);
     }
 
     #[test]
@@ -162,6 +184,9 @@ mod tests {
         assert!(parse("--peer nowhere")
             .unwrap_err()
             .contains("not a libp2p address"));
+        assert!(parse("--member 1 --join Zoé")
+            .unwrap_err()
+            .contains("no --member yet"));
         assert!(parse("--colour red")
             .unwrap_err()
             .contains("unknown option"));

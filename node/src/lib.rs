@@ -20,7 +20,7 @@ pub mod store;
 use args::Config;
 use ecloud_core::chain::genesis::CommunitySpec;
 use ecloud_core::node::wire::{self, Wire};
-use ecloud_core::node::{Event, Message, Node, NodeKeys, Output, To};
+use ecloud_core::node::{Command, Event, Message, Node, NodeKeys, Output, To};
 use ecloud_core::simulation::network::node_keys;
 use ecloud_core::{Block, Chain};
 use futures::StreamExt;
@@ -99,6 +99,8 @@ struct Running {
     /// Browsers' port (--http), served once the swarm's WebSocket
     /// listener on loopback has its address.
     http: Option<(tokio::net::TcpListener, Option<std::path::PathBuf>)>,
+    /// The registrar's node admits every newcomer who asks (--admit).
+    admit: bool,
 }
 
 /// Runs the node of `config` until interrupted.
@@ -124,7 +126,19 @@ pub async fn run(config: Config) -> Result<(), String> {
         banned: HashSet::new(),
         dialled: config.peers.iter().map(|a| (a.clone(), None)).collect(),
         http: None,
+        admit: config.admit,
     };
+    if let Some(name) = &config.join {
+        let newcomer = running
+            .store
+            .newcomer(&genesis.hash, name)
+            .map_err(|e| e.to_string())?;
+        say(
+            json!({"newcomer": newcomer.request().name, "public_key": newcomer.request().public_key.to_hex()}),
+        );
+        let out = running.node.ask_to_join(newcomer, now_ms());
+        running.after(out)?;
+    }
     if let Some(at) = config.http {
         let listener = tokio::net::TcpListener::bind(at)
             .await
@@ -213,6 +227,14 @@ impl Running {
         for event in &out.events {
             say(json!({"event": event_json(event), "at_ms": at_ms}));
         }
+        let asking: Vec<_> = out
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::JoinRequested(request) if self.admit => Some(request.public_key),
+                _ => None,
+            })
+            .collect();
         for send in out.sends {
             match send.to {
                 To::All => {
@@ -232,6 +254,13 @@ impl Running {
                             .send_request(&id, Wire::from(&send.message));
                     }
                 }
+            }
+        }
+        for public_key in asking {
+            // Refused (no member numbers left, a name taken): said, not fatal.
+            match self.node.command(Command::Admit { public_key }, now_ms()) {
+                Ok(out) => self.after(out)?,
+                Err(e) => say(json!({"not_admitted": public_key.to_hex(), "why": e.to_string()})),
             }
         }
         Ok(())

@@ -5,7 +5,9 @@
 //! step's messages leave, so a node killed at any moment restarts from a
 //! state it has not contradicted: it never signs twice for one height.
 
-use ecloud_core::node::{Node, NodeKeys, RestoreError};
+use ecloud_core::model::member::Role;
+use ecloud_core::node::{Applicant, Node, NodeKeys, RestoreError};
+use ecloud_core::Wh;
 use ecloud_core::{Block, Hash};
 use redb::{Database, ReadableTable, TableDefinition};
 use std::fmt;
@@ -15,6 +17,8 @@ use std::sync::Arc;
 const BLOCKS: TableDefinition<&[u8], &str> = TableDefinition::new("blocks");
 const MEMO: TableDefinition<&str, &str> = TableDefinition::new("memo");
 const MEMO_KEY: &str = "memo";
+/// A newcomer's name and secret seed, made once and kept with its chain.
+const NEWCOMER: TableDefinition<&str, &str> = TableDefinition::new("newcomer");
 
 /// Why the store cannot be used.
 #[derive(Debug)]
@@ -70,8 +74,51 @@ impl Store {
         let write = db.begin_write().map_err(failed)?;
         write.open_table(BLOCKS).map_err(failed)?;
         write.open_table(MEMO).map_err(failed)?;
+        write.open_table(NEWCOMER).map_err(failed)?;
         write.commit().map_err(failed)?;
         Ok(Store { db })
+    }
+
+    /// The newcomer this store's node asks for, in the community that began
+    /// with `community`: its keys made now from the system's randomness if
+    /// the store holds none, and kept (on disk when this returns) with the
+    /// name they were made for, which a later `name` does not change.
+    pub fn newcomer(&self, community: &Hash, name: &str) -> Result<Applicant, StoreError> {
+        let read = self.db.begin_read().map_err(failed)?;
+        let kept = read.open_table(NEWCOMER).map_err(failed)?;
+        let (name, seed) = match (
+            kept.get("name").map_err(failed)?,
+            kept.get("seed").map_err(failed)?,
+        ) {
+            (Some(name), Some(seed)) => {
+                let seed = Hash::from_hex(seed.value()).map_err(|e| StoreError::Malformed {
+                    key: "newcomer".into(),
+                    why: e.to_string(),
+                })?;
+                (name.value().to_string(), seed.0)
+            }
+            _ => {
+                let mut seed = [0u8; 32];
+                getrandom::fill(&mut seed).map_err(failed)?;
+                let write = self.db.begin_write().map_err(failed)?;
+                {
+                    let mut table = write.open_table(NEWCOMER).map_err(failed)?;
+                    table.insert("name", name).map_err(failed)?;
+                    table
+                        .insert("seed", Hash(seed).to_hex().as_str())
+                        .map_err(failed)?;
+                }
+                write.commit().map_err(failed)?;
+                (name.to_string(), seed)
+            }
+        };
+        Ok(Applicant::new(
+            *community,
+            &name,
+            Role::Customer,
+            Wh(0),
+            seed,
+        ))
     }
 
     /// The kept blocks, genesis first and parents before children, and the

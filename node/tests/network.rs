@@ -818,3 +818,63 @@ async fn hear_a_block(address: &str, genesis: &ecloud_core::Hash) -> u64 {
         }
     }
 }
+
+#[test]
+fn a_newcomer_asks_to_join_and_the_registrars_node_admits_it() {
+    let class = Class::new("join", 4);
+    let mut registrar = class.args(Some(0), &[]);
+    registrar.push("--admit".into());
+    let hub = Process::start(&registrar);
+    let hub_address = first_address(&hub);
+    let mut nodes = vec![hub];
+    for m in 1..4 {
+        nodes.push(Process::start(&class.args(Some(m), &[&hub_address])));
+    }
+    let mut newcomer_args = class.args(None, &[&hub_address]);
+    newcomer_args.extend(["--join".to_string(), "Zoé".to_string()]);
+    let mut newcomer = Process::start(&newcomer_args);
+    let admitted = |p: &Process| {
+        p.find(|v| v["event"].get("admitted").is_some())
+            .map(|v| v["event"]["admitted"].as_u64().unwrap())
+    };
+    wait_until("the newcomer is admitted", Duration::from_secs(60), || {
+        admitted(&newcomer).is_some()
+    });
+    assert_eq!(admitted(&newcomer), Some(4));
+    assert!(nodes[0]
+        .find(|v| v["event"]["join_requested"] == "Zoé")
+        .is_some());
+    let key = newcomer.find(|v| v.get("newcomer").is_some()).unwrap()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    wait_until("the newcomer votes", Duration::from_secs(30), || {
+        newcomer
+            .find(|v| v["event"].get("voted").is_some())
+            .is_some()
+    });
+
+    // Killed and started again, it is member 4 at once: its keys were kept.
+    newcomer.kill_9();
+    let newcomer = Process::start(&newcomer_args);
+    wait_until("the newcomer is back", Duration::from_secs(20), || {
+        admitted(&newcomer).is_some()
+    });
+    assert_eq!(admitted(&newcomer), Some(4));
+    assert_eq!(
+        newcomer.find(|v| v.get("newcomer").is_some()).unwrap()["public_key"],
+        key.as_str()
+    );
+
+    for n in &mut nodes {
+        n.stop();
+    }
+    let chain = class.export("0");
+    let zoe = chain
+        .tip()
+        .ledger()
+        .member(ecloud_core::MemberId(4))
+        .unwrap();
+    assert_eq!((zoe.name.as_str(), zoe.public_key.to_hex()), ("Zoé", key));
+    assert!(verify_chain(chain.blocks()).is_valid());
+}
