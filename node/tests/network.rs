@@ -822,22 +822,31 @@ async fn hear_a_block(address: &str, genesis: &ecloud_core::Hash) -> u64 {
 #[test]
 fn a_newcomer_asks_to_join_and_the_registrars_node_admits_it() {
     let class = Class::new("join", 4);
-    let mut registrar = class.args(Some(0), &[]);
-    registrar.push("--admit".into());
-    let hub = Process::start(&registrar);
+    // The newcomer asks before the registrar's node is up: it asks again,
+    // and a later ask reaches the registrar once it is.
+    let hub = Process::start(&class.args(Some(1), &[]));
     let hub_address = first_address(&hub);
-    let mut nodes = vec![hub];
-    for m in 1..4 {
-        nodes.push(Process::start(&class.args(Some(m), &[&hub_address])));
-    }
     let mut newcomer_args = class.args(None, &[&hub_address]);
     newcomer_args.extend(["--join".to_string(), "Zoé".to_string()]);
     let mut newcomer = Process::start(&newcomer_args);
+    wait_until("the newcomer asks", Duration::from_secs(20), || {
+        newcomer.find(|v| v.get("newcomer").is_some()).is_some()
+            && newcomer
+                .status()
+                .is_some_and(|s| s["peers"].as_u64() >= Some(1))
+    });
+    std::thread::sleep(Duration::from_millis(2 * SLOT_MS));
+    let mut registrar = class.args(Some(0), &[&hub_address]);
+    registrar.push("--admit".into());
+    let mut nodes = vec![Process::start(&registrar), hub];
+    for m in 2..4 {
+        nodes.push(Process::start(&class.args(Some(m), &[&hub_address])));
+    }
     let admitted = |p: &Process| {
         p.find(|v| v["event"].get("admitted").is_some())
             .map(|v| v["event"]["admitted"].as_u64().unwrap())
     };
-    wait_until("the newcomer is admitted", Duration::from_secs(60), || {
+    wait_until("the newcomer is admitted", Duration::from_secs(30), || {
         admitted(&newcomer).is_some()
     });
     assert_eq!(admitted(&newcomer), Some(4));

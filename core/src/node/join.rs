@@ -33,6 +33,11 @@ pub struct JoinRequest {
     pub capacity: Wh,
     pub public_key: PublicKey,
     pub vrf_key: VrfPublicKey,
+    /// When the newcomer's node asked, by its clock: it asks again now and
+    /// then, and each time is a message of its own (gossip drops a message
+    /// it has carried lately, so the same bytes again would not get through
+    /// to a registrar that was away).
+    pub asked_ms: u64,
     /// `public_key`'s signature over [`JoinRequest::digest`].
     pub signature: Signature,
 }
@@ -81,6 +86,7 @@ impl JoinRequest {
             self.capacity,
             &self.public_key,
             &self.vrf_key,
+            self.asked_ms,
         );
         let json = serde_json::to_vec(&fields).expect("a request's fields always serialize");
         sha256(&[b"e-cloud join request\0".as_slice(), &json].concat())
@@ -105,7 +111,7 @@ impl JoinRequest {
 }
 
 /// A newcomer: its secret seed (the keys [`NodeKeys::from_seed`] makes) and
-/// the request it sends until the registrar admits it.
+/// what it asks, signed anew each time it asks.
 #[derive(Clone)]
 pub struct Applicant {
     seed: [u8; 32],
@@ -117,21 +123,34 @@ impl Applicant {
     /// made from `seed` (32 random bytes, kept on its own device).
     pub fn new(community: Hash, name: &str, role: Role, capacity: Wh, seed: [u8; 32]) -> Applicant {
         let keys = NodeKeys::from_seed(MemberId(0), seed);
-        let mut request = JoinRequest {
+        let request = JoinRequest {
             community,
             name: name.trim().to_string(),
             role,
             capacity,
             public_key: keys.public_key(),
             vrf_key: keys.vrf_key(),
+            asked_ms: 0,
             signature: Signature([0; 64]),
         };
-        request.signature = SecretKey::from_bytes(seed).sign(&request.digest());
-        Applicant { seed, request }
+        let mut applicant = Applicant { seed, request };
+        applicant.request = applicant.request_at(0);
+        applicant
     }
 
+    /// What it asks (as last signed).
     pub fn request(&self) -> &JoinRequest {
         &self.request
+    }
+
+    /// Its request asked at `now_ms`, signed.
+    pub fn request_at(&self, now_ms: u64) -> JoinRequest {
+        let mut request = JoinRequest {
+            asked_ms: now_ms,
+            ..self.request.clone()
+        };
+        request.signature = SecretKey::from_bytes(self.seed).sign(&request.digest());
+        request
     }
 
     /// Its keys as member `member`, once the chain holds its `Join`.

@@ -472,7 +472,10 @@ impl Node {
             // A newcomer asks again with each announcement: a request is
             // lost with a registrar that was offline or cut off.
             if let Some(applicant) = &self.applicant {
-                out.send(To::All, Message::JoinRequest(applicant.request().clone()));
+                out.send(
+                    To::All,
+                    Message::JoinRequest(applicant.request_at(self.now_ms)),
+                );
             }
         }
         out
@@ -487,7 +490,7 @@ impl Node {
         if let Some(applicant) = &self.applicant {
             out.send(
                 To::Peer(peer),
-                Message::JoinRequest(applicant.request().clone()),
+                Message::JoinRequest(applicant.request_at(self.now_ms)),
             );
         }
         out
@@ -507,7 +510,10 @@ impl Node {
         self.applicant = Some(applicant);
         self.see_admission(&mut out);
         if let Some(applicant) = &self.applicant {
-            out.send(To::All, Message::JoinRequest(applicant.request().clone()));
+            out.send(
+                To::All,
+                Message::JoinRequest(applicant.request_at(self.now_ms)),
+            );
         }
         out
     }
