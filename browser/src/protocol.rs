@@ -15,14 +15,18 @@
 //! - `{"restored": {"height", "hash"}}`: what IndexedDB held, before
 //!   dialling (height 0: nothing but the genesis, or nothing at all).
 //! - `{"dialling": {"ws"}}`: the address the node dials.
-//! - `{"peer": {"connected" | "disconnected": id}}`.
+//! - `{"peer": {"connected" | "disconnected": id}}`, or `{"peer":
+//!   {"refused": id, "why"}}` for a peer cut off for what it sent (with an
+//!   `error` of `what` "peer").
 //! - `{"event": {...}}`: an event of the core's node, as the native node
 //!   prints it (`accepted`, `tip`, `final`, `refused`, ...).
 //! - `{"status": {"height", "tip", "final_height", "final", "peers"}}`,
 //!   every second.
 //! - `{"error": {"what", "why"}}`: something the worker could not do or
-//!   refused (a malformed message from the page, a peer's bad bytes, a
-//!   store that failed); the worker goes on where it can.
+//!   refused: `what` is "message from the page" (not one of [`Ask`]),
+//!   "join" (the node could not start: no `/node.json`, a store that
+//!   failed), "store", "dial", "request" or "peer"; the worker goes on
+//!   where it can (a failed join may be asked again).
 
 use serde::{Deserialize, Serialize};
 

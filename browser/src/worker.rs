@@ -482,6 +482,10 @@ impl Running {
             post(Report::Peer(
                 json!({"refused": peer.to_string(), "why": why}),
             ));
+            error(
+                "peer",
+                format!("{peer} sent what no honest node sends: {why}"),
+            );
         }
         let _ = self.swarm.disconnect_peer_id(peer);
     }
