@@ -26,7 +26,8 @@
 //!   refused: `what` is "message from the page" (not one of [`Ask`]),
 //!   "join" (the node could not start: no `/node.json`, a store that
 //!   failed), "store", "dial", "request" or "peer"; the worker goes on
-//!   where it can (a failed join may be asked again).
+//!   where it can (a failed join may be asked again). "panic" is a bug of
+//!   the worker's own, its last word.
 
 use serde::{Deserialize, Serialize};
 

@@ -48,6 +48,9 @@ fn error(what: &str, why: impl ToString) {
 /// Listens to the page: each message, a string of JSON (or an object, read
 /// as its JSON), goes to the node's loop.
 pub fn start() {
+    // A bug in the worker (never something from outside: that is an error
+    // report) stops it; the page hears why before it does.
+    std::panic::set_hook(Box::new(|info| error("panic", info)));
     let (tx, rx) = mpsc::unbounded::<String>();
     let listen = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let data = e.data();

@@ -79,7 +79,14 @@ test("a browser's node catches up with a native node, keeps the chain in Indexed
   browser = await launchBrowser();
   const context = await browser.newContext();
   const page = await context.newPage();
+  const asked = [];
+  context.on("request", (r) => asked.push(r.url()));
   await page.goto(node.page);
+  // The page alone never fetches the worker, nor does its service worker keep it.
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(500);
+  assert.deepEqual(asked.filter((u) => u.includes("ecloud-browser-node")), [], "the first load fetched the worker");
+  assert.ok(!(await page.evaluate(() => fetch("/sw.js").then((r) => r.text()))).includes("ecloud-browser-node"));
   const about = await page.evaluate(() => fetch("/node.json").then((r) => r.json()));
   assert.match(about.ws, /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3/);
   assert.equal(typeof about.genesis.hash, "string");
