@@ -3,7 +3,9 @@
 //! dials share an origin (Chromium's Local Network Access refuses a page
 //! opening `ws://` to a local address of another origin). A request that
 //! asks to upgrade to WebSocket is passed, bytes and all, to the swarm's
-//! WebSocket listener on loopback; any other GET is a file of the page.
+//! WebSocket listener on loopback; `GET /node.json` tells a browser's node
+//! what to dial and which community it joins ([`node_json`]); any other GET
+//! is a file of the page.
 
 use std::io;
 use std::net::SocketAddr;
@@ -17,24 +19,72 @@ const MAX_HEAD: usize = 16 * 1024;
 /// How long a client may take to send its request's head.
 const HEAD_TIME: Duration = Duration::from_secs(10);
 
+/// What the node tells a browser's node at `/node.json`.
+#[derive(Clone, Debug)]
+pub struct About {
+    /// The node's libp2p peer id.
+    pub peer_id: String,
+    /// The community's genesis block, as JSON (a chain file's block).
+    pub genesis: String,
+}
+
 /// Serves `page` (a folder, `dist/` of `trunk build --release`) and passes
 /// WebSocket upgrades to `websocket`, until the listener fails.
-pub async fn serve(listener: TcpListener, page: Option<PathBuf>, websocket: SocketAddr) {
+pub async fn serve(
+    listener: TcpListener,
+    page: Option<PathBuf>,
+    websocket: SocketAddr,
+    about: About,
+) {
+    let about = std::sync::Arc::new(about);
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
         let page = page.clone();
+        let about = about.clone();
         tokio::spawn(async move {
-            let _ = answer(stream, page.as_deref(), websocket).await;
+            let _ = answer(stream, page.as_deref(), websocket, &about).await;
         });
     }
+}
+
+/// `/node.json` for a browser that reached this node as `host` (the
+/// request's Host header, `name:port`): the node's peer id, the address a
+/// browser dials (the same host and port: the WebSocket upgrade is passed
+/// to the swarm) and the genesis block. The browser gets the genesis from
+/// the node that serves its page, as it gets the page itself: it needs it
+/// before it can name the gossip topic or check a first block. None for a
+/// host that is no `name:port`.
+pub fn node_json(host: &str, about: &About) -> Option<String> {
+    let (name, port) = host.rsplit_once(':')?;
+    let port: u16 = port.parse().ok()?;
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    let place = match name.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => format!("/ip4/{ip}"),
+        Ok(std::net::IpAddr::V6(ip)) => format!("/ip6/{ip}"),
+        Err(_)
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') =>
+        {
+            format!("/dns/{name}")
+        }
+        Err(_) => return None,
+    };
+    Some(format!(
+        "{{\"peer_id\":\"{id}\",\"ws\":\"{place}/tcp/{port}/ws/p2p/{id}\",\"genesis\":{genesis}}}",
+        id = about.peer_id,
+        genesis = about.genesis
+    ))
 }
 
 async fn answer(
     mut stream: TcpStream,
     page: Option<&Path>,
     websocket: SocketAddr,
+    about: &About,
 ) -> io::Result<()> {
     let Ok(head) = tokio::time::timeout(HEAD_TIME, read_head(&mut stream)).await else {
         return Ok(());
@@ -67,6 +117,38 @@ async fn answer(
         return respond(&mut stream, 405, "text/plain", b"only GET\n", true).await;
     }
     let body_too = method == "GET";
+    if request
+        .path
+        .is_some_and(|p| p.split(['?', '#']).next() == Some("/node.json"))
+    {
+        let host = request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("host"))
+            .and_then(|h| std::str::from_utf8(h.value).ok());
+        return match host.and_then(|h| node_json(h, about)) {
+            Some(json) => {
+                respond(
+                    &mut stream,
+                    200,
+                    "application/json",
+                    json.as_bytes(),
+                    body_too,
+                )
+                .await
+            }
+            None => {
+                respond(
+                    &mut stream,
+                    400,
+                    "text/plain",
+                    b"no usable Host\n",
+                    body_too,
+                )
+                .await
+            }
+        };
+    }
     let Some(page) = page else {
         return respond(
             &mut stream,
@@ -167,6 +249,29 @@ async fn respond(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_json_names_the_address_the_browser_reached() {
+        let about = About {
+            peer_id: "12D3KooWx".into(),
+            genesis: r#"{"hash":"ab"}"#.into(),
+        };
+        let read = |host: &str| -> serde_json::Value {
+            serde_json::from_str(&node_json(host, &about).unwrap()).unwrap()
+        };
+        let v = read("127.0.0.1:8080");
+        assert_eq!(v["peer_id"], "12D3KooWx");
+        assert_eq!(v["ws"], "/ip4/127.0.0.1/tcp/8080/ws/p2p/12D3KooWx");
+        assert_eq!(v["genesis"]["hash"], "ab");
+        assert_eq!(read("[::1]:80")["ws"], "/ip6/::1/tcp/80/ws/p2p/12D3KooWx");
+        assert_eq!(
+            read("teacher.local:8080")["ws"],
+            "/dns/teacher.local/tcp/8080/ws/p2p/12D3KooWx"
+        );
+        for bad in ["", "nohost", "a b:80", "host:99999", "x/y:80", ":80"] {
+            assert_eq!(node_json(bad, &about), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_path_names_a_file_of_the_page_and_nothing_outside() {

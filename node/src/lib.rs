@@ -23,6 +23,7 @@ use ecloud_core::node::wire::{self, Wire};
 use ecloud_core::node::{Command, Event, Message, Node, NodeKeys, Output, To};
 use ecloud_core::simulation::network::node_keys;
 use ecloud_core::{Block, Chain};
+use ecloud_net::{event_json, refused_from};
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance};
 use libp2p::request_response::{self, ResponseChannel};
@@ -300,7 +301,12 @@ impl Running {
                     if let Some((listener, page)) = self.http.take() {
                         let port = listener.local_addr().map_or(0, |a| a.port());
                         say(json!({"browsers": format!("/tcp/{port}/ws/p2p/{id}")}));
-                        tokio::spawn(http::serve(listener, page, websocket));
+                        let about = http::About {
+                            peer_id: id.to_string(),
+                            genesis: serde_json::to_string(&**self.node.tree().genesis())
+                                .map_err(|e| e.to_string())?,
+                        };
+                        tokio::spawn(http::serve(listener, page, websocket, about));
                     }
                 } else {
                     say(json!({"listening": format!("{address}/p2p/{id}")}));
@@ -453,53 +459,5 @@ fn loopback_websocket(address: &Multiaddr) -> Option<std::net::SocketAddr> {
             Some((ip, port).into())
         }
         _ => None,
-    }
-}
-
-/// Why the node refused something peer `number` sent, if it did.
-fn refused_from(out: &Output, number: u32) -> Option<String> {
-    out.events.iter().find_map(|e| match e {
-        Event::Refused {
-            from: Some(from),
-            what,
-            findings,
-        } if *from == number => Some(match findings.first() {
-            Some(f) => format!("{what}: {}", f.message),
-            None => what.clone(),
-        }),
-        _ => None,
-    })
-}
-
-/// A node's event as a line of the node's output.
-fn event_json(event: &Event) -> serde_json::Value {
-    match event {
-        Event::Accepted { hash, height } => json!({"accepted": height, "hash": hash.to_hex()}),
-        Event::Refused { what, findings, .. } => json!({
-            "refused": what,
-            "findings": findings.iter().map(|f| f.message.clone()).collect::<Vec<_>>(),
-        }),
-        Event::NewTip { hash, height } => json!({"tip": height, "hash": hash.to_hex()}),
-        Event::Reorganised { dropped, returned } => {
-            json!({"reorganised": dropped, "returned": returned})
-        }
-        Event::Final { hash, height } => json!({"final": height, "hash": hash.to_hex()}),
-        Event::Equivocation {
-            sealer,
-            height,
-            kept,
-            refused,
-        } => json!({
-            "equivocation": height, "sealer": sealer.0,
-            "kept": kept.to_hex(), "refused": refused.to_hex(),
-        }),
-        Event::Sealed { hash, height, rank } => {
-            json!({"sealed": height, "hash": hash.to_hex(), "rank": rank})
-        }
-        Event::Voted { election } => json!({"voted": election}),
-        Event::JoinRequested(request) => json!({
-            "join_requested": request.name, "public_key": request.public_key.to_hex(),
-        }),
-        Event::Admitted { member } => json!({"admitted": member.0}),
     }
 }

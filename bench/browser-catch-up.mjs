@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// bench/browser-catch-up.mjs: how long a fresh browser's node (browser/, the Web Worker
+// of dist/) takes to catch up on a long chain from a native node, in headless Chromium,
+// against verify_chain natively on the same chain (bench/catch-up.mjs does the same for
+// a fresh native node).
+//
+//   trunk build --release && node bench/browser-catch-up.mjs            # 2,000 blocks
+//   node bench/browser-catch-up.mjs --blocks 10000
+//
+// It builds target/native/ecloud-node and the chain_store example (cargo build --profile
+// native), writes a four-member seeded classroom's chain of --blocks 1 s slots ending now
+// into a store (timing verify_chain on it, the fastest of 3), starts an observer node on
+// that store serving dist/ (--http), opens its page in Chromium with a new, empty
+// profile, starts the worker and times it from {"join":{}} until it reports the whole
+// chain's tip as its own (it asks for 64 blocks at a time, checks each against its
+// parent and writes each answer's blocks to IndexedDB before going on).
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { chromium } = createRequire(join(root, "tests/package.json"))("playwright-core");
+const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const blocks = Number(opt("--blocks") ?? 2000);
+
+execFileSync("cargo", ["build", "--profile", "native", "-q", "-p", "ecloud-node", "--bins", "--examples"], {
+  cwd: root,
+  stdio: "inherit",
+});
+const dir = mkdtempSync(join(tmpdir(), "ecloud-browser-catch-up-"));
+const classArgs = ["--class-seed", "7", "--members", "4", "--slot-ms", "1000"];
+const made = JSON.parse(
+  execFileSync(join(root, "target/native/examples/chain_store"), [
+    "--data", join(dir, "full"), "--blocks", String(blocks), ...classArgs,
+  ]).toString(),
+);
+const node = spawn(join(root, "target/native/ecloud-node"), [
+  "--data", join(dir, "full"), ...classArgs, "--start-ms", String(made.start_ms),
+  "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "127.0.0.1:0", "--page", join(root, "dist"),
+], { stdio: ["ignore", "pipe", "inherit"] });
+let pageUrl = null;
+createInterface({ input: node.stdout }).on("line", (line) => {
+  const v = JSON.parse(line);
+  if (v.page) pageUrl = v.page;
+});
+while (!pageUrl) await new Promise((r) => setTimeout(r, 20));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+});
+const page = await (await browser.newContext()).newPage();
+await page.goto(pageUrl);
+const result = await page.evaluate(
+  (want) =>
+    new Promise((done) => {
+      const worker = new Worker("./ecloud-browser-node_loader.js");
+      let began = 0;
+      let errors = [];
+      worker.onmessage = (e) => {
+        const r = JSON.parse(e.data);
+        if (r.ready) {
+          began = performance.now();
+          worker.postMessage(JSON.stringify({ join: {} }));
+        }
+        if (r.error && r.error.what !== "dial") errors.push(r.error);
+        if (r.event?.tip >= want || r.status?.height >= want) done({ ms: performance.now() - began, errors });
+      };
+    }),
+  made.blocks,
+);
+const cpu = (pid) => {
+  const f = execFileSync("cat", [`/proc/${pid}/stat`]).toString().split(") ")[1].split(" ");
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+};
+const nodeCpu = cpu(node.pid);
+await browser.close();
+node.kill("SIGTERM");
+await new Promise((r) => node.on("exit", r));
+rmSync(dir, { recursive: true, force: true });
+if (result.errors.length) console.error("errors:", JSON.stringify(result.errors));
+console.log(
+  `${made.blocks} blocks: a fresh browser node caught up in ${(result.ms / 1000).toFixed(2)} s; ` +
+    `verify_chain natively takes ${(made.verify_ms / 1000).toFixed(2)} s; ratio ${(result.ms / made.verify_ms).toFixed(2)}; ` +
+    `the native node it caught up from used ${(nodeCpu / 1000).toFixed(2)} s of CPU (its start included)`,
+);

@@ -1,0 +1,130 @@
+// The browser's node (browser/, a Web Worker of its own wasm) against a native node, in
+// headless Chromium: it joins, catches up with the native node's chain, keeps it in
+// IndexedDB, and after a reload resumes from there (telling its restored height before
+// it dials) and catches up again.
+//
+// Needs target/native/ecloud-node (cargo build --profile native -p ecloud-node) and a
+// release build in dist/ with the worker (trunk build --release); scripts/test's
+// `browser-node` step makes both. Run alone: node --test tests/browser-node/
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { ROOT, DIST_DIR, launchBrowser } from "../e2e/harness.mjs";
+
+const binary = join(ROOT, "target/native/ecloud-node");
+const SLOT_MS = 1000;
+
+/** A native node serving dist/ on 127.0.0.1, its chain starting `backMs` ago. */
+function startNode(dir, backMs) {
+  const args = [
+    "--data", join(dir, "native"), "--listen", "/ip4/127.0.0.1/tcp/0",
+    "--class-seed", "11", "--members", "4", "--member", "0",
+    "--start-ms", String(Date.now() - backMs), "--slot-ms", String(SLOT_MS),
+    "--http", "127.0.0.1:0", "--page", DIST_DIR,
+  ];
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const node = { child, page: null, height: 0, lines: [] };
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const v = JSON.parse(line);
+    if (v.page) node.page = v.page;
+    if (v.status) node.height = v.status.height;
+  });
+  return node;
+}
+
+async function until(what, ms, check) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out (${ms} ms): ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts the worker in `page`; its reports gather in window.__reports. */
+async function startWorker(page) {
+  await page.evaluate(() => {
+    window.__reports = [];
+    const worker = new Worker("./ecloud-browser-node_loader.js");
+    worker.onmessage = (e) => window.__reports.push(JSON.parse(e.data));
+    worker.onerror = (e) => window.__reports.push({ worker_error: String(e.message) });
+    window.__worker = worker;
+  });
+}
+const reports = (page) => page.evaluate(() => window.__reports);
+const latest = (list, key) => list.filter((r) => r[key]).at(-1)?.[key];
+
+const dir = mkdtempSync(join(tmpdir(), "ecloud-browser-node-"));
+let node;
+let browser;
+after(async () => {
+  await browser?.close();
+  node?.child.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a browser's node catches up with a native node, keeps the chain in IndexedDB and resumes from it after a reload", { timeout: 120_000 }, async () => {
+  assert.ok(existsSync(binary), `${binary}: cargo build --profile native -p ecloud-node`);
+  assert.ok(existsSync(join(DIST_DIR, "ecloud-browser-node_loader.js")), "dist/ has no worker: trunk build --release");
+  // 40 slots in the past: the native node seals them at once, so there is a chain to catch up on.
+  node = startNode(dir, 40 * SLOT_MS);
+  await until("the native node serves its page", 20_000, () => node.page);
+  await until("the native node has a chain", 30_000, () => node.height >= 20);
+
+  browser = await launchBrowser();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const asked = [];
+  context.on("request", (r) => asked.push(r.url()));
+  await page.goto(node.page);
+  // The page alone never fetches the worker, nor does its service worker keep it.
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(500);
+  assert.deepEqual(asked.filter((u) => u.includes("ecloud-browser-node")), [], "the first load fetched the worker");
+  assert.ok(!(await page.evaluate(() => fetch("/sw.js").then((r) => r.text()))).includes("ecloud-browser-node"));
+  const about = await page.evaluate(() => fetch("/node.json").then((r) => r.json()));
+  assert.match(about.ws, /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3/);
+  assert.equal(typeof about.genesis.hash, "string");
+
+  await startWorker(page);
+  await until("the worker is ready", 20_000, async () => (await reports(page)).some((r) => r.ready));
+  // A malformed message from the page is an error report, not a dead worker.
+  await page.evaluate(() => window.__worker.postMessage("{not json"));
+  await until("a malformed message is told", 5_000, async () =>
+    (await reports(page)).some((r) => r.error?.what === "message from the page"));
+  await page.evaluate(() => window.__worker.postMessage(JSON.stringify({ join: {} })));
+  const target = node.height;
+  const began = Date.now();
+  await until(`the browser's node reaches height ${target}`, 30_000, async () =>
+    (latest(await reports(page), "status")?.height ?? 0) >= target);
+  const first = await reports(page);
+  console.log(`# caught up on ${target} blocks in ${Date.now() - began} ms`);
+  assert.equal(first.find((r) => r.restored)?.restored.height, 0, "a fresh node starts at the genesis");
+  assert.ok(first.some((r) => r.peer?.connected), "it says when it connects");
+  assert.ok(first.some((r) => r.event?.accepted !== undefined), "it tells each accepted block");
+  assert.ok(!first.some((r) => r.worker_error), JSON.stringify(first.filter((r) => r.worker_error)));
+  const kept = latest(first, "status").height;
+
+  // Reload: the new worker restores what IndexedDB kept before it dials, then catches up again.
+  await page.reload();
+  await startWorker(page);
+  await until("the worker is ready again", 20_000, async () => (await reports(page)).some((r) => r.ready));
+  await page.evaluate(() => window.__worker.postMessage(JSON.stringify({ join: {} })));
+  await until("it restores", 20_000, async () => (await reports(page)).some((r) => r.restored));
+  const second = await reports(page);
+  const restoredAt = second.findIndex((r) => r.restored);
+  const diallingAt = second.findIndex((r) => r.dialling);
+  assert.ok(second[restoredAt].restored.height >= kept - 1, `restored ${second[restoredAt].restored.height}, kept ${kept}`);
+  assert.ok(diallingAt === -1 || restoredAt < diallingAt, "restored before dialling");
+  console.log(`# after the reload: restored height ${second[restoredAt].restored.height} from IndexedDB (${kept} before)`);
+  const again = node.height;
+  await until(`the browser's node reaches height ${again} again`, 30_000, async () =>
+    (latest(await reports(page), "status")?.height ?? 0) >= again);
+  const all = await reports(page);
+  assert.ok(!all.some((r) => r.error && r.error.what !== "dial"), JSON.stringify(all.filter((r) => r.error)));
+});
