@@ -526,3 +526,41 @@ fn a_restart_keeps_the_block_of_an_equivocation_that_stood_not_both() {
         kept.swap(n - 2, n - 1);
     }
 }
+
+#[test]
+fn catching_up_keeps_two_answers_coming_and_asks_for_none_twice() {
+    use ecloud_core::node::message::BLOCKS_PER_ANSWER;
+    use ecloud_core::node::{Node, To};
+    let mut network = community(4);
+    network.run_until(T0 + 140 * MARKET_PERIOD_MS);
+    let chain = network.node(0).chain();
+    assert!(
+        chain.len() > 2 * BLOCKS_PER_ANSWER + 1,
+        "{} blocks",
+        chain.len()
+    );
+    let tip = Some(chain.last().unwrap().hash);
+    let now = T0 + 141 * MARKET_PERIOD_MS;
+    let n = BLOCKS_PER_ANSWER as u64;
+    let asked = |out: &ecloud_core::node::Output| -> Vec<u64> {
+        out.sends
+            .iter()
+            .filter_map(|s| match s.message {
+                Message::GetBlocks { from_height, .. } if s.to == To::Peer(7) => Some(from_height),
+                _ => None,
+            })
+            .collect()
+    };
+    let answer = |from: u64| Message::Blocks {
+        blocks: chain[from as usize..(from + n) as usize].to_vec(),
+        tip,
+    };
+    let mut fresh = Node::new(chain[0].clone(), None, 1);
+    // A full answer: the next one and the one after it are asked for at once.
+    let out = fresh.handle(7, answer(1), now);
+    assert_eq!(asked(&out), [n + 1, 2 * n + 1]);
+    // The next: only the one after those two.
+    let out = fresh.handle(7, answer(n + 1), now);
+    assert_eq!(asked(&out), [3 * n + 1]);
+    assert_eq!(fresh.tip().height(), 2 * n);
+}

@@ -189,6 +189,9 @@ pub struct Node {
     refused: HashSet<Hash>,
     /// Blocks this node lacks and asked a peer for, and when.
     requested: HashMap<Hash, u64>,
+    /// Answers of blocks asked for while catching up, by the chain's tip
+    /// and the first height, and when.
+    windows: HashMap<(Option<Hash>, u64), u64>,
     /// The heights at which this node's member voted, with the block its
     /// vote built on: once each.
     voted: HashMap<u64, Hash>,
@@ -292,6 +295,7 @@ impl Node {
             early: Vec::new(),
             refused: HashSet::new(),
             requested: HashMap::new(),
+            windows: HashMap::new(),
             voted: HashMap::new(),
             sealed: HashMap::new(),
             lock: (0, best),
@@ -405,8 +409,20 @@ impl Node {
                 self.receive_block(Some(from), block, Came::Announced, &mut out)
             }
             Message::Blocks { blocks, tip } => {
-                let full = blocks.len() >= BLOCKS_PER_ANSWER;
-                let last = blocks.last().map(|b| b.height());
+                if let Some(first) = blocks.first() {
+                    self.windows.remove(&(tip, first.height()));
+                }
+                if let (true, Some(last)) = (
+                    blocks.len() >= BLOCKS_PER_ANSWER,
+                    blocks.last().map(|b| b.height()),
+                ) {
+                    // The next answer and the one after it: while this node
+                    // checks one answer, its peer is sending it the next.
+                    let next = last.saturating_add(1);
+                    for from_height in [next, next.saturating_add(BLOCKS_PER_ANSWER as u64)] {
+                        self.ask_window(from, tip, from_height, &mut out);
+                    }
+                }
                 let before = self.best;
                 let passed = batch_check(blocks.iter().map(|b| &**b), |hash| {
                     self.tree.block(hash).map(|b| &**b)
@@ -417,15 +433,6 @@ impl Node {
                 if self.best != before {
                     // Its peers hear of the blocks it took as its new tip.
                     out.send(To::All, self.tip_message());
-                }
-                if let (true, Some(last)) = (full, last) {
-                    out.send(
-                        To::Peer(from),
-                        Message::GetBlocks {
-                            from_height: last.saturating_add(1),
-                            tip,
-                        },
-                    );
                 }
             }
             Message::GetBlocks { from_height, tip } => {
@@ -950,6 +957,19 @@ impl Node {
                 tip: Some(missing),
             },
         );
+    }
+
+    /// Asks `peer` for the blocks from `from_height` of the chain that ends
+    /// at `tip`, unless it asked lately and the answer has not come.
+    fn ask_window(&mut self, peer: PeerId, tip: Option<Hash>, from_height: u64, out: &mut Output) {
+        let (now, again) = (self.now_ms, self.slot_ms() / RANK_TURNS);
+        self.windows.retain(|_, at| now < at.saturating_add(again));
+        if let std::collections::hash_map::Entry::Vacant(asked) =
+            self.windows.entry((tip, from_height))
+        {
+            asked.insert(now);
+            out.send(To::Peer(peer), Message::GetBlocks { from_height, tip });
+        }
     }
 
     /// What the node remembered about heights that are final now: it no
