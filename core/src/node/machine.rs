@@ -190,7 +190,7 @@ pub struct Node {
     /// Blocks this node lacks and asked a peer for, and when.
     requested: HashMap<Hash, u64>,
     /// Answers of blocks asked for while catching up, by the chain's tip
-    /// and the first height, and when.
+    /// and the first height, and when (asked again after a slot).
     windows: HashMap<(Option<Hash>, u64), u64>,
     /// The heights at which this node's member voted, with the block its
     /// vote built on: once each.
@@ -412,7 +412,11 @@ impl Node {
                 if let Some(first) = blocks.first() {
                     self.windows.remove(&(tip, first.height()));
                 }
-                if let (true, Some(last)) = (
+                // An answer of blocks it holds already (another request
+                // went ahead) leads no further: one stream of answers.
+                let new = blocks.iter().any(|b| !self.tree.contains(&b.hash));
+                if let (true, true, Some(last)) = (
+                    new,
                     blocks.len() >= BLOCKS_PER_ANSWER,
                     blocks.last().map(|b| b.height()),
                 ) {
@@ -424,7 +428,8 @@ impl Node {
                     }
                 }
                 let before = self.best;
-                let passed = batch_check(blocks.iter().map(|b| &**b), |hash| {
+                let unknown = blocks.iter().filter(|b| !self.tree.contains(&b.hash));
+                let passed = batch_check(unknown.map(|b| &**b), |hash| {
                     self.tree.block(hash).map(|b| &**b)
                 });
                 for block in blocks {
@@ -960,9 +965,9 @@ impl Node {
     }
 
     /// Asks `peer` for the blocks from `from_height` of the chain that ends
-    /// at `tip`, unless it asked lately and the answer has not come.
+    /// at `tip`, unless it asked within a slot and the answer has not come.
     fn ask_window(&mut self, peer: PeerId, tip: Option<Hash>, from_height: u64, out: &mut Output) {
-        let (now, again) = (self.now_ms, self.slot_ms() / RANK_TURNS);
+        let (now, again) = (self.now_ms, self.slot_ms());
         self.windows.retain(|_, at| now < at.saturating_add(again));
         if let std::collections::hash_map::Entry::Vacant(asked) =
             self.windows.entry((tip, from_height))
