@@ -6,6 +6,7 @@
 //
 //   trunk build --release && node bench/browser-catch-up.mjs            # 2,000 blocks
 //   node bench/browser-catch-up.mjs --blocks 10000
+//   node bench/browser-catch-up.mjs --dist /tmp/dist-before   # another build of the page and worker
 //
 // It builds target/native/ecloud-node and the chain_store example (cargo build --profile
 // native), writes a four-member seeded classroom's chain of --blocks 1 s slots ending now
@@ -31,6 +32,8 @@ const opt = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const blocks = Number(opt("--blocks") ?? 2000);
+// --dist: another build of the page and its worker (a before/after comparison).
+const dist = resolve(opt("--dist") ?? join(root, "dist"));
 
 execFileSync("cargo", ["build", "--profile", "native", "-q", "-p", "ecloud-node", "--bins", "--examples"], {
   cwd: root,
@@ -45,7 +48,7 @@ const made = JSON.parse(
 );
 const node = spawn(join(root, "target/native/ecloud-node"), [
   "--data", join(dir, "full"), ...classArgs, "--start-ms", String(made.start_ms),
-  "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "127.0.0.1:0", "--page", join(root, "dist"),
+  "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "127.0.0.1:0", "--page", dist,
 ], { stdio: ["ignore", "pipe", "inherit"] });
 let pageUrl = null;
 createInterface({ input: node.stdout }).on("line", (line) => {

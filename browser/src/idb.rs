@@ -19,6 +19,8 @@ const VERSION: u32 = 1;
 const BLOCKS: &str = "blocks";
 const MEMO: &str = "memo";
 const MEMO_KEY: &str = "memo";
+/// A newcomer's name and secret seed, beside the memo (never sent).
+const NEWCOMER_KEY: &str = "newcomer";
 
 fn describe(error: Option<DomException>) -> String {
     match error {
@@ -151,6 +153,28 @@ impl Store {
                 .put_with_key(&JsValue::from_str(memo), &JsValue::from_str(MEMO_KEY))
                 .map_err(js_error)?;
         }
+        #[allow(deprecated)]
+        let _ = tx.commit();
+        done(&tx).await
+    }
+
+    /// The newcomer's record (its name and seed, JSON), if one was kept.
+    pub async fn newcomer(&self) -> Result<Option<String>, String> {
+        let tx = self.transaction(IdbTransactionMode::Readonly)?;
+        let memo = tx.object_store(MEMO).map_err(js_error)?;
+        let kept = memo
+            .get(&JsValue::from_str(NEWCOMER_KEY))
+            .map_err(js_error)?;
+        Ok(answer(&kept).await?.as_string())
+    }
+
+    /// Keeps the newcomer's record, committed when this returns.
+    pub async fn keep_newcomer(&self, record: &str) -> Result<(), String> {
+        let tx = self.transaction(IdbTransactionMode::Readwrite)?;
+        tx.object_store(MEMO)
+            .map_err(js_error)?
+            .put_with_key(&JsValue::from_str(record), &JsValue::from_str(NEWCOMER_KEY))
+            .map_err(js_error)?;
         #[allow(deprecated)]
         let _ = tx.commit();
         done(&tx).await

@@ -8,6 +8,11 @@
 //!   from the worker's origin (the native node that served the page: its
 //!   peer id, WebSocket address and genesis block), dial it and keep up
 //!   with its chain. `{"join": {"node": URL}}` fetches another URL.
+//!   `{"join": {"name": "Zoé"}}` also asks the registrar to admit this
+//!   browser as a member named Zoé: the worker makes the member's keys the
+//!   first time (kept in IndexedDB, never sent) and signs for it once
+//!   admitted (an `event` `admitted`); the same ask after a reload finds
+//!   the member again from the kept keys.
 //!
 //! The worker sends [`Report`], each an object with one key:
 //!
@@ -40,6 +45,9 @@ pub enum Ask {
         /// on the worker's origin).
         #[serde(default)]
         node: Option<String>,
+        /// A newcomer's name: ask to be admitted as a member.
+        #[serde(default)]
+        name: Option<String>,
     },
 }
 
@@ -102,11 +110,18 @@ mod tests {
 
     #[test]
     fn the_page_asks_to_join() {
-        assert_eq!(read_ask(r#"{"join":{}}"#), Ok(Ask::Join { node: None }));
         assert_eq!(
-            read_ask(r#"{"join":{"node":"http://x:1/node.json"}}"#),
+            read_ask(r#"{"join":{}}"#),
             Ok(Ask::Join {
-                node: Some("http://x:1/node.json".into())
+                node: None,
+                name: None
+            })
+        );
+        assert_eq!(
+            read_ask(r#"{"join":{"node":"http://x:1/node.json","name":"Zoé"}}"#),
+            Ok(Ask::Join {
+                node: Some("http://x:1/node.json".into()),
+                name: Some("Zoé".into())
             })
         );
     }

@@ -4,9 +4,10 @@
 
 use crate::idb::{self, Store};
 use crate::protocol::{read_ask, About, Ask, Report, Status, Tip};
+use ecloud_core::model::member::Role;
 use ecloud_core::node::wire::{self, Wire};
-use ecloud_core::node::{Event, Message, Node, Output, To};
-use ecloud_core::Block;
+use ecloud_core::node::{Applicant, Event, Message, Node, Output, To};
+use ecloud_core::{Block, Wh};
 use ecloud_net::{event_json, refused_from, Answer, Behaviour, BehaviourEvent, Peers};
 use futures::channel::mpsc;
 use futures::stream::{self, LocalBoxStream};
@@ -74,9 +75,9 @@ async fn serve(mut page: mpsc::UnboundedReceiver<String>) {
     while let Some(text) = page.next().await {
         match read_ask(&text) {
             Err(report) => post(report),
-            Ok(Ask::Join { node }) => {
+            Ok(Ask::Join { node, name }) => {
                 let url = node.unwrap_or_else(|| "/node.json".into());
-                if let Err(why) = join(&url, &mut page).await {
+                if let Err(why) = join(&url, name.as_deref(), &mut page).await {
                     error("join", why);
                 }
             }
@@ -138,9 +139,48 @@ fn every(ms: u64) -> LocalBoxStream<'static, ()> {
     .boxed_local()
 }
 
+/// The newcomer named `name` in the community of `genesis`: its keys made
+/// now from the browser's randomness if `store` keeps none, and kept (the
+/// name they were made for stays with them).
+async fn newcomer(store: &Store, genesis: &Block, name: &str) -> Result<Applicant, String> {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Kept {
+        name: String,
+        seed: String,
+    }
+    let kept = match store.newcomer().await? {
+        Some(text) => serde_json::from_str(&text).map_err(|e| format!("the kept keys: {e}"))?,
+        None => {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| format!("no randomness for keys: {e}"))?;
+            let kept = Kept {
+                name: name.to_string(),
+                seed: ecloud_core::Hash(seed).to_hex(),
+            };
+            store
+                .keep_newcomer(&serde_json::to_string(&kept).unwrap_or_default())
+                .await?;
+            kept
+        }
+    };
+    let seed =
+        ecloud_core::Hash::from_hex(&kept.seed).map_err(|e| format!("the kept keys: {e}"))?;
+    Ok(Applicant::new(
+        genesis.hash,
+        &kept.name,
+        Role::Customer,
+        Wh(0),
+        seed.0,
+    ))
+}
+
 /// Restores or starts the node, dials the native node and keeps up with
-/// its chain until the store fails.
-async fn join(url: &str, page: &mut mpsc::UnboundedReceiver<String>) -> Result<(), String> {
+/// its chain until the store fails; with a `name`, asks to be admitted.
+async fn join(
+    url: &str,
+    name: Option<&str>,
+    page: &mut mpsc::UnboundedReceiver<String>,
+) -> Result<(), String> {
     let store = Store::open().await?;
     let kept = restore(&store).await;
     if let Some(node) = &kept {
@@ -196,6 +236,11 @@ async fn join(url: &str, page: &mut mpsc::UnboundedReceiver<String>) -> Result<(
         banned: HashSet::new(),
         dialled: (ws.clone(), None),
     };
+    if let Some(name) = name {
+        let applicant = newcomer(&running.store, &genesis, name).await?;
+        let out = running.node.ask_to_join(applicant, now_ms());
+        running.after(out).await?;
+    }
     post(Report::Dialling { ws: about.ws });
     running.redial();
     let mut tick = every((slot / 16).max(10));

@@ -19,8 +19,9 @@ const binary = join(ROOT, "target/native/ecloud-node");
 const SLOT_MS = 1000;
 
 /** A native node serving dist/ on 127.0.0.1, its chain starting `backMs` ago. */
-function startNode(dir, backMs) {
+function startNode(dir, backMs, extra = []) {
   const args = [
+    ...extra,
     "--data", join(dir, "native"), "--listen", "/ip4/127.0.0.1/tcp/0",
     "--class-seed", "11", "--members", "4", "--member", "0",
     "--start-ms", String(Date.now() - backMs), "--slot-ms", String(SLOT_MS),
@@ -61,10 +62,12 @@ const latest = (list, key) => list.filter((r) => r[key]).at(-1)?.[key];
 
 const dir = mkdtempSync(join(tmpdir(), "ecloud-browser-node-"));
 let node;
+let registrar;
 let browser;
 after(async () => {
   await browser?.close();
   node?.child.kill("SIGTERM");
+  registrar?.child.kill("SIGTERM");
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -125,6 +128,33 @@ test("a browser's node catches up with a native node, keeps the chain in Indexed
   const again = node.height;
   await until(`the browser's node reaches height ${again} again`, 30_000, async () =>
     (latest(await reports(page), "status")?.height ?? 0) >= again);
+  const all = await reports(page);
+  assert.ok(!all.some((r) => r.error && r.error.what !== "dial"), JSON.stringify(all.filter((r) => r.error)));
+});
+
+test("a browser's node asks to join, the registrar's node admits it, and after a reload it is the same member", { timeout: 120_000 }, async () => {
+  // The registrar's node (member 0) admits every newcomer who asks (--admit).
+  registrar = startNode(join(dir, "join"), 5 * SLOT_MS, ["--admit"]);
+  await until("the registrar's node serves its page", 20_000, () => registrar.page);
+  browser ??= await launchBrowser();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(registrar.page);
+  await startWorker(page);
+  await until("the worker is ready", 20_000, async () => (await reports(page)).some((r) => r.ready));
+  await page.evaluate(() => window.__worker.postMessage(JSON.stringify({ join: { name: "Zoé" } })));
+  const admitted = async () => (await reports(page)).find((r) => r.event?.admitted !== undefined)?.event.admitted;
+  const member = await until("the registrar admits the browser's newcomer", 30_000, admitted);
+  assert.equal(member, 4, "the community's fifth member");
+  await until("it votes with its own keys", 20_000, async () =>
+    (await reports(page)).some((r) => r.event?.voted !== undefined));
+
+  // Reloaded, the same ask finds the same member from the keys IndexedDB kept.
+  await page.reload();
+  await startWorker(page);
+  await until("the worker is ready again", 20_000, async () => (await reports(page)).some((r) => r.ready));
+  await page.evaluate(() => window.__worker.postMessage(JSON.stringify({ join: { name: "Zoé" } })));
+  assert.equal(await until("it is admitted again", 20_000, admitted), 4);
   const all = await reports(page);
   assert.ok(!all.some((r) => r.error && r.error.what !== "dial"), JSON.stringify(all.filter((r) => r.error)));
 });
