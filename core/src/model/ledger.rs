@@ -2,7 +2,7 @@
 //! carries the ledger it results in, and the header commits to its hash.
 
 use crate::crypto::canonical_sha256;
-use crate::crypto::Hash;
+use crate::crypto::{Hash, PublicKey};
 use crate::encoding::canonical::CanonicalError;
 use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
 use crate::model::member::{Member, MemberId};
@@ -69,6 +69,12 @@ impl Ledger {
             .binary_search_by_key(&id, |m| m.id)
             .ok()
             .map(|i| &self.members[i])
+    }
+
+    /// The member registered with `key`, if any (a linear search: keys
+    /// are looked up when someone asks to join, not per transaction).
+    pub fn member_with_key(&self, key: &PublicKey) -> Option<&Member> {
+        self.members.iter().find(|m| m.public_key == *key)
     }
 
     pub fn member_mut(&mut self, id: MemberId) -> Option<&mut Member> {

@@ -161,9 +161,7 @@ impl Applicant {
     /// The member `ledger` registered with this newcomer's key, if any.
     pub fn admitted_in(&self, ledger: &Ledger) -> Option<MemberId> {
         ledger
-            .members
-            .iter()
-            .find(|m| m.public_key == self.request.public_key)
+            .member_with_key(&self.request.public_key)
             .map(|m| m.id)
     }
 }

@@ -565,11 +565,11 @@ impl Node {
             });
             return;
         }
-        let ledger = self.tip().ledger();
-        if ledger
-            .members
-            .iter()
-            .any(|m| m.public_key == request.public_key)
+        if self
+            .tip()
+            .ledger()
+            .member_with_key(&request.public_key)
+            .is_some()
         {
             return;
         }
@@ -593,17 +593,21 @@ impl Node {
     /// signs as that member from now on, and the registrar's node lets go
     /// of the requests it has admitted.
     fn see_admission(&mut self, out: &mut Output) {
-        let ledger = self.tree.block(&self.best).map(|b| b.ledger().clone());
-        let Some(ledger) = ledger else {
+        if self.requests.is_empty() && self.applicant.is_none() {
+            return;
+        }
+        let Some(tip) = self.tree.block(&self.best) else {
             return;
         };
-        let admitted = |key: &PublicKey| ledger.members.iter().any(|m| m.public_key == *key);
-        self.requests.retain(|r| !admitted(&r.public_key));
-        let Some(applicant) = &self.applicant else {
-            return;
-        };
-        if let Some(member) = applicant.admitted_in(&ledger) {
-            self.keys = Some(applicant.keys_as(member));
+        let ledger = tip.ledger();
+        self.requests
+            .retain(|r| ledger.member_with_key(&r.public_key).is_none());
+        let admitted = self.applicant.as_ref().and_then(|a| {
+            let member = a.admitted_in(ledger)?;
+            Some((member, a.keys_as(member)))
+        });
+        if let Some((member, keys)) = admitted {
+            self.keys = Some(keys);
             self.applicant = None;
             out.event(Event::Admitted { member });
         }
