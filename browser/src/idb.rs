@@ -141,21 +141,13 @@ impl Store {
         memo: Option<&str>,
     ) -> Result<(), String> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
-        let store = tx.object_store(BLOCKS).map_err(js_error)?;
         for (key, json) in blocks {
-            store
-                .put_with_key(&JsValue::from_str(json), &JsValue::from_str(key))
-                .map_err(js_error)?;
+            put(&tx, BLOCKS, key, json)?;
         }
         if let Some(memo) = memo {
-            tx.object_store(MEMO)
-                .map_err(js_error)?
-                .put_with_key(&JsValue::from_str(memo), &JsValue::from_str(MEMO_KEY))
-                .map_err(js_error)?;
+            put(&tx, MEMO, MEMO_KEY, memo)?;
         }
-        #[allow(deprecated)]
-        let _ = tx.commit();
-        done(&tx).await
+        commit(&tx).await
     }
 
     /// The newcomer's record (its name and seed, JSON), if one was kept.
@@ -171,13 +163,8 @@ impl Store {
     /// Keeps the newcomer's record, committed when this returns.
     pub async fn keep_newcomer(&self, record: &str) -> Result<(), String> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
-        tx.object_store(MEMO)
-            .map_err(js_error)?
-            .put_with_key(&JsValue::from_str(record), &JsValue::from_str(NEWCOMER_KEY))
-            .map_err(js_error)?;
-        #[allow(deprecated)]
-        let _ = tx.commit();
-        done(&tx).await
+        put(&tx, MEMO, NEWCOMER_KEY, record)?;
+        commit(&tx).await
     }
 
     /// Forgets every block and the memo (another community's chain).
@@ -191,4 +178,20 @@ impl Store {
         }
         done(&tx).await
     }
+}
+
+/// Puts the text `value` under `key` in `tx`'s object store `store`.
+fn put(tx: &IdbTransaction, store: &str, key: &str, value: &str) -> Result<(), String> {
+    tx.object_store(store)
+        .map_err(js_error)?
+        .put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
+        .map_err(js_error)
+        .map(drop)
+}
+
+/// Commits `tx` now and waits until it is on disk.
+async fn commit(tx: &IdbTransaction) -> Result<(), String> {
+    #[allow(deprecated)]
+    let _ = tx.commit();
+    done(tx).await
 }
