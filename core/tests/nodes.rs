@@ -564,3 +564,62 @@ fn catching_up_keeps_two_answers_coming_and_asks_for_none_twice() {
     assert_eq!(asked(&out), [3 * n + 1]);
     assert_eq!(fresh.tip().height(), 2 * n);
 }
+
+#[test]
+fn a_node_whose_answers_were_lost_asks_from_its_own_tip_not_its_final_block() {
+    use ecloud_core::node::message::BLOCKS_PER_ANSWER;
+    use ecloud_core::node::{Node, Output, To};
+    // George's node alone: it seals every block, and with no quorum of
+    // votes nothing becomes final (as in a classroom whose students only watch).
+    let mut network = community(5);
+    for peer in 1..4 {
+        network.set_online(peer, false);
+    }
+    network.run_until(T0 + 140 * MARKET_PERIOD_MS);
+    let mut ahead = network.node(0).clone();
+    let chain = ahead.chain();
+    let n = BLOCKS_PER_ANSWER;
+    assert!(chain.len() > 2 * n, "{} blocks", chain.len());
+    let now = T0 + 141 * MARKET_PERIOD_MS;
+    let asks = |out: &Output| -> Vec<Message> {
+        out.sends
+            .iter()
+            .filter(|s| s.to == To::Peer(7) && matches!(s.message, Message::GetBlocks { .. }))
+            .map(|s| s.message.clone())
+            .collect()
+    };
+
+    // A fresh node (its final block the genesis) takes a first answer and
+    // loses the two it asks for next.
+    let mut fresh = Node::new(chain[0].clone(), None, 1);
+    let first = Message::Blocks {
+        blocks: chain[1..=n].to_vec(),
+        tip: Some(chain.last().unwrap().hash),
+    };
+    fresh.handle(7, first, now);
+    assert_eq!(fresh.tip().height(), n as u64);
+    assert_eq!(fresh.finalized().height(), 0);
+
+    // A block far ahead comes by gossip: it asks from after its own tip.
+    let far = chain[2 * n].clone();
+    let mut pending = asks(&fresh.handle(7, Message::Block(far.clone()), now));
+    assert!(
+        matches!(pending[..], [Message::GetBlocks { from_height, tip: Some(t) }]
+            if from_height == n as u64 + 1 && t == far.header.parent),
+        "{pending:?}"
+    );
+    // Its peer answers whatever it asks: it reaches the far block.
+    for _ in 0..10 {
+        let Some(ask) = pending.pop() else { break };
+        for send in ahead.handle(1, ask, now).sends {
+            if matches!(send.message, Message::Blocks { .. }) {
+                pending.extend(asks(&fresh.handle(7, send.message, now)));
+            }
+        }
+    }
+    assert!(
+        fresh.tip().height() >= far.height(),
+        "stuck at {}",
+        fresh.tip().height()
+    );
+}

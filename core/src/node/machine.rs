@@ -450,7 +450,7 @@ impl Node {
             }
             // A tip this node lacks may be on a chain it would prefer
             // (even a shorter one, with a later final block): it asks.
-            Message::Tip { hash, .. } => self.ask_for(from, hash, &mut out),
+            Message::Tip { hash, height, .. } => self.ask_for(from, hash, height, &mut out),
             Message::JoinRequest(request) => {
                 self.receive_join_request(Some(from), request, &mut out)
             }
@@ -856,13 +856,14 @@ impl Node {
             return;
         }
         if !self.tree.contains(&parent_hash) {
+            let parent_height = block.height().saturating_sub(1);
             let held: usize = self.orphans.values().map(Vec::len).sum();
             let waiting = self.orphans.entry(parent_hash).or_default();
             if held < MAX_ORPHANS && !waiting.iter().any(|b| b.hash == hash) {
                 waiting.push(block);
             }
             if let Some(peer) = from {
-                self.ask_for(peer, parent_hash, out);
+                self.ask_for(peer, parent_hash, parent_height, out);
             }
             return;
         }
@@ -943,10 +944,18 @@ impl Node {
         new < held && self.tree.get(&held).is_some_and(|e| !e.is_final)
     }
 
-    /// Asks `peer` for the chain that ends at `missing`, unless this node
-    /// asked for it lately (answers get lost; asking at every block that
-    /// needs it would flood the network).
-    fn ask_for(&mut self, peer: PeerId, missing: Hash, out: &mut Output) {
+    /// Asks `peer` for the chain that ends at `missing` (at `height`),
+    /// unless this node asked for it lately (answers get lost; asking at
+    /// every block that needs it would flood the network).
+    ///
+    /// It asks from where its own chain could meet that one: the height
+    /// after its tip when `missing` is higher (it is behind), else a window
+    /// below `missing` (a fork); never below its final block. An answer
+    /// that does not meet its chain leaves its first block an orphan, whose
+    /// parent it then asks for a window lower still. Asking from the final
+    /// block every time would, with finality far behind, fetch the same
+    /// blocks it holds at every try and never reach the missing ones.
+    fn ask_for(&mut self, peer: PeerId, missing: Hash, height: u64, out: &mut Output) {
         if self.tree.contains(&missing) || self.refused.contains(&missing) {
             return;
         }
@@ -959,10 +968,16 @@ impl Node {
             return;
         }
         self.requested.insert(missing, self.now_ms);
+        let best = self.tip().height();
+        let from = if height > best {
+            best + 1
+        } else {
+            height.saturating_sub(BLOCKS_PER_ANSWER as u64 - 1)
+        };
         out.send(
             To::Peer(peer),
             Message::GetBlocks {
-                from_height: self.tree.finalized().height() + 1,
+                from_height: from.max(self.tree.finalized().height() + 1),
                 tip: Some(missing),
             },
         );
