@@ -198,3 +198,44 @@ fn a_registrar_offline_when_the_newcomer_first_asked_hears_it_ask_again() {
         .collect();
     assert_eq!(heard, [zoe.request().public_key]);
 }
+
+#[test]
+fn a_node_behind_the_newcomers_join_drops_its_votes_without_blaming_the_peer() {
+    let mut network = community_and_a_newcomer(4);
+    network.run_until(slot(2));
+    let zoe = zoe(&network);
+    let key = zoe.request().public_key;
+    network.ask_to_join(NEWCOMER, zoe);
+    network.run_until(slot(3));
+    network
+        .command(GEORGE, Command::Admit { public_key: key })
+        .unwrap();
+    network.run_until(slot(10));
+    let vote = network
+        .node(0)
+        .chain_blocks()
+        .iter()
+        .flat_map(|b| b.body.transactions.clone())
+        .find(|tx| tx.signer() == MemberId(4))
+        .expect("Zoé voted");
+
+    // A node still at the genesis (one that just started to catch up) does
+    // not know member 4: it cannot check the vote, and drops it, but the
+    // peer that passed it on did nothing wrong.
+    let genesis = network.node(0).chain()[0].clone();
+    let mut behind = Node::new(genesis, None, 4);
+    let out = behind.handle(9, Message::Transaction(vote), slot(10));
+    assert!(
+        !out.events
+            .iter()
+            .any(|e| matches!(e, Event::Refused { .. })),
+        "{:?}",
+        out.events
+    );
+    assert!(
+        !out.sends
+            .iter()
+            .any(|s| matches!(s.message, Message::Transaction(_))),
+        "not passed on"
+    );
+}

@@ -1519,6 +1519,10 @@ fn is_late(why: &Violation) -> bool {
         Violation::WrongElection { .. }
             | Violation::VoteElsewhere(_)
             | Violation::WrongPeriod { .. }
+            // A member this node's chain does not hold yet (it is catching
+            // up, or on a fork without the member's Join): its signature
+            // cannot be checked, which is no fault of the peer.
+            | Violation::UnknownMember(_)
     )
 }
 
