@@ -336,10 +336,19 @@ impl Running {
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established: 0,
+                connection_id,
+                num_established,
                 ..
             } => {
-                say(json!({"peer": {"disconnected": peer_id.to_string()}}));
+                // A --peer address whose connection closed is dialled again.
+                for d in &mut self.dialled {
+                    if d.1 == Some(connection_id) {
+                        d.1 = None;
+                    }
+                }
+                if num_established == 0 {
+                    say(json!({"peer": {"disconnected": peer_id.to_string()}}));
+                }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Gossip(gossipsub::Event::Message {
                 propagation_source,
