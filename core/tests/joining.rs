@@ -239,3 +239,41 @@ fn a_node_behind_the_newcomers_join_drops_its_votes_without_blaming_the_peer() {
         "not passed on"
     );
 }
+
+#[test]
+fn a_signed_transaction_that_breaks_a_rule_of_this_nodes_chain_is_dropped_a_forged_one_is_blamed() {
+    use ecloud_core::model::tx::Vote;
+    use ecloud_core::{MilliTokens, Transaction, TxBody};
+    let mut network = community_and_a_newcomer(5);
+    network.run_until(slot(3));
+    let mut node = network.node(2).clone();
+    // Anne bets more than she holds: on another fork (or after blocks this
+    // node lacks) what she holds differs, so her vote is no forgery.
+    let vote = Transaction::sign(
+        TxBody::Vote(Vote {
+            voter: ANNE,
+            seq: 0,
+            election: node.tip().height() + 2,
+            bet: MilliTokens(1 << 40),
+            builds_on: Some(node.tip().hash),
+            proof: None,
+        }),
+        node_keys(5, ANNE.0).signing(),
+    )
+    .unwrap();
+    let refused = |out: ecloud_core::node::Output| {
+        out.events
+            .iter()
+            .any(|e| matches!(e, Event::Refused { from: Some(9), .. }))
+    };
+    let now = slot(3) + 1;
+    assert!(!refused(node.handle(
+        9,
+        Message::Transaction(vote.clone()),
+        now
+    )));
+    // The same vote with its signature broken is what no honest node sends.
+    let mut forged = vote;
+    forged.signature.0[0] ^= 1;
+    assert!(refused(node.handle(9, Message::Transaction(forged), now)));
+}
