@@ -213,6 +213,14 @@ async fn join(
         .ws
         .parse()
         .map_err(|e| format!("{} is no address: {e}", about.ws))?;
+    // Dialled without its /p2p/ peer id: a native node makes a new identity
+    // at each start, and the node that served the page is trusted by its
+    // address (as for the page and the genesis), so a restarted one is
+    // found again.
+    let ws: Multiaddr = ws
+        .into_iter()
+        .filter(|p| !matches!(p, libp2p::multiaddr::Protocol::P2p(_)))
+        .collect();
     let mut swarm = swarm()?;
     let topic = ecloud_net::topic(&node.tree().genesis().hash);
     swarm

@@ -198,3 +198,82 @@ fn a_registrar_offline_when_the_newcomer_first_asked_hears_it_ask_again() {
         .collect();
     assert_eq!(heard, [zoe.request().public_key]);
 }
+
+#[test]
+fn a_node_behind_the_newcomers_join_drops_its_votes_without_blaming_the_peer() {
+    let mut network = community_and_a_newcomer(4);
+    network.run_until(slot(2));
+    let zoe = zoe(&network);
+    let key = zoe.request().public_key;
+    network.ask_to_join(NEWCOMER, zoe);
+    network.run_until(slot(3));
+    network
+        .command(GEORGE, Command::Admit { public_key: key })
+        .unwrap();
+    network.run_until(slot(10));
+    let vote = network
+        .node(0)
+        .chain_blocks()
+        .iter()
+        .flat_map(|b| b.body.transactions.clone())
+        .find(|tx| tx.signer() == MemberId(4))
+        .expect("Zoé voted");
+
+    // A node still at the genesis (one that just started to catch up) does
+    // not know member 4: it cannot check the vote, and drops it, but the
+    // peer that passed it on did nothing wrong.
+    let genesis = network.node(0).chain()[0].clone();
+    let mut behind = Node::new(genesis, None, 4);
+    let out = behind.handle(9, Message::Transaction(vote), slot(10));
+    assert!(
+        !out.events
+            .iter()
+            .any(|e| matches!(e, Event::Refused { .. })),
+        "{:?}",
+        out.events
+    );
+    assert!(
+        !out.sends
+            .iter()
+            .any(|s| matches!(s.message, Message::Transaction(_))),
+        "not passed on"
+    );
+}
+
+#[test]
+fn a_signed_transaction_that_breaks_a_rule_of_this_nodes_chain_is_dropped_a_forged_one_is_blamed() {
+    use ecloud_core::model::tx::Vote;
+    use ecloud_core::{MilliTokens, Transaction, TxBody};
+    let mut network = community_and_a_newcomer(5);
+    network.run_until(slot(3));
+    let mut node = network.node(2).clone();
+    // Anne bets more than she holds: on another fork (or after blocks this
+    // node lacks) what she holds differs, so her vote is no forgery.
+    let vote = Transaction::sign(
+        TxBody::Vote(Vote {
+            voter: ANNE,
+            seq: 0,
+            election: node.tip().height() + 2,
+            bet: MilliTokens(1 << 40),
+            builds_on: Some(node.tip().hash),
+            proof: None,
+        }),
+        node_keys(5, ANNE.0).signing(),
+    )
+    .unwrap();
+    let refused = |out: ecloud_core::node::Output| {
+        out.events
+            .iter()
+            .any(|e| matches!(e, Event::Refused { from: Some(9), .. }))
+    };
+    let now = slot(3) + 1;
+    assert!(!refused(node.handle(
+        9,
+        Message::Transaction(vote.clone()),
+        now
+    )));
+    // The same vote with its signature broken is what no honest node sends.
+    let mut forged = vote;
+    forged.signature.0[0] ^= 1;
+    assert!(refused(node.handle(9, Message::Transaction(forged), now)));
+}

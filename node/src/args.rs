@@ -1,13 +1,17 @@
-//! The command line: `ecloud-node [run|export] --flag value ...`.
+//! The command line: `ecloud-node [run|export] --flag value ...`, or
+//! `ecloud-node verify FILE`.
 
 use libp2p::Multiaddr;
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
 usage: ecloud-node [run|export] [options]
+       ecloud-node verify FILE
 
   run      run a node (the default)
   export   print the best chain kept in --data as a chain file, and stop
+  verify   verify the chain file FILE (as the page's \"Verify chain\"): print
+           one JSON line, the verdict, and exit 0 only if the chain verifies
 
 options:
   --data DIR         where the node keeps its chain (default: ecloud-node-data)
@@ -34,6 +38,8 @@ options:
 pub enum Command {
     Run,
     Export,
+    /// Verify a chain file ([`Config::file`]).
+    Verify,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +59,8 @@ pub struct Config {
     pub join: Option<String>,
     /// The registrar's node admits every newcomer who asks.
     pub admit: bool,
+    /// The chain file to verify (`verify FILE`).
+    pub file: Option<PathBuf>,
 }
 
 impl Config {
@@ -77,6 +85,7 @@ impl Config {
             page: None,
             join: None,
             admit: false,
+            file: None,
         };
         let mut args = args.into_iter().peekable();
         match args.peek().map(String::as_str) {
@@ -86,6 +95,14 @@ impl Config {
             Some("export") => {
                 args.next();
                 config.command = Command::Export;
+            }
+            Some("verify") => {
+                args.next();
+                config.command = Command::Verify;
+                let file = args
+                    .next()
+                    .ok_or(format!("verify needs a FILE\n\n{USAGE}"))?;
+                config.file = Some(PathBuf::from(file));
             }
             _ => {}
         }
@@ -160,6 +177,11 @@ mod tests {
         assert_eq!(c.peers.len(), 1);
         assert_eq!(c.listen, vec![address("/ip4/0.0.0.0/tcp/4001").unwrap()]);
         assert_eq!(parse("export --data x").unwrap().command, Command::Export);
+        let c = parse("verify chain.json").unwrap();
+        assert_eq!(
+            (c.command, c.file),
+            (Command::Verify, Some(PathBuf::from("chain.json")))
+        );
         let c = parse("--http 0.0.0.0:8080 --page dist").unwrap();
         assert_eq!(c.http, Some("0.0.0.0:8080".parse().unwrap()));
         assert_eq!(c.page, Some(PathBuf::from("dist")));
@@ -177,6 +199,7 @@ mod tests {
             .unwrap_err()
             .contains("--member needs a value"));
         assert!(parse("--members 1").unwrap_err().contains("at least 2"));
+        assert!(parse("verify").unwrap_err().contains("verify needs a FILE"));
         assert!(parse("--member 4").unwrap_err().contains("below --members"));
         assert!(parse("--slot-ms fast")
             .unwrap_err()

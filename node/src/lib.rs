@@ -83,6 +83,35 @@ pub fn export(config: &Config) -> Result<String, String> {
         .ok_or_else(|| "the store keeps no blocks".to_string())
 }
 
+/// The verdict on the chain file at `path`, as one JSON object: whether it
+/// verifies, its blocks and tip, every finding, and the energy and voting
+/// tokens its tip holds beside what conservation asks (the genesis total
+/// plus generators that joined; the genesis supply plus all minted). An
+/// error when the file is no chain file.
+pub fn verify(path: &std::path::Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let chain = Chain::parse_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let report = chain.verify();
+    let (genesis, tip) = (chain.blocks()[0].ledger(), chain.tip().ledger());
+    let number = |n: u128| u64::try_from(n).unwrap_or(u64::MAX);
+    Ok(json!({
+        "verified": report.is_valid(),
+        "blocks": chain.blocks().len(),
+        "tip": chain.tip().hash.to_hex(),
+        "energy_wh": {
+            "held": number(tip.total_energy()),
+            "conserved": number(genesis.total_energy() + u128::from(tip.joined_energy.0)),
+        },
+        "tokens_milli": {
+            "held": number(tip.total_tokens()),
+            "conserved": number(genesis.total_tokens() + u128::from(tip.minted.0)),
+        },
+        "findings": report.findings.iter().map(|f| json!({
+            "height": f.height, "check": f.check.code(), "message": f.message,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
 /// A running node: the state machine, its store and its swarm.
 struct Running {
     node: Node,
@@ -336,10 +365,19 @@ impl Running {
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established: 0,
+                connection_id,
+                num_established,
                 ..
             } => {
-                say(json!({"peer": {"disconnected": peer_id.to_string()}}));
+                // A --peer address whose connection closed is dialled again.
+                for d in &mut self.dialled {
+                    if d.1 == Some(connection_id) {
+                        d.1 = None;
+                    }
+                }
+                if num_established == 0 {
+                    say(json!({"peer": {"disconnected": peer_id.to_string()}}));
+                }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Gossip(gossipsub::Event::Message {
                 propagation_source,

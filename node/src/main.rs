@@ -11,6 +11,20 @@ fn main() -> std::process::ExitCode {
         }
     };
     let result = match config.command {
+        Command::Verify => {
+            let file = config.file.as_deref().unwrap_or(std::path::Path::new(""));
+            match ecloud_node::verify(file) {
+                Ok(verdict) => {
+                    println!("{verdict}");
+                    return if verdict["verified"] == true {
+                        std::process::ExitCode::SUCCESS
+                    } else {
+                        std::process::ExitCode::FAILURE
+                    };
+                }
+                Err(e) => Err(e),
+            }
+        }
         Command::Export => ecloud_node::export(&config).and_then(|chain| {
             use std::io::Write;
             writeln!(std::io::stdout().lock(), "{chain}").map_err(|e| e.to_string())

@@ -142,10 +142,15 @@ export async function startServer({ root = DIST_DIR, host = "127.0.0.1", port = 
 /**
  * Launches Debian's Chromium through playwright-core, headless (HEADED=1 to watch),
  * with CHROMIUM_ARGS plus `args`. Playwright gives it a fresh temporary profile.
+ * `executablePath` runs another binary (tests/network/ gives a wrapper that starts Chromium
+ * inside a network namespace; playwright drives it over a pipe all the same).
  * Resolves to a playwright Browser; close it with `await browser.close()`.
  */
-export async function launchBrowser({ args = [], headless = !process.env.HEADED } = {}) {
-  const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export async function launchBrowser({
+  args = [],
+  headless = !process.env.HEADED,
+  executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium",
+} = {}) {
   try {
     statSync(executablePath);
   } catch {

@@ -739,7 +739,7 @@ impl Node {
             Err(why) => {
                 // Forget it: it may apply on another fork, or later.
                 self.seen.remove(&tx.id);
-                if from.is_some() && !is_late(&why) {
+                if from.is_some() && self.forged(&tx) {
                     out.event(Event::Refused {
                         from,
                         what: format!("a {}", tx.body.kind()),
@@ -753,6 +753,20 @@ impl Node {
                 }
             }
         }
+    }
+
+    /// Whether `tx` is not what its signer signed, as this node's chain
+    /// knows the signer (an id that is not its body's, a signature that does
+    /// not verify): what no honest node passes on. Every other refusal
+    /// depends on the chain it is checked against (the signer's membership,
+    /// tokens and sequence, the election) and may not hold on another fork,
+    /// or once this node has caught up: a vote from across a healed
+    /// partition, or by a member whose Join this node has not yet received.
+    fn forged(&self, tx: &Transaction) -> bool {
+        let Some(signer) = self.open.in_force().member(tx.signer()) else {
+            return false;
+        };
+        tx.body.id().ok() != Some(tx.id) || !signer.public_key.verifies(&tx.id, &tx.signature)
     }
 
     /// Whether `tx`, refused now for `why`, may apply later: it comes
@@ -1526,15 +1540,6 @@ fn batch_check<'b>(
     } else {
         PassedSignatures::new()
     }
-}
-
-fn is_late(why: &Violation) -> bool {
-    matches!(
-        why,
-        Violation::WrongElection { .. }
-            | Violation::VoteElsewhere(_)
-            | Violation::WrongPeriod { .. }
-    )
 }
 
 /// A block that says it was sealed further ahead of `now` than clocks may
