@@ -18,7 +18,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
     let charts = use_memo(props.community.clone(), |community| {
         let sim = community.read();
         if !sim.chain().is_whole() {
-            return html! { <p>{ format!("The charts wait: {OLDER_UNREAD}.") }</p> };
+            return html! { <p>{ OLDER_UNREAD }</p> };
         }
         let history = History::of(sim.chain().blocks(), MAX_POINTS);
         html! {

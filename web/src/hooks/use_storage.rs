@@ -108,7 +108,7 @@ pub fn use_older_blocks(
                 };
                 let read = store.0.older(slot, base, &progress).await;
                 if !stop.get() {
-                    let read = read.map(crate::state::Handoff::new);
+                    let read = read.map(Rc::new);
                     dispatcher.dispatch(KeepingAction::OlderBlocks { epoch, read }.into());
                 }
             });

@@ -103,9 +103,7 @@ pub(super) fn block_height(text: &str, chain: &Chain) -> Result<u64, String> {
     let tip = chain.tip().height();
     match text.trim().trim_start_matches('#').parse::<u64>() {
         Ok(height) if chain.block_at(height).is_some() => Ok(height),
-        Ok(height) if height <= tip => {
-            Err(format!("Block {height} is not read yet: {OLDER_UNREAD}."))
-        }
+        Ok(height) if height <= tip => Err(OLDER_UNREAD.into()),
         Ok(height) => Err(format!(
             "There is no block {height} yet: the newest is block {tip}."
         )),

@@ -198,42 +198,36 @@ impl Keeping {
 
 /// Why what needs the whole chain waits, while a reopened run's older
 /// blocks are read.
-pub const OLDER_UNREAD: &str =
-    "the older blocks kept in this browser are still being read (the note at the top says how far)";
+pub const OLDER_UNREAD: &str = "This waits for the older blocks kept in this browser, which are \
+     still being read (the note at the top says how far).";
 
 /// Said in a tab that follows another.
 pub const FOLLOWING: &str =
     "This run is open in another tab, which keeps it; this tab follows it. \
      Close the other tab to change the run here.";
 
-/// A run (or blocks) from the store, handed to the reducer once, neither
-/// copied nor compared (a `Simulation` is neither `Clone` nor `PartialEq`,
-/// which an action must be).
-pub struct Handoff<T = Simulation>(Rc<RefCell<Option<T>>>);
+/// A run from the store, handed to the reducer (a `Simulation` is neither
+/// `Clone` nor `PartialEq`, which an action must be).
+#[derive(Clone)]
+pub struct Handoff(Rc<RefCell<Option<Simulation>>>);
 
-impl<T> Handoff<T> {
-    pub fn new(item: T) -> Handoff<T> {
-        Handoff(Rc::new(RefCell::new(Some(item))))
+impl Handoff {
+    pub fn new(sim: Simulation) -> Handoff {
+        Handoff(Rc::new(RefCell::new(Some(sim))))
     }
 
-    fn take(&self) -> Option<T> {
+    fn take(&self) -> Option<Simulation> {
         self.0.borrow_mut().take()
     }
 }
 
-impl<T> Clone for Handoff<T> {
-    fn clone(&self) -> Self {
-        Handoff(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Handoff<T> {
+impl PartialEq for Handoff {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
-impl<T> fmt::Debug for Handoff<T> {
+impl fmt::Debug for Handoff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Handoff(..)")
     }
@@ -290,7 +284,7 @@ pub enum KeepingAction {
     /// They are all read (or why they could not be).
     OlderBlocks {
         epoch: u64,
-        read: Result<Handoff<Vec<Block>>, String>,
+        read: Result<Rc<Vec<Block>>, String>,
     },
     /// The next slice of the background verification.
     CheckSlice,
@@ -418,7 +412,8 @@ impl AppState {
             }
             KeepingAction::OlderBlocks { epoch, read } => {
                 if epoch == self.keeping.run.epoch {
-                    self.older_blocks(read.map(|r| r.take().unwrap_or_default()));
+                    // The only holder of the blocks: taken, not copied.
+                    self.older_blocks(read.map(Rc::unwrap_or_clone));
                 }
             }
             KeepingAction::CheckSlice => self.check_slice(),
@@ -664,7 +659,7 @@ mod tests {
     fn older(state: &AppState, blocks: Vec<Block>) -> Action {
         KeepingAction::OlderBlocks {
             epoch: state.keeping.run.epoch,
-            read: Ok(Handoff::new(blocks)),
+            read: Ok(Rc::new(blocks)),
         }
         .into()
     }
@@ -699,7 +694,7 @@ mod tests {
         // A stale answer (another run's) is left alone.
         let stale = KeepingAction::OlderBlocks {
             epoch: epoch + 1,
-            read: Ok(Handoff::new(older_blocks.clone())),
+            read: Ok(Rc::new(older_blocks.clone())),
         };
         let back = run(back, [stale.into()]);
         assert!(!back.community.read().chain().is_whole());

@@ -164,8 +164,8 @@ pub fn local_run() -> Option<String> {
     local_storage()?.get_item(LOCAL_RUN).ok().flatten()
 }
 
-fn parse_block(value: JsValue) -> Result<Block, String> {
-    let text = value.as_string().ok_or("a block record is not text")?;
+fn parse_block(text: Option<String>) -> Result<Block, String> {
+    let text = text.ok_or("a block record is not text")?;
     serde_json::from_str(&text).map_err(|e| format!("a block record is damaged ({e})"))
 }
 
@@ -325,7 +325,7 @@ impl Store {
                 .then(|| self.chunk(slot, next, to, chunk))
                 .transpose()?;
             for record in records.iter() {
-                blocks.push(parse_block(record)?);
+                blocks.push(parse_block(record.as_string())?);
             }
             if !progress(blocks.len() as u64) {
                 break;
@@ -367,9 +367,9 @@ impl Store {
         // The newest checked and the block before them, whose ledger is
         // trusted.
         let from = tip.saturating_sub(NEWEST_CHECKED as u64).max(1);
-        let mut newest = self.blocks(slot, (0, 0), 1, &|_| true).await?;
-        let genesis = newest.pop().ok_or("no block is kept")?;
-        newest = self.blocks(slot, (from, tip), CHUNK, &|_| true).await?;
+        let genesis = self.get(idb::BLOCKS, &idb::block_key(slot, 0.0)).await?;
+        let genesis = parse_block(Some(genesis.ok_or("no block is kept")?))?;
+        let newest = self.blocks(slot, (from, tip), CHUNK, &|_| true).await?;
         let chain = Chain::resumed(genesis, newest).map_err(|e| e.to_string())?;
         let (sim, report) =
             Simulation::reopen(&rest, chain, NEWEST_CHECKED).map_err(|e| e.to_string())?;
