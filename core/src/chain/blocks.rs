@@ -143,24 +143,25 @@ impl Chain {
     /// (block 1 must name the genesis block as its parent). Refused,
     /// changing nothing, if they do not link.
     pub fn prepend(&mut self, older: Vec<Block>) -> Result<(), LinkError> {
-        let parent = self.blocks[0].header.parent;
-        self.prepend_linked(older, parent)
+        let links = (self.blocks[0].header.parent, self.genesis().hash);
+        self.prepend_linked(older, links)
     }
 
     /// [`Chain::prepend`], the last of `older` checked to have hash
-    /// `parent` (the first held block's parent as sealed, whatever
-    /// tampering changed since).
+    /// `parent` and the first to name `genesis` as its parent if it is
+    /// block 1 (the first held block's parent and the genesis block's hash
+    /// as sealed, whatever tampering changed since).
     pub(crate) fn prepend_linked(
         &mut self,
         mut older: Vec<Block>,
-        parent: Hash,
+        (parent, genesis): (Hash, Hash),
     ) -> Result<(), LinkError> {
-        let Some(genesis) = self.genesis.as_deref().map(|g| g.hash) else {
+        if self.genesis.is_none() {
             return match older.is_empty() {
                 true => Ok(()),
                 false => Err(LinkError::Whole),
             };
-        };
+        }
         let from = self.base.saturating_sub(older.len() as u64);
         if from == 0 {
             return Err(LinkError::Height {
@@ -247,13 +248,13 @@ impl Chain {
 
     /// Replaces block `height` in place (tampering); returns the old one.
     pub(crate) fn replace(&mut self, height: u64, block: Block) -> Option<Block> {
-        let index = usize::try_from(height.checked_sub(self.base)?).ok()?;
-        if height == 0 && self.genesis.is_some() {
-            return None;
-        }
-        self.blocks
-            .get_mut(index)
-            .map(|b| std::mem::replace(b, block))
+        let held = match (&mut self.genesis, height) {
+            (Some(genesis), 0) => Some(&mut **genesis),
+            _ => usize::try_from(height.checked_sub(self.base)?)
+                .ok()
+                .and_then(|i| self.blocks.get_mut(i)),
+        };
+        held.map(|b| std::mem::replace(b, block))
     }
 
     pub(crate) fn push(&mut self, block: Block) {

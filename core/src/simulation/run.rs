@@ -236,11 +236,13 @@ impl Simulation {
     /// [`Chain::resumed`]), in front, once they link to the blocks held as
     /// sealed; refused, changing nothing, if they do not.
     pub fn prepend(&mut self, older: Vec<Block>) -> Result<(), LinkError> {
-        let base = self.chain.base();
-        let parent = self
-            .sealed_block(base)
-            .map_or(Hash::ZERO, |b| b.header.parent);
-        self.chain.prepend_linked(older, parent)
+        let sealed = |height| self.sealed_block(height).map_or(Hash::ZERO, |b| b.hash);
+        let links = (
+            self.sealed_block(self.chain.base())
+                .map_or(Hash::ZERO, |b| b.header.parent),
+            sealed(0),
+        );
+        self.chain.prepend_linked(older, links)
     }
 
     /// The chain as sealed, without any tampering.

@@ -679,14 +679,23 @@ mod tests {
             Err(crate::chain::blocks::LinkError::Parent { height: 8 })
         );
         assert!(part.save() == before, "nothing changed");
-        // Tampering with the oldest block held: the older blocks link to it
-        // as it was sealed.
+        // Tampering with the oldest block held and with the genesis block:
+        // the older blocks link to them as they were sealed.
         part.tamper(&crate::simulation::tamper::Edit {
             height: 14,
             pointer: "/header/parent".into(),
             value: serde_json::json!("00".repeat(32)),
         })
         .unwrap();
+        part.tamper(&crate::simulation::tamper::Edit {
+            height: 0,
+            pointer: "/body/ledger/members/1/balance".into(),
+            value: serde_json::json!(5),
+        })
+        .unwrap();
+        part.rehash(0).unwrap();
+        assert_ne!(part.chain().genesis().hash, sim.chain().genesis().hash);
+        assert_eq!(part.tampered_heights(), vec![0, 14]);
         part.prepend(records(&sim.chain().blocks()[1..14])).unwrap();
         part.undo_all_tampering();
         assert!(part.save() == sim.save(), "whole");
