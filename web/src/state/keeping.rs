@@ -1,10 +1,12 @@
 //! Keeping the run in this browser, the page's side: which tab writes it,
 //! which run of the store the page shows (so the store knows whether to
 //! write a change into it or keep a new run beside the old one), the run a
-//! reset or an import replaced (which "Undo" brings back), the full
-//! verification of a run reopened from the store, run in the background a
-//! slice at a time, and why nothing may be sealed on a kept chain that
-//! turned out bad or incomplete.
+//! reset or an import replaced (which "Undo" brings back), the older blocks
+//! of a run reopened from its newest ones, put in front once read in the
+//! background, then the full verification of the run, run in the background
+//! a slice at a time, and why nothing may be sealed on a kept chain that
+//! turned out bad (a block that fails, older blocks that do not link) or
+//! incomplete.
 //!
 //! The store itself (IndexedDB, the tabs' lock and channel) is in
 //! `crate::store`; it answers with these actions.
