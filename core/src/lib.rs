@@ -14,7 +14,7 @@ pub mod node;
 pub mod rules;
 pub mod simulation;
 
-pub use chain::blocks::Chain;
+pub use chain::blocks::{Chain, LinkError};
 pub use chain::export::ImportError;
 pub use chain::genesis::{CommunitySpec, MemberSpec, SetupError};
 pub use chain::verify::{verify_chain, Check, Finding, Report, Verifier};

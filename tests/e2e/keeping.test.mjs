@@ -109,20 +109,67 @@ test("a reload right after a seal keeps the block and the reading waiting for th
   problems.assertNone();
 });
 
-test("3,000 blocks and a reload: block 3,000 is back at once, and the chain verifies in the background", async () => {
-  const { page, problems } = await app.openPaused("?seed=5");
+/**
+ * In the page, from its first script on: the store's answers to the background reads
+ * of older blocks (100 a request) wait until `window.releaseOlder()`, so that a test
+ * sees the page while they are still being read, whatever the machine's speed.
+ */
+function holdOlderBlocks() {
+  const getAll = IDBObjectStore.prototype.getAll;
+  let release;
+  const released = new Promise((ok) => (release = ok));
+  window.releaseOlder = release;
+  IDBObjectStore.prototype.getAll = function (query, count) {
+    const request = getAll.call(this, query, count);
+    if (count === 100) {
+      let handler = null;
+      Object.defineProperty(request, "onsuccess", { get: () => handler, set: (h) => (handler = h) });
+      request.addEventListener("success", (event) => released.then(() => handler?.call(request, event)));
+    }
+    return request;
+  };
+}
+
+test("3,000 blocks and a reload: usable at once, older blocks read and the chain verified in the background", async () => {
+  const { page, context, problems } = await app.openPaused("?seed=5");
   await page.getByLabel("Generate automatically before each block").check();
   await fastForward(page, 3_000);
   const hash = await hashOf(page, 3_000);
+  await context.addInitScript(holdOlderBlocks);
   await page.reload();
   await block(page, 3_000).waitFor({ timeout: 30_000 });
   assert.equal(await hashOf(page, 3_000), hash);
   await files(page).getByText("Your run is back: 3,001 blocks, as kept in this browser.").waitFor();
-  // Usable before the whole chain is verified: a seal goes on from block 3,000.
-  await sealNow(page);
+  // Usable while the older blocks are still being read (held by the test): the tip
+  // shown, Seal now enabled; what needs the whole chain waits, and says so.
+  const reading = page.locator(".kept-banner").filter({ hasText: "Reading older blocks: 0 of 2,983 read." });
+  await reading.waitFor();
+  assert.ok(await page.getByRole("button", { name: "Seal now" }).isEnabled(), "Seal now is enabled");
+  for (const name of ["Export chain", "Export run with keys (private)"]) {
+    assert.ok(await files(page).getByRole("button", { name }).isDisabled(), `${name} waits`);
+  }
+  assert.ok(await panel(page, "Verify the chain").getByRole("button", { name: "Verify chain" }).isDisabled());
+  const waits = "This waits for the older blocks kept in this browser, which are still being read";
+  await panel(page, "Over time").getByText(waits).waitFor();
+  const blocks = panel(page, "Blocks");
+  await blocks.getByLabel("Go to block").fill("12");
+  await blocks.getByLabel("Go to block").press("Enter");
+  const unread = blocks.getByText(waits);
+  await unread.waitFor();
+  // Paging goes as far as the blocks read; back to the newest, the refusal goes.
+  await blocks.getByRole("button", { name: "Older" }).click();
+  await block(page, 2_990).waitFor();
+  await blocks.getByRole("button", { name: "Newest" }).click();
+  await unread.waitFor({ state: "detached" });
+  // A seal goes on from block 3,000 meanwhile, and is kept.
+  assert.equal(await sealNow(page), 3_001);
+  await page.evaluate(() => window.releaseOlder());
+  await reading.waitFor({ state: "detached", timeout: 60_000 });
   await files(page)
-    .getByText(/^The chain kept in this browser \(3,001 blocks\) was verified in the background in [\d.,]+ (ms|s): every hash, signature and balance\.$/)
+    .getByText(/^The chain kept in this browser \(3,002 blocks\) was verified in the background in [\d.,]+ (ms|s): every hash, signature and balance\.$/)
     .waitFor({ timeout: 60_000 });
+  assert.ok(await files(page).getByRole("button", { name: "Export chain" }).isEnabled());
+  await panel(page, "Over time").getByText(waits).waitFor({ state: "detached" });
   assert.equal(await page.getByRole("alert").count(), 0);
   problems.assertNone();
 });
@@ -282,6 +329,31 @@ test("a chain changed inside the browser's storage is found by the background ve
   await panel(page, "Next block").getByRole("status").filter({ hasText: /^Sealing waits\. The chain kept in this browser fails verification at block 5/ }).waitFor();
   assert.ok(await seal.isDisabled(), "Seal now is disabled");
   await page.waitForTimeout(1_500);
+  assert.equal(await openHeight(page), 101, "nothing sealed on it");
+  problems.assertNone();
+});
+
+test("an older block that does not link, changed inside the browser's storage, is found when read and said", async () => {
+  const { page, problems } = await app.openPaused("?seed=10");
+  await fastForward(page, 100);
+  // Block 40's record names another hash: block 41 no longer links to it.
+  await page.evaluate(async () => {
+    const ask = (request) => new Promise((ok) => (request.onsuccess = () => ok(request.result)));
+    const db = await ask(indexedDB.open("e-cloud"));
+    const slots = await ask(db.transaction("meta").objectStore("meta").get("slots"));
+    const slot = Number(slots.match(/current=(\d+)/)[1]);
+    const blocks = db.transaction("blocks", "readwrite").objectStore("blocks");
+    const record = JSON.parse(await ask(blocks.get([slot, 40])));
+    record.hash = "ab".repeat(32);
+    await ask(blocks.put(JSON.stringify(record), [slot, 40]));
+    db.close();
+  });
+  await page.reload();
+  await block(page, 100).waitFor();
+  const alert = page.getByRole("alert").filter({ hasText: "The chain kept in this browser is broken (block 41 does not name block 40 as its parent)" });
+  await alert.waitFor({ timeout: 30_000 });
+  await alert.getByText("it was changed outside this page. No block is sealed on it.", { exact: false }).waitFor();
+  assert.ok(await page.getByRole("button", { name: "Seal now" }).isDisabled(), "Seal now is disabled");
   assert.equal(await openHeight(page), 101, "nothing sealed on it");
   problems.assertNone();
 });

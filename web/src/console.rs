@@ -34,6 +34,9 @@ impl Console {
             .as_ref()
             .ok_or_else(|| JsError::new("the page has not started"))?;
         let sim = community.read();
+        if !sim.chain().is_whole() {
+            return Err(JsError::new(crate::state::OLDER_UNREAD));
+        }
         object(&sim.chain().to_json())
     }
 

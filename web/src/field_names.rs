@@ -124,10 +124,7 @@ impl FieldName {
 /// What an edit of block `height` at `pointer` to `stored` does, in the
 /// words of [`FieldName::now`].
 pub fn said_now(sim: &Simulation, pointer: &str, height: u64, stored: &str) -> String {
-    match usize::try_from(height)
-        .ok()
-        .and_then(|i| sim.chain().blocks().get(i))
-    {
+    match sim.chain().block_at(height) {
         Some(block) => field_name(block, &fields(block), pointer).now(stored),
         None => format!(": {pointer} is now \u{201c}{stored}\u{201d}"),
     }

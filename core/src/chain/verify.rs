@@ -429,6 +429,9 @@ pub fn verify_signatures(items: &[SignedDigest]) -> bool {
 pub struct Verifier {
     /// How many blocks it verifies: the chain's length when it began.
     len: usize,
+    /// The height of the first block it is handed: 0, but for a chain
+    /// whose older blocks are not held ([`Verifier::resumed`]).
+    base: u64,
     /// The next block to walk. A failing batch sends it back to the
     /// batch's first block.
     next: usize,
@@ -482,9 +485,21 @@ impl Verifier {
         verifier
     }
 
+    /// [`Verifier::newest`] for a chain of which only `genesis` and
+    /// `blocks`, from height `base` on, are held: of the newest `count`
+    /// blocks, at most all but the first of `blocks` (the ledger it records
+    /// is trusted). Findings name blocks by height.
+    pub fn resumed(genesis: &Block, base: u64, blocks: &[Block], count: usize) -> Verifier {
+        let mut verifier = Verifier::newest(blocks, count.min(blocks.len().saturating_sub(1)));
+        verifier.base = base;
+        verifier.walk.origin = Origin::of(Some(genesis));
+        verifier
+    }
+
     fn checking(blocks: &[Block], mode: SigMode) -> Verifier {
         Verifier {
             len: blocks.len(),
+            base: 0,
             next: 0,
             walk: Walk::from(blocks.first()),
             sigs: Signatures::new(mode),
@@ -537,8 +552,13 @@ impl Verifier {
                 .min(i.saturating_add(max_blocks - walked));
             let digests = ahead.get(blocks, i, end);
             let parent = i.checked_sub(1).map(|p| &blocks[p]);
-            self.walk
-                .step(&blocks[i], i as u64, parent, &mut self.sigs, digests);
+            self.walk.step(
+                &blocks[i],
+                self.base + i as u64,
+                parent,
+                &mut self.sigs,
+                digests,
+            );
             self.next = i + 1;
             let batch = &mut self.sigs.batch;
             if batching
@@ -566,7 +586,7 @@ impl Verifier {
     /// [`verify_chain`] on the blocks it was created on.
     pub fn finish(mut self, blocks: &[Block]) -> Report {
         self.advance(blocks, usize::MAX);
-        self.walk.finish(blocks)
+        self.walk.finish(blocks, self.base)
     }
 }
 
@@ -704,9 +724,12 @@ impl Walk {
         }
     }
 
-    fn finish(mut self, blocks: &[Block]) -> Report {
+    /// The report, members named in its messages; `blocks` begin at
+    /// height `base`.
+    fn finish(mut self, blocks: &[Block], base: u64) -> Report {
         for f in &mut self.report.findings {
-            if let Some(block) = blocks.get(f.height as usize) {
+            let index = f.height.checked_sub(base).map(|i| i as usize);
+            if let Some(block) = index.and_then(|i| blocks.get(i)) {
                 f.message = name_members(&f.message, block.ledger());
             }
         }

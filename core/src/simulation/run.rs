@@ -2,10 +2,11 @@
 //! filled. This is what the page drives; it knows no clock (the caller
 //! passes the time in) and no browser.
 
-use crate::chain::blocks::Chain;
+use crate::chain::blocks::{Chain, LinkError};
 use crate::chain::genesis::{CommunitySpec, SetupError};
 use crate::chain::verify::Report;
 use crate::crypto::merkle::merkle_root;
+use crate::crypto::Hash;
 use crate::encoding::canonical::CanonicalError;
 use crate::encoding::units::{MilliTokens, Wh};
 use crate::model::block::{
@@ -96,8 +97,9 @@ pub struct Simulation {
     strategies: Vec<(MemberId, Strategy)>,
     /// Members switched offline, in member order.
     offline: Vec<MemberId>,
-    /// Blocks as they were before each tampering edit, newest last.
-    originals: Vec<(usize, Block)>,
+    /// Blocks as they were before each tampering edit (by height), newest
+    /// last.
+    originals: Vec<(u64, Block)>,
 }
 
 impl Simulation {
@@ -171,7 +173,7 @@ impl Simulation {
     /// Changes one value of a past block in place (see [`crate::tamper`]).
     pub fn tamper(&mut self, edit: &Edit) -> Result<(), TamperError> {
         let block = edited_block(&self.chain, edit)?;
-        self.replace_block(edit.height as usize, block);
+        self.replace_block(edit.height, block);
         Ok(())
     }
 
@@ -179,15 +181,14 @@ impl Simulation {
     pub fn rehash(&mut self, height: u64) -> Result<(), TamperError> {
         let block = self
             .chain
-            .blocks()
-            .get(height as usize)
+            .block_at(height)
             .ok_or(TamperError::NoSuchBlock(height))?;
         let block = rehashed(block)?;
-        self.replace_block(height as usize, block);
+        self.replace_block(height, block);
         Ok(())
     }
 
-    fn replace_block(&mut self, height: usize, block: Block) {
+    fn replace_block(&mut self, height: u64, block: Block) {
         if let Some(old) = self.chain.replace(height, block) {
             self.originals.push((height, old));
         }
@@ -215,7 +216,7 @@ impl Simulation {
 
     /// Heights of the blocks changed by tampering, oldest first.
     pub fn tampered_heights(&self) -> Vec<u64> {
-        let h: Vec<u64> = self.originals.iter().map(|(h, _)| *h as u64).collect();
+        let h: Vec<u64> = self.originals.iter().map(|(h, _)| *h).collect();
         let mut h = crate::encoding::order::sorted_by(&h, &|a, b| a.cmp(b));
         h.dedup();
         h
@@ -224,12 +225,24 @@ impl Simulation {
     /// Block `height` as it was sealed, whatever tampering has changed
     /// since (a store writes this, never an edited copy).
     pub fn sealed_block(&self, height: u64) -> Option<&Block> {
-        let index = usize::try_from(height).ok()?;
         self.originals
             .iter()
-            .find(|(h, _)| *h == index)
+            .find(|(h, _)| *h == height)
             .map(|(_, block)| block)
-            .or_else(|| self.chain.blocks().get(index))
+            .or_else(|| self.chain.block_at(height))
+    }
+
+    /// Puts `older`, the blocks just below those the chain holds (see
+    /// [`Chain::resumed`]), in front, once they link to the blocks held as
+    /// sealed; refused, changing nothing, if they do not.
+    pub fn prepend(&mut self, older: Vec<Block>) -> Result<(), LinkError> {
+        let sealed = |height| self.sealed_block(height).map_or(Hash::ZERO, |b| b.hash);
+        let links = (
+            self.sealed_block(self.chain.base())
+                .map_or(Hash::ZERO, |b| b.header.parent),
+            sealed(0),
+        );
+        self.chain.prepend_linked(older, links)
     }
 
     /// The chain as sealed, without any tampering.

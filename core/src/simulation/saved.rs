@@ -14,7 +14,7 @@
 
 use crate::chain::blocks::Chain;
 use crate::chain::export::FileHeader;
-use crate::chain::verify::{Report, Verifier};
+use crate::chain::verify::Report;
 use crate::crypto::Hash;
 use crate::encoding::hex::{from_hex, to_hex};
 use crate::model::block::Block;
@@ -260,14 +260,15 @@ impl Simulation {
         check: usize,
     ) -> Result<(Simulation, Report), RestoreError> {
         let (rest, keys) = SavedRun::read(rest, REST_FORMAT)?;
-        if let Some((i, block)) = (0u64..).zip(chain.blocks()).find(|(i, b)| b.height() != *i) {
+        let heights = (chain.base()..).zip(chain.blocks());
+        if let Some((i, block)) = heights.into_iter().find(|(i, b)| b.height() != *i) {
             return Err(RestoreError::Corrupt(format!(
                 "the record of block {i} holds block {}",
                 block.height()
             )));
         }
         rest.check_tip(&chain)?;
-        let report = Verifier::newest(chain.blocks(), check).finish(chain.blocks());
+        let report = chain.check_newest(check);
         let mut sim = Simulation::resume(chain, keys);
         if !sim.holds_keys() {
             return Err(RestoreError::WrongKeys);
@@ -319,7 +320,7 @@ impl Simulation {
         }
         let count = newer.len();
         self.push_sealed(newer);
-        let report = Verifier::newest(self.chain().blocks(), count).finish(self.chain().blocks());
+        let report = self.chain().check_newest(count);
         if let Some(first) = report.first_failure() {
             let why = format!("block {}: {}", first.height, first.message);
             self.drop_after(len);
@@ -611,6 +612,93 @@ mod tests {
             follower.save() == writer.save(),
             "the follower is the writer's run"
         );
+    }
+
+    /// `sim`'s run reopened as the page reopens a long one: from its rest
+    /// record, its genesis block and its newest `held` blocks alone.
+    fn resumed(sim: &Simulation, held: usize) -> (Simulation, Report) {
+        let blocks = records(sim.chain().blocks());
+        let base = blocks.len() - held;
+        let chain = Chain::resumed(blocks[0].clone(), blocks[base..].to_vec()).unwrap();
+        Simulation::reopen(&sim.rest_record(), chain, 16).unwrap()
+    }
+
+    #[test]
+    fn a_run_resumed_from_its_newest_blocks_seals_the_blocks_the_whole_run_seals() {
+        let mut whole = kept_run(40);
+        let (mut part, report) = resumed(&whole, 17);
+        assert!(report.is_valid());
+        assert_eq!(report.blocks_checked, 16, "the newest 16");
+        assert_eq!(part.chain().base(), 24);
+        assert!(part.save() != whole.save(), "only part of the chain");
+        // George offline at first (penalties, the runner-up sealing), then
+        // back; readings, a strategy, a newcomer.
+        for i in 0..30u64 {
+            for sim in [&mut whole, &mut part] {
+                match i {
+                    8 => sim.set_online(GEORGE, true),
+                    12 => sim.set_strategy(GEORGE, Strategy::FixedPercent { percent: 40 }),
+                    20 => {
+                        sim.join("Zoe", crate::model::member::Role::Customer, Wh(0))
+                            .unwrap();
+                    }
+                    _ => {}
+                }
+                if i % 3 == 0 {
+                    sim.generate(GEORGE, Wh(900 + i)).unwrap();
+                }
+            }
+            let (a, b) = (whole.seal(), part.seal());
+            assert_eq!(
+                a.map(|b| b.hash).map_err(|e| e.to_string()),
+                b.map(|b| b.hash).map_err(|e| e.to_string()),
+                "seal {i}"
+            );
+        }
+        assert_eq!(part.chain().tip().height(), 70);
+        assert!(part.chain().check_newest(usize::MAX).is_valid());
+        // The older blocks as the store keeps them, put in front: the same
+        // run, whole, and it verifies.
+        let older = records(&whole.chain().blocks()[1..24]);
+        part.prepend(older).unwrap();
+        assert!(part.chain().is_whole());
+        assert!(part.save() == whole.save(), "the same run");
+        assert!(part.verify().is_valid());
+    }
+
+    #[test]
+    fn older_blocks_that_do_not_link_are_refused() {
+        let sim = kept_run(30);
+        let (mut part, _) = resumed(&sim, 17);
+        let before = part.save();
+        let mut older = records(&sim.chain().blocks()[1..14]);
+        older[6].body.ledger.members[1].balance = Wh(99);
+        older[6].hash = crate::crypto::hash::sha256(b"changed in the store");
+        assert_eq!(
+            part.prepend(older),
+            Err(crate::chain::blocks::LinkError::Parent { height: 8 })
+        );
+        assert!(part.save() == before, "nothing changed");
+        // Tampering with the oldest block held and with the genesis block:
+        // the older blocks link to them as they were sealed.
+        part.tamper(&crate::simulation::tamper::Edit {
+            height: 14,
+            pointer: "/header/parent".into(),
+            value: serde_json::json!("00".repeat(32)),
+        })
+        .unwrap();
+        part.tamper(&crate::simulation::tamper::Edit {
+            height: 0,
+            pointer: "/body/ledger/members/1/balance".into(),
+            value: serde_json::json!(5),
+        })
+        .unwrap();
+        part.rehash(0).unwrap();
+        assert_ne!(part.chain().genesis().hash, sim.chain().genesis().hash);
+        assert_eq!(part.tampered_heights(), vec![0, 14]);
+        part.prepend(records(&sim.chain().blocks()[1..14])).unwrap();
+        part.undo_all_tampering();
+        assert!(part.save() == sim.save(), "whole");
     }
 
     #[test]

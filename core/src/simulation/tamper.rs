@@ -50,9 +50,8 @@ pub struct Edit {
 /// The block at `edit.height` with one value replaced. Numbers may be given
 /// as text ("1200"), so a page's text box can feed this directly.
 pub fn edited_block(chain: &Chain, edit: &Edit) -> Result<Block, TamperError> {
-    let block = usize::try_from(edit.height)
-        .ok()
-        .and_then(|h| chain.blocks().get(h))
+    let block = chain
+        .block_at(edit.height)
         .ok_or(TamperError::NoSuchBlock(edit.height))?;
     let mut value = block_value(block).map_err(TamperError::Unhashable)?;
     let slot = value

@@ -15,8 +15,8 @@ use crate::components::voting_tokens::VotingTokens;
 use crate::components::win_chart::WinChart;
 use crate::console::use_console;
 use crate::hooks::{
-    use_block_timer, use_following, use_opening, use_settings_storage, use_storage, Opening,
-    StoreHandle,
+    use_block_timer, use_following, use_older_blocks, use_opening, use_settings_storage,
+    use_storage, Opening, StoreHandle,
 };
 use crate::state::{AppState, Verification};
 use yew::prelude::*;
@@ -34,11 +34,11 @@ pub fn App() -> Html {
                 store={opened.store.clone().map(StoreHandle)}
             />
         },
-        Opening::Reading(what) => html! {
+        Opening::Reading => html! {
             <>
                 { masthead() }
                 <main class="opening">
-                    <p role="status">{ what.clone() }</p>
+                    <p role="status">{ "Opening the run kept in this browser\u{2026}" }</p>
                 </main>
             </>
         },
@@ -67,6 +67,7 @@ fn Dashboard(props: &DashboardProps) -> Html {
     use_console(state.community.clone());
     use_storage(props.store.clone(), &state, state.dispatcher());
     use_following(props.store.clone(), &state, state.dispatcher());
+    use_older_blocks(props.store.clone(), &state, state.dispatcher());
     use_settings_storage(props.store.clone(), state.settings(), state.keeping.role);
     let on_action = state.dispatcher().to_callback();
     let community = &state.community;

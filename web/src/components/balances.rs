@@ -48,7 +48,7 @@ pub fn Balances(props: &BalancesProps) -> Html {
     .view(html! {
         <>
             { for capacities }
-            { ledger_table(ledger, format!("After block {height}"), &blocks_sealed(sim.chain().blocks())) }
+            { ledger_table(ledger, format!("After block {height}"), blocks_sealed(sim.chain(), height).as_deref()) }
             <p class="total">{ format!("Total energy held: {total}") }</p>
             { hint(REPUTATION_AND_SEALED.into()) }
         </>

@@ -52,14 +52,9 @@ impl PartialEq for BlockCardProps {
 pub fn BlockCard(props: &BlockCardProps) -> Html {
     let open_hex = use_hex_disclosures();
     let sim = props.community.read();
-    let blocks = sim.chain().blocks();
-    let Some(index) = usize::try_from(props.height)
-        .ok()
-        .filter(|&i| i < blocks.len())
-    else {
+    let Some(block) = sim.chain().block_at(props.height) else {
         return html! {};
     };
-    let block = &blocks[index];
     let ledger = block.ledger();
     let height = block.height();
     let title_id = format!("block-{height}-title");
@@ -122,7 +117,7 @@ pub fn BlockCard(props: &BlockCardProps) -> Html {
                 if props.expanded {
                     <div id={details_id} class="block-details">
                         { neighbours(height, tip, &props.on_action) }
-                        { details(block, &blocks_sealed(&blocks[..=index])) }
+                        { details(block, blocks_sealed(sim.chain(), props.height).as_deref()) }
                         <div class="row">
                             <button
                                 type="button"
@@ -155,7 +150,7 @@ fn full(hex: String) -> Html {
 
 /// The block's header, hash preimage and ledger; `sealed` counts the blocks
 /// each member had sealed by then.
-fn details(block: &Block, sealed: &[u64]) -> Html {
+fn details(block: &Block, sealed: Option<&[u64]>) -> Html {
     let h = &block.header;
     let ledger = block.ledger();
     let preimage = match h.preimage() {

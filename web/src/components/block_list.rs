@@ -29,8 +29,12 @@ pub fn BlockList(props: &BlockListProps) -> Html {
     let oldest = heights.last().copied().unwrap_or(0);
     let follows_tip = props.window.newest.is_none();
 
-    let tampered = props.community.read().is_tampered();
-    let changes = if tampered {
+    let (tampered, base) = {
+        let sim = props.community.read();
+        (sim.is_tampered(), sim.chain().base())
+    };
+    // A card's blocks-sealed counts wait for the older blocks.
+    let changes = if tampered || base > 0 {
         props.community.revision()
     } else {
         0
@@ -91,7 +95,7 @@ pub fn BlockList(props: &BlockListProps) -> Html {
                 <div class="row">
                     { nav("Newest", BlocksAction::ShowNewest, !follows_tip) }
                     { nav("Newer", BlocksAction::ShowNewer, !follows_tip) }
-                    { nav("Older", BlocksAction::ShowOlder, oldest > 0) }
+                    { nav("Older", BlocksAction::ShowOlder, oldest > base) }
                 </div>
                 <GotoBlock id="goto-block" label="Go to block" {tip} on_show={on_goto} />
                 { notice_view(props.notice.as_ref()) }

@@ -1,7 +1,7 @@
 use crate::components::bar_chart::bar_chart;
 use crate::components::line_chart::{line_chart, Measure};
 use crate::components::panel::Panel;
-use crate::state::Community;
+use crate::state::{Community, OLDER_UNREAD};
 use ecloud_core::simulation::history::{History, MAX_POINTS};
 use yew::prelude::*;
 
@@ -16,7 +16,11 @@ pub fn Charts(props: &ChartsProps) -> Html {
     // Drawn again only when the chain or the open block changed (a new
     // revision), never on the timer's ticks.
     let charts = use_memo(props.community.clone(), |community| {
-        let history = History::of(community.read().chain().blocks(), MAX_POINTS);
+        let sim = community.read();
+        if !sim.chain().is_whole() {
+            return html! { <p>{ OLDER_UNREAD }</p> };
+        }
+        let history = History::of(sim.chain().blocks(), MAX_POINTS);
         html! {
             <div class="charts">
                 { figure(

@@ -35,10 +35,7 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
     let tip = sim.chain().tip().height();
     let height = props.election.shown_height(tip);
     let follows_tip = props.election.shown.is_none();
-    let Some(block) = usize::try_from(height)
-        .ok()
-        .and_then(|i| sim.chain().blocks().get(i))
-    else {
+    let Some(block) = sim.chain().block_at(height) else {
         return html! {};
     };
     let ledger = block.ledger();
@@ -106,7 +103,7 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
             <nav class="block-nav" aria-label="Elections">
                 <p class="showing">{ showing }</p>
                 <div class="row">
-                    { show("Earlier", height.checked_sub(1), height > 0) }
+                    { show("Earlier", height.checked_sub(1), height > sim.chain().base()) }
                     { show("Later", Some(height + 1), !follows_tip) }
                     { show("Newest", None, !follows_tip) }
                 </div>
@@ -121,10 +118,7 @@ pub fn ElectionPanel(props: &ElectionProps) -> Html {
 fn record_view(e: &ElectionRecord, block: &Block, sim: &Simulation, tip: u64) -> Html {
     let ledger = block.ledger();
     let r = &ledger.rules;
-    let next = sim
-        .chain()
-        .blocks()
-        .get(usize::try_from(e.height).unwrap_or(usize::MAX));
+    let next = sim.chain().block_at(e.height);
     let missed = next
         .and_then(|b| b.penalty())
         .is_some_and(|p| p.missed == e.winner);

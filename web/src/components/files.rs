@@ -40,9 +40,15 @@ pub fn Files(props: &FilesProps) -> Html {
     let keeping = &props.keeping;
     // A tab that follows another changes nothing; an undo under way waits.
     let frozen = keeping.following() || keeping.undoing;
-    let (seed, tampered, blocks) = {
+    let (seed, tampered, blocks, partial) = {
         let sim = props.community.read();
-        (seed_of(&sim), sim.is_tampered(), sim.chain().len())
+        let chain = sim.chain();
+        (
+            seed_of(&sim),
+            sim.is_tampered(),
+            chain.len(),
+            !chain.is_whole(),
+        )
     };
     // Dropping a file anywhere on the page imports it.
     {
@@ -240,7 +246,7 @@ pub fn Files(props: &FilesProps) -> Html {
                 <p class="tampered" role="status">{ crate::state::FOREIGN }</p>
             }
             <div class="row">
-                <button type="button" onclick={on_export}>
+                <button type="button" onclick={on_export} disabled={partial}>
                     { if tampered { "Export chain (tampered)" } else { "Export chain" } }
                 </button>
                 <input id="import-file" class="file-input" type="file" accept=".json,application/json" onchange={on_file} disabled={frozen} />
@@ -248,7 +254,7 @@ pub fn Files(props: &FilesProps) -> Html {
             </div>
             { hint(format!("{}. You can also drop a chain or run file anywhere on the page.", crate::format::count(blocks as u64, "block", "blocks")).into()) }
             <div class="row">
-                <button type="button" onclick={on_export_run}>
+                <button type="button" onclick={on_export_run} disabled={partial}>
                     { "Export run with keys (private)" }
                 </button>
             </div>

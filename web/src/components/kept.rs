@@ -55,6 +55,20 @@ pub fn KeptRun(props: &KeptRunProps) -> Html {
             </div>
         }
     });
+    let reading = match keeping.check {
+        StoreCheck::Reading { done, total } => Some(html! {
+            <p class="kept-banner checking" role="status">
+                { format!(
+                    "Reading older blocks: {} of {} read. The page is usable meanwhile: its newest \
+                     blocks were read and checked; the charts, the counts of blocks sealed, \
+                     export and verification wait for the rest.",
+                    thousands(done),
+                    thousands(total)
+                ) }
+            </p>
+        }),
+        _ => None,
+    };
     let checking = running.map(|checking| {
         let blocks = props.community.read().chain().len() as u64;
         let progress = checking.progress_of(blocks);
@@ -72,13 +86,14 @@ pub fn KeptRun(props: &KeptRunProps) -> Html {
         };
         html! { <p class="kept-banner checking">{ text }</p> }
     });
-    if following.is_none() && held.is_none() && checking.is_none() {
+    if following.is_none() && held.is_none() && checking.is_none() && reading.is_none() {
         return html! {};
     }
     html! {
         <div class="kept">
             { for following }
             { for held }
+            { for reading }
             { for checking }
         </div>
     }

@@ -91,10 +91,7 @@ pub fn BlockEditor(props: &BlockEditorProps) -> Html {
     let height = props.height;
     let rows: Vec<(FieldName, String, Value)> = {
         let sim = props.community.read();
-        match usize::try_from(height)
-            .ok()
-            .and_then(|i| sim.chain().blocks().get(i))
-        {
+        match sim.chain().block_at(height) {
             Some(block) => {
                 let all = fields(block);
                 all.iter()

@@ -34,7 +34,10 @@ pub fn Verify(props: &VerifyProps) -> Html {
             on_action.emit(VerificationAction::Slice.into())
         });
     }
-    let blocks = props.community.read().chain().len() as u64;
+    let (blocks, whole) = {
+        let sim = props.community.read();
+        (sim.chain().len() as u64, sim.chain().is_whole())
+    };
     let on_click = props
         .on_action
         .reform(|_| VerificationAction::Request.into());
@@ -61,7 +64,7 @@ pub fn Verify(props: &VerifyProps) -> Html {
     }
     .view(html! {
         <>
-            <button type="button" class="primary" onclick={on_click} disabled={running.is_some()}>
+            <button type="button" class="primary" onclick={on_click} disabled={running.is_some() || !whole}>
                 { "Verify chain" }
             </button>
             { notice_view(props.notice.as_ref()) }

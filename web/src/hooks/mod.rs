@@ -13,6 +13,6 @@ pub use use_hex_disclosures::{use_hex_disclosures, OpenHex};
 pub use use_next_task::use_next_task;
 pub use use_overflows::use_overflows;
 pub use use_storage::{
-    undo, url_seed, use_following, use_opening, use_settings_storage, use_storage, Opening,
-    StoreHandle,
+    undo, url_seed, use_following, use_older_blocks, use_opening, use_settings_storage,
+    use_storage, Opening, StoreHandle,
 };

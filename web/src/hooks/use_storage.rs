@@ -1,13 +1,14 @@
 //! The run kept in this browser, the page's hooks: opening the page (the
-//! run reopened from the store, with its progress), writing every change
-//! at once in the tab that keeps the run, and following it in the others.
+//! run reopened from the store: its newest blocks), reading its older
+//! blocks in the background, writing every change at once in the tab that
+//! keeps the run, and following it in the others.
 
 use crate::clock;
 use crate::state::{Action, AppState, Community, KeepingAction, Origin, Reopening, Role, Settings};
 use crate::store::open::{open_page, Opened};
 use crate::store::tabs::{self, Channel};
 use crate::store::Store;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -26,8 +27,8 @@ impl PartialEq for StoreHandle {
 
 /// Where the page is in opening.
 pub enum Opening {
-    /// Reading: what is being done.
-    Reading(String),
+    /// Reading the store.
+    Reading,
     Opened(Rc<Opened>),
     Failed(String),
 }
@@ -35,17 +36,12 @@ pub enum Opening {
 /// Opens the page once: the store, this tab's role, the run.
 #[hook]
 pub fn use_opening() -> UseStateHandle<Opening> {
-    let opening =
-        use_state(|| Opening::Reading("Opening the run kept in this browser\u{2026}".into()));
+    let opening = use_state(|| Opening::Reading);
     {
         let opening = opening.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                let progress = {
-                    let opening = opening.clone();
-                    move |text: String| opening.set(Opening::Reading(text))
-                };
-                opening.set(match open_page(clock::wall_ms(), &progress).await {
+                opening.set(match open_page(clock::wall_ms()).await {
                     Ok(opened) => Opening::Opened(Rc::new(opened)),
                     Err(why) => Opening::Failed(why),
                 });
@@ -77,6 +73,48 @@ pub fn use_storage(
             || ()
         },
     );
+}
+
+/// The older blocks read in the background are said every so many.
+const OLDER_SAID_EVERY: u64 = 2_000;
+
+/// Reads the older blocks of a run reopened from the store (its newest
+/// blocks only), a short chunk per task, saying how far it has got, and
+/// hands them to the reducer; a run replaced meanwhile stops the reading.
+#[hook]
+pub fn use_older_blocks(
+    store: Option<StoreHandle>,
+    state: &AppState,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let epoch = state.keeping.run.epoch;
+    let base = state.community.read().chain().base();
+    let slot = match state.keeping.run.origin {
+        Origin::Kept { slot } if base > 0 => Some(slot),
+        _ => None,
+    };
+    use_effect_with((epoch, slot), move |&(epoch, slot)| {
+        let stop = Rc::new(Cell::new(false));
+        if let (Some(store), Some(slot)) = (store, slot) {
+            let stop = stop.clone();
+            spawn_local(async move {
+                let said = Cell::new(0);
+                let progress = |done: u64| {
+                    if done >= said.get() + OLDER_SAID_EVERY && !stop.get() {
+                        said.set(done);
+                        dispatcher.dispatch(KeepingAction::OlderRead { epoch, done }.into());
+                    }
+                    !stop.get()
+                };
+                let read = store.0.older(slot, base, &progress).await;
+                if !stop.get() {
+                    let read = read.map(Rc::new);
+                    dispatcher.dispatch(KeepingAction::OlderBlocks { epoch, read }.into());
+                }
+            });
+        }
+        move || stop.set(true)
+    });
 }
 
 /// Keeps the page's settings as they change, in the tab that keeps the run.
@@ -171,7 +209,7 @@ impl Follow {
             _ => {
                 let reopened = self
                     .store
-                    .reopen(current, &|_, _| ())
+                    .reopen(current)
                     .await?
                     .ok_or("the other tab's run is gone")?;
                 self.dispatcher.dispatch(
@@ -243,8 +281,7 @@ pub fn use_following(
 pub fn undo(store: StoreHandle, epoch: u64, on_action: Callback<Action>) {
     on_action.emit(KeepingAction::Undoing.into());
     spawn_local(async move {
-        let progress = |_: u64, _: u64| ();
-        let action = match store.0.undo(epoch, &progress).await {
+        let action = match store.0.undo(epoch).await {
             Ok((slot, reopened)) => KeepingAction::Reopened {
                 run: crate::state::Handoff::new(reopened.sim),
                 slot,

@@ -1,7 +1,8 @@
 //! Which blocks the block list shows: a page of them at a time, and which
 //! are opened to show their header, preimage and ledger.
 
-use super::{Action, AppState, Notice};
+use super::{Action, AppState, Notice, OLDER_UNREAD};
+use ecloud_core::Chain;
 
 /// Blocks per page of the block list: the chain may hold thousands, and
 /// only a window of them is ever rendered.
@@ -81,7 +82,8 @@ impl AppState {
                     .saturating_add(BLOCKS_PER_PAGE);
                 self.blocks.newest = (newest < tip).then_some(newest);
             }
-            BlocksAction::Show { text } => match block_height(&text, tip) {
+            BlocksAction::Show { text } => match block_height(&text, self.community.read().chain())
+            {
                 Ok(height) => {
                     self.blocks.newest = (height < tip).then_some(height);
                     self.blocks.expand(height);
@@ -95,10 +97,13 @@ impl AppState {
 }
 
 /// The block a class typed (`12` or `#12`), or why it is not one of the
-/// chain's: what "go to block" says in the block list and the election panel.
-pub(super) fn block_height(text: &str, tip: u64) -> Result<u64, String> {
+/// chain's (or not read yet): what "go to block" says in the block list and
+/// the election panel.
+pub(super) fn block_height(text: &str, chain: &Chain) -> Result<u64, String> {
+    let tip = chain.tip().height();
     match text.trim().trim_start_matches('#').parse::<u64>() {
-        Ok(height) if height <= tip => Ok(height),
+        Ok(height) if chain.block_at(height).is_some() => Ok(height),
+        Ok(height) if height <= tip => Err(OLDER_UNREAD.into()),
         Ok(height) => Err(format!(
             "There is no block {height} yet: the newest is block {tip}."
         )),

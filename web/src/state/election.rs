@@ -311,7 +311,7 @@ impl AppState {
 
     fn show_election_at(&mut self, text: &str) {
         let tip = self.tip_height();
-        match block_height(text, tip) {
+        match block_height(text, self.community.read().chain()) {
             Ok(height) => {
                 self.election.shown = (height < tip).then_some(height);
                 self.election.election_notice = None;

@@ -324,12 +324,8 @@ impl AppState {
                     self.explorer.edit_notice = Notice::busy();
                     return;
                 };
-                let hash_of = |sim: &ecloud_core::Simulation| {
-                    usize::try_from(height)
-                        .ok()
-                        .and_then(|i| sim.chain().blocks().get(i))
-                        .map(|b| b.hash)
-                };
+                let hash_of =
+                    |sim: &ecloud_core::Simulation| sim.chain().block_at(height).map(|b| b.hash);
                 let before = hash_of(&sim);
                 let result = sim.rehash(height);
                 let changed = hash_of(&sim) != before;

@@ -1,10 +1,12 @@
 //! Keeping the run in this browser, the page's side: which tab writes it,
 //! which run of the store the page shows (so the store knows whether to
 //! write a change into it or keep a new run beside the old one), the run a
-//! reset or an import replaced (which "Undo" brings back), the full
-//! verification of a run reopened from the store, run in the background a
-//! slice at a time, and why nothing may be sealed on a kept chain that
-//! turned out bad or incomplete.
+//! reset or an import replaced (which "Undo" brings back), the older blocks
+//! of a run reopened from its newest ones, put in front once read in the
+//! background, then the full verification of the run, run in the background
+//! a slice at a time, and why nothing may be sealed on a kept chain that
+//! turned out bad (a block that fails, older blocks that do not link) or
+//! incomplete.
 //!
 //! The store itself (IndexedDB, the tabs' lock and channel) is in
 //! `crate::store`; it answers with these actions.
@@ -122,6 +124,12 @@ pub struct PreviousRun {
 pub enum StoreCheck {
     /// Nothing to check: a fresh run, or one verified whole as it was read.
     NotNeeded,
+    /// The older blocks are being read, in the background: `done` of
+    /// `total`. The chain is verified once they are all read.
+    Reading {
+        done: u64,
+        total: u64,
+    },
     /// Under way in the background, a slice at a time.
     Running(SlicedVerification),
     Passed {
@@ -189,6 +197,11 @@ impl Keeping {
         self.role != Role::Alone
     }
 }
+
+/// Why what needs the whole chain waits, while a reopened run's older
+/// blocks are read.
+pub const OLDER_UNREAD: &str = "This waits for the older blocks kept in this browser, which are \
+     still being read (the note at the top says how far).";
 
 /// Said in a tab that follows another.
 pub const FOLLOWING: &str =
@@ -264,6 +277,17 @@ pub enum KeepingAction {
     /// "Undo": the previous run is being read, or could not be.
     Undoing,
     UndoFailed(String),
+    /// The older blocks of the run of mark `epoch`, being read in the
+    /// background: `done` so far.
+    OlderRead {
+        epoch: u64,
+        done: u64,
+    },
+    /// They are all read (or why they could not be).
+    OlderBlocks {
+        epoch: u64,
+        read: Result<Rc<Vec<Block>>, String>,
+    },
     /// The next slice of the background verification.
     CheckSlice,
     /// A run storage could not keep whole: go on from its last block.
@@ -308,11 +332,16 @@ fn bad_chain(report: &Report) -> String {
         |f| format!("block {} ({}: {})", f.height, f.check.code(), f.message),
     );
     format!(
-        "The chain kept in this browser fails verification at {first}: it was changed outside \
-         this page. No block is sealed on it. Export it to look at it, import a run file to go \
-         on, or reset to start afresh (the kept run stays until the next reset)."
+        "The chain kept in this browser fails verification at {first}: {CHANGED} Export it to \
+         look at it, {GO_ON}"
     )
 }
+
+/// Why a kept chain is held.
+const CHANGED: &str = "it was changed outside this page. No block is sealed on it.";
+/// What the class may do then.
+const GO_ON: &str =
+    "import a run file to go on, or reset to start afresh (the kept run stays until the next reset).";
 
 impl AppState {
     pub(super) fn apply_keeping(&mut self, action: KeepingAction) {
@@ -373,6 +402,22 @@ impl AppState {
                     "The tab that kept this run was closed: this tab keeps it now, and its controls work again.",
                 );
             }
+            KeepingAction::OlderRead { epoch, done } => {
+                if let (true, StoreCheck::Reading { total, .. }) =
+                    (epoch == self.keeping.run.epoch, &self.keeping.check)
+                {
+                    self.keeping.check = StoreCheck::Reading {
+                        done,
+                        total: *total,
+                    };
+                }
+            }
+            KeepingAction::OlderBlocks { epoch, read } => {
+                if epoch == self.keeping.run.epoch {
+                    // The only holder of the blocks: taken, not copied.
+                    self.older_blocks(read.map(Rc::unwrap_or_clone));
+                }
+            }
             KeepingAction::CheckSlice => self.check_slice(),
             KeepingAction::GoOn => {
                 self.keeping.held = None;
@@ -420,13 +465,20 @@ impl AppState {
     }
 
     /// After a run was read from the store trusting all but its newest
-    /// blocks (`report`): hold it if those fail, else verify the whole chain
-    /// in the background.
+    /// blocks (`report`): hold it if those fail, else read its older blocks
+    /// if they are still to come, then verify the whole chain in the
+    /// background.
     pub(crate) fn start_store_check(&mut self, report: &Report) {
         if report.is_valid() {
             let checked = report.blocks_checked;
+            let chain = self.community.read().chain().base();
             let blocks = self.community.read().chain().len() as u64;
-            self.keeping.check = if checked >= blocks {
+            self.keeping.check = if chain > 0 {
+                StoreCheck::Reading {
+                    done: 0,
+                    total: chain - 1,
+                }
+            } else if checked >= blocks {
                 StoreCheck::Passed {
                     blocks,
                     elapsed_ms: 0.0,
@@ -463,6 +515,29 @@ impl AppState {
         // tables the writing tab set.
         self.share_drafts.clear();
         self.follow_members();
+    }
+
+    /// The older blocks, read: put in front of the newest, then verified in
+    /// the background. Blocks that do not link, or could not be read, hold
+    /// the run as a chain that fails verification does.
+    fn older_blocks(&mut self, read: Result<Vec<Block>, String>) {
+        let Some(mut sim) = self.community.write() else {
+            return;
+        };
+        let put = read.and_then(|older| sim.prepend(older).map_err(|e| e.to_string()));
+        drop(sim);
+        match (put, &self.keeping.check) {
+            (Err(why), _) => {
+                self.keeping.check = StoreCheck::Failed;
+                self.keeping.held = Some(format!(
+                    "The chain kept in this browser is broken ({why}): {CHANGED} You may {GO_ON}"
+                ));
+            }
+            (Ok(()), StoreCheck::Reading { .. }) => {
+                self.keeping.check = StoreCheck::Running(SlicedVerification::deferred());
+            }
+            (Ok(()), _) => {}
+        }
     }
 
     /// Walks the next slice of the background verification; at its end,
@@ -563,6 +638,108 @@ mod tests {
         ));
         assert_eq!(back.keeping.held, None);
         assert_eq!(back.verification, Verification::NotRun);
+    }
+
+    /// The state `s`'s run would be after a reload that read only its
+    /// genesis and newest 17 blocks, with the older blocks as kept (after
+    /// `edit`) to hand to it.
+    fn resumed(s: &AppState, edit: impl FnOnce(&mut Vec<Block>)) -> (AppState, Vec<Block>) {
+        let sim = s.community.read();
+        let mut blocks = sim.chain().blocks().to_vec();
+        edit(&mut blocks);
+        let base = blocks.len() - 17;
+        let newest = blocks.split_off(base);
+        let chain = Chain::resumed(blocks[0].clone(), newest).expect("links");
+        let (back, report) = Simulation::reopen(&sim.rest_record(), chain, 16).expect("reopens");
+        let mut state = AppState::around(back, T0);
+        state.keeping = Keeping::new(Role::Writer, Origin::Kept { slot: 1 });
+        state.start_store_check(&report);
+        blocks.remove(0);
+        (state, blocks)
+    }
+
+    fn older(state: &AppState, blocks: Vec<Block>) -> Action {
+        KeepingAction::OlderBlocks {
+            epoch: state.keeping.run.epoch,
+            read: Ok(Rc::new(blocks)),
+        }
+        .into()
+    }
+
+    #[test]
+    fn a_run_is_usable_before_its_older_blocks_are_read_then_verified() {
+        let s = run(state(), (1..=40).map(|i| seal(T0 + f64::from(i))));
+        let (back, older_blocks) = resumed(&s, |_| {});
+        assert_eq!(
+            back.keeping.check,
+            StoreCheck::Reading { done: 0, total: 23 }
+        );
+        assert_eq!(back.why_not_sealing(), None, "usable at once");
+        let epoch = back.keeping.run.epoch;
+        let read = KeepingAction::OlderRead { epoch, done: 20 }.into();
+        let back = run(back, [read, seal(T0 + 100.0)]);
+        assert_eq!(
+            back.tip_height(),
+            41,
+            "sealed while the older blocks are read"
+        );
+        assert_eq!(
+            back.keeping.check,
+            StoreCheck::Reading {
+                done: 20,
+                total: 23
+            }
+        );
+        // Nothing needs the whole chain meanwhile: verification waits.
+        let back = run(back, [crate::state::VerificationAction::Request.into()]);
+        assert_eq!(back.verification, Verification::NotRun);
+        // A stale answer (another run's) is left alone.
+        let stale = KeepingAction::OlderBlocks {
+            epoch: epoch + 1,
+            read: Ok(Rc::new(older_blocks.clone())),
+        };
+        let back = run(back, [stale.into()]);
+        assert!(!back.community.read().chain().is_whole());
+        let action = older(&back, older_blocks);
+        let back = run(back, [action]);
+        assert!(back.community.read().chain().is_whole());
+        assert!(matches!(back.keeping.check, StoreCheck::Running(_)));
+        let back = checked(back);
+        assert!(matches!(
+            back.keeping.check,
+            StoreCheck::Passed { blocks: 42, .. }
+        ));
+        assert_eq!(back.keeping.held, None);
+    }
+
+    #[test]
+    fn older_blocks_that_do_not_link_hold_the_run() {
+        let s = run(state(), (1..=40).map(|i| seal(T0 + f64::from(i))));
+        let (back, mut older_blocks) = resumed(&s, |_| {});
+        // Block 6 changed in the store: its hash is not block 7's parent.
+        older_blocks[5].hash = older_blocks[4].hash;
+        let action = older(&back, older_blocks);
+        let back = run(back, [action]);
+        assert_eq!(back.keeping.check, StoreCheck::Failed);
+        let held = back.keeping.held.clone().expect("held");
+        assert!(
+            held.starts_with(
+                "The chain kept in this browser is broken (block 7 does not name block 6 as its \
+                 parent)"
+            ),
+            "{held}"
+        );
+        let back = run(back, [seal(T0 + 200.0)]);
+        assert_eq!(back.tip_height(), 40, "nothing sealed on it");
+        // A record that could not be read holds it too.
+        let (back, _) = resumed(&s, |_| {});
+        let failed = KeepingAction::OlderBlocks {
+            epoch: back.keeping.run.epoch,
+            read: Err("a block record is damaged".into()),
+        };
+        let back = run(back, [failed.into()]);
+        assert_eq!(back.keeping.check, StoreCheck::Failed);
+        assert!(back.why_not_sealing().is_some());
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub use explore::{seed_of, start_page, ExploreAction, Explorer, FieldKind, Found
 pub use generation::{period_of_day, profile_name, AutoGeneration, EnergyDraft, GenerationAction};
 pub use keeping::{
     Handoff, Keeping, KeepingAction, Origin, PreviousRun, Reopening, Replaced, Role, RunMark,
-    StoreCheck, FOLLOWING,
+    StoreCheck, FOLLOWING, OLDER_UNREAD,
 };
 pub use membership::{MembershipAction, MembershipUi, RoleKind};
 pub use notice::{Notice, Notices, Tone};

@@ -212,7 +212,7 @@ impl AppState {
     /// left for the next verification. A verification under way is left
     /// alone: the button that asks for one is disabled while it runs.
     fn request_verify(&mut self) {
-        if self.is_verifying() {
+        if self.is_verifying() || !self.community.read().chain().is_whole() {
             return;
         }
         self.notices.verify = None;

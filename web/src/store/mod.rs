@@ -10,8 +10,10 @@
 //!
 //! A block record is the block's compact JSON as the core writes it,
 //! ledger included (about 3.9 KB, 1.3 KB of it the ledger): reopening a
-//! run is then a parse, and the newest blocks are checked against the
-//! ledger the block before them records. Kept without ledgers (2.6 KB),
+//! run is then a parse of its genesis block and its newest blocks alone,
+//! the newest checked against the ledger the block before them records
+//! (`Chain::resumed`); the older blocks are read afterwards, in the
+//! background, a short chunk per task ([`Store::older`]). Kept without ledgers (2.6 KB),
 //! every ledger would have to be recomputed by replaying every transaction
 //! since genesis, which costs as much as verifying the chain: the very
 //! work a start that trusts its own store leaves for later.
@@ -40,8 +42,11 @@ use yew::Callback;
 /// Blocks verified before a reopened run is usable; the rest of the chain
 /// is verified in the background (Bitcoin Core's `-checkblocks` keeps 6).
 pub const NEWEST_CHECKED: usize = 16;
-/// Blocks read in one request when a run is reopened.
+/// Blocks read in one request when a following tab catches up.
 const CHUNK: u32 = 1_000;
+/// Older blocks read in one request, in the background: parsed in a task of
+/// their own, about 8 ms of work, as a slice of verification is.
+const OLDER_CHUNK: u32 = 100;
 
 /// The key under which pages before this one kept the run, in localStorage.
 pub const LOCAL_RUN: &str = "e-cloud-run";
@@ -159,8 +164,8 @@ pub fn local_run() -> Option<String> {
     local_storage()?.get_item(LOCAL_RUN).ok().flatten()
 }
 
-fn parse_block(value: JsValue) -> Result<Block, String> {
-    let text = value.as_string().ok_or("a block record is not text")?;
+fn parse_block(text: Option<String>) -> Result<Block, String> {
+    let text = text.ok_or("a block record is not text")?;
     serde_json::from_str(&text).map_err(|e| format!("a block record is damaged ({e})"))
 }
 
@@ -291,17 +296,21 @@ impl Store {
 
     /// Blocks `from` to `to` of `slot`'s run, read a chunk per request;
     /// `progress` hears how many have been read.
+    /// Blocks `from` to `to` of `slot`'s run, read `chunk` per request, each
+    /// parsed in the task its answer comes in; `progress` hears how many have
+    /// been read, and reading stops, with the blocks read so far, when it
+    /// answers false.
     async fn blocks(
         &self,
         slot: u32,
-        from: u64,
-        to: u64,
-        progress: &dyn Fn(u64),
+        (from, to): (u64, u64),
+        chunk: u32,
+        progress: &dyn Fn(u64) -> bool,
     ) -> Result<Vec<Block>, String> {
         let mut blocks = Vec::with_capacity((to + 1).saturating_sub(from) as usize);
         let mut next = from;
         let mut request = (next <= to)
-            .then(|| self.chunk(slot, next, to))
+            .then(|| self.chunk(slot, next, to, chunk))
             .transpose()?;
         while let Some(asked) = request {
             let records: js_sys::Array = idb::answer(&asked).await?.unchecked_into();
@@ -313,20 +322,28 @@ impl Store {
             // 7.5 s to open 100,000 blocks (medians of six reloads each,
             // alternating builds, one browser profile).
             request = (next <= to)
-                .then(|| self.chunk(slot, next, to))
+                .then(|| self.chunk(slot, next, to, chunk))
                 .transpose()?;
             for record in records.iter() {
-                blocks.push(parse_block(record)?);
+                blocks.push(parse_block(record.as_string())?);
             }
-            progress(blocks.len() as u64);
+            if !progress(blocks.len() as u64) {
+                break;
+            }
         }
         Ok(blocks)
     }
 
-    /// Asks for the next chunk of blocks `from` to `to` of `slot`'s run, in
-    /// a transaction of its own: one stays open only until the browser has
-    /// run the handler of its last request.
-    fn chunk(&self, slot: u32, from: u64, to: u64) -> Result<web_sys::IdbRequest, String> {
+    /// Asks for the next `count` blocks from `from` to `to` of `slot`'s run,
+    /// in a transaction of its own: one stays open only until the browser
+    /// has run the handler of its last request.
+    fn chunk(
+        &self,
+        slot: u32,
+        from: u64,
+        to: u64,
+        count: u32,
+    ) -> Result<web_sys::IdbRequest, String> {
         let tx = idb::transaction(&self.db, &[idb::BLOCKS], IdbTransactionMode::Readonly)?;
         let range = web_sys::IdbKeyRange::bound(
             &idb::block_key(slot, from as f64),
@@ -334,29 +351,42 @@ impl Store {
         )
         .map_err(|_| "no such range")?;
         idb::store(&tx, idb::BLOCKS)?
-            .get_all_with_key_and_limit(&range, CHUNK)
+            .get_all_with_key_and_limit(&range, count)
             .map_err(|_| "the store could not be read".into())
     }
 
-    /// Reopens the run of `slot`: its rest record and the blocks up to the
-    /// tip it names, checked as `Simulation::reopen` checks them. `None`
-    /// for an empty slot.
-    pub async fn reopen(
-        &self,
-        slot: u32,
-        progress: &dyn Fn(u64, u64),
-    ) -> Result<Option<Reopened>, String> {
+    /// Reopens the run of `slot`: its rest record, its genesis block and
+    /// the newest blocks up to the tip it names, checked as
+    /// `Simulation::reopen` checks them (the older blocks are left for
+    /// [`Store::older`]). `None` for an empty slot.
+    pub async fn reopen(&self, slot: u32) -> Result<Option<Reopened>, String> {
         let Some(rest) = self.rest(slot).await? else {
             return Ok(None);
         };
         let (_, tip) = rest_outline(&rest).map_err(|e| e.to_string())?;
-        let blocks = self
-            .blocks(slot, 0, tip, &|done| progress(done, tip + 1))
-            .await?;
-        let chain = Chain::from_blocks_unchecked(blocks).ok_or("no block is kept")?;
+        // The newest checked and the block before them, whose ledger is
+        // trusted.
+        let from = tip.saturating_sub(NEWEST_CHECKED as u64).max(1);
+        let genesis = self.get(idb::BLOCKS, &idb::block_key(slot, 0.0)).await?;
+        let genesis = parse_block(Some(genesis.ok_or("no block is kept")?))?;
+        let newest = self.blocks(slot, (from, tip), CHUNK, &|_| true).await?;
+        let chain = Chain::resumed(genesis, newest).map_err(|e| e.to_string())?;
         let (sim, report) =
             Simulation::reopen(&rest, chain, NEWEST_CHECKED).map_err(|e| e.to_string())?;
         Ok(Some(Reopened { sim, report }))
+    }
+
+    /// The blocks of `slot`'s run below block `base`, genesis left out, a
+    /// short chunk per task; `progress` hears how many have been read after
+    /// each, and reading stops when it answers false.
+    pub async fn older(
+        &self,
+        slot: u32,
+        base: u64,
+        progress: &dyn Fn(u64) -> bool,
+    ) -> Result<Vec<Block>, String> {
+        self.blocks(slot, (1, base.saturating_sub(1)), OLDER_CHUNK, progress)
+            .await
     }
 
     /// The blocks of `slot`'s run after `after` and its rest record: what a
@@ -364,7 +394,9 @@ impl Store {
     pub async fn since(&self, slot: u32, after: u64) -> Result<(Vec<Block>, String), String> {
         let rest = self.rest(slot).await?.ok_or("the run's record is gone")?;
         let (_, tip) = rest_outline(&rest).map_err(|e| e.to_string())?;
-        let blocks = self.blocks(slot, after + 1, tip, &|_| ()).await?;
+        let blocks = self
+            .blocks(slot, (after + 1, tip), CHUNK, &|_| true)
+            .await?;
         Ok((blocks, rest))
     }
 
@@ -612,15 +644,11 @@ impl Store {
     /// "Undo": the run kept aside becomes the page's run again; the run
     /// that replaced it (the page's, of run mark `epoch`) is deleted, and
     /// its changes are no longer written.
-    pub async fn undo(
-        &self,
-        epoch: u64,
-        progress: &dyn Fn(u64, u64),
-    ) -> Result<(u32, Reopened), String> {
+    pub async fn undo(&self, epoch: u64) -> Result<(u32, Reopened), String> {
         let slots = self.slots();
         let aside = slots.previous.ok_or("no run is kept aside")?;
         let reopened = self
-            .reopen(aside.slot, progress)
+            .reopen(aside.slot)
             .await?
             .ok_or("the run kept aside is gone")?;
         let (slot_before, epoch_before) = {

@@ -4,7 +4,6 @@
 //! run; the settings as kept.
 
 use super::{local_run, tabs, Store, LOCAL_SETTINGS};
-use crate::format::thousands;
 use crate::state::{start_page, AppState, Found, Role};
 use std::rc::Rc;
 use web_sys::UrlSearchParams;
@@ -23,17 +22,9 @@ pub struct Opened {
     pub store: Option<Rc<Store>>,
 }
 
-/// What the opening page says while it reads a long run.
-pub fn reading(done: u64, total: u64) -> String {
-    format!(
-        "Opening the run kept in this browser: {} of {} blocks read\u{2026}",
-        thousands(done),
-        thousands(total)
-    )
-}
-
-/// Opens the page. `progress` hears what is being done, for a long run.
-pub async fn open_page(now_ms: f64, progress: &dyn Fn(String)) -> Result<Opened, String> {
+/// Opens the page: the newest blocks of a long run are read, the older
+/// ones left for later (`Store::older`).
+pub async fn open_page(now_ms: f64) -> Result<Opened, String> {
     let seed = url_seed();
     let store = match Store::open().await {
         Ok(store) => store,
@@ -64,10 +55,7 @@ pub async fn open_page(now_ms: f64, progress: &dyn Fn(String)) -> Result<Opened,
                 Some((kept, tip)) if role == Role::Writer && seed.is_some() && kept != seed => {
                     Found::OtherSeed(tip + 1)
                 }
-                _ => match store
-                    .reopen(slot, &|done, total| progress(reading(done, total)))
-                    .await
-                {
+                _ => match store.reopen(slot).await {
                     Ok(Some(reopened)) => Found::Kept {
                         sim: reopened.sim,
                         report: reopened.report,
