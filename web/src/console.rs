@@ -37,7 +37,7 @@ impl Console {
         if !sim.chain().is_whole() {
             return Err(JsError::new(crate::state::OLDER_UNREAD));
         }
-        object(&sim.chain().to_json())
+        object(&serde_json::to_string(&sim.chain().file())?)
     }
 
     /// Verifies a chain (a plain object, or a file's text) and gives the

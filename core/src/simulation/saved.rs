@@ -140,11 +140,20 @@ impl Simulation {
     /// on from (`restore` reads it): indented, and labelled private, since
     /// it holds the master seed every member's secret key derives from.
     pub fn export_with_keys(&self) -> String {
-        let run = SavedRun {
+        serde_json::to_string_pretty(&self.run_file()).expect("a run always serializes")
+    }
+
+    /// [`Simulation::export_with_keys`]'s file on one line (the page indents
+    /// it in the browser, so its wasm holds one JSON formatter, not two).
+    pub fn export_with_keys_compact(&self) -> String {
+        serde_json::to_string(&self.run_file()).expect("a run always serializes")
+    }
+
+    fn run_file(&self) -> SavedRun {
+        SavedRun {
             private: Some(PRIVATE.into()),
             ..self.saved_run(FORMAT, Some(self.untampered_chain()))
-        };
-        serde_json::to_string_pretty(&run).expect("a run always serializes")
+        }
     }
 
     fn saved_run(&self, format: &str, chain: Option<Chain>) -> SavedRun {
