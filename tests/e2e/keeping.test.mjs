@@ -142,7 +142,7 @@ test("3,000 blocks and a reload: usable at once, older blocks read and the chain
   await files(page).getByText("Your run is back: 3,001 blocks, as kept in this browser.").waitFor();
   // Usable while the older blocks are still being read (held by the test): the tip
   // shown, Seal now enabled; what needs the whole chain waits, and says so.
-  const reading = page.locator(".kept-banner").filter({ hasText: "Reading older blocks: 0 of 2,983 read." });
+  const reading = page.locator(".kept-banner").filter({ hasText: "Reading the 2,983 older blocks kept in this browser…" });
   await reading.waitFor();
   assert.ok(await page.getByRole("button", { name: "Seal now" }).isEnabled(), "Seal now is enabled");
   for (const name of ["Export chain", "Export run with keys (private)"]) {

@@ -56,13 +56,12 @@ pub fn KeptRun(props: &KeptRunProps) -> Html {
         }
     });
     let reading = match keeping.check {
-        StoreCheck::Reading { done, total } => Some(html! {
+        StoreCheck::Reading { total } => Some(html! {
             <p class="kept-banner checking" role="status">
                 { format!(
-                    "Reading older blocks: {} of {} read. The page is usable meanwhile: its newest \
-                     blocks were read and checked; the charts, the counts of blocks sealed, \
-                     export and verification wait for the rest.",
-                    thousands(done),
+                    "Reading the {} older blocks kept in this browser\u{2026} The page is usable \
+                     meanwhile: its newest blocks were read and checked; the charts, the counts of \
+                     blocks sealed, export and verification wait for the rest.",
                     thousands(total)
                 ) }
             </p>

@@ -75,12 +75,9 @@ pub fn use_storage(
     );
 }
 
-/// The older blocks read in the background are said every so many.
-const OLDER_SAID_EVERY: u64 = 2_000;
-
 /// Reads the older blocks of a run reopened from the store (its newest
-/// blocks only), a short chunk per task, saying how far it has got, and
-/// hands them to the reducer; a run replaced meanwhile stops the reading.
+/// blocks only), a short chunk per task, and hands them to the reducer; a
+/// run replaced meanwhile stops the reading.
 #[hook]
 pub fn use_older_blocks(
     store: Option<StoreHandle>,
@@ -98,15 +95,7 @@ pub fn use_older_blocks(
         if let (Some(store), Some(slot)) = (store, slot) {
             let stop = stop.clone();
             spawn_local(async move {
-                let said = Cell::new(0);
-                let progress = |done: u64| {
-                    if done >= said.get() + OLDER_SAID_EVERY && !stop.get() {
-                        said.set(done);
-                        dispatcher.dispatch(KeepingAction::OlderRead { epoch, done }.into());
-                    }
-                    !stop.get()
-                };
-                let read = store.0.older(slot, base, &progress).await;
+                let read = store.0.older(slot, base, &|_| !stop.get()).await;
                 if !stop.get() {
                     let read = read.map(Rc::new);
                     dispatcher.dispatch(KeepingAction::OlderBlocks { epoch, read }.into());

@@ -124,10 +124,9 @@ pub struct PreviousRun {
 pub enum StoreCheck {
     /// Nothing to check: a fresh run, or one verified whole as it was read.
     NotNeeded,
-    /// The older blocks are being read, in the background: `done` of
-    /// `total`. The chain is verified once they are all read.
+    /// The `total` older blocks are being read, in the background. The
+    /// chain is verified once they are all read.
     Reading {
-        done: u64,
         total: u64,
     },
     /// Under way in the background, a slice at a time.
@@ -201,7 +200,7 @@ impl Keeping {
 /// Why what needs the whole chain waits, while a reopened run's older
 /// blocks are read.
 pub const OLDER_UNREAD: &str = "This waits for the older blocks kept in this browser, which are \
-     still being read (the note at the top says how far).";
+     still being read (the note at the top says so).";
 
 /// Said in a tab that follows another.
 pub const FOLLOWING: &str =
@@ -277,13 +276,8 @@ pub enum KeepingAction {
     /// "Undo": the previous run is being read, or could not be.
     Undoing,
     UndoFailed(String),
-    /// The older blocks of the run of mark `epoch`, being read in the
-    /// background: `done` so far.
-    OlderRead {
-        epoch: u64,
-        done: u64,
-    },
-    /// They are all read (or why they could not be).
+    /// The older blocks of the run of mark `epoch`, read in the background
+    /// (or why they could not be).
     OlderBlocks {
         epoch: u64,
         read: Result<Rc<Vec<Block>>, String>,
@@ -402,16 +396,6 @@ impl AppState {
                     "The tab that kept this run was closed: this tab keeps it now, and its controls work again.",
                 );
             }
-            KeepingAction::OlderRead { epoch, done } => {
-                if let (true, StoreCheck::Reading { total, .. }) =
-                    (epoch == self.keeping.run.epoch, &self.keeping.check)
-                {
-                    self.keeping.check = StoreCheck::Reading {
-                        done,
-                        total: *total,
-                    };
-                }
-            }
             KeepingAction::OlderBlocks { epoch, read } => {
                 if epoch == self.keeping.run.epoch {
                     // The only holder of the blocks: taken, not copied.
@@ -474,10 +458,7 @@ impl AppState {
             let chain = self.community.read().chain().base();
             let blocks = self.community.read().chain().len() as u64;
             self.keeping.check = if chain > 0 {
-                StoreCheck::Reading {
-                    done: 0,
-                    total: chain - 1,
-                }
+                StoreCheck::Reading { total: chain - 1 }
             } else if checked >= blocks {
                 StoreCheck::Passed {
                     blocks,
@@ -670,26 +651,16 @@ mod tests {
     fn a_run_is_usable_before_its_older_blocks_are_read_then_verified() {
         let s = run(state(), (1..=40).map(|i| seal(T0 + f64::from(i))));
         let (back, older_blocks) = resumed(&s, |_| {});
-        assert_eq!(
-            back.keeping.check,
-            StoreCheck::Reading { done: 0, total: 23 }
-        );
+        assert_eq!(back.keeping.check, StoreCheck::Reading { total: 23 });
         assert_eq!(back.why_not_sealing(), None, "usable at once");
         let epoch = back.keeping.run.epoch;
-        let read = KeepingAction::OlderRead { epoch, done: 20 }.into();
-        let back = run(back, [read, seal(T0 + 100.0)]);
+        let back = run(back, [seal(T0 + 100.0)]);
         assert_eq!(
             back.tip_height(),
             41,
             "sealed while the older blocks are read"
         );
-        assert_eq!(
-            back.keeping.check,
-            StoreCheck::Reading {
-                done: 20,
-                total: 23
-            }
-        );
+        assert_eq!(back.keeping.check, StoreCheck::Reading { total: 23 });
         // Nothing needs the whole chain meanwhile: verification waits.
         let back = run(back, [crate::state::VerificationAction::Request.into()]);
         assert_eq!(back.verification, Verification::NotRun);

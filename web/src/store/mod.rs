@@ -294,8 +294,6 @@ impl Store {
         }
     }
 
-    /// Blocks `from` to `to` of `slot`'s run, read a chunk per request;
-    /// `progress` hears how many have been read.
     /// Blocks `from` to `to` of `slot`'s run, read `chunk` per request, each
     /// parsed in the task its answer comes in; `progress` hears how many have
     /// been read, and reading stops, with the blocks read so far, when it
