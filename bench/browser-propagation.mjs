@@ -11,7 +11,7 @@
 // nodes of one seeded classroom on 127.0.0.1, each serving dist/ (--http): the first is
 // member 0, the others members 1, 2, ... dialling the first (so a block crosses one or two
 // native nodes). Each native node gets --browsers pages, each in a browser context of its
-// own (its own IndexedDB), all in one Chromium; each page starts the worker as an observer
+// own (its own IndexedDB), one Chromium per native node; each page starts the worker as an observer
 // ({"join":{}}). Once every browser has caught up, and --warmup seconds more, for every
 // block a native node sealed in the next --seconds and every browser that accepted it,
 // the delay is the time the page heard the worker's `accepted` event (Date.now(), the
@@ -80,7 +80,8 @@ const cpuMs = (pid) => {
 const peakMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
 // The native nodes and the browser go with this script, however it ends.
-let browser;
+// One Chromium per native node (its classroom's devices).
+const browsers = [];
 const cleanUp = () => {
   for (const h of all) h.child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
@@ -99,19 +100,22 @@ const before = all.map((h) => cpuMs(h.child.pid));
 await new Promise((r) => setTimeout(r, quiet));
 const alone = all.map((h, i) => ({ cpu: cpuMs(h.child.pid) - before[i], mb: peakMb(h.child.pid) }));
 
-browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    // Thirty pages in one browser, none of them in front: keep their timers and workers at full speed.
-    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-  ],
-});
+const launch = () =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run",
+      // Thirty pages in one browser, none of them in front: keep their timers and workers at full speed.
+      "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+      "--disable-backgrounding-occluded-windows",
+    ],
+  });
 const pages = [];
 console.error(`opening ${hubs * perHub} pages…`);
 for (const hub of all) {
+  const browser = await launch();
+  browsers.push(browser);
   for (let b = 0; b < perHub; b++) {
     const page = await (await browser.newContext()).newPage();
     await page.goto(hub.page);
@@ -165,7 +169,7 @@ for (const page of pages) {
   arrivals.push(new Map(accepted));
   errors.push(...errs);
 }
-await browser.close();
+await Promise.all(browsers.map((b) => b.close()));
 for (const h of all) h.child.kill("SIGTERM");
 await Promise.all(all.map((h) => new Promise((r) => h.child.on("exit", r))));
 
@@ -180,10 +184,10 @@ for (const hub of all) {
 }
 delays.sort((a, b) => a - b);
 const at = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))];
-const browsers = pages.length;
+const count = pages.length;
 console.log(
-  `${hubs} native node(s), ${browsers} browsers (${perHub} each), ${slotMs} ms slots: ` +
-    `${blocks} blocks sealed in ${seconds} s, ${delays.length} arrivals of ${blocks * browsers}: ` +
+  `${hubs} native node(s), ${count} browsers (${perHub} each), ${slotMs} ms slots: ` +
+    `${blocks} blocks sealed in ${seconds} s, ${delays.length} arrivals of ${blocks * count}: ` +
     `p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${delays.at(-1)} ms`,
 );
 all.forEach((h, i) =>
