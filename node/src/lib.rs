@@ -100,11 +100,11 @@ pub fn verify(path: &std::path::Path) -> Result<serde_json::Value, String> {
         "tip": chain.tip().hash.to_hex(),
         "energy_wh": {
             "held": number(tip.total_energy()),
-            "conserved": number(genesis.total_energy() + u128::from(tip.joined_energy.0)),
+            "conserved": number(tip.energy_due(genesis.total_energy())),
         },
         "tokens_milli": {
             "held": number(tip.total_tokens()),
-            "conserved": number(genesis.total_tokens() + u128::from(tip.minted.0)),
+            "conserved": number(tip.tokens_due(genesis.total_tokens())),
         },
         "findings": report.findings.iter().map(|f| json!({
             "height": f.height, "check": f.check.code(), "message": f.message,

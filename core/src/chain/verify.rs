@@ -1423,8 +1423,7 @@ fn check_election(
 }
 
 fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Recorder) {
-    // Generators that joined later brought their capacity with them.
-    let energy = energy + u128::from(ledger.joined_energy.0);
+    let energy = ledger.energy_due(energy);
     if ledger.total_energy() != energy {
         rec.fail(
             Check::EnergyNotConserved,
@@ -1436,7 +1435,7 @@ fn check_conservation(ledger: &Ledger, energy: u128, tokens: u128, rec: &mut Rec
             ),
         );
     }
-    let expected_tokens = tokens + u128::from(ledger.minted.0);
+    let expected_tokens = ledger.tokens_due(tokens);
     if ledger.total_tokens() != expected_tokens {
         rec.fail(
             Check::TokensNotConserved,

@@ -107,6 +107,19 @@ impl Ledger {
         self.members.iter().map(|m| u128::from(m.balance.0)).sum()
     }
 
+    /// The energy this ledger must hold (SPEC: energy is conserved) when
+    /// its chain's genesis ledger held `genesis` Wh: that, plus the capacity
+    /// generators brought when they joined.
+    pub fn energy_due(&self, genesis: u128) -> u128 {
+        genesis + u128::from(self.joined_energy.0)
+    }
+
+    /// The voting tokens this ledger must hold when its chain's genesis
+    /// supply was `genesis` milli-tokens: that, plus all minted since.
+    pub fn tokens_due(&self, genesis: u128) -> u128 {
+        genesis + u128::from(self.minted.0)
+    }
+
     /// All voting tokens held: free, frozen and in the pot.
     pub fn total_tokens(&self) -> u128 {
         let held: u128 = self
