@@ -95,7 +95,7 @@ pub fn use_older_blocks(
         if let (Some(store), Some(slot)) = (store, slot) {
             let stop = stop.clone();
             spawn_local(async move {
-                let read = store.0.older(slot, base, &|_| !stop.get()).await;
+                let read = store.0.older(slot, base, &|| !stop.get()).await;
                 if !stop.get() {
                     let read = read.map(Rc::new);
                     dispatcher.dispatch(KeepingAction::OlderBlocks { epoch, read }.into());

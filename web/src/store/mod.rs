@@ -13,8 +13,8 @@
 //! run is then a parse of its genesis block and its newest blocks alone,
 //! the newest checked against the ledger the block before them records
 //! (`Chain::resumed`); the older blocks are read afterwards, in the
-//! background, a short chunk per task ([`Store::older`]). Kept without ledgers (2.6 KB),
-//! every ledger would have to be recomputed by replaying every transaction
+//! background, a short chunk per task ([`Store::older`]). Kept without
+//! ledgers (2.6 KB), every ledger would have to be recomputed by replaying every transaction
 //! since genesis, which costs as much as verifying the chain: the very
 //! work a start that trusts its own store leaves for later.
 //!
@@ -295,15 +295,14 @@ impl Store {
     }
 
     /// Blocks `from` to `to` of `slot`'s run, read `chunk` per request, each
-    /// parsed in the task its answer comes in; `progress` hears how many have
-    /// been read, and reading stops, with the blocks read so far, when it
-    /// answers false.
+    /// parsed in the task its answer comes in; reading stops, with the
+    /// blocks read so far, once `go_on` answers false.
     async fn blocks(
         &self,
         slot: u32,
         (from, to): (u64, u64),
         chunk: u32,
-        progress: &dyn Fn(u64) -> bool,
+        go_on: &dyn Fn() -> bool,
     ) -> Result<Vec<Block>, String> {
         let mut blocks = Vec::with_capacity((to + 1).saturating_sub(from) as usize);
         let mut next = from;
@@ -325,7 +324,7 @@ impl Store {
             for record in records.iter() {
                 blocks.push(parse_block(record.as_string())?);
             }
-            if !progress(blocks.len() as u64) {
+            if !go_on() {
                 break;
             }
         }
@@ -367,7 +366,7 @@ impl Store {
         let from = tip.saturating_sub(NEWEST_CHECKED as u64).max(1);
         let genesis = self.get(idb::BLOCKS, &idb::block_key(slot, 0.0)).await?;
         let genesis = parse_block(Some(genesis.ok_or("no block is kept")?))?;
-        let newest = self.blocks(slot, (from, tip), CHUNK, &|_| true).await?;
+        let newest = self.blocks(slot, (from, tip), CHUNK, &|| true).await?;
         let chain = Chain::resumed(genesis, newest).map_err(|e| e.to_string())?;
         let (sim, report) =
             Simulation::reopen(&rest, chain, NEWEST_CHECKED).map_err(|e| e.to_string())?;
@@ -375,15 +374,14 @@ impl Store {
     }
 
     /// The blocks of `slot`'s run below block `base`, genesis left out, a
-    /// short chunk per task; `progress` hears how many have been read after
-    /// each, and reading stops when it answers false.
+    /// short chunk per task; reading stops once `go_on` answers false.
     pub async fn older(
         &self,
         slot: u32,
         base: u64,
-        progress: &dyn Fn(u64) -> bool,
+        go_on: &dyn Fn() -> bool,
     ) -> Result<Vec<Block>, String> {
-        self.blocks(slot, (1, base.saturating_sub(1)), OLDER_CHUNK, progress)
+        self.blocks(slot, (1, base.saturating_sub(1)), OLDER_CHUNK, go_on)
             .await
     }
 
@@ -392,9 +390,7 @@ impl Store {
     pub async fn since(&self, slot: u32, after: u64) -> Result<(Vec<Block>, String), String> {
         let rest = self.rest(slot).await?.ok_or("the run's record is gone")?;
         let (_, tip) = rest_outline(&rest).map_err(|e| e.to_string())?;
-        let blocks = self
-            .blocks(slot, (after + 1, tip), CHUNK, &|_| true)
-            .await?;
+        let blocks = self.blocks(slot, (after + 1, tip), CHUNK, &|| true).await?;
         Ok((blocks, rest))
     }
 
