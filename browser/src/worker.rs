@@ -5,20 +5,15 @@
 use crate::idb::{self, Store};
 use crate::protocol::{read_ask, About, Ask, Report, Status, Tip};
 use ecloud_core::model::member::Role;
-use ecloud_core::node::wire::{self, Wire};
-use ecloud_core::node::{Applicant, Event, Message, Node, Output, To};
+use ecloud_core::node::{Applicant, Node};
 use ecloud_core::{Block, Wh};
-use ecloud_net::{event_json, refused_from, Answer, Behaviour, BehaviourEvent, Peers};
+use ecloud_net::{event_json, Behaviour, Driver, Notice, Step};
 use futures::channel::mpsc;
 use futures::stream::{self, LocalBoxStream};
 use futures::{FutureExt, StreamExt};
 use libp2p::core::upgrade;
-use libp2p::gossipsub::{self, MessageAcceptance};
-use libp2p::request_response::{self, ResponseChannel};
-use libp2p::swarm::{ConnectionId, SwarmEvent};
-use libp2p::{noise, yamux, Multiaddr, PeerId, Swarm, Transport};
+use libp2p::{noise, yamux, Multiaddr, Swarm, Transport};
 use serde_json::json;
-use std::collections::HashSet;
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -221,48 +216,36 @@ async fn join(
         .into_iter()
         .filter(|p| !matches!(p, libp2p::multiaddr::Protocol::P2p(_)))
         .collect();
-    let mut swarm = swarm()?;
-    let topic = ecloud_net::topic(&node.tree().genesis().hash);
-    swarm
-        .behaviour_mut()
-        .gossip
-        .subscribe(&topic)
-        .map_err(|e| e.to_string())?;
-    let slot = node
-        .tree()
-        .genesis()
-        .ledger()
-        .rules
-        .slot_ms
-        .unwrap_or(15_000);
+    let dialling = Report::Dialling { ws: ws.to_string() };
     let mut running = Running {
-        node,
+        driver: Driver::new(node, swarm()?, [ws])?,
         store,
-        swarm,
-        topic,
-        peers: Peers::default(),
-        banned: HashSet::new(),
-        dialled: (ws.clone(), None),
     };
     if let Some(name) = name {
         let applicant = newcomer(&running.store, &genesis, name).await?;
-        let out = running.node.ask_to_join(applicant, now_ms());
-        running.after(out).await?;
+        let out = running.driver.node.ask_to_join(applicant, now_ms());
+        running.after(out.into()).await?;
     }
-    post(Report::Dialling { ws: about.ws });
-    running.redial();
-    let mut tick = every((slot / 16).max(10));
+    post(dialling);
+    running.driver.redial();
+    let mut tick = every(running.driver.tick_ms());
     let mut status = every(1000);
     let mut redial = every(2000);
     loop {
         futures::select! {
-            event = running.swarm.select_next_some() => running.swarm_event(event).await?,
+            event = running.driver.swarm.select_next_some() => {
+                let step = running.driver.handle(event, now_ms());
+                running.notices();
+                if let Some(step) = step {
+                    running.after(step).await?;
+                }
+            }
             _ = tick.next().fuse() => {
-                let out = running.node.tick(now_ms());
-                running.after(out).await?;
+                let step = running.driver.tick(now_ms());
+                running.after(step).await?;
             }
             _ = status.next().fuse() => running.status(),
-            _ = redial.next().fuse() => running.redial(),
+            _ = redial.next().fuse() => running.driver.redial(),
             text = page.next().fuse() => match text.map(|t| read_ask(&t)) {
                 None => return Ok(()),
                 Some(Err(report)) => post(report),
@@ -308,241 +291,64 @@ fn swarm() -> Result<Swarm<Behaviour>, String> {
         .build())
 }
 
+/// The node on its swarm, and its store.
 struct Running {
-    node: Node,
+    driver: Driver,
     store: Store,
-    swarm: Swarm<Behaviour>,
-    topic: gossipsub::IdentTopic,
-    peers: Peers,
-    /// Peers that sent what no honest node sends: disconnected, refused.
-    banned: HashSet<PeerId>,
-    /// The native node's address, and the connection to it while there is
-    /// one: dialled again every 2 s without one.
-    dialled: (Multiaddr, Option<ConnectionId>),
 }
 
 impl Running {
-    fn redial(&mut self) {
-        if self.dialled.1.is_none() {
-            // A refused dial is reported by the swarm and tried again.
-            let _ = self.swarm.dial(self.dialled.0.clone());
-        }
-    }
-
     fn status(&self) {
-        let tip = self.node.tip();
-        let fin = self.node.finalized();
+        let status = self.driver.status();
         post(Report::Status(Status {
-            height: tip.height(),
-            tip: tip.hash.to_hex(),
-            final_height: fin.height(),
-            final_hash: fin.hash.to_hex(),
-            peers: self.swarm.connected_peers().count(),
+            height: status.height,
+            tip: status.tip.to_hex(),
+            final_height: status.final_height,
+            final_hash: status.final_hash.to_hex(),
+            peers: status.peers,
         }));
     }
 
     /// After a step of the node: keep what it accepted and what it
-    /// remembers, then send what it says and tell the page what happened.
-    async fn after(&mut self, out: Output) -> Result<(), String> {
-        self.keep(&out).await?;
-        for event in &out.events {
+    /// remembers, tell the page what happened, then send what it says.
+    async fn after(&mut self, step: Step) -> Result<(), String> {
+        if let Some(blocks) = self.driver.to_keep(&step) {
+            let records: Vec<_> = blocks.iter().map(|b| block_record(b)).collect();
+            self.store
+                .write(&records, Some(&self.driver.node.memo()))
+                .await
+                .map_err(|e| format!("the store failed: {e}"))?;
+        }
+        for event in &step.out.events {
             post(Report::Event(event_json(event)));
         }
-        for send in out.sends {
-            match send.to {
-                To::All => {
-                    let _ = self
-                        .swarm
-                        .behaviour_mut()
-                        .gossip
-                        .publish(self.topic.clone(), wire::encode(&send.message));
-                }
-                To::Peer(number) => {
-                    if let Some(id) = self.peers.id(number) {
-                        self.swarm
-                            .behaviour_mut()
-                            .direct
-                            .send_request(&id, Wire::from(&send.message));
-                    }
-                }
-            }
-        }
+        self.driver.send(step);
         Ok(())
     }
 
-    /// Writes the blocks a step accepted, and the node's memo, before
-    /// anything of the step leaves the node.
-    async fn keep(&self, out: &Output) -> Result<(), String> {
-        if out.events.is_empty()
-            && out
-                .sends
-                .iter()
-                .all(|s| matches!(s.message, Message::Tip { .. }))
-        {
-            return Ok(());
+    /// Tells the page what happened on the swarm.
+    fn notices(&mut self) {
+        for notice in self.driver.notices() {
+            match notice {
+                Notice::Connected { peer, .. } => {
+                    post(Report::Peer(json!({"connected": peer.to_string()})))
+                }
+                Notice::Disconnected(peer) => {
+                    post(Report::Peer(json!({"disconnected": peer.to_string()})))
+                }
+                Notice::CutOff { peer, why } => {
+                    post(Report::Peer(
+                        json!({"refused": peer.to_string(), "why": why}),
+                    ));
+                    error(
+                        "peer",
+                        format!("{peer} sent what no honest node sends: {why}"),
+                    );
+                }
+                Notice::Failed { what, why } => error(what, why),
+                // A browser listens on nothing.
+                Notice::Listening(_) => {}
+            }
         }
-        let blocks: Vec<(String, String)> = out
-            .events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Accepted { hash, .. } | Event::Sealed { hash, .. } => {
-                    self.node.tree().block(hash).map(|b| block_record(b))
-                }
-                _ => None,
-            })
-            .collect();
-        self.store
-            .write(&blocks, Some(&self.node.memo()))
-            .await
-            .map_err(|e| format!("the store failed: {e}"))
-    }
-
-    async fn swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) -> Result<(), String> {
-        match event {
-            SwarmEvent::ConnectionEstablished {
-                peer_id,
-                connection_id,
-                endpoint,
-                ..
-            } => {
-                if endpoint.is_dialer() {
-                    self.dialled.1 = Some(connection_id);
-                }
-                if self.banned.contains(&peer_id) {
-                    let _ = self.swarm.disconnect_peer_id(peer_id);
-                } else {
-                    let number = self.peers.number(peer_id);
-                    post(Report::Peer(json!({"connected": peer_id.to_string()})));
-                    let out = self.node.greet(number, now_ms());
-                    self.after(out).await?;
-                }
-            }
-            SwarmEvent::ConnectionClosed {
-                peer_id,
-                connection_id,
-                num_established,
-                ..
-            } => {
-                if self.dialled.1 == Some(connection_id) {
-                    self.dialled.1 = None;
-                }
-                if num_established == 0 {
-                    post(Report::Peer(json!({"disconnected": peer_id.to_string()})));
-                }
-            }
-            SwarmEvent::OutgoingConnectionError { error: e, .. } => error("dial", e),
-            SwarmEvent::Behaviour(BehaviourEvent::Gossip(gossipsub::Event::Message {
-                propagation_source,
-                message_id,
-                message,
-            })) => {
-                self.gossip(propagation_source, message_id, &message.data)
-                    .await?
-            }
-            SwarmEvent::Behaviour(BehaviourEvent::Direct(event)) => self.direct(event).await?,
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// A message gossiped by `from`: passed on only if the node took it.
-    async fn gossip(
-        &mut self,
-        from: PeerId,
-        id: gossipsub::MessageId,
-        data: &[u8],
-    ) -> Result<(), String> {
-        let (acceptance, out) = match wire::decode(data) {
-            Err(e) => {
-                self.misbehaved(from, &e.to_string());
-                (MessageAcceptance::Reject, Output::default())
-            }
-            Ok(message) => match self.take_from(from, message) {
-                (out, true) => (MessageAcceptance::Reject, out),
-                (out, false) => (MessageAcceptance::Accept, out),
-            },
-        };
-        self.swarm
-            .behaviour_mut()
-            .gossip
-            .report_message_validation_result(&id, &from, acceptance);
-        self.after(out).await
-    }
-
-    async fn direct(&mut self, event: request_response::Event<Wire, Answer>) -> Result<(), String> {
-        match event {
-            request_response::Event::Message { peer, message, .. } => match message {
-                request_response::Message::Request {
-                    request, channel, ..
-                } => self.request(peer, request, channel).await,
-                request_response::Message::Response {
-                    response: Some(answer),
-                    ..
-                } => {
-                    let (out, _) = self.take_from(peer, answer.into());
-                    self.after(out).await
-                }
-                request_response::Message::Response { response: None, .. } => Ok(()),
-            },
-            request_response::Event::InboundFailure { peer, error, .. } => {
-                if let request_response::InboundFailure::Io(e) = &error {
-                    self.misbehaved(peer, &e.to_string());
-                }
-                Ok(())
-            }
-            request_response::Event::OutboundFailure { error: e, .. } => {
-                error("request", e);
-                Ok(())
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// A message sent to this node alone; a request for blocks is answered
-    /// on its channel.
-    async fn request(
-        &mut self,
-        peer: PeerId,
-        request: Wire,
-        channel: ResponseChannel<Answer>,
-    ) -> Result<(), String> {
-        let (mut out, _) = self.take_from(peer, request.into());
-        let number = self.peers.number(peer);
-        let answer = out
-            .sends
-            .iter()
-            .position(|s| s.to == To::Peer(number) && matches!(s.message, Message::Blocks { .. }))
-            .map(|at| Wire::from(&out.sends.remove(at).message));
-        let _ = self
-            .swarm
-            .behaviour_mut()
-            .direct
-            .send_response(channel, answer);
-        self.after(out).await
-    }
-
-    /// The node takes `message` from `peer`; a peer whose message it
-    /// refuses is cut off. The step's output, and whether it was refused.
-    fn take_from(&mut self, peer: PeerId, message: Message) -> (Output, bool) {
-        let number = self.peers.number(peer);
-        let out = self.node.handle(number, message, now_ms());
-        let refused = refused_from(&out, number);
-        if let Some(why) = &refused {
-            self.misbehaved(peer, why);
-        }
-        (out, refused.is_some())
-    }
-
-    fn misbehaved(&mut self, peer: PeerId, why: &str) {
-        if self.banned.insert(peer) {
-            post(Report::Peer(
-                json!({"refused": peer.to_string(), "why": why}),
-            ));
-            error(
-                "peer",
-                format!("{peer} sent what no honest node sends: {why}"),
-            );
-        }
-        let _ = self.swarm.disconnect_peer_id(peer);
     }
 }

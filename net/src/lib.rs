@@ -4,8 +4,11 @@
 //! [`Behaviour`] (gossipsub for transactions, blocks and tips on one topic
 //! per community; request-response for catching up, JSON with the core's
 //! wire form; identify; ping), configured once here, so the two can never
-//! disagree on a limit or a protocol name. The core's [`Node`] decides
-//! everything; the transports only carry its messages.
+//! disagree on a limit or a protocol name; and one [`Driver`], the loop
+//! that steps the node on the swarm's events (gossip verdicts, requests and
+//! answers, cutting off a peer that misbehaves, redialling), so the two
+//! never handle a peer differently. The core's [`Node`] decides everything;
+//! the transports keep its steps and carry its messages.
 //!
 //! [`Node`]: ecloud_core::node::Node
 
@@ -20,6 +23,9 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
 
+mod driver;
+
+pub use driver::{Driver, Notice, Status, Step};
 pub use libp2p;
 
 /// The protocol names this node speaks, so two versions never mix.
@@ -91,7 +97,7 @@ pub fn behaviour(key: &identity::Keypair) -> Result<Behaviour, String> {
 
 /// The core's numbers for libp2p's peer ids, given out as peers appear.
 #[derive(Default)]
-pub struct Peers {
+pub(crate) struct Peers {
     numbers: HashMap<PeerId, u32>,
     ids: Vec<PeerId>,
 }
@@ -110,7 +116,7 @@ impl Peers {
 }
 
 /// Why the node refused something peer `number` sent, if it did.
-pub fn refused_from(out: &Output, number: u32) -> Option<String> {
+pub(crate) fn refused_from(out: &Output, number: u32) -> Option<String> {
     out.events.iter().find_map(|e| match e {
         Event::Refused {
             from: Some(from),

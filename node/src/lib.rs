@@ -19,20 +19,13 @@ pub mod store;
 
 use args::Config;
 use ecloud_core::chain::genesis::CommunitySpec;
-use ecloud_core::node::wire::{self, Wire};
-use ecloud_core::node::{Command, Event, Message, Node, NodeKeys, Output, To};
+use ecloud_core::node::{Command, Event, Node, NodeKeys};
 use ecloud_core::simulation::network::node_keys;
 use ecloud_core::{Block, Chain};
-use ecloud_net::{event_json, refused_from};
+use ecloud_net::{event_json, Driver, Notice, Step};
 use futures::StreamExt;
-use libp2p::gossipsub::{self, MessageAcceptance};
-use libp2p::request_response::{self, ResponseChannel};
-use libp2p::swarm::{ConnectionId, SwarmEvent};
-use libp2p::{identity, Multiaddr, Swarm};
-use peer::{Answer, Behaviour, BehaviourEvent, Peers};
+use libp2p::{identity, Multiaddr};
 use serde_json::json;
-use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use store::Store;
 
@@ -112,20 +105,10 @@ pub fn verify(path: &std::path::Path) -> Result<serde_json::Value, String> {
     }))
 }
 
-/// A running node: the state machine, its store and its swarm.
+/// A running node: the state machine on its swarm, and its store.
 struct Running {
-    node: Node,
+    driver: Driver,
     store: Store,
-    swarm: Swarm<Behaviour>,
-    topic: gossipsub::IdentTopic,
-    peers: Peers,
-    /// Peers that sent what no honest node sends: disconnected, refused.
-    banned: HashSet<libp2p::PeerId>,
-    /// The addresses given with --peer, and the connection to each while
-    /// there is one: the others are dialled again every few seconds, so a
-    /// peer that starts later, restarts or comes back after a cut link is
-    /// found again.
-    dialled: Vec<(Multiaddr, Option<ConnectionId>)>,
     /// Browsers' port (--http), served once the swarm's WebSocket
     /// listener on loopback has its address.
     http: Option<(tokio::net::TcpListener, Option<std::path::PathBuf>)>,
@@ -146,15 +129,10 @@ pub async fn run(config: Config) -> Result<(), String> {
             config.class_seed ^ u64::from(config.member.unwrap_or(u32::MAX)),
         )
         .map_err(|e| e.to_string())?;
-    let swarm = peer::swarm(identity::Keypair::generate_ed25519(), &genesis.hash)?;
+    let swarm = peer::swarm(identity::Keypair::generate_ed25519())?;
     let mut running = Running {
-        node,
+        driver: Driver::new(node, swarm, config.peers.iter().cloned())?,
         store,
-        swarm,
-        topic: peer::topic(&genesis.hash),
-        peers: Peers::default(),
-        banned: HashSet::new(),
-        dialled: config.peers.iter().map(|a| (a.clone(), None)).collect(),
         http: None,
         admit: config.admit,
     };
@@ -166,8 +144,8 @@ pub async fn run(config: Config) -> Result<(), String> {
         say(
             json!({"newcomer": newcomer.request().name, "public_key": newcomer.request().public_key.to_hex()}),
         );
-        let out = running.node.ask_to_join(newcomer, now_ms());
-        running.after(out)?;
+        let out = running.driver.node.ask_to_join(newcomer, now_ms());
+        running.after(out.into())?;
     }
     if let Some(at) = config.http {
         let listener = tokio::net::TcpListener::bind(at)
@@ -184,6 +162,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         }
         running.http = Some((listener, config.page.clone()));
         running
+            .driver
             .swarm
             .listen_on(
                 "/ip4/127.0.0.1/tcp/0/ws"
@@ -194,32 +173,31 @@ pub async fn run(config: Config) -> Result<(), String> {
     }
     for address in &config.listen {
         running
+            .driver
             .swarm
             .listen_on(address.clone())
             .map_err(|e| format!("cannot listen on {address}: {e}"))?;
     }
-    let slot = running
-        .node
-        .tree()
-        .genesis()
-        .ledger()
-        .rules
-        .slot_ms
-        .unwrap_or(15_000);
-    let mut tick = tokio::time::interval(Duration::from_millis((slot / 16).max(10)));
+    let mut tick = tokio::time::interval(Duration::from_millis(running.driver.tick_ms()));
     let mut status = tokio::time::interval(Duration::from_secs(1));
     let mut redial = tokio::time::interval(Duration::from_secs(2));
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| e.to_string())?;
     loop {
         tokio::select! {
-            event = running.swarm.select_next_some() => running.swarm_event(event)?,
+            event = running.driver.swarm.select_next_some() => {
+                let step = running.driver.handle(event, now_ms());
+                running.notices()?;
+                if let Some(step) = step {
+                    running.after(step)?;
+                }
+            }
             _ = tick.tick() => {
-                let out = running.node.tick(now_ms());
-                running.after(out)?;
+                let step = running.driver.tick(now_ms());
+                running.after(step)?;
             }
             _ = status.tick() => running.status(),
-            _ = redial.tick() => running.redial(),
+            _ = redial.tick() => running.driver.redial(),
             _ = terminate.recv() => return Ok(()),
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
@@ -227,37 +205,32 @@ pub async fn run(config: Config) -> Result<(), String> {
 }
 
 impl Running {
-    /// Dials each --peer address it holds no connection to.
-    fn redial(&mut self) {
-        for (address, connection) in &self.dialled {
-            if connection.is_none() {
-                // A refused dial is reported by the swarm and tried again.
-                let _ = self.swarm.dial(address.clone());
-            }
-        }
-    }
-
     fn status(&self) {
-        let tip = self.node.tip();
-        let fin = self.node.finalized();
+        let status = self.driver.status();
         say(json!({"status": {
-            "height": tip.height(),
-            "tip": tip.hash.to_hex(),
-            "final_height": fin.height(),
-            "final": fin.hash.to_hex(),
-            "peers": self.swarm.connected_peers().count(),
+            "height": status.height,
+            "tip": status.tip.to_hex(),
+            "final_height": status.final_height,
+            "final": status.final_hash.to_hex(),
+            "peers": status.peers,
         }}));
     }
 
     /// After a step of the node: keep what it accepted and what it
-    /// remembers, then send what it says and print what happened.
-    fn after(&mut self, out: Output) -> Result<(), String> {
-        self.keep(&out)?;
+    /// remembers, print what happened, then send what it says; the
+    /// registrar's node (--admit) admits whoever asked.
+    fn after(&mut self, step: Step) -> Result<(), String> {
+        if let Some(blocks) = self.driver.to_keep(&step) {
+            self.store
+                .write(&blocks, Some(&self.driver.node.memo()))
+                .map_err(|e| e.to_string())?;
+        }
         let at_ms = now_ms();
-        for event in &out.events {
+        for event in &step.out.events {
             say(json!({"event": event_json(event), "at_ms": at_ms}));
         }
-        let asking: Vec<_> = out
+        let asking: Vec<_> = step
+            .out
             .events
             .iter()
             .filter_map(|e| match e {
@@ -265,223 +238,64 @@ impl Running {
                 _ => None,
             })
             .collect();
-        for send in out.sends {
-            match send.to {
-                To::All => {
-                    // None subscribed yet, or the same bytes already sent:
-                    // the tips said every half slot and catching up mend it.
-                    let _ = self
-                        .swarm
-                        .behaviour_mut()
-                        .gossip
-                        .publish(self.topic.clone(), wire::encode(&send.message));
-                }
-                To::Peer(number) => {
-                    if let Some(id) = self.peers.id(number) {
-                        self.swarm
-                            .behaviour_mut()
-                            .direct
-                            .send_request(&id, Wire::from(&send.message));
-                    }
-                }
-            }
-        }
+        self.driver.send(step);
         for public_key in asking {
             // Refused (no member numbers left, a name taken): said, not fatal.
-            match self.node.command(Command::Admit { public_key }, now_ms()) {
-                Ok(out) => self.after(out)?,
+            match self
+                .driver
+                .node
+                .command(Command::Admit { public_key }, now_ms())
+            {
+                Ok(out) => self.after(out.into())?,
                 Err(e) => say(json!({"not_admitted": public_key.to_hex(), "why": e.to_string()})),
             }
         }
         Ok(())
     }
 
-    /// Writes the blocks a step accepted or sealed, and the node's memo,
-    /// before anything of the step leaves the node.
-    fn keep(&self, out: &Output) -> Result<(), String> {
-        if out.events.is_empty()
-            && out
-                .sends
-                .iter()
-                .all(|s| matches!(s.message, Message::Tip { .. }))
-        {
-            return Ok(());
-        }
-        let blocks: Vec<Arc<Block>> = out
-            .events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Accepted { hash, .. } | Event::Sealed { hash, .. } => {
-                    self.node.tree().block(hash).cloned()
+    /// Prints what happened on the swarm; the first WebSocket listener on
+    /// loopback starts serving browsers.
+    fn notices(&mut self) -> Result<(), String> {
+        let id = *self.driver.swarm.local_peer_id();
+        let notices: Vec<Notice> = self.driver.notices().collect();
+        for notice in notices {
+            match notice {
+                Notice::Listening(address) => match loopback_websocket(&address) {
+                    Some(websocket) => self.serve_browsers(websocket)?,
+                    None => say(json!({"listening": format!("{address}/p2p/{id}")})),
+                },
+                Notice::Connected { peer, number } => {
+                    say(json!({"peer": {"connected": peer.to_string(), "number": number}}))
                 }
-                _ => None,
-            })
-            .collect();
-        self.store
-            .write(&blocks, Some(&self.node.memo()))
-            .map_err(|e| e.to_string())
-    }
-
-    fn swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) -> Result<(), String> {
-        match event {
-            SwarmEvent::NewListenAddr { address, .. } => {
-                let id = *self.swarm.local_peer_id();
-                if let Some(websocket) = loopback_websocket(&address) {
-                    if let Some((listener, page)) = self.http.take() {
-                        let port = listener.local_addr().map_or(0, |a| a.port());
-                        say(json!({"browsers": format!("/tcp/{port}/ws/p2p/{id}")}));
-                        let about = http::About {
-                            peer_id: id.to_string(),
-                            genesis: serde_json::to_string(&**self.node.tree().genesis())
-                                .map_err(|e| e.to_string())?,
-                        };
-                        tokio::spawn(http::serve(listener, page, websocket, about));
-                    }
-                } else {
-                    say(json!({"listening": format!("{address}/p2p/{id}")}));
+                Notice::Disconnected(peer) => {
+                    say(json!({"peer": {"disconnected": peer.to_string()}}))
                 }
+                Notice::CutOff { peer, why } => {
+                    say(json!({"peer": {"refused": peer.to_string(), "why": why}}))
+                }
+                // Dialled again every 2 s; a closed port is no news.
+                Notice::Failed { .. } => {}
             }
-            SwarmEvent::ConnectionEstablished {
-                peer_id,
-                connection_id,
-                endpoint,
-                ..
-            } => {
-                if let Some(d) = self
-                    .dialled
-                    .iter_mut()
-                    .find(|(a, _)| endpoint.is_dialer() && a == endpoint.get_remote_address())
-                {
-                    d.1 = Some(connection_id);
-                }
-                if self.banned.contains(&peer_id) {
-                    let _ = self.swarm.disconnect_peer_id(peer_id);
-                } else {
-                    let number = self.peers.number(peer_id);
-                    say(json!({"peer": {"connected": peer_id.to_string(), "number": number}}));
-                    let out = self.node.greet(number, now_ms());
-                    self.after(out)?;
-                }
-            }
-            SwarmEvent::ConnectionClosed {
-                peer_id,
-                connection_id,
-                num_established,
-                ..
-            } => {
-                // A --peer address whose connection closed is dialled again.
-                for d in &mut self.dialled {
-                    if d.1 == Some(connection_id) {
-                        d.1 = None;
-                    }
-                }
-                if num_established == 0 {
-                    say(json!({"peer": {"disconnected": peer_id.to_string()}}));
-                }
-            }
-            SwarmEvent::Behaviour(BehaviourEvent::Gossip(gossipsub::Event::Message {
-                propagation_source,
-                message_id,
-                message,
-            })) => self.gossip(propagation_source, message_id, &message.data)?,
-            SwarmEvent::Behaviour(BehaviourEvent::Direct(event)) => self.direct(event)?,
-            _ => {}
         }
         Ok(())
     }
 
-    /// A message gossiped by `from`: passed on only if the node took it.
-    fn gossip(
-        &mut self,
-        from: libp2p::PeerId,
-        id: gossipsub::MessageId,
-        data: &[u8],
-    ) -> Result<(), String> {
-        let (acceptance, out) = match wire::decode(data) {
-            Err(e) => {
-                self.misbehaved(from, &e.to_string());
-                (MessageAcceptance::Reject, Output::default())
-            }
-            Ok(message) => match self.take_from(from, message) {
-                (out, true) => (MessageAcceptance::Reject, out),
-                (out, false) => (MessageAcceptance::Accept, out),
-            },
+    /// Serves the page and `/node.json` on the --http port, its WebSockets
+    /// passed to the swarm's listener at `websocket`.
+    fn serve_browsers(&mut self, websocket: std::net::SocketAddr) -> Result<(), String> {
+        let Some((listener, page)) = self.http.take() else {
+            return Ok(());
         };
-        self.swarm
-            .behaviour_mut()
-            .gossip
-            .report_message_validation_result(&id, &from, acceptance);
-        self.after(out)
-    }
-
-    fn direct(&mut self, event: request_response::Event<Wire, Answer>) -> Result<(), String> {
-        match event {
-            request_response::Event::Message { peer, message, .. } => match message {
-                request_response::Message::Request {
-                    request, channel, ..
-                } => self.request(peer, request, channel),
-                request_response::Message::Response {
-                    response: Some(answer),
-                    ..
-                } => {
-                    let (out, _) = self.take_from(peer, answer.into());
-                    self.after(out)
-                }
-                request_response::Message::Response { response: None, .. } => Ok(()),
-            },
-            request_response::Event::InboundFailure { peer, error, .. } => {
-                // A request that did not decode (malformed, or too long).
-                if let request_response::InboundFailure::Io(e) = &error {
-                    self.misbehaved(peer, &e.to_string());
-                }
-                Ok(())
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// A message sent to this node alone; a request for blocks is answered
-    /// on its channel, with what the node would send that peer.
-    fn request(
-        &mut self,
-        peer: libp2p::PeerId,
-        request: Wire,
-        channel: ResponseChannel<Answer>,
-    ) -> Result<(), String> {
-        let (mut out, _) = self.take_from(peer, request.into());
-        let number = self.peers.number(peer);
-        let answer = out
-            .sends
-            .iter()
-            .position(|s| s.to == To::Peer(number) && matches!(s.message, Message::Blocks { .. }))
-            .map(|at| Wire::from(&out.sends.remove(at).message));
-        let _ = self
-            .swarm
-            .behaviour_mut()
-            .direct
-            .send_response(channel, answer);
-        self.after(out)
-    }
-
-    /// The node takes `message` from `peer`; a peer whose message it
-    /// refuses is cut off. The step's output, and whether it was refused.
-    fn take_from(&mut self, peer: libp2p::PeerId, message: Message) -> (Output, bool) {
-        let number = self.peers.number(peer);
-        let out = self.node.handle(number, message, now_ms());
-        let refused = refused_from(&out, number);
-        if let Some(why) = &refused {
-            self.misbehaved(peer, why);
-        }
-        (out, refused.is_some())
-    }
-
-    /// `peer` sent what no honest node sends: it is cut off and refused
-    /// from now on; the node goes on with the others.
-    fn misbehaved(&mut self, peer: libp2p::PeerId, why: &str) {
-        if self.banned.insert(peer) {
-            say(json!({"peer": {"refused": peer.to_string(), "why": why}}));
-        }
-        let _ = self.swarm.disconnect_peer_id(peer);
+        let id = *self.driver.swarm.local_peer_id();
+        let port = listener.local_addr().map_or(0, |a| a.port());
+        say(json!({"browsers": format!("/tcp/{port}/ws/p2p/{id}")}));
+        let about = http::About {
+            peer_id: id.to_string(),
+            genesis: serde_json::to_string(&**self.driver.node.tree().genesis())
+                .map_err(|e| e.to_string())?,
+        };
+        tokio::spawn(http::serve(listener, page, websocket, about));
+        Ok(())
     }
 }
 

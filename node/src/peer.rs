@@ -2,14 +2,14 @@
 //! (browsers), with the behaviour every E-Cloud node shares (ecloud-net:
 //! gossipsub, request-response, identify, ping).
 
-use ecloud_core::Hash;
-pub use ecloud_net::{topic, Answer, Behaviour, BehaviourEvent, Peers, PROTOCOL};
+pub use ecloud_net::{topic, Behaviour, BehaviourEvent, PROTOCOL};
 use libp2p::core::upgrade;
 use libp2p::{identity, noise, tcp, yamux, Swarm, Transport};
 
-/// A swarm listening on nothing yet, subscribed to `genesis`'s topic.
-pub fn swarm(key: identity::Keypair, genesis: &Hash) -> Result<Swarm<Behaviour>, String> {
-    let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
+/// A swarm listening on nothing yet, subscribed to nothing yet (a
+/// [`Driver`](ecloud_net::Driver) subscribes it to its community).
+pub fn swarm(key: identity::Keypair) -> Result<Swarm<Behaviour>, String> {
+    Ok(libp2p::SwarmBuilder::with_existing_identity(key)
         .with_tokio()
         .with_tcp(
             tcp::Config::default().nodelay(true),
@@ -32,11 +32,5 @@ pub fn swarm(key: identity::Keypair, genesis: &Hash) -> Result<Swarm<Behaviour>,
         })
         .map_err(|e| e.to_string())?
         .with_swarm_config(|c| c.with_idle_connection_timeout(ecloud_net::IDLE_CONNECTION))
-        .build();
-    swarm
-        .behaviour_mut()
-        .gossip
-        .subscribe(&topic(genesis))
-        .map_err(|e| e.to_string())?;
-    Ok(swarm)
+        .build())
 }

@@ -356,8 +356,7 @@ async fn send_bad(address: &str, genesis: &ecloud_core::Hash, bad: Bad) -> bool 
     use futures::StreamExt;
     use libp2p::gossipsub::Event;
     use libp2p::swarm::SwarmEvent;
-    let mut swarm =
-        ecloud_node::peer::swarm(libp2p::identity::Keypair::generate_ed25519(), genesis).unwrap();
+    let mut swarm = subscribed_swarm(genesis);
     swarm
         .dial(address.parse::<libp2p::Multiaddr>().unwrap())
         .unwrap();
@@ -793,13 +792,24 @@ fn a_node_serving_every_network_says_which_addresses_to_open() {
     }
 }
 
+/// A peer of our own on the community of `genesis`, driven by hand.
+fn subscribed_swarm(genesis: &ecloud_core::Hash) -> libp2p::Swarm<ecloud_node::peer::Behaviour> {
+    let mut swarm =
+        ecloud_node::peer::swarm(libp2p::identity::Keypair::generate_ed25519()).unwrap();
+    swarm
+        .behaviour_mut()
+        .gossip
+        .subscribe(&ecloud_node::peer::topic(genesis))
+        .unwrap();
+    swarm
+}
+
 /// Connects to `address`, and gives the height of the first block gossiped.
 async fn hear_a_block(address: &str, genesis: &ecloud_core::Hash) -> u64 {
     use ecloud_core::node::{wire, Message};
     use futures::StreamExt;
     use libp2p::swarm::SwarmEvent;
-    let mut swarm =
-        ecloud_node::peer::swarm(libp2p::identity::Keypair::generate_ed25519(), genesis).unwrap();
+    let mut swarm = subscribed_swarm(genesis);
     swarm
         .dial(address.parse::<libp2p::Multiaddr>().unwrap())
         .unwrap();

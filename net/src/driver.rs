@@ -1,0 +1,386 @@
+//! The loop every node on libp2p runs, written once: the swarm's events in,
+//! the core's [`Node`] stepped, its messages out. The native node (redb,
+//! stdout) and the browser's node (IndexedDB, the page) differ only in how
+//! they keep a step and what they tell; each runs
+//!
+//! ```text
+//! event = driver.swarm.select_next_some()
+//! if let Some(step) = driver.handle(event, now) {
+//!     keep driver.to_keep(&step)          // the blocks and the memo
+//!     tell step.out.events                // and driver.notices()
+//!     driver.send(step)                   // only now does anything leave
+//! }
+//! ```
+//!
+//! and the same with [`Driver::tick`] on a timer and [`Driver::redial`]
+//! every few seconds.
+
+use crate::{refused_from, topic, Answer, Behaviour, BehaviourEvent, Peers};
+use ecloud_core::node::wire::{self, Wire};
+use ecloud_core::node::{Event, Message, Node, Output, To};
+use ecloud_core::Block;
+use libp2p::gossipsub::{self, IdentTopic, MessageAcceptance, MessageId};
+use libp2p::request_response::{self, ResponseChannel};
+use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::{Multiaddr, PeerId, Swarm};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// A node on a swarm: the state machine, the peers it knows by number, the
+/// ones it cut off and the addresses it keeps dialling.
+pub struct Driver {
+    pub node: Node,
+    pub swarm: Swarm<Behaviour>,
+    topic: IdentTopic,
+    peers: Peers,
+    /// Peers that sent what no honest node sends: disconnected, refused.
+    banned: HashSet<PeerId>,
+    /// The addresses to keep a connection to, and the connection to each
+    /// while there is one: the others are dialled again by
+    /// [`Driver::redial`], so a peer that starts later, restarts or comes
+    /// back after a cut link is found again.
+    dialled: Vec<(Multiaddr, Option<ConnectionId>)>,
+    notices: Vec<Notice>,
+}
+
+/// One step of the node, not yet out: the transport keeps
+/// [`Driver::to_keep`], tells the events, then gives it to
+/// [`Driver::send`].
+#[must_use = "a step is sent only by Driver::send"]
+pub struct Step {
+    pub out: Output,
+    /// A gossiped message's verdict (passed on or not), told to gossipsub.
+    verdict: Option<(MessageId, PeerId, MessageAcceptance)>,
+    /// The answer to a peer's request.
+    answer: Option<(ResponseChannel<Answer>, Answer)>,
+}
+
+impl From<Output> for Step {
+    fn from(out: Output) -> Step {
+        Step {
+            out,
+            verdict: None,
+            answer: None,
+        }
+    }
+}
+
+/// What happened on the swarm besides the node's steps, for the transport
+/// to tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The swarm listens on `address` (its peer id not included).
+    Listening(Multiaddr),
+    Connected {
+        peer: PeerId,
+        number: u32,
+    },
+    Disconnected(PeerId),
+    /// `peer` sent what no honest node sends: it is cut off and refused
+    /// from now on.
+    CutOff {
+        peer: PeerId,
+        why: String,
+    },
+    /// A dial or a request failed; dials are tried again.
+    Failed {
+        what: &'static str,
+        why: String,
+    },
+}
+
+/// The node's state at a glance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub height: u64,
+    pub tip: ecloud_core::Hash,
+    pub final_height: u64,
+    pub final_hash: ecloud_core::Hash,
+    pub peers: usize,
+}
+
+impl Driver {
+    /// `node` on `swarm`, subscribed to its community's topic, keeping a
+    /// connection to each of `dial` (dialled at the first
+    /// [`Driver::redial`]).
+    pub fn new(
+        node: Node,
+        mut swarm: Swarm<Behaviour>,
+        dial: impl IntoIterator<Item = Multiaddr>,
+    ) -> Result<Driver, String> {
+        let topic = topic(&node.tree().genesis().hash);
+        swarm
+            .behaviour_mut()
+            .gossip
+            .subscribe(&topic)
+            .map_err(|e| e.to_string())?;
+        Ok(Driver {
+            node,
+            swarm,
+            topic,
+            peers: Peers::default(),
+            banned: HashSet::new(),
+            dialled: dial.into_iter().map(|a| (a, None)).collect(),
+            notices: Vec::new(),
+        })
+    }
+
+    /// How often to call [`Driver::tick`]: 16 times a slot, at most every
+    /// 10 ms.
+    pub fn tick_ms(&self) -> u64 {
+        let slot = self.node.tree().genesis().ledger().rules.slot_ms;
+        (slot.unwrap_or(15_000) / 16).max(10)
+    }
+
+    /// The node's step at `now_ms`: its votes, seals and tips fall due.
+    pub fn tick(&mut self, now_ms: u64) -> Step {
+        self.node.tick(now_ms).into()
+    }
+
+    /// Dials each address it holds no connection to.
+    pub fn redial(&mut self) {
+        for (address, connection) in &self.dialled {
+            if connection.is_none() {
+                // A refused dial comes back as a swarm event, and is tried again.
+                let _ = self.swarm.dial(address.clone());
+            }
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        let (tip, fin) = (self.node.tip(), self.node.finalized());
+        Status {
+            height: tip.height(),
+            tip: tip.hash,
+            final_height: fin.height(),
+            final_hash: fin.hash,
+            peers: self.swarm.connected_peers().count(),
+        }
+    }
+
+    /// What happened besides the node's steps since the last call.
+    pub fn notices(&mut self) -> std::vec::Drain<'_, Notice> {
+        self.notices.drain(..)
+    }
+
+    /// One event of the swarm: the node's step, if it took a step.
+    pub fn handle(&mut self, event: SwarmEvent<BehaviourEvent>, now_ms: u64) -> Option<Step> {
+        match event {
+            SwarmEvent::NewListenAddr { address, .. } => {
+                self.notices.push(Notice::Listening(address));
+                None
+            }
+            SwarmEvent::ConnectionEstablished {
+                peer_id,
+                connection_id,
+                endpoint,
+                ..
+            } => {
+                if let Some(d) = self
+                    .dialled
+                    .iter_mut()
+                    .find(|(a, _)| endpoint.is_dialer() && a == endpoint.get_remote_address())
+                {
+                    d.1 = Some(connection_id);
+                }
+                if self.banned.contains(&peer_id) {
+                    let _ = self.swarm.disconnect_peer_id(peer_id);
+                    return None;
+                }
+                let number = self.peers.number(peer_id);
+                self.notices.push(Notice::Connected {
+                    peer: peer_id,
+                    number,
+                });
+                Some(self.node.greet(number, now_ms).into())
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                connection_id,
+                num_established,
+                ..
+            } => {
+                for d in &mut self.dialled {
+                    if d.1 == Some(connection_id) {
+                        d.1 = None;
+                    }
+                }
+                if num_established == 0 {
+                    self.notices.push(Notice::Disconnected(peer_id));
+                }
+                None
+            }
+            SwarmEvent::OutgoingConnectionError { error, .. } => {
+                self.notices.push(Notice::Failed {
+                    what: "dial",
+                    why: error.to_string(),
+                });
+                None
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Gossip(gossipsub::Event::Message {
+                propagation_source,
+                message_id,
+                message,
+            })) => Some(self.gossip(propagation_source, message_id, &message.data, now_ms)),
+            SwarmEvent::Behaviour(BehaviourEvent::Direct(event)) => self.direct(event, now_ms),
+            _ => None,
+        }
+    }
+
+    /// The blocks `step` accepted or sealed, to be written with the node's
+    /// [`Node::memo`] before the step is sent; `None` when the step changed
+    /// nothing worth keeping (it only says the tip again).
+    pub fn to_keep(&self, step: &Step) -> Option<Vec<Arc<Block>>> {
+        let out = &step.out;
+        if out.events.is_empty()
+            && out
+                .sends
+                .iter()
+                .all(|s| matches!(s.message, Message::Tip { .. }))
+        {
+            return None;
+        }
+        Some(
+            out.events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Accepted { hash, .. } | Event::Sealed { hash, .. } => {
+                        self.node.tree().block(hash).cloned()
+                    }
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// Sends what `step` says: its messages, its verdict on a gossiped
+    /// message, its answer to a request. Call it once the step is kept.
+    pub fn send(&mut self, step: Step) {
+        let behaviour = self.swarm.behaviour_mut();
+        if let Some((id, from, acceptance)) = step.verdict {
+            behaviour
+                .gossip
+                .report_message_validation_result(&id, &from, acceptance);
+        }
+        if let Some((channel, answer)) = step.answer {
+            // A peer that went away meanwhile asks again elsewhere.
+            let _ = behaviour.direct.send_response(channel, answer);
+        }
+        for send in step.out.sends {
+            match send.to {
+                To::All => {
+                    // None subscribed yet, or the same bytes already sent:
+                    // the tips said every half slot and catching up mend it.
+                    let _ = behaviour
+                        .gossip
+                        .publish(self.topic.clone(), wire::encode(&send.message));
+                }
+                To::Peer(number) => {
+                    if let Some(id) = self.peers.id(number) {
+                        behaviour
+                            .direct
+                            .send_request(&id, Wire::from(&send.message));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A message gossiped by `from`: passed on only if the node took it.
+    fn gossip(&mut self, from: PeerId, id: MessageId, data: &[u8], now_ms: u64) -> Step {
+        let (acceptance, out) = match wire::decode(data) {
+            Err(e) => {
+                self.misbehaved(from, e.to_string());
+                (MessageAcceptance::Reject, Output::default())
+            }
+            Ok(message) => match self.take_from(from, message, now_ms) {
+                (out, true) => (MessageAcceptance::Reject, out),
+                (out, false) => (MessageAcceptance::Accept, out),
+            },
+        };
+        Step {
+            out,
+            verdict: Some((id, from, acceptance)),
+            answer: None,
+        }
+    }
+
+    fn direct(
+        &mut self,
+        event: request_response::Event<Wire, Answer>,
+        now_ms: u64,
+    ) -> Option<Step> {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request {
+                    request, channel, ..
+                } => Some(self.request(peer, request, channel, now_ms)),
+                request_response::Message::Response {
+                    response: Some(answer),
+                    ..
+                } => Some(self.take_from(peer, answer.into(), now_ms).0.into()),
+                request_response::Message::Response { response: None, .. } => None,
+            },
+            request_response::Event::InboundFailure { peer, error, .. } => {
+                // A request that did not decode (malformed, or too long).
+                if let request_response::InboundFailure::Io(e) = &error {
+                    self.misbehaved(peer, e.to_string());
+                }
+                None
+            }
+            request_response::Event::OutboundFailure { error, .. } => {
+                self.notices.push(Notice::Failed {
+                    what: "request",
+                    why: error.to_string(),
+                });
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// A message sent to this node alone; a request for blocks is answered
+    /// on its channel, with what the node would send that peer.
+    fn request(
+        &mut self,
+        peer: PeerId,
+        request: Wire,
+        channel: ResponseChannel<Answer>,
+        now_ms: u64,
+    ) -> Step {
+        let (mut out, _) = self.take_from(peer, request.into(), now_ms);
+        let number = self.peers.number(peer);
+        let answer = out
+            .sends
+            .iter()
+            .position(|s| s.to == To::Peer(number) && matches!(s.message, Message::Blocks { .. }))
+            .map(|at| Wire::from(&out.sends.remove(at).message));
+        Step {
+            out,
+            verdict: None,
+            answer: Some((channel, answer)),
+        }
+    }
+
+    /// The node takes `message` from `peer`; a peer whose message it
+    /// refuses is cut off. The step's output, and whether it was refused.
+    fn take_from(&mut self, peer: PeerId, message: Message, now_ms: u64) -> (Output, bool) {
+        let number = self.peers.number(peer);
+        let out = self.node.handle(number, message, now_ms);
+        let refused = refused_from(&out, number);
+        let was_refused = refused.is_some();
+        if let Some(why) = refused {
+            self.misbehaved(peer, why);
+        }
+        (out, was_refused)
+    }
+
+    /// `peer` sent what no honest node sends: it is cut off and refused
+    /// from now on; the node goes on with the others.
+    fn misbehaved(&mut self, peer: PeerId, why: String) {
+        if self.banned.insert(peer) {
+            self.notices.push(Notice::CutOff { peer, why });
+        }
+        let _ = self.swarm.disconnect_peer_id(peer);
+    }
+}
