@@ -35,10 +35,10 @@ pub struct Driver {
     peers: Peers,
     /// Peers that sent what no honest node sends: disconnected, refused.
     banned: HashSet<PeerId>,
-    /// The addresses to keep a connection to, and the connection to each
-    /// while there is one: the others are dialled again by
-    /// [`Driver::redial`], so a peer that starts later, restarts or comes
-    /// back after a cut link is found again.
+    /// The addresses to keep one connection to, and that connection while
+    /// there is one: the others are dialled again by [`Driver::redial`], so
+    /// a peer that starts later, restarts or comes back after a cut link is
+    /// found again.
     dialled: Vec<(Multiaddr, Option<ConnectionId>)>,
     notices: Vec<Notice>,
 }
@@ -181,6 +181,12 @@ impl Driver {
                     .iter_mut()
                     .find(|(a, _)| endpoint.is_dialer() && a == endpoint.get_remote_address())
                 {
+                    if d.1.is_some() {
+                        // A dial of an earlier try came through late (a
+                        // link mended): one connection per address.
+                        self.swarm.close_connection(connection_id);
+                        return None;
+                    }
                     d.1 = Some(connection_id);
                 }
                 if self.banned.contains(&peer_id) {
@@ -382,5 +388,98 @@ impl Driver {
             self.notices.push(Notice::CutOff { peer, why });
         }
         let _ = self.swarm.disconnect_peer_id(peer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecloud_core::chain::genesis::CommunitySpec;
+    use ecloud_core::simulation::network::node_keys;
+    use futures::{FutureExt, StreamExt};
+    use libp2p::core::transport::{MemoryTransport, Transport};
+    use libp2p::core::upgrade::Version;
+    use libp2p::{identity, noise, yamux};
+    use std::time::Duration;
+
+    /// A driver of an observer node on a swarm over libp2p's in-memory
+    /// transport, listening on `/memory/{port}` when a port is given.
+    fn driver(listen: Option<u64>, dial: Vec<Multiaddr>) -> Driver {
+        let keys: Vec<_> = (0..3).map(|i| node_keys(7, i)).collect();
+        let genesis = CommunitySpec::one_generator(2)
+            .unwrap()
+            .genesis_block_v2(
+                |id| {
+                    let k = &keys[id.0 as usize];
+                    (k.public_key(), k.vrf_key())
+                },
+                keys[0].signing(),
+                1_000,
+            )
+            .unwrap();
+        let node = Node::new(Arc::new(genesis), None, 1);
+        let key = identity::Keypair::generate_ed25519();
+        let transport = MemoryTransport::default()
+            .upgrade(Version::V1)
+            .authenticate(noise::Config::new(&key).unwrap())
+            .multiplex(yamux::Config::default())
+            .boxed();
+        let mut swarm = Swarm::new(
+            transport,
+            crate::behaviour(&key).unwrap(),
+            key.public().to_peer_id(),
+            libp2p::swarm::Config::without_executor()
+                .with_idle_connection_timeout(Duration::from_secs(60)),
+        );
+        if let Some(port) = listen {
+            swarm
+                .listen_on(format!("/memory/{port}").parse().unwrap())
+                .unwrap();
+        }
+        Driver::new(node, swarm, dial).unwrap()
+    }
+
+    #[test]
+    fn dials_that_come_through_together_leave_one_connection_per_address() {
+        let port = 7_000 + u64::from(std::process::id() % 1_000);
+        let mut listener = driver(Some(port), vec![]);
+        let mut dialler = driver(None, vec![format!("/memory/{port}").parse().unwrap()]);
+        // Three tries before any came through, as when a cut link is
+        // mended while dials of the tries before it are under way.
+        for _ in 0..3 {
+            dialler.dialled[0].1 = None;
+            dialler.redial();
+        }
+        // Both swarms polled in turn until the dialler is left with one
+        // connection and no dial under way, or for a bounded while (the
+        // memory transport needs no waiting).
+        for _ in 0..10_000 {
+            if let Some(Some(e)) = listener.swarm.next().now_or_never() {
+                let _ = listener.handle(e, 1_000);
+            }
+            if let Some(Some(e)) = dialler.swarm.next().now_or_never() {
+                let _ = dialler.handle(e, 1_000);
+            }
+            let info = dialler.swarm.network_info();
+            let counters = info.connection_counters();
+            if counters.num_pending_outgoing() == 0 && counters.num_established() == 1 {
+                break;
+            }
+        }
+        assert_eq!(
+            dialler
+                .swarm
+                .network_info()
+                .connection_counters()
+                .num_established(),
+            1
+        );
+        assert_eq!(
+            dialler
+                .notices()
+                .filter(|n| matches!(n, Notice::Connected { .. }))
+                .count(),
+            1
+        );
     }
 }
