@@ -6,6 +6,7 @@
 //   node bench/run.mjs --no-build              # reuse the last build
 //   node bench/run.mjs --build-only            # build into ECLOUD_BENCH_WEB, run nothing
 //   node bench/run.mjs --compare a=DIR,b=DIR   # builds side by side, see below
+//   node bench/run.mjs --node 2000             # a node's catch-up against verify_chain
 //
 // It builds the `ecloud-bench` crate (bench/src/lib.rs) for wasm32 with the release
 // profile (the page's: opt-level "z", the cryptography at 3) and runs wasm-bindgen
@@ -22,6 +23,12 @@
 // at other opt-levels) into one page and times them alternately, call by call, on
 // 1,000 blocks (--rounds R, default 7), so that load from elsewhere on the machine
 // hits all of them alike; reports the median and the minimum of each.
+//
+// --node N: a fresh node (the core's, as the browser's node runs it) taking a
+// classroom's chain of N blocks in answers of 64, without the network, against
+// verify_chain on the same chain, alternately (--rounds R, default 7); the first round
+// is cold, as a fresh browser node's catch-up is (bench/browser-catch-up.mjs times
+// that one with the network, IndexedDB and all).
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), CARGO_PROFILE (default release),
 // ECLOUD_BENCH_CARGO_ARGS (extra cargo build arguments, e.g. --config ... for a variant),
@@ -48,6 +55,7 @@ const sizes = opt("--sizes", "1000,10000").split(",").map(Number);
 const out = opt("--out", null);
 const compare = opt("--compare", null);
 const rounds = Number(opt("--rounds", 7));
+const nodeBlocks = opt("--node", null);
 const build = !args.includes("--no-build") && !compare;
 const profile = process.env.CARGO_PROFILE ?? "release";
 const webDir = resolve(process.env.ECLOUD_BENCH_WEB ?? join(ROOT, "target", "bench-web"));
@@ -125,7 +133,10 @@ try {
   page.on("console", (m) => console.error(`  [page] ${m.text()}`));
   page.on("pageerror", (e) => console.error(`  [page error] ${e.message}`));
   await page.goto(compare ? `${url}?compare` : url);
-  if (compare) {
+  if (nodeBlocks) {
+    await page.evaluate(() => window.benchReady);
+    report = await page.evaluate(([n, r]) => window.nodeBench(n, r), [Number(nodeBlocks), rounds]);
+  } else if (compare) {
     report = await page.evaluate(
       ([names, n, r]) => window.compareBench(names, n, r),
       [variants.map((v) => v.name), 1000, rounds],
@@ -149,7 +160,16 @@ const buildInfo = (dir) => {
   }
 };
 const f = (x) => `${x.toFixed(1)} ms`.padStart(11);
-if (compare) {
+if (nodeBlocks) {
+  const [v0, c0] = [report.verify_ms[0], report.catch_up_ms[0]];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const [v, c] = [median(report.verify_ms.slice(1)), median(report.catch_up_ms.slice(1))];
+  console.log(
+    `wasm, ${report.blocks} blocks: a fresh node catching up in answers of 64 against verify_chain:` +
+      ` cold${f(c0)} /${f(v0)} = ${(c0 / v0).toFixed(2)}x;` +
+      ` then (median of ${report.rounds - 1})${f(c)} /${f(v)} = ${(c / v).toFixed(2)}x`,
+  );
+} else if (compare) {
   for (const v of report.variants) {
     const d = variants.find((x) => x.name === v.name).dir;
     Object.assign(v, { wasm_bytes: wasmBytes(d), ...buildInfo(d) });

@@ -103,3 +103,81 @@ impl Bench {
         sha256_all(&self.messages)
     }
 }
+
+/// A classroom's chain of version 2 (four members, one node each, on the
+/// core's simulated network, 1 s slots), and a fresh observer node taking
+/// it in answers of 64 blocks, as a browser's node catching up does.
+#[wasm_bindgen]
+pub struct NodeBench {
+    genesis: std::sync::Arc<Block>,
+    blocks: Vec<std::sync::Arc<Block>>,
+    chain: Vec<Block>,
+}
+
+#[wasm_bindgen]
+impl NodeBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new(blocks: u32) -> NodeBench {
+        use ecloud_core::chain::genesis::CommunitySpec;
+        use ecloud_core::simulation::network::{node_keys, Network};
+        let start = 1_700_000_000_000;
+        let mut spec = CommunitySpec::one_generator(3).expect("four members");
+        spec.rules.slot_ms = Some(1_000);
+        let keys: Vec<_> = (0..4).map(|i| node_keys(7, i)).collect();
+        let genesis = spec
+            .genesis_block_v2(
+                |id| {
+                    let k = &keys[id.0 as usize];
+                    (k.public_key(), k.vrf_key())
+                },
+                keys[0].signing(),
+                start,
+            )
+            .expect("a genesis block");
+        let genesis = std::sync::Arc::new(genesis);
+        let mut network = Network::new(genesis.clone(), keys.into_iter().map(Some).collect(), 7);
+        network.run_until(start + u64::from(blocks) * 1_000);
+        NodeBench {
+            genesis,
+            blocks: network.node(0).chain(),
+            chain: network.node(0).chain_blocks(),
+        }
+    }
+
+    pub fn height(&self) -> usize {
+        self.blocks.len() - 1
+    }
+
+    /// The chain's tip: where [`NodeBench::catch_up`] must end.
+    pub fn tip(&self) -> String {
+        self.blocks
+            .last()
+            .map(|b| b.hash.to_hex())
+            .unwrap_or_default()
+    }
+
+    /// `verify_chain` on the whole chain.
+    pub fn verify(&self) -> bool {
+        verify_chain(&self.chain).is_valid()
+    }
+
+    /// A fresh observer node takes the chain in answers of 64 blocks; the
+    /// tip it ends on.
+    #[wasm_bindgen(js_name = catchUp)]
+    pub fn catch_up(&self) -> String {
+        use ecloud_core::node::{Message, Node};
+        let tip = self.blocks.last().map(|b| b.hash);
+        let mut node = Node::new(self.genesis.clone(), None, 1);
+        for answer in self.blocks[1..].chunks(64) {
+            let _ = node.handle(
+                0,
+                Message::Blocks {
+                    blocks: answer.to_vec(),
+                    tip,
+                },
+                u64::MAX / 2,
+            );
+        }
+        node.tip().hash.to_hex()
+    }
+}

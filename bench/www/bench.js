@@ -129,3 +129,22 @@ window.compareBench = async (names, n, rounds) => {
   });
   return { blocks: n, rounds, userAgent: navigator.userAgent, variants };
 };
+
+// The node's catch-up without the network: a fresh node taking a classroom's chain of
+// version 2 in answers of 64 blocks (NodeBench.catchUp) against verify_chain on the same
+// chain, alternately, `rounds` rounds; the first round is the cold one (before V8 has
+// optimised the wasm), as a fresh browser node's catch-up is.
+window.nodeBench = async (n, rounds) => {
+  const { NodeBench } = await main;
+  console.log(`wasm: a classroom of ${n} blocks`);
+  const b = new NodeBench(n);
+  const verify = [];
+  const catchUp = [];
+  for (let r = 0; r < rounds; r++) {
+    verify.push(once("verify", () => b.verify()));
+    catchUp.push(once("catch-up", () => b.catchUp() === b.tip()));
+  }
+  const blocks = b.height();
+  b.free();
+  return { userAgent: navigator.userAgent, blocks, rounds, verify_ms: verify, catch_up_ms: catchUp };
+};
