@@ -528,8 +528,8 @@ fn a_restart_keeps_the_block_of_an_equivocation_that_stood_not_both() {
 }
 
 #[test]
-fn catching_up_keeps_two_answers_coming_and_asks_for_none_twice() {
-    use ecloud_core::node::message::BLOCKS_PER_ANSWER;
+fn catching_up_keeps_answers_coming_ahead_and_asks_for_none_twice() {
+    use ecloud_core::node::message::{ANSWERS_AHEAD, BLOCKS_PER_ANSWER};
     use ecloud_core::node::{Node, To};
     let mut network = community(4);
     network.run_until(T0 + 140 * MARKET_PERIOD_MS);
@@ -556,12 +556,13 @@ fn catching_up_keeps_two_answers_coming_and_asks_for_none_twice() {
         tip,
     };
     let mut fresh = Node::new(chain[0].clone(), None, 1);
-    // A full answer: the next one and the one after it are asked for at once.
+    // A full answer: the next ANSWERS_AHEAD answers are asked for at once.
     let out = fresh.handle(7, answer(1), now);
-    assert_eq!(asked(&out), [n + 1, 2 * n + 1]);
-    // The next: only the one after those two.
+    let ahead: Vec<u64> = (1..=ANSWERS_AHEAD).map(|i| i * n + 1).collect();
+    assert_eq!(asked(&out), ahead);
+    // The next: only the one after those.
     let out = fresh.handle(7, answer(n + 1), now);
-    assert_eq!(asked(&out), [3 * n + 1]);
+    assert_eq!(asked(&out), [(ANSWERS_AHEAD + 1) * n + 1]);
     assert_eq!(fresh.tip().height(), 2 * n);
 }
 

@@ -19,7 +19,7 @@ use crate::model::tx::{
 };
 use crate::node::join::{Applicant, JoinRequest};
 use crate::node::keys::NodeKeys;
-use crate::node::message::{Event, Message, Output, PeerId, To, BLOCKS_PER_ANSWER};
+use crate::node::message::{Event, Message, Output, PeerId, To, ANSWERS_AHEAD, BLOCKS_PER_ANSWER};
 use crate::node::strategy::Strategy;
 use crate::node::tree::BlockTree;
 use crate::rules::election::{
@@ -48,14 +48,6 @@ pub const MAX_REQUESTS: usize = 64;
 
 /// How many blocks a restart checks the signatures of in one batch.
 const RESTORE_BATCH_BLOCKS: usize = 1_024;
-
-/// How many answers of blocks a catching-up node asks for past the one it
-/// checks. A browser's node took 2,000 blocks in 3.25-3.58 s with 4, 3.98 s
-/// with 2 and 4.1-6.2 s with 8 (bench/browser-catch-up.mjs): each request
-/// and answer needs the busy node's attention to pass (a stream opened, a
-/// window of yamux acknowledged), so more ahead keep its peer sending, and
-/// too many arrive out of order.
-const ANSWERS_AHEAD: u64 = 4;
 
 /// How many blocks may wait for their parent or for their time: more from
 /// a peer are dropped (and fetched again when their turn comes). Room for
