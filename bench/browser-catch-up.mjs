@@ -13,8 +13,8 @@
 // into a store (timing verify_chain on it, the fastest of 3), starts an observer node on
 // that store serving dist/ (--http), opens its page in Chromium with a new, empty
 // profile, starts the worker and times it from {"join":{}} until it reports the whole
-// chain's tip as its own (it asks for 64 blocks at a time, checks each against its
-// parent and writes each answer's blocks to IndexedDB before going on). Then, as the
+// chain's tip as its own (it asks for answers of 64 blocks, four ahead, checks each
+// block against its parent and writes each answer's blocks to IndexedDB). Then, as the
 // issue's baseline, it times the page verifying the same chain in the same browser.
 
 import { spawn, execFileSync } from "node:child_process";

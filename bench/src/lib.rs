@@ -119,26 +119,14 @@ impl NodeBench {
     #[wasm_bindgen(constructor)]
     pub fn new(blocks: u32) -> NodeBench {
         use ecloud_core::chain::genesis::CommunitySpec;
-        use ecloud_core::simulation::network::{node_keys, Network};
+        use ecloud_core::simulation::network::Network;
         let start = 1_700_000_000_000;
         let mut spec = CommunitySpec::one_generator(3).expect("four members");
         spec.rules.slot_ms = Some(1_000);
-        let keys: Vec<_> = (0..4).map(|i| node_keys(7, i)).collect();
-        let genesis = spec
-            .genesis_block_v2(
-                |id| {
-                    let k = &keys[id.0 as usize];
-                    (k.public_key(), k.vrf_key())
-                },
-                keys[0].signing(),
-                start,
-            )
-            .expect("a genesis block");
-        let genesis = std::sync::Arc::new(genesis);
-        let mut network = Network::new(genesis.clone(), keys.into_iter().map(Some).collect(), 7);
+        let mut network = Network::community(&spec, 7, start).expect("a classroom");
         network.run_until(start + u64::from(blocks) * 1_000);
         NodeBench {
-            genesis,
+            genesis: network.node(0).tree().genesis().clone(),
             blocks: network.node(0).chain(),
             chain: network.node(0).chain_blocks(),
         }

@@ -5,7 +5,7 @@ use ecloud_core::chain::genesis::{ANNE, GEORGE};
 use ecloud_core::model::block::MARKET_PERIOD_MS;
 use ecloud_core::model::member::Role;
 use ecloud_core::node::{Applicant, Command, Event, JoinRequest, Message, Node, NodeError};
-use ecloud_core::simulation::network::{node_keys, Network};
+use ecloud_core::simulation::network::{community_genesis, node_keys, Network};
 use ecloud_core::{verify_chain, CommunitySpec, MemberId, Wh};
 use std::sync::Arc;
 #[cfg(target_arch = "wasm32")]
@@ -17,17 +17,7 @@ const NEWCOMER: u32 = 4;
 /// The seed's community, one node per member (George, the first, is the
 /// registrar), and a fifth node holding no member's keys.
 fn community_and_a_newcomer(seed: u64) -> Network {
-    let keys: Vec<_> = (0..4).map(|i| node_keys(seed, i)).collect();
-    let genesis = CommunitySpec::default()
-        .genesis_block_v2(
-            |id| {
-                let k = &keys[id.0 as usize];
-                (k.public_key(), k.vrf_key())
-            },
-            keys[0].signing(),
-            T0,
-        )
-        .unwrap();
+    let (genesis, keys) = community_genesis(&CommunitySpec::default(), seed, T0).unwrap();
     let nodes = keys.into_iter().map(Some).chain([None]).collect();
     Network::new(Arc::new(genesis), nodes, seed)
 }

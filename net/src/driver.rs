@@ -395,7 +395,7 @@ impl Driver {
 mod tests {
     use super::*;
     use ecloud_core::chain::genesis::CommunitySpec;
-    use ecloud_core::simulation::network::node_keys;
+    use ecloud_core::simulation::network::community_genesis;
     use futures::{FutureExt, StreamExt};
     use libp2p::core::transport::{MemoryTransport, Transport};
     use libp2p::core::upgrade::Version;
@@ -405,18 +405,8 @@ mod tests {
     /// A driver of an observer node on a swarm over libp2p's in-memory
     /// transport, listening on `/memory/{port}` when a port is given.
     fn driver(listen: Option<u64>, dial: Vec<Multiaddr>) -> Driver {
-        let keys: Vec<_> = (0..3).map(|i| node_keys(7, i)).collect();
-        let genesis = CommunitySpec::one_generator(2)
-            .unwrap()
-            .genesis_block_v2(
-                |id| {
-                    let k = &keys[id.0 as usize];
-                    (k.public_key(), k.vrf_key())
-                },
-                keys[0].signing(),
-                1_000,
-            )
-            .unwrap();
+        let spec = CommunitySpec::one_generator(2).unwrap();
+        let (genesis, _) = community_genesis(&spec, 7, 1_000).unwrap();
         let node = Node::new(Arc::new(genesis), None, 1);
         let key = identity::Keypair::generate_ed25519();
         let transport = MemoryTransport::default()

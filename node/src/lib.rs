@@ -20,7 +20,7 @@ pub mod store;
 use args::Config;
 use ecloud_core::chain::genesis::CommunitySpec;
 use ecloud_core::node::{Command, Event, Node, NodeKeys};
-use ecloud_core::simulation::network::node_keys;
+use ecloud_core::simulation::network::community_genesis;
 use ecloud_core::{Block, Chain};
 use ecloud_net::{event_json, Driver, Notice, Step};
 use futures::StreamExt;
@@ -49,20 +49,7 @@ pub fn classroom(config: &Config) -> Result<(Block, Vec<NodeKeys>), String> {
     let mut spec = CommunitySpec::one_generator(config.members.saturating_sub(1))
         .map_err(|e| e.to_string())?;
     spec.rules.slot_ms = Some(config.slot_ms);
-    let keys: Vec<NodeKeys> = (0..config.members)
-        .map(|i| node_keys(config.class_seed, i))
-        .collect();
-    let genesis = spec
-        .genesis_block_v2(
-            |id| {
-                let k = &keys[id.0 as usize];
-                (k.public_key(), k.vrf_key())
-            },
-            keys[0].signing(),
-            config.start_ms,
-        )
-        .map_err(|e| e.to_string())?;
-    Ok((genesis, keys))
+    community_genesis(&spec, config.class_seed, config.start_ms).map_err(|e| e.to_string())
 }
 
 /// The best chain kept in `config`'s store, as a chain file.

@@ -138,29 +138,42 @@ pub fn node_keys(seed: u64, member: u32) -> NodeKeys {
     NodeKeys::from_seed(MemberId(member), bytes.0)
 }
 
+/// `spec`'s genesis block of version 2 at `start_ms`, each member's keys
+/// made from `seed` ([`node_keys`]) and the first member sealing it; and
+/// those keys, member by member. Every node started from the same spec,
+/// seed and start holds the same genesis block.
+pub fn community_genesis(
+    spec: &CommunitySpec,
+    seed: u64,
+    start_ms: u64,
+) -> Result<(Block, Vec<NodeKeys>), SetupError> {
+    if spec.members.is_empty() {
+        return Err(SetupError::NoMembers);
+    }
+    let keys: Vec<NodeKeys> = (0..spec.members.len() as u32)
+        .map(|i| node_keys(seed, i))
+        .collect();
+    let genesis = spec.genesis_block_v2(
+        |id| {
+            let k = &keys[id.0 as usize];
+            (k.public_key(), k.vrf_key())
+        },
+        keys[0].signing(),
+        start_ms,
+    )?;
+    Ok((genesis, keys))
+}
+
 impl Network {
-    /// `spec`'s community started at `start_ms` as a chain of version 2,
-    /// one node per member holding only its own keys ([`node_keys`]), the
-    /// first member sealing the genesis block; reproducible from `seed`.
+    /// `spec`'s community started at `start_ms` as a chain of version 2
+    /// ([`community_genesis`]), one node per member holding only its own
+    /// keys; reproducible from `seed`.
     pub fn community(
         spec: &CommunitySpec,
         seed: u64,
         start_ms: u64,
     ) -> Result<Network, SetupError> {
-        if spec.members.is_empty() {
-            return Err(SetupError::NoMembers);
-        }
-        let keys: Vec<NodeKeys> = (0..spec.members.len() as u32)
-            .map(|i| node_keys(seed, i))
-            .collect();
-        let genesis = spec.genesis_block_v2(
-            |id| {
-                let k = &keys[id.0 as usize];
-                (k.public_key(), k.vrf_key())
-            },
-            keys[0].signing(),
-            start_ms,
-        )?;
+        let (genesis, keys) = community_genesis(spec, seed, start_ms)?;
         Ok(Network::new(
             Arc::new(genesis),
             keys.into_iter().map(Some).collect(),
