@@ -1,4 +1,5 @@
 //! SPEC section 10: one node per member, on a simulated network.
+#![allow(clippy::disallowed_methods, reason = "tests are not in the page")]
 
 mod common;
 use ecloud_core::chain::genesis::GEORGE;
@@ -43,6 +44,10 @@ fn four_nodes_agree_on_one_chain_that_verifies_and_becomes_final() {
         final_height + 8 >= height,
         "final {final_height} of {height}"
     );
+    // A page that runs for hours takes the log as it goes.
+    let said = network.take_events();
+    assert!(said.iter().any(|(_, _, e)| matches!(e, Event::Final { .. })));
+    assert!(network.events().is_empty());
 }
 
 /// Runs the network slot by slot to the end of slot `to`, George reading
@@ -297,6 +302,61 @@ fn fork_choice_does_not_depend_on_the_order_blocks_come_in() {
         }
         choices.dedup();
         assert_eq!(choices.len(), 1, "seed {seed}: {choices:?}");
+    }
+}
+
+#[test]
+fn the_fork_choice_names_the_first_of_its_steps_that_tells_two_chains_apart() {
+    use ecloud_core::node::Decided;
+    use std::cmp::Ordering;
+    let mut decided = Vec::new();
+    for seed in 0..3 {
+        let blocks = forked_blocks(seed);
+        let genesis = blocks.iter().find(|b| b.height() == 0).unwrap().clone();
+        let mut tree = BlockTree::new(genesis);
+        let mut waiting: Vec<Arc<Block>> = blocks.into_iter().filter(|b| b.height() > 0).collect();
+        waiting.sort_by_key(|b| b.height());
+        for block in waiting {
+            tree.insert(block);
+        }
+        let hashes: Vec<Hash> = tree.blocks().map(|b| b.hash).collect();
+        for a in &hashes {
+            for b in &hashes {
+                let Some((order, step)) = tree.choose(a, b) else {
+                    assert_eq!(a, b);
+                    continue;
+                };
+                assert_eq!(order, tree.prefer(a, b));
+                assert_eq!(tree.choose(b, a), Some((order.reverse(), step)));
+                // The steps before the one named do not tell the chains apart.
+                let (ea, eb) = (tree.get(a).unwrap(), tree.get(b).unwrap());
+                let earlier = [
+                    (
+                        Decided::LaterFinal,
+                        tree.final_height_on(a) == tree.final_height_on(b),
+                    ),
+                    (
+                        Decided::LaterQuorum,
+                        tree.highest_quorum_on(a).0 == tree.highest_quorum_on(b).0,
+                    ),
+                    (Decided::MorePrimary, ea.rank0 == eb.rank0),
+                    (Decided::Longer, ea.block.height() == eb.block.height()),
+                ];
+                for (before, tied) in earlier.iter().take_while(|(s, _)| *s != step) {
+                    assert!(tied, "{before:?} tells them apart, yet {step:?} is named");
+                }
+                if let Some((_, tied)) = earlier.iter().find(|(s, _)| *s == step) {
+                    assert!(!tied, "{step:?} named, yet it ties");
+                }
+                assert_ne!(order, Ordering::Equal);
+                decided.push(step);
+            }
+        }
+    }
+    // The forks of these runs are told apart at several steps (a fork that
+    // leaves a final block is pruned, so never by the later final block).
+    for step in [Decided::LaterQuorum, Decided::MorePrimary, Decided::Longer] {
+        assert!(decided.contains(&step), "no pair told apart by {step:?}");
     }
 }
 

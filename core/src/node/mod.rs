@@ -62,5 +62,5 @@ pub use join::{Applicant, JoinRefused, JoinRequest};
 pub use keys::NodeKeys;
 pub use machine::{Byzantine, Command, Node, NodeError, RestoreError};
 pub use message::{Event, Message, Output, PeerId, Send, To};
-pub use tree::BlockTree;
+pub use tree::{BlockTree, Decided};
 pub use wire::WireError;

@@ -42,6 +42,38 @@ pub struct Inserted {
     pub pruned: Vec<Arc<Block>>,
 }
 
+/// Which step of the fork choice ([`BlockTree::prefer`]) decided between two
+/// chains, in the order the steps are taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decided {
+    /// One chain holds a later final block.
+    LaterFinal,
+    /// One chain holds a later block endorsed by more than two thirds.
+    LaterQuorum,
+    /// More of one chain's blocks were sealed by their election's winner.
+    MorePrimary,
+    /// One chain is longer.
+    Longer,
+    /// Where they part, one block was sealed by a better-ranked candidate.
+    BetterRank,
+    /// Where they part, one block has the lower hash.
+    LowerHash,
+}
+
+impl Decided {
+    /// The step in a few words, for a page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Decided::LaterFinal => "it holds a later final block",
+            Decided::LaterQuorum => "it holds a later block signed by more than two thirds",
+            Decided::MorePrimary => "more of its blocks were sealed by their election's winner",
+            Decided::Longer => "it is longer",
+            Decided::BetterRank => "where the chains part, its sealer was ranked better",
+            Decided::LowerHash => "where the chains part, its block has the lower hash",
+        }
+    }
+}
+
 /// A node's blocks, each accepted (verified against its parent) before it
 /// enters.
 #[derive(Clone, Debug)]
@@ -362,29 +394,46 @@ impl BlockTree {
     /// winner; then the longer; then the better rank at the first height
     /// where they differ; then the lower hash there. `Greater`: `a`.
     pub fn prefer(&self, a: &Hash, b: &Hash) -> Ordering {
+        self.choose(a, b)
+            .map_or(Ordering::Equal, |(order, _)| order)
+    }
+
+    /// [`BlockTree::prefer`], with the step of the rule that decided: what a
+    /// page shows beside two competing blocks. None when `a` is `b`.
+    pub fn choose(&self, a: &Hash, b: &Hash) -> Option<(Ordering, Decided)> {
         if a == b {
-            return Ordering::Equal;
+            return None;
         }
         let (ea, eb) = (&self.entries[a], &self.entries[b]);
-        self.final_height_on(a)
-            .cmp(&self.final_height_on(b))
-            .then(
+        let steps = [
+            (
+                Decided::LaterFinal,
+                self.final_height_on(a).cmp(&self.final_height_on(b)),
+            ),
+            (
+                Decided::LaterQuorum,
                 self.highest_quorum_on(a)
                     .0
                     .cmp(&self.highest_quorum_on(b).0),
-            )
-            .then(ea.rank0.cmp(&eb.rank0))
-            .then(ea.block.height().cmp(&eb.block.height()))
-            .then_with(|| {
-                let (fa, fb) = self.first_difference(a, b);
-                let (ra, rb) = (&self.entries[&fa].block, &self.entries[&fb].block);
-                // A better (lower) rank, then a lower hash, is preferred.
-                rb.header
-                    .rank
-                    .unwrap_or(0)
-                    .cmp(&ra.header.rank.unwrap_or(0))
-                    .then(rb.hash.cmp(&ra.hash))
-            })
+            ),
+            (Decided::MorePrimary, ea.rank0.cmp(&eb.rank0)),
+            (Decided::Longer, ea.block.height().cmp(&eb.block.height())),
+        ];
+        if let Some(decided) = steps.into_iter().find(|(_, o)| o.is_ne()) {
+            return Some((decided.1, decided.0));
+        }
+        let (fa, fb) = self.first_difference(a, b);
+        let (ra, rb) = (&self.entries[&fa].block, &self.entries[&fb].block);
+        // A better (lower) rank, then a lower hash, is preferred.
+        let rank = rb
+            .header
+            .rank
+            .unwrap_or(0)
+            .cmp(&ra.header.rank.unwrap_or(0));
+        Some(match rank {
+            Ordering::Equal => (rb.hash.cmp(&ra.hash), Decided::LowerHash),
+            rank => (rank, Decided::BetterRank),
+        })
     }
 
     /// The first blocks where the chains ending at `a` and `b` differ (each

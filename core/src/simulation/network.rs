@@ -265,6 +265,19 @@ impl Network {
         &self.events
     }
 
+    /// Everything the nodes said since the last call, taken out of the log:
+    /// a long run (a page's) keeps only what its caller keeps.
+    pub fn take_events(&mut self) -> Vec<(u64, PeerId, Event)> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// Whether node `peer` is running and reachable (not offline, not
+    /// crashed).
+    pub fn is_online(&self, peer: PeerId) -> bool {
+        let slot = &self.slots[peer as usize];
+        slot.online && slot.crashed.is_none()
+    }
+
     /// The node that speaks for `member`.
     pub fn peer_of(&self, member: MemberId) -> Option<PeerId> {
         self.slots
@@ -282,7 +295,9 @@ impl Network {
         }));
     }
 
-    fn reachable(&self, from: PeerId, to: PeerId) -> bool {
+    /// Whether a message from `from` would reach `to` now: `to` is online and
+    /// on the same side of a split.
+    pub fn reachable(&self, from: PeerId, to: PeerId) -> bool {
         let (a, b) = (&self.slots[from as usize], &self.slots[to as usize]);
         b.online && b.crashed.is_none() && a.group == b.group
     }
