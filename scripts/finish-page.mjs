@@ -6,7 +6,8 @@
 //     minifier cannot parse it), and puts both files' new hashes in index.html's
 //     integrity attributes;
 //  1. writes sw.js, a service worker that keeps every file of this build (but the
-//     browser node's worker, ecloud-browser-node*, loaded only on joining a classroom) in the
+//     browser node's worker, ecloud-browser-node*, loaded only on joining a classroom, and
+//     the Network page, network.html and ecloud-netsim*, loaded only when opened) in the
 //     browser's cache, so the page works offline once it has been loaded; the cache's
 //     name is a hash of the files, so a new build replaces the old cache;
 //  2. adds the few lines that register it to index.html;
@@ -176,14 +177,15 @@ for (const [name, bytes] of rewritten) {
   html = html.replace(tag[0], tag[0].replace(/sha384-[A-Za-z0-9+/=]+/, sri));
 }
 
-// 1. The service worker: every file of the build but the browser node's, addressed
-// relative to sw.js.
-const WORKER = /^ecloud-browser-node[._]/;
+// 1. The service worker: every file of the build but the two parts loaded later,
+// addressed relative to sw.js.
+const LATER = /^(ecloud-browser-node[._]|ecloud-netsim[._]|network\.)/;
 const files = readdirSync(staging, { withFileTypes: true })
   .filter((e) => e.isFile() && e.name !== "sw.js")
-  // The browser's node (a worker of its own, ~0.5 MB gzipped) is fetched when the page
-  // joins a classroom, online by nature: caching it would download it on every first visit.
-  .filter((e) => !WORKER.test(e.name))
+  // The browser's node (a worker of its own, ~0.6 MB gzipped) is fetched when the page
+  // joins a classroom, online by nature; the Network page (network.html, ~0.3 MB) when
+  // someone opens it: caching them would download them on every first visit.
+  .filter((e) => !LATER.test(e.name))
   .map((e) => e.name)
   .sort();
 const digest = createHash("sha256");

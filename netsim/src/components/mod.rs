@@ -1,0 +1,5 @@
+pub mod app;
+pub mod blocks;
+pub mod controls;
+pub mod log;
+pub mod nodes;

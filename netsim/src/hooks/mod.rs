@@ -1,0 +1,3 @@
+mod use_clock;
+
+pub use use_clock::use_clock;
