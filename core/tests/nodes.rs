@@ -46,7 +46,9 @@ fn four_nodes_agree_on_one_chain_that_verifies_and_becomes_final() {
     );
     // A page that runs for hours takes the log as it goes.
     let said = network.take_events();
-    assert!(said.iter().any(|(_, _, e)| matches!(e, Event::Final { .. })));
+    assert!(said
+        .iter()
+        .any(|(_, _, e)| matches!(e, Event::Final { .. })));
     assert!(network.events().is_empty());
 }
 
