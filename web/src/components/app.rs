@@ -192,7 +192,8 @@ fn masthead() -> Html {
             <p class="tagline">
                 { "A community shares a generator's energy without a utility in the middle: \
                    every reading and every share change is signed, sealed into a block \
-                   and checked by everyone." }
+                   and checked by everyone. " }
+                <a href="network.html">{ "See it as one node per member, on a network that fails." }</a>
             </p>
         </header>
     }
