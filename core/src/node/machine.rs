@@ -7,7 +7,7 @@ use crate::chain::verify::{
 use crate::crypto::merkle_root;
 use crate::crypto::vrf::VrfPublicKey;
 use crate::crypto::Hash;
-use crate::crypto::PublicKey;
+use crate::crypto::{PublicKey, SignedDigest};
 use crate::encoding::canonical::CanonicalError;
 use crate::encoding::units::{MilliTokens, Wh};
 use crate::model::block::{Block, BlockBody, BlockHeader, BLOCK_VERSION_2, RANK_TURNS};
@@ -45,6 +45,9 @@ pub const MAX_PARKED: usize = 1_024;
 
 /// How many requests to join the registrar's node keeps waiting.
 pub const MAX_REQUESTS: usize = 64;
+
+/// How many transaction signatures a node remembers having checked.
+const MAX_CHECKED: usize = 4_096;
 
 /// How many blocks a restart checks the signatures of in one batch.
 const RESTORE_BATCH_BLOCKS: usize = 1_024;
@@ -179,6 +182,11 @@ pub struct Node {
     pending: Vec<Transaction>,
     /// Transactions already seen, not to be gossiped again.
     seen: HashSet<Hash>,
+    /// Transaction signatures this node checked as it admitted them: the
+    /// open block rebuilt on a new tip, and the block that holds them, take
+    /// them as good instead of checking each again. Forgotten all at once
+    /// past [`MAX_CHECKED`] (a miss only costs a check).
+    checked: PassedSignatures,
     /// Transactions that came before their signer's previous one: they wait
     /// for it (sequence numbers run without gaps).
     parked: Vec<Transaction>,
@@ -291,6 +299,7 @@ impl Node {
             tree,
             pending: Vec::new(),
             seen: HashSet::new(),
+            checked: PassedSignatures::new(),
             parked: Vec::new(),
             orphans: HashMap::new(),
             early: Vec::new(),
@@ -829,12 +838,23 @@ impl Node {
             .in_force()
             .member(tx.signer())
             .ok_or(Violation::UnknownMember(tx.signer()))?;
-        if id != tx.id || !signer.public_key.verifies(&tx.id, &tx.signature) {
+        let signed = SignedDigest {
+            key: signer.public_key,
+            digest: tx.id,
+            signature: tx.signature,
+        };
+        let good =
+            self.checked.contains(&signed) || signer.public_key.verifies(&tx.id, &tx.signature);
+        if id != tx.id || !good {
             return Err(Violation::Membership(format!(
                 "the transaction is not signed by member {}",
                 tx.signer()
             )));
         }
+        if self.checked.len() >= MAX_CHECKED {
+            self.checked.clear();
+        }
+        self.checked.insert(signed);
         self.open.apply(&tx.body)
     }
 
@@ -896,7 +916,8 @@ impl Node {
             .clone();
         let passed = match came {
             Came::InAnswer(passed) => passed,
-            Came::Announced => &PassedSignatures::new(),
+            // Those of its transactions this node admitted already.
+            Came::Announced => &self.checked,
         };
         let report = verify_extension_after(self.genesis(), &parent, &block, passed);
         if !report.is_valid() {
