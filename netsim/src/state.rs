@@ -21,6 +21,9 @@ pub const START_MS: u64 = 1_528_711_200_000;
 /// What the page keeps of the nodes' events: the newest, for the log.
 pub const LOG_LEN: usize = 300;
 
+/// The most slots one fast forward runs: the page does nothing else meanwhile.
+pub const MAX_FAST_FORWARD: u64 = 1_000;
+
 /// The longest delay a class can set: an hour of chain time, four slots.
 pub const MAX_DELAY_S: u64 = 3_600;
 
@@ -99,6 +102,11 @@ pub enum Action {
         real_ms: f64,
     },
     SetPaused(bool),
+    /// Chain time runs on to the end of the slot after the current one: the
+    /// next block sealed, sent and taken (a paused class's step).
+    NextBlock,
+    /// Chain time runs on by this many slots at once (a long run, quickly).
+    FastForward(u64),
     SetSpeed(Speed),
     /// Show this node's view.
     Select(PeerId),
@@ -216,6 +224,17 @@ impl Reducible for Classroom {
                 next.run_until(until);
             }
             Action::SetPaused(paused) => next.paused = paused,
+            Action::NextBlock => {
+                let now = next.network().now_ms();
+                let slot_end =
+                    START_MS + ((now - START_MS) / MARKET_PERIOD_MS + 1) * MARKET_PERIOD_MS;
+                next.run_until(slot_end);
+            }
+            Action::FastForward(slots) => {
+                let until =
+                    next.network().now_ms() + slots.min(MAX_FAST_FORWARD) * MARKET_PERIOD_MS;
+                next.run_until(until);
+            }
             Action::SetSpeed(speed) => next.speed = speed,
             Action::Select(node) => next.selected = node,
             Action::Split => {
@@ -335,6 +354,20 @@ mod tests {
             [Action::SetOnline(2, true)].into_iter().chain(slots(4)),
         );
         assert!(state.network().agree());
+    }
+
+    #[test]
+    fn a_paused_class_steps_one_block_at_a_time_or_fast_forwards() {
+        let state = run(Rc::new(Classroom::new(6)), [Action::SetPaused(true)]);
+        let state = run(state, std::iter::repeat_n(Action::NextBlock, 5));
+        let height = state.network().node(0).tip().height();
+        assert!((4..=5).contains(&height), "{height} blocks in 5 steps");
+        assert_eq!(state.network().now_ms(), START_MS + 5 * MARKET_PERIOD_MS);
+        let state = run(state, [Action::FastForward(40)]);
+        let network = state.network();
+        assert!(network.node(0).tip().height() >= height + 38);
+        assert!(network.agree());
+        assert!(network.node(0).finalized().height() > height + 30);
     }
 
     #[test]

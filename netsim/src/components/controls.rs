@@ -35,6 +35,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let next_block = {
+        let d = dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::NextBlock))
+    };
+    let fast_forward = {
+        let d = dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::FastForward(100)))
+    };
     let split = {
         let d = dispatch.clone();
         let split = state.split;
@@ -67,6 +75,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <button type="button" onclick={pause}>
                     { if state.paused { "Run" } else { "Pause" } }
                 </button>
+            </p>
+            <p class="steps">
+                <button type="button" class="secondary" onclick={next_block}>{ "Next block" }</button>
+                <button type="button" class="secondary" onclick={fast_forward}>{ "Fast forward 100 blocks" }</button>
             </p>
             <label class="field">
                 { "Speed " }
