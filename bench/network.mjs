@@ -85,6 +85,7 @@ try {
       results.fastForward.push({ from, to: await height(page), wallMs: Date.now() - started });
     }
     for (let i = 0; i < 3; i++) await page.evaluate(timedStep); // untimed: warm-up
+    const at = await height(page);
     const times = [];
     for (let i = 0; i < steps; i++) {
       const step = await page.evaluate(timedStep);
@@ -95,7 +96,7 @@ try {
       globalThis.gc?.();
       return { wasm: window.ecloudNetwork.memory.buffer.byteLength, jsHeap: performance.memory?.usedJSHeapSize ?? null };
     });
-    const row = { size: await height(page), step: summary(times), times, memory };
+    const row = { size: at, step: summary(times), times, memory };
     results.sizes.push(row);
     const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
     console.log(`${String(row.size).padStart(6)} blocks: next block + re-render ${fmt(row.step)}; wasm memory ${mb(memory.wasm)}, JS heap ${memory.jsHeap === null ? "?" : mb(memory.jsHeap)}`);
