@@ -10,6 +10,7 @@
 //! are marked as descendants of a broken block.
 
 use crate::chain::digests::{block_digests, BlockDigests};
+use crate::crypto::vrf::ProofMemo;
 use crate::crypto::{
     verify_batched, Hash, PublicKey, Signature, SignatureBatch, SignedDigest, BATCH_SIZE,
 };
@@ -362,17 +363,20 @@ pub fn chain_signatures(blocks: &[Block]) -> Vec<SignedDigest> {
 /// node checks of a block a peer sends. The same checks, and the same
 /// findings, as [`verify_chain`] makes of that block in a whole chain.
 pub fn verify_extension(genesis: &Block, parent: &Block, block: &Block) -> Report {
-    verify_extension_after(genesis, parent, block, &PassedSignatures::new())
+    verify_extension_after(genesis, parent, block, &PassedSignatures::new(), None)
 }
 
 /// [`verify_extension`], taking as good the signatures in `passed` (checked
-/// already, as a batch of [`block_signatures`]) and checking any other
-/// alone: the same report, cheaper when a node receives many blocks at once.
+/// already, as a batch of [`block_signatures`], or as a node admitted the
+/// transactions) and checking any other alone, and verifying the votes' VRF
+/// proofs through `proofs` when given: the same report, cheaper for a node
+/// that met them before.
 pub fn verify_extension_after(
     genesis: &Block,
     parent: &Block,
     block: &Block,
     passed: &PassedSignatures,
+    proofs: Option<&mut ProofMemo>,
 ) -> Report {
     let mut walk = Walk::from(Some(genesis));
     walk.trusted = Some(parent.ledger().clone());
@@ -380,7 +384,14 @@ pub fn verify_extension_after(
     sigs.passed = Some(passed);
     let digests = block_digests(std::slice::from_ref(block));
     let position = parent.header.height.saturating_add(1);
-    walk.step(block, position, Some(parent), &mut sigs, &digests[0]);
+    walk.step(
+        block,
+        position,
+        Some(parent),
+        &mut sigs,
+        &digests[0],
+        proofs,
+    );
     let mut report = walk.report;
     for f in &mut report.findings {
         f.message = name_members(&f.message, block.ledger());
@@ -558,6 +569,7 @@ impl Verifier {
                 parent,
                 &mut self.sigs,
                 digests,
+                None,
             );
             self.next = i + 1;
             let batch = &mut self.sigs.batch;
@@ -680,6 +692,7 @@ impl Walk {
         parent: Option<&Block>,
         sigs: &mut Signatures,
         digests: &BlockDigests,
+        proofs: Option<&mut ProofMemo>,
     ) {
         self.report.blocks_checked += 1;
         // Findings name a block by its position in the chain, which is what
@@ -701,7 +714,15 @@ impl Walk {
                     .trusted
                     .take()
                     .expect("trusted ledger follows a good block");
-                let expected = check_content(block, parent, state, &self.origin, digests, &mut rec);
+                let expected = check_content(
+                    block,
+                    parent,
+                    state,
+                    &self.origin,
+                    digests,
+                    &mut rec,
+                    proofs,
+                );
                 check_conservation(
                     block.ledger(),
                     self.origin.energy_supply,
@@ -1156,6 +1177,7 @@ fn check_content(
     origin: &Origin,
     digests: &BlockDigests,
     rec: &mut Recorder,
+    mut proofs: Option<&mut ProofMemo>,
 ) -> Option<Ledger> {
     let h = &block.header;
     check_seal(block, &state, rec);
@@ -1205,7 +1227,7 @@ fn check_content(
                 ),
             ),
         }
-        if let Err(v) = open.apply(&tx.body) {
+        if let Err(v) = open.apply_remembering(&tx.body, proofs.as_deref_mut()) {
             rec.fail(Check::from(&v), Some(i), format!("transaction {i}: {v}"));
         }
     }

@@ -15,6 +15,7 @@
 //! Section numbers below are RFC 9381's.
 
 use crate::crypto::ed25519::KeyError;
+use crate::crypto::hash::{sha256, Hash};
 use crate::encoding::hex::hex_newtype;
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
@@ -152,6 +153,49 @@ impl VrfPublicKey {
     }
 }
 
+/// Proofs verified already, each with its key, the hash of its input and
+/// its output: a node meets a vote's proof when the vote comes, in the block
+/// that holds it and again if it seals, and [`ProofMemo::verify`] checks it
+/// once. The answer is the one [`VrfPublicKey::verify`] gives: a proof
+/// counts only for the key and input it was verified with, and what failed
+/// is not kept. At most [`ProofMemo::LEN`], the oldest forgotten first (a
+/// miss only costs a check).
+#[derive(Clone, Default)]
+pub struct ProofMemo(Vec<(VrfPublicKey, VrfProof, Hash, VrfOutput)>);
+
+impl ProofMemo {
+    pub const LEN: usize = 256;
+
+    /// [`VrfPublicKey::verify`], remembered.
+    pub fn verify(
+        &mut self,
+        key: &VrfPublicKey,
+        alpha: &[u8],
+        proof: &VrfProof,
+    ) -> Result<VrfOutput, VrfError> {
+        let input = sha256(alpha);
+        let known = self
+            .0
+            .iter()
+            .find(|(k, p, i, _)| k == key && p == proof && *i == input);
+        if let Some((.., output)) = known {
+            return Ok(*output);
+        }
+        let output = key.verify(alpha, proof)?;
+        if self.0.len() == Self::LEN {
+            self.0.remove(0);
+        }
+        self.0.push((*key, *proof, input, output));
+        Ok(output)
+    }
+}
+
+impl fmt::Debug for ProofMemo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ProofMemo({} proofs)", self.0.len())
+    }
+}
+
 /// The output a proof carries, without checking it (section 5.2): only
 /// for a proof already verified.
 pub fn proof_to_hash(proof: &VrfProof) -> Result<VrfOutput, VrfError> {
@@ -278,6 +322,44 @@ mod tests {
             assert_eq!(key.public_key().verify(&alpha, &proof), Ok(output));
             assert_eq!(proof_to_hash(&proof), Ok(output));
         }
+    }
+
+    #[test]
+    fn a_remembered_proof_answers_as_verifying_it_and_only_for_its_key_and_input() {
+        let key = VrfSecretKey::from_seed([7; 32]);
+        let other = VrfSecretKey::from_seed([8; 32]);
+        let (proof, output) = key.prove(b"height 12");
+        let mut memo = ProofMemo::default();
+        for _ in 0..2 {
+            assert_eq!(
+                memo.verify(&key.public_key(), b"height 12", &proof),
+                Ok(output)
+            );
+        }
+        assert_eq!(memo.0.len(), 1, "remembered once");
+        // Known, yet for another input or key it is checked, and fails.
+        assert_eq!(
+            memo.verify(&key.public_key(), b"height 13", &proof),
+            Err(VrfError::WrongProof)
+        );
+        assert_eq!(
+            memo.verify(&other.public_key(), b"height 12", &proof),
+            Err(VrfError::WrongProof)
+        );
+        let mut forged = proof;
+        forged.0[40] ^= 1;
+        assert!(memo
+            .verify(&key.public_key(), b"height 12", &forged)
+            .is_err());
+        assert_eq!(memo.0.len(), 1, "what failed is not remembered");
+        // The oldest goes first once it is full.
+        for i in 0..ProofMemo::LEN as u32 {
+            let alpha = i.to_le_bytes();
+            let (p, _) = other.prove(&alpha);
+            memo.verify(&other.public_key(), &alpha, &p).unwrap();
+        }
+        assert_eq!(memo.0.len(), ProofMemo::LEN);
+        assert!(!memo.0.iter().any(|(_, p, ..)| *p == proof));
     }
 
     #[test]

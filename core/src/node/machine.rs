@@ -5,7 +5,7 @@ use crate::chain::verify::{
     block_signatures, verify_extension_after, verify_signatures, Check, Finding, PassedSignatures,
 };
 use crate::crypto::merkle_root;
-use crate::crypto::vrf::VrfPublicKey;
+use crate::crypto::vrf::{ProofMemo, VrfPublicKey};
 use crate::crypto::Hash;
 use crate::crypto::{PublicKey, SignedDigest};
 use crate::encoding::canonical::CanonicalError;
@@ -187,6 +187,9 @@ pub struct Node {
     /// them as good instead of checking each again. Forgotten all at once
     /// past [`MAX_CHECKED`] (a miss only costs a check).
     checked: PassedSignatures,
+    /// VRF proofs this node verified: a vote's is checked once, as the
+    /// vote is admitted, not again in its block (nor when this node seals).
+    proofs: ProofMemo,
     /// Transactions that came before their signer's previous one: they wait
     /// for it (sequence numbers run without gaps).
     parked: Vec<Transaction>,
@@ -300,6 +303,7 @@ impl Node {
             pending: Vec::new(),
             seen: HashSet::new(),
             checked: PassedSignatures::new(),
+            proofs: ProofMemo::default(),
             parked: Vec::new(),
             orphans: HashMap::new(),
             early: Vec::new(),
@@ -855,7 +859,8 @@ impl Node {
             self.checked.clear();
         }
         self.checked.insert(signed);
-        self.open.apply(&tx.body)
+        self.open
+            .apply_remembering(&tx.body, Some(&mut self.proofs))
     }
 
     /// A block from a peer (or a block that waited): checked against its
@@ -919,7 +924,13 @@ impl Node {
             // Those of its transactions this node admitted already.
             Came::Announced => &self.checked,
         };
-        let report = verify_extension_after(self.genesis(), &parent, &block, passed);
+        let report = verify_extension_after(
+            self.tree.genesis(),
+            &parent,
+            &block,
+            passed,
+            Some(&mut self.proofs),
+        );
         if !report.is_valid() {
             self.refuse(from, &block, "a block", report.findings, out);
             return;
@@ -1311,6 +1322,8 @@ impl Node {
         let tip = self.tip().clone();
         let height = tip.height() + 1;
         let mut open = open_block(&self.tree, &self.best);
+        // The pending votes' proofs were verified as they came.
+        let mut proofs = self.proofs.clone();
         let mut transactions = Vec::new();
         for &missed in &turns.order[..rank.min(turns.candidates)] {
             let lost = open
@@ -1334,7 +1347,7 @@ impl Node {
                 (TxBody::Vote(v), Byzantine::LeavesOut(m)) => v.voter == m,
                 _ => false,
             };
-            if !left_out && open.apply(&tx.body).is_ok() {
+            if !left_out && open.apply_remembering(&tx.body, Some(&mut proofs)).is_ok() {
                 transactions.push(tx.clone());
             }
         }
@@ -1494,7 +1507,8 @@ impl Node {
                 let Some(parent) = node.tree.block(&block.header.parent) else {
                     return Err(RestoreError::BlockBeforeParent { height });
                 };
-                let report = verify_extension_after(node.tree.genesis(), parent, &block, &passed);
+                let report =
+                    verify_extension_after(node.tree.genesis(), parent, &block, &passed, None);
                 if !report.is_valid() || block.header.version != BLOCK_VERSION_2 {
                     return Err(RestoreError::BadBlock {
                         height,

@@ -3,6 +3,7 @@
 //! The same code refuses a bad action in the page and reports a bad block in
 //! verification, so the two can never disagree about a rule.
 
+use crate::crypto::vrf::ProofMemo;
 use crate::crypto::{Hash, KeyError};
 use crate::encoding::split::largest_remainder;
 use crate::encoding::units::{BasisPoints, MilliTokens, Wh};
@@ -335,7 +336,12 @@ impl Version2 {
     /// The draw `v` proves (a vote of a chain of version 2): it names the
     /// block it builds on, and its VRF proof holds for the voter's VRF key on
     /// this election's input.
-    fn draw_of(&self, v: &Vote, ledger: &Ledger) -> Result<u64, Violation> {
+    fn draw_of(
+        &self,
+        v: &Vote,
+        ledger: &Ledger,
+        proofs: Option<&mut ProofMemo>,
+    ) -> Result<u64, Violation> {
         if v.builds_on != Some(self.parent) {
             return Err(Violation::VoteElsewhere(v.voter));
         }
@@ -345,9 +351,11 @@ impl Version2 {
             .ok_or(Violation::BadDrawProof(v.voter))?;
         let proof = v.proof.as_ref().ok_or(Violation::BadDrawProof(v.voter))?;
         let input = election_input(&self.genesis, v.election, &self.seed);
-        let output = key
-            .verify(&input, proof)
-            .map_err(|_| Violation::BadDrawProof(v.voter))?;
+        let output = match proofs {
+            Some(memo) => memo.verify(&key, &input, proof),
+            None => key.verify(&input, proof),
+        }
+        .map_err(|_| Violation::BadDrawProof(v.voter))?;
         Ok(draw_from(&output))
     }
 }
@@ -490,6 +498,17 @@ impl OpenBlock {
 
     /// Applies one transaction body, or refuses it and changes nothing.
     pub fn apply(&mut self, body: &TxBody) -> Result<(), Violation> {
+        self.apply_remembering(body, None)
+    }
+
+    /// [`OpenBlock::apply`], a vote's VRF proof verified through `proofs`
+    /// when given (a node's memo: a proof it met before is not verified
+    /// again).
+    pub fn apply_remembering(
+        &mut self,
+        body: &TxBody,
+        proofs: Option<&mut ProofMemo>,
+    ) -> Result<(), Violation> {
         let signer = body.signer();
         let member = self
             .ledger
@@ -525,7 +544,7 @@ impl OpenBlock {
         match body {
             TxBody::Generation(g) => self.apply_generation(g),
             TxBody::ShareUpdate(u) => self.apply_share_update(u),
-            TxBody::Vote(v) => self.apply_vote(v),
+            TxBody::Vote(v) => self.apply_vote(v, proofs),
             TxBody::Election(e) => self.apply_election(e),
             TxBody::Penalty(p) => self.apply_penalty(p),
             TxBody::Membership(m) => self.apply_membership(m),
@@ -631,7 +650,7 @@ impl OpenBlock {
         Ok(())
     }
 
-    fn apply_vote(&mut self, v: &Vote) -> Result<(), Violation> {
+    fn apply_vote(&mut self, v: &Vote, proofs: Option<&mut ProofMemo>) -> Result<(), Violation> {
         let expected = self.height.saturating_add(1);
         if v.election != expected {
             return Err(Violation::WrongElection {
@@ -660,7 +679,7 @@ impl OpenBlock {
             .checked_add(v.bet.0)
             .ok_or(Violation::Overflow)?;
         let draw = match &self.version_2 {
-            Some(v2) => Some(v2.draw_of(v, &self.ledger)?),
+            Some(v2) => Some(v2.draw_of(v, &self.ledger, proofs)?),
             None => None,
         };
         let voter = self.ledger.member_mut(v.voter).expect("checked above");
