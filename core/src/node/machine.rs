@@ -46,8 +46,9 @@ pub const MAX_PARKED: usize = 1_024;
 /// How many requests to join the registrar's node keeps waiting.
 pub const MAX_REQUESTS: usize = 64;
 
-/// How many transaction signatures a node remembers having checked.
-const MAX_CHECKED: usize = 4_096;
+/// How many transaction signatures a node remembers having checked: those
+/// in flight (the open block's and the next), with room.
+const MAX_CHECKED: usize = 512;
 
 /// How many blocks a restart checks the signatures of in one batch.
 const RESTORE_BATCH_BLOCKS: usize = 1_024;
@@ -180,7 +181,8 @@ pub struct Node {
     /// Signed transactions waiting for a block, valid on `best`, in the
     /// order they came.
     pending: Vec<Transaction>,
-    /// Transactions already seen, not to be gossiped again.
+    /// Transactions already seen, not to be gossiped again (those of final
+    /// blocks forgotten: a copy of one is refused as a replay).
     seen: HashSet<Hash>,
     /// Transaction signatures this node checked as it admitted them: the
     /// open block rebuilt on a new tip, and the block that holds them, take
@@ -974,6 +976,11 @@ impl Node {
             for h in &inserted.made_final {
                 let height = self.tree.block(h).map_or(0, |b| b.height());
                 out.event(Event::Final { hash: *h, height });
+                // Its transactions cannot come in again (a copy is refused as
+                // a replay): the set of those seen holds only the newer.
+                for tx in self.tree.block(h).iter().flat_map(|b| &b.body.transactions) {
+                    self.seen.remove(&tx.id);
+                }
             }
             self.forget_below_final();
         }
