@@ -80,6 +80,10 @@ pub struct Classroom {
     pub seed: u64,
     /// A command a node refused (George's reading past his capacity, say).
     pub notice: Option<String>,
+    /// Safety, as last checked: no two nodes hold different final blocks
+    /// ([`Network::check_safety`], run again whenever a block became final:
+    /// it walks every node's chain, too long to walk at every render).
+    pub safety: Result<(), String>,
 }
 
 impl PartialEq for Classroom {
@@ -92,6 +96,7 @@ impl PartialEq for Classroom {
             && self.sides == other.sides
             && self.split == other.split
             && self.notice == other.notice
+            && self.safety == other.safety
     }
 }
 
@@ -147,6 +152,7 @@ impl Classroom {
             log: Rc::new(VecDeque::new()),
             seed,
             notice: None,
+            safety: Ok(()),
         }
     }
 
@@ -189,8 +195,13 @@ impl Classroom {
                 .map(|e| format!("George's reading was not made: {e}"));
         }
         let mut log = (*self.log).clone();
+        let mut finalised = false;
         for (at_ms, node, event) in network.take_events() {
+            finalised |= matches!(event, Event::Final { .. });
             log.push_back(Said { at_ms, node, event });
+        }
+        if finalised {
+            self.safety = network.check_safety().map_err(|e| e.to_string());
         }
         let excess = log.len().saturating_sub(LOG_LEN);
         log.drain(..excess);
@@ -318,6 +329,7 @@ mod tests {
         let network = state.network();
         assert!(network.agree(), "one tip after the heal");
         assert!(network.check_safety().is_ok());
+        assert_eq!(state.safety, Ok(()), "as the page last checked it");
         assert!(state
             .log
             .iter()

@@ -4,6 +4,7 @@ use ecloud_core::encoding::order::sorted_by;
 use ecloud_core::node::BlockTree;
 use ecloud_core::{Block, Hash};
 use std::cmp::Ordering;
+use std::sync::Arc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -28,7 +29,8 @@ pub fn Blocks(props: &BlocksProps) -> Html {
     let tree = node.tree();
     let tip = node.tip();
     let final_height = node.finalized().height();
-    let top = tree.blocks().map(|b| b.height()).max().unwrap_or(0);
+    let recent = recent_blocks(tree);
+    let top = recent.iter().map(|b| b.height()).max().unwrap_or(0);
     let from = top.saturating_sub(HEIGHTS - 1);
 
     let choose = {
@@ -60,7 +62,12 @@ pub fn Blocks(props: &BlocksProps) -> Html {
         }
     };
     let rows = (from..=top).rev().map(|height| {
-        let here = sorted_by(&tree.at_height(height), &|a, b| a.hash.cmp(&b.hash));
+        let here: Vec<&Arc<Block>> = recent
+            .iter()
+            .filter(|b| b.height() == height)
+            .copied()
+            .collect();
+        let here = sorted_by(&here, &|a, b| a.hash.cmp(&b.hash));
         let forked = here.len() > 1;
         html! {
             <li class={classes!("height", forked.then_some("forked"))}>
@@ -105,6 +112,35 @@ pub fn Blocks(props: &BlocksProps) -> Html {
             }
         </section>
     }
+}
+
+/// The blocks of the newest [`HEIGHTS`] heights, forks included: walked
+/// down from each fork's tip (the tree holds the whole chain, which a
+/// render at every step of a long run must not walk).
+fn recent_blocks(tree: &BlockTree) -> Vec<&Arc<Block>> {
+    let top = tree
+        .leaves()
+        .iter()
+        .filter_map(|leaf| tree.block(leaf))
+        .map(|b| b.height())
+        .max()
+        .unwrap_or(0);
+    let from = top.saturating_sub(HEIGHTS - 1);
+    let mut recent: Vec<&Arc<Block>> = Vec::new();
+    for leaf in tree.leaves() {
+        let mut at = tree.block(leaf);
+        while let Some(block) = at.filter(|b| b.height() >= from) {
+            if recent.iter().any(|b| b.hash == block.hash) {
+                // Its ancestors were met from another tip.
+                break;
+            }
+            recent.push(block);
+            at = (block.height() > 0)
+                .then(|| tree.block(&block.header.parent))
+                .flatten();
+        }
+    }
+    recent
 }
 
 /// A fork the node holds but does not follow, and why.

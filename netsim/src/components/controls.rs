@@ -59,7 +59,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let agree = network.agree();
-    let safe = network.check_safety();
 
     html! {
         <section id="controls" aria-labelledby="controls-title" class="panel">
@@ -118,8 +117,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     format!("The online nodes follow {} different chains.", tips.len())
                 } }
             </p>
-            <p class={classes!("verdict", if safe.is_ok() { "ok" } else { "bad" })}>
-                { match safe {
+            <p class={classes!("verdict", if state.safety.is_ok() { "ok" } else { "bad" })}>
+                { match &state.safety {
                     Ok(()) => "No two nodes hold different final blocks.".to_string(),
                     Err(e) => format!("Safety broken: {e}"),
                 } }
