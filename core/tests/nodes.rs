@@ -363,6 +363,29 @@ fn the_fork_choice_names_the_first_of_its_steps_that_tells_two_chains_apart() {
 }
 
 #[test]
+fn safety_is_found_broken_when_more_than_a_third_of_the_members_sign_on_both_sides_of_a_split() {
+    use ecloud_core::simulation::network::community_genesis;
+    // Members 0, 1 and 2 each run two nodes with the same keys, one on each
+    // side: both sides hold more than two thirds of the members' signatures,
+    // the BFT bound is broken, and each side finalises its own chain.
+    let (genesis, keys) = community_genesis(&CommunitySpec::default(), 9, T0).unwrap();
+    let twice: Vec<_> = [0, 1, 2, 3, 0, 1, 2]
+        .iter()
+        .map(|&m| Some(keys[m].clone()))
+        .collect();
+    let mut network = Network::new(Arc::new(genesis), twice, 9);
+    network.partition(&[0, 0, 0, 1, 1, 1, 1]);
+    run_slots(&mut network, 1, 20);
+    let (a, b) = (network.node(0), network.node(4));
+    assert!(a.finalized().height() > 2 && b.finalized().height() > 2);
+    let broken = network.check_safety().expect_err("two final chains");
+    assert!(
+        broken.0.contains("hold different final blocks at height 1"),
+        "{broken}"
+    );
+}
+
+#[test]
 fn a_block_is_endorsed_by_the_blocks_built_on_it_not_by_the_votes_it_carries() {
     // The votes in block h name block h - 1: they endorse the parent. Two
     // blocks sealed on one parent can carry the same votes, so counting
