@@ -6,7 +6,7 @@
 
 use ecloud_core::chain::genesis::GEORGE;
 use ecloud_core::model::block::MARKET_PERIOD_MS;
-use ecloud_core::node::{Command, Event, PeerId};
+use ecloud_core::node::{Byzantine, Command, Event, PeerId};
 use ecloud_core::simulation::network::Network;
 use ecloud_core::simulation::profile::{period_of_day, Profile};
 use ecloud_core::{CommunitySpec, Wh};
@@ -73,6 +73,8 @@ pub struct Classroom {
     pub paused: bool,
     /// The side each node takes when the network is split.
     pub sides: Vec<u32>,
+    /// How each node behaves (the page set it; honest at first).
+    pub behaviours: Vec<Byzantine>,
     pub split: bool,
     /// The nodes' newest events, oldest first.
     pub log: Rc<VecDeque<Said>>,
@@ -94,6 +96,7 @@ impl PartialEq for Classroom {
             && self.speed == other.speed
             && self.paused == other.paused
             && self.sides == other.sides
+            && self.behaviours == other.behaviours
             && self.split == other.split
             && self.notice == other.notice
             && self.safety == other.safety
@@ -121,6 +124,12 @@ pub enum Action {
     /// Put a node on side 0 or 1 (the split follows at once when split).
     SetSide(PeerId, u32),
     SetOnline(PeerId, bool),
+    /// The node crashes: it keeps only what it saved.
+    Crash(PeerId),
+    /// A crashed node starts again from what it saved.
+    Restart(PeerId),
+    /// The node departs from the protocol, or comes back to it.
+    SetBehaviour(PeerId, Byzantine),
     /// Every message takes this long, plus up to as much again (seconds of
     /// chain time).
     SetDelay(u64),
@@ -140,6 +149,7 @@ impl Classroom {
         let sides = (0..names.len())
             .map(|i| u32::from(i >= names.len() / 2))
             .collect();
+        let behaviours = vec![Byzantine::Honest; names.len()];
         Classroom {
             network: Rc::new(RefCell::new(network)),
             revision: 0,
@@ -147,6 +157,7 @@ impl Classroom {
             selected: 0,
             speed: Speed(5),
             paused: false,
+            behaviours,
             sides,
             split: false,
             log: Rc::new(VecDeque::new()),
@@ -263,6 +274,19 @@ impl Reducible for Classroom {
                 next.repartition();
             }
             Action::SetOnline(node, online) => next.network.borrow_mut().set_online(node, online),
+            Action::Crash(node) => next.network.borrow_mut().crash(node),
+            Action::Restart(node) => {
+                let restarted = next.network.borrow_mut().restart(node);
+                next.notice = restarted
+                    .err()
+                    .map(|e| format!("{} could not restart: {e}", next.name(node)));
+            }
+            Action::SetBehaviour(node, behaviour) => {
+                if let Some(b) = next.behaviours.get_mut(node as usize) {
+                    *b = behaviour;
+                    next.network.borrow_mut().set_byzantine(node, behaviour);
+                }
+            }
             Action::SetDelay(seconds) => {
                 let ms = seconds.min(MAX_DELAY_S) * 1_000;
                 let mut network = next.network.borrow_mut();
@@ -380,6 +404,38 @@ mod tests {
         assert!(network.node(0).tip().height() >= height + 38);
         assert!(network.agree());
         assert!(network.node(0).finalized().height() > height + 30);
+    }
+
+    #[test]
+    fn a_crashed_node_restarts_from_what_it_saved_and_catches_up() {
+        let state = run(
+            Rc::new(Classroom::new(7)),
+            slots(3).chain([Action::Crash(1)]).chain(slots(5)),
+        );
+        assert!(state.network().is_crashed(1));
+        assert!(!state.network().is_online(1));
+        let state = run(state, [Action::Restart(1)].into_iter().chain(slots(5)));
+        assert!(!state.network().is_crashed(1));
+        assert_eq!(state.notice, None);
+        assert!(state.network().agree());
+    }
+
+    #[test]
+    fn a_sealer_that_seals_two_blocks_a_slot_is_caught_and_every_node_keeps_one() {
+        let state = run(
+            Rc::new(Classroom::new(8)),
+            [Action::SetBehaviour(0, Byzantine::Equivocates)]
+                .into_iter()
+                .chain(slots(12)),
+        );
+        assert_eq!(state.behaviours[0], Byzantine::Equivocates);
+        assert!(state
+            .log
+            .iter()
+            .any(|s| matches!(s.event, Event::Equivocation { .. })));
+        let state = run(state, slots(4));
+        assert!(state.network().agree());
+        assert_eq!(state.safety, Ok(()));
     }
 
     #[test]

@@ -130,3 +130,25 @@ for (const [name, viewport] of [
     }
   });
 }
+
+test("a node that seals two blocks a turn is caught, and a crashed node restarts from what it saved", async () => {
+  const { page, problems } = await app.open("network.html?seed=11", { waitFor: "h1" });
+  await page.getByLabel("Speed").selectOption("2");
+  await page.getByLabel("How George's node behaves").selectOption("equivocates");
+  await page.getByLabel("The view of").selectOption({ label: "Anne" });
+  // George's turn comes; both his blocks reach Anne's node, signed by him.
+  await panel(page, "What Anne's node did")
+    .getByText(/George sealed two blocks for #\d+: kept \w+, refused \w+/)
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page.getByLabel("How George's node behaves").selectOption("honest");
+
+  const carla = panel(page, "Nodes").getByRole("row", { name: /^Carla/ });
+  await carla.getByRole("button", { name: "Crash" }).click();
+  const crashed = await nodeState(page, "Carla");
+  await until("the others sealed two more", async () => (await nodeState(page, "George")).height >= crashed.height + 2);
+  await carla.getByRole("button", { name: "Crashed: restart" }).click();
+  await until("Carla caught up", async () => (await nodeState(page, "Carla")).hash === (await nodeState(page, "George")).hash);
+  await page.getByText("No two nodes hold different final blocks.").waitFor();
+  problems.assertNone();
+});

@@ -295,6 +295,11 @@ impl Network {
         }));
     }
 
+    /// Whether node `peer` crashed and has not restarted.
+    pub fn is_crashed(&self, peer: PeerId) -> bool {
+        self.slots[peer as usize].crashed.is_some()
+    }
+
     /// Whether a message from `from` would reach `to` now: `to` is online and
     /// on the same side of a split.
     pub fn reachable(&self, from: PeerId, to: PeerId) -> bool {

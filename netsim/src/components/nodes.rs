@@ -1,9 +1,17 @@
 use crate::format::short;
 use crate::state::{Action, Classroom};
-use ecloud_core::node::PeerId;
+use ecloud_core::node::{Byzantine, PeerId};
 use ecloud_core::Role;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+/// What a class can make a node do: each a value for the select, the
+/// behaviour, and its words.
+const BEHAVIOURS: [(&str, Byzantine, &str); 3] = [
+    ("honest", Byzantine::Honest, "honestly"),
+    ("equivocates", Byzantine::Equivocates, "seals twice a turn"),
+    ("withholds", Byzantine::WithholdsVote, "never votes"),
+];
 
 #[derive(Properties, PartialEq)]
 pub struct NodesProps {
@@ -42,10 +50,32 @@ pub fn Nodes(props: &NodesProps) -> Html {
             let d = dispatch.clone();
             Callback::from(move |_| d.dispatch(Action::Select(peer)))
         };
+        let crashed = network.is_crashed(peer);
         let toggle = {
             let d = dispatch.clone();
             Callback::from(move |_| d.dispatch(Action::SetOnline(peer, !online)))
         };
+        let crash = {
+            let d = dispatch.clone();
+            Callback::from(move |_| {
+                d.dispatch(if crashed {
+                    Action::Restart(peer)
+                } else {
+                    Action::Crash(peer)
+                })
+            })
+        };
+        let behaviour = {
+            let d = dispatch.clone();
+            Callback::from(move |e: Event| {
+                let select: HtmlSelectElement = e.target_unchecked_into();
+                let chosen = BEHAVIOURS.iter().find(|(value, ..)| *value == select.value());
+                if let Some((_, behaviour, _)) = chosen {
+                    d.dispatch(Action::SetBehaviour(peer, *behaviour));
+                }
+            })
+        };
+        let behaves = state.behaviours.get(peer as usize).copied().unwrap_or_default();
         let side = {
             let d = dispatch.clone();
             Callback::from(move |e: Event| {
@@ -63,10 +93,22 @@ pub fn Nodes(props: &NodesProps) -> Html {
                     </button>
                     <span class="muted">{ format!(" {role}") }</span>
                 </th>
+                <td class="status">
+                    if crashed {
+                        <button type="button" onclick={crash}>{ "Crashed: restart" }</button>
+                    } else {
+                        <button type="button" onclick={toggle}>
+                            { if online { "Online: take offline" } else { "Offline: bring online" } }
+                        </button>
+                        <button type="button" class="secondary" onclick={crash}>{ "Crash" }</button>
+                    }
+                </td>
                 <td>
-                    <button type="button" onclick={toggle}>
-                        { if online { "Online: take offline" } else { "Offline: bring online" } }
-                    </button>
+                    <select aria-label={format!("How {}'s node behaves", state.name(peer))} onchange={behaviour}>
+                        { for BEHAVIOURS.iter().map(|(value, b, label)| html! {
+                            <option value={*value} selected={*b == behaves}>{ *label }</option>
+                        }) }
+                    </select>
                 </td>
                 <td>
                     <select aria-label={format!("{}'s side of a split", state.name(peer))} onchange={side}>
@@ -87,7 +129,9 @@ pub fn Nodes(props: &NodesProps) -> Html {
             <p class="why">
                 { "One node per member, each on its own device in a real class. Choose a node \
                    to see the chain as it sees it. A node that is offline hears nothing and \
-                   catches up by asking the others when it comes back." }
+                   catches up by asking the others when it comes back; one that crashed \
+                   restarts from what it saved. A node that cheats is caught: two blocks \
+                   for one turn are both signed by it, and every node keeps the same one." }
             </p>
             <div class="scroll">
                 <table>
@@ -95,7 +139,8 @@ pub fn Nodes(props: &NodesProps) -> Html {
                         <tr>
                             <th scope="col">{ "Member" }</th>
                             <th scope="col">{ "Status" }</th>
-                            <th scope="col">{ "Side when split" }</th>
+                            <th scope="col">{ "Behaves" }</th>
+                            <th scope="col">{ "Side" }</th>
                             <th scope="col">{ "Tip" }</th>
                             <th scope="col">{ "Final" }</th>
                             <th scope="col">{ "Hears" }</th>
