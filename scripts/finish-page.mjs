@@ -179,12 +179,13 @@ for (const [name, bytes] of rewritten) {
 
 // 1. The service worker: every file of the build but the two parts loaded later,
 // addressed relative to sw.js.
-const LATER = /^(ecloud-browser-node[._]|ecloud-netsim[._]|network\.)/;
+const LATER = /^(ecloud-browser-node[._]|ecloud-netsim[._]|network\.|ecloud-classroom[._]|classroom\.)/;
 const files = readdirSync(staging, { withFileTypes: true })
   .filter((e) => e.isFile() && e.name !== "sw.js")
   // The browser's node (a worker of its own, ~0.6 MB gzipped) is fetched when the page
-  // joins a classroom, online by nature; the Network page (network.html, ~0.3 MB) when
-  // someone opens it: caching them would download them on every first visit.
+  // joins a classroom, online by nature; the Network page (network.html, ~0.3 MB) and the
+  // classroom page when someone opens them: caching them would download them on every
+  // first visit.
   .filter((e) => !LATER.test(e.name))
   .map((e) => e.name)
   .sort();

@@ -49,6 +49,12 @@ pub fn url(address: SocketAddr) -> String {
     format!("http://{address}/")
 }
 
+/// The page where a student joins the class as a node of its own
+/// (`classroom/`), at `address`.
+pub fn classroom(address: SocketAddr) -> String {
+    format!("{}classroom.html", url(address))
+}
+
 /// `text` as a QR code in Unicode half blocks: one character a module
 /// wide and two modules high (a terminal's cell is about twice as high as
 /// wide), dark modules drawn, with the standard quiet zone of four light
@@ -69,12 +75,12 @@ pub fn tell(addresses: &[SocketAddr], qr_too: bool) -> String {
         return format!(
             "Open {} on this machine only: other machines cannot reach it \
              (serve on --http 0.0.0.0:{} for the class).\n",
-            url(*first),
+            classroom(*first),
             first.port()
         );
     }
-    let mut text = format!("Students open {}", url(*first));
-    match qr(&url(*first)).filter(|_| qr_too) {
+    let mut text = format!("Students open {}", classroom(*first));
+    match qr(&classroom(*first)).filter(|_| qr_too) {
         Some(code) => {
             text.push_str(" or scan:\n\n");
             for line in code.lines() {
@@ -87,7 +93,7 @@ pub fn tell(addresses: &[SocketAddr], qr_too: bool) -> String {
     for other in &addresses[1..] {
         text.push_str(&format!(
             "(or {}, on another network of this machine)\n",
-            url(*other)
+            classroom(*other)
         ));
     }
     text
@@ -173,9 +179,11 @@ mod tests {
             .map(|a| a.parse().unwrap())
             .collect();
         let text = tell(&lan, true);
-        assert!(text.starts_with("Students open http://192.168.1.23:8080/ or scan:"));
+        assert!(text.starts_with("Students open http://192.168.1.23:8080/classroom.html or scan:"));
         assert!(text.contains("\x1b[30;107m"));
-        assert!(text.ends_with("(or http://10.0.0.5:8080/, on another network of this machine)\n"));
+        assert!(text.ends_with(
+            "(or http://10.0.0.5:8080/classroom.html, on another network of this machine)\n"
+        ));
         assert!(
             !tell(&lan, false).contains('\u{2588}'),
             "no code off a terminal"

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { ROOT, DIST_DIR, launchBrowser } from "../e2e/harness.mjs";
+import { ROOT, DIST_DIR, launchBrowser, screenshot } from "../e2e/harness.mjs";
 
 const binary = join(ROOT, "target/native/ecloud-node");
 const SLOT_MS = 1000;
@@ -157,4 +157,34 @@ test("a browser's node asks to join, the registrar's node admits it, and after a
   assert.equal(await until("it is admitted again", 20_000, admitted), 4);
   const all = await reports(page);
   assert.ok(!all.some((r) => r.error && r.error.what !== "dial"), JSON.stringify(all.filter((r) => r.error)));
+});
+
+test("a student opens classroom.html, joins with a name, is admitted, and after a reload is the same member", { timeout: 120_000 }, async () => {
+  assert.ok(existsSync(join(DIST_DIR, "classroom.html")), "dist/ has no classroom page: trunk build --release");
+  const teacher = startNode(join(dir, "classroom"), 5 * SLOT_MS, ["--admit"]);
+  try {
+    await until("the teacher's node serves its pages", 20_000, () => teacher.page);
+    browser ??= await launchBrowser();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(String(e)));
+    await page.goto(new URL("classroom.html", teacher.page).href);
+    await page.getByRole("heading", { name: "E-Cloud: join the classroom" }).waitFor();
+    await page.getByLabel("Your name").fill("Zoé");
+    await page.getByRole("button", { name: "Join as a member" }).click();
+    const status = page.getByRole("status");
+    await status.getByText("You are member 4: your node votes and seals for you.").waitFor({ timeout: 30_000 });
+    await page.getByText("connected", { exact: true }).waitFor();
+    await page.getByText(/^You voted in the election of block \d+\.$/).first().waitFor({ timeout: 20_000 });
+    await screenshot(page, "classroom");
+    // Reloaded: the page joins again with the name it kept, and the node finds the same
+    // member from the keys IndexedDB kept.
+    await page.reload();
+    await status.getByText("You are member 4: your node votes and seals for you.").waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByRole("alert").count(), 0, "no problem shown");
+    assert.deepEqual(problems, []);
+  } finally {
+    teacher.child.kill("SIGTERM");
+  }
 });

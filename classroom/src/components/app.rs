@@ -1,0 +1,123 @@
+use crate::hooks::use_worker;
+use crate::state::{Action, Classroom, Phase};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Where this browser keeps the name it joined with: the same name after a
+/// reload finds the same member (its keys are kept by the node).
+const KEPT_NAME: &str = "e-cloud-classroom-name";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(Classroom::default);
+    use_worker(&state);
+    let name = use_node_ref();
+    {
+        // A member after a reload: joined again at once, as the same member.
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            if let Some(kept) = storage().and_then(|s| s.get_item(KEPT_NAME).ok().flatten()) {
+                dispatcher.dispatch(Action::Join { name: Some(kept) });
+            }
+        });
+    }
+    let join = {
+        let dispatcher = state.dispatcher();
+        let name = name.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(input) = name.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let typed = input.value().trim().to_string();
+            if typed.is_empty() {
+                return;
+            }
+            if let Some(s) = storage() {
+                // Not kept (a private window): the student types it again.
+                let _ = s.set_item(KEPT_NAME, &typed);
+            }
+            dispatcher.dispatch(Action::Join { name: Some(typed) });
+        })
+    };
+    let watch = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::Join { name: None }))
+    };
+
+    let who = match (&state.phase, state.member) {
+        (Phase::Idle, _) => None,
+        (_, Some(member)) => Some(format!(
+            "You are member {member}: your node votes and seals for you."
+        )),
+        (Phase::Joining { name: Some(name) }, None) => Some(format!(
+            "Asked to join as {name}: waiting for the registrar to admit you."
+        )),
+        (Phase::Joining { name: None }, None) => {
+            Some("Watching: your node checks every block, and signs nothing.".to_string())
+        }
+    };
+    html! {
+        <>
+            <header class="masthead">
+                <h1>{ "E-Cloud: join the classroom" }</h1>
+                <p class="tagline">
+                    { "Your browser becomes a node of the class's chain: it keeps its own copy, \
+                       checks every block, and, once you are a member, votes and seals with keys \
+                       that never leave this browser. " }
+                    <a href="./">{ "The single-page community" }</a>
+                    { " · " }
+                    <a href="network.html">{ "The network, simulated" }</a>
+                </p>
+            </header>
+            <main class="dashboard">
+                <section id="join" aria-labelledby="join-title" class="panel">
+                    <h2 id="join-title">{ "Your node" }</h2>
+                    if state.phase == Phase::Idle {
+                        <p class="why">
+                            { "Give your name to ask the registrar (the teacher) to admit you as a \
+                               member. Your keys are made here and kept in this browser." }
+                        </p>
+                        <form onsubmit={join}>
+                            <label class="field">
+                                { "Your name " }
+                                <input type="text" ref={name} maxlength="40" autocomplete="off" required=true />
+                            </label>
+                            <button type="submit">{ "Join as a member" }</button>
+                            { " " }
+                            <button type="button" class="secondary" onclick={watch}>{ "Only watch" }</button>
+                        </form>
+                    } else {
+                        if let Some(who) = who {
+                            <p class={classes!("verdict", if state.member.is_some() { "ok" } else { "pending" })} role="status">
+                                { who }
+                            </p>
+                        }
+                        <dl class="facts">
+                            <dt>{ "Teacher's node" }</dt>
+                            <dd>{ if state.connected { "connected" } else { "not connected" } }</dd>
+                            <dt>{ "Chain" }</dt>
+                            <dd>{ state.status.as_ref().map_or("…".to_string(), |s| format!("up to block {}", s.height)) }</dd>
+                            <dt>{ "Final" }</dt>
+                            <dd>{ state.status.as_ref().map_or("…".to_string(), |s| format!("up to block {}", s.final_height)) }</dd>
+                        </dl>
+                    }
+                    if let Some(problem) = &state.problem {
+                        <p class="verdict bad" role="alert">{ problem }</p>
+                    }
+                </section>
+                <section id="log" aria-labelledby="log-title" class="panel">
+                    <h2 id="log-title">{ "What your node did" }</h2>
+                    <p class="why">{ "Newest first." }</p>
+                    <ol class="log" reversed=true>
+                        { for state.lines.iter().map(|l| html! { <li>{ l }</li> }) }
+                    </ol>
+                </section>
+            </main>
+        </>
+    }
+}

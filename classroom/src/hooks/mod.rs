@@ -1,0 +1,3 @@
+mod use_worker;
+
+pub use use_worker::use_worker;

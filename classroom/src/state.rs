@@ -1,0 +1,246 @@
+//! The classroom page's one state: what this browser's node (the Web
+//! Worker of `browser/`) reported, in a student's words. Every change is
+//! an [`Action`]; the worker's reports are read here, as its protocol
+//! (`browser/src/protocol.rs`) writes them.
+
+use serde_json::Value;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Lines of the log kept, newest first.
+pub const LINES: usize = 60;
+
+/// The node's state, as its last status said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub height: u64,
+    pub final_height: u64,
+    pub peers: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing asked yet.
+    Idle,
+    /// The node is starting, with this ask (a name: to become a member).
+    Joining { name: Option<String> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classroom {
+    pub phase: Phase,
+    /// The member this browser signs for, once the registrar admitted it.
+    pub member: Option<u64>,
+    pub status: Option<Status>,
+    /// Linked to the teacher's node.
+    pub connected: bool,
+    /// What the node did, newest first.
+    pub lines: Rc<VecDeque<String>>,
+    /// Why the node could not go on, when it cannot.
+    pub problem: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The student asks to join (with a name: as a member; without: to
+    /// watch the chain).
+    Join { name: Option<String> },
+    /// A report of the worker, as it sent it (JSON text).
+    Report(String),
+}
+
+impl Default for Classroom {
+    fn default() -> Classroom {
+        Classroom {
+            phase: Phase::Idle,
+            member: None,
+            status: None,
+            connected: false,
+            lines: Rc::new(VecDeque::new()),
+            problem: None,
+        }
+    }
+}
+
+impl Classroom {
+    fn say(&mut self, line: String) {
+        let lines = Rc::make_mut(&mut self.lines);
+        lines.push_front(line);
+        lines.truncate(LINES);
+    }
+
+    /// Reads one report of the worker; what it cannot read, it says.
+    fn read(&mut self, text: &str) {
+        let Ok(Value::Object(report)) = serde_json::from_str::<Value>(text) else {
+            self.say(format!(
+                "The node said something this page cannot read: {text}"
+            ));
+            return;
+        };
+        let Some((key, v)) = report.into_iter().next() else {
+            return;
+        };
+        let n = |field: &str| v.get(field).and_then(Value::as_u64).unwrap_or(0);
+        match key.as_str() {
+            "ready" => self.say("Your node runs in this browser.".into()),
+            "restored" if n("height") > 0 => self.say(format!(
+                "It kept the chain up to block {} from last time.",
+                n("height")
+            )),
+            "restored" => {}
+            "dialling" => self.say("Connecting to the teacher's node…".into()),
+            "peer" if v.get("connected").is_some() => {
+                self.connected = true;
+                self.say("Connected to the teacher's node.".into());
+            }
+            "peer" if v.get("disconnected").is_some() => {
+                self.connected = false;
+                self.say("Cut off from the teacher's node: trying again every 2 s.".into());
+            }
+            "peer" => self.say(format!(
+                "A peer was cut off: {}",
+                v.get("why")
+                    .and_then(Value::as_str)
+                    .unwrap_or("it misbehaved")
+            )),
+            "status" => {
+                self.status = Some(Status {
+                    height: n("height"),
+                    final_height: n("final_height"),
+                    peers: n("peers"),
+                });
+                self.connected = n("peers") > 0;
+            }
+            "event" => self.event(&v),
+            "error" => {
+                let what = v.get("what").and_then(Value::as_str).unwrap_or("?");
+                let why = v.get("why").and_then(Value::as_str).unwrap_or("?");
+                match what {
+                    // It tries again by itself.
+                    "dial" | "request" | "peer" => self.say(format!("Network: {why}")),
+                    _ => self.problem = Some(format!("{what}: {why}")),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn event(&mut self, v: &Value) {
+        let n = |field: &str| v.get(field).and_then(Value::as_u64);
+        if let Some(member) = n("admitted") {
+            self.member = Some(member);
+            self.say(format!(
+                "The registrar admitted you: you are member {member}, and your node signs for you."
+            ));
+        } else if let Some(height) = n("sealed") {
+            self.say(format!("You sealed block {height}: you won its election."));
+        } else if let Some(election) = n("voted") {
+            self.say(format!("You voted in the election of block {election}."));
+        } else if let Some(height) = n("accepted") {
+            self.say(format!("Checked and took block {height}."));
+        } else if let Some(height) = n("final") {
+            self.say(format!("Block {height} is final."));
+        } else if let Some(dropped) = n("reorganised") {
+            self.say(format!("Left {dropped} blocks for a better fork."));
+        } else if let Some(what) = v.get("refused").and_then(Value::as_str) {
+            let why = v
+                .get("findings")
+                .and_then(|f| f.get(0))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            self.say(format!("Refused {what}: {why}"));
+        }
+    }
+}
+
+impl Reducible for Classroom {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Join { name } => {
+                if next.phase != Phase::Idle {
+                    return self;
+                }
+                next.phase = Phase::Joining { name };
+            }
+            Action::Report(text) => next.read(&text),
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn after(reports: &[&str]) -> Rc<Classroom> {
+        let mut state = Rc::new(Classroom::default()).reduce(Action::Join {
+            name: Some("Zoé".into()),
+        });
+        for r in reports {
+            state = state.reduce(Action::Report(r.to_string()));
+        }
+        state
+    }
+
+    #[test]
+    fn a_student_is_admitted_and_the_node_says_what_it_does() {
+        let state = after(&[
+            r#"{"ready":{}}"#,
+            r#"{"restored":{"height":0,"hash":"ab"}}"#,
+            r#"{"dialling":{"ws":"/ip4/127.0.0.1/tcp/1/ws"}}"#,
+            r#"{"peer":{"connected":"12D3"}}"#,
+            r#"{"status":{"height":7,"tip":"a","final_height":2,"final":"b","peers":1}}"#,
+            r#"{"event":{"admitted":4}}"#,
+            r#"{"event":{"voted":9}}"#,
+        ]);
+        assert_eq!(state.member, Some(4));
+        assert_eq!(
+            state.status,
+            Some(Status {
+                height: 7,
+                final_height: 2,
+                peers: 1
+            })
+        );
+        assert!(state.connected);
+        assert_eq!(state.lines[0], "You voted in the election of block 9.");
+        assert!(state.lines[1].contains("you are member 4"));
+        assert_eq!(state.problem, None);
+    }
+
+    #[test]
+    fn what_the_page_cannot_read_is_said_and_nothing_breaks() {
+        let state = after(&["{not json", "[]", r#"{"event":{"something":1}}"#, r#"{}"#]);
+        assert_eq!(state.member, None);
+        assert_eq!(state.lines.len(), 2, "{:?}", state.lines);
+        assert!(state.lines.iter().all(|l| l.starts_with("The node said")));
+    }
+
+    #[test]
+    fn a_network_error_is_a_line_and_a_failed_start_a_problem() {
+        let state = after(&[
+            r#"{"error":{"what":"dial","why":"connection refused"}}"#,
+            r#"{"error":{"what":"join","why":"no /node.json"}}"#,
+        ]);
+        assert_eq!(state.lines[0], "Network: connection refused");
+        assert_eq!(state.problem.as_deref(), Some("join: no /node.json"));
+    }
+
+    #[test]
+    fn one_join_at_a_time_and_the_log_keeps_the_newest() {
+        let state = after(&[]);
+        let again = state.clone().reduce(Action::Join { name: None });
+        assert!(Rc::ptr_eq(&state, &again));
+        let many: Vec<String> = (0..100)
+            .map(|h| format!(r#"{{"event":{{"accepted":{h}}}}}"#))
+            .collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let state = after(&many);
+        assert_eq!(state.lines.len(), LINES);
+        assert_eq!(state.lines[0], "Checked and took block 99.");
+    }
+}
