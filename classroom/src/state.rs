@@ -28,7 +28,7 @@ pub enum Phase {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Classroom {
+pub struct State {
     pub phase: Phase,
     /// The member this browser signs for, once the registrar admitted it.
     pub member: Option<u64>,
@@ -50,9 +50,9 @@ pub enum Action {
     Report(String),
 }
 
-impl Default for Classroom {
-    fn default() -> Classroom {
-        Classroom {
+impl Default for State {
+    fn default() -> State {
+        State {
             phase: Phase::Idle,
             member: None,
             status: None,
@@ -63,7 +63,7 @@ impl Default for Classroom {
     }
 }
 
-impl Classroom {
+impl State {
     fn say(&mut self, line: String) {
         let lines = Rc::make_mut(&mut self.lines);
         lines.push_front(line);
@@ -154,7 +154,7 @@ impl Classroom {
     }
 }
 
-impl Reducible for Classroom {
+impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
@@ -176,8 +176,8 @@ impl Reducible for Classroom {
 mod tests {
     use super::*;
 
-    fn after(reports: &[&str]) -> Rc<Classroom> {
-        let mut state = Rc::new(Classroom::default()).reduce(Action::Join {
+    fn after(reports: &[&str]) -> Rc<State> {
+        let mut state = Rc::new(State::default()).reduce(Action::Join {
             name: Some("Zoé".into()),
         });
         for r in reports {

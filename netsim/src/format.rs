@@ -1,6 +1,6 @@
 //! How the page writes hashes, times and events.
 
-use crate::state::{Classroom, START_MS};
+use crate::state::{State, START_MS};
 use ecloud_core::node::Event;
 use ecloud_core::Hash;
 
@@ -25,7 +25,7 @@ pub fn chain_time(ms: u64) -> String {
 }
 
 /// An event in a sentence, its node named.
-pub fn event(state: &Classroom, event: &Event) -> String {
+pub fn event(state: &State, event: &Event) -> String {
     match event {
         Event::Accepted { hash, height } => format!("took block #{height} ({})", short(hash)),
         Event::Refused { from, what, findings } => {

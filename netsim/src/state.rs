@@ -61,8 +61,8 @@ pub struct Said {
 
 /// The community as nodes on a network, as the page shows it.
 #[derive(Clone)]
-pub struct Classroom {
-    /// Mutated only by [`Classroom::reduce`]; `revision` says it changed.
+pub struct State {
+    /// Mutated only by [`State::reduce`]; `revision` says it changed.
     network: Rc<RefCell<Network>>,
     revision: u64,
     /// Member names, node by node (node i speaks for member i).
@@ -88,8 +88,8 @@ pub struct Classroom {
     pub safety: Result<(), String>,
 }
 
-impl PartialEq for Classroom {
-    fn eq(&self, other: &Classroom) -> bool {
+impl PartialEq for State {
+    fn eq(&self, other: &State) -> bool {
         Rc::ptr_eq(&self.network, &other.network)
             && self.revision == other.revision
             && self.selected == other.selected
@@ -137,10 +137,10 @@ pub enum Action {
     SetLoss(u32),
 }
 
-impl Classroom {
+impl State {
     /// The seed's community (George, Anne, Bob, Carla), one node each, on a
     /// network drawn from `seed`.
-    pub fn new(seed: u64) -> Classroom {
+    pub fn new(seed: u64) -> State {
         let spec = CommunitySpec::default();
         let network = Network::community(&spec, seed, START_MS)
             .expect("the seed's community makes a genesis block");
@@ -150,7 +150,7 @@ impl Classroom {
             .map(|i| u32::from(i >= names.len() / 2))
             .collect();
         let behaviours = vec![Byzantine::Honest; names.len()];
-        Classroom {
+        State {
             network: Rc::new(RefCell::new(network)),
             revision: 0,
             names,
@@ -229,7 +229,7 @@ impl Classroom {
     }
 }
 
-impl Reducible for Classroom {
+impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
@@ -306,7 +306,7 @@ impl Reducible for Classroom {
 mod tests {
     use super::*;
 
-    fn run(mut state: Rc<Classroom>, actions: impl IntoIterator<Item = Action>) -> Rc<Classroom> {
+    fn run(mut state: Rc<State>, actions: impl IntoIterator<Item = Action>) -> Rc<State> {
         for action in actions {
             state = state.reduce(action);
         }
@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn the_nodes_seal_blocks_as_chain_time_runs_and_george_reads_his_meter() {
-        let state = run(Rc::new(Classroom::new(1)), slots(12));
+        let state = run(Rc::new(State::new(1)), slots(12));
         let network = state.network();
         let tip = network.node(0).tip().clone();
         assert!(tip.height() >= 10, "{} blocks in 12 slots", tip.height());
@@ -341,7 +341,7 @@ mod tests {
 
     #[test]
     fn a_split_makes_two_chains_and_the_heal_makes_one_again() {
-        let state = run(Rc::new(Classroom::new(2)), slots(4));
+        let state = run(Rc::new(State::new(2)), slots(4));
         let state = run(state, [Action::Split].into_iter().chain(slots(8)));
         {
             let network = state.network();
@@ -363,7 +363,7 @@ mod tests {
     #[test]
     fn a_paused_page_runs_nothing_and_the_log_keeps_only_the_newest() {
         let state = run(
-            Rc::new(Classroom::new(3)),
+            Rc::new(State::new(3)),
             [Action::SetPaused(true)].into_iter().chain(slots(3)),
         );
         assert_eq!(state.network().now_ms(), START_MS);
@@ -378,7 +378,7 @@ mod tests {
     #[test]
     fn an_offline_node_falls_behind_and_catches_up_when_back() {
         let state = run(
-            Rc::new(Classroom::new(4)),
+            Rc::new(State::new(4)),
             [Action::SetOnline(2, false)].into_iter().chain(slots(6)),
         );
         assert!(!state.network().is_online(2));
@@ -394,7 +394,7 @@ mod tests {
 
     #[test]
     fn a_paused_class_steps_one_block_at_a_time_or_fast_forwards() {
-        let state = run(Rc::new(Classroom::new(6)), [Action::SetPaused(true)]);
+        let state = run(Rc::new(State::new(6)), [Action::SetPaused(true)]);
         let state = run(state, std::iter::repeat_n(Action::NextBlock, 5));
         let height = state.network().node(0).tip().height();
         assert!((4..=5).contains(&height), "{height} blocks in 5 steps");
@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn a_crashed_node_restarts_from_what_it_saved_and_catches_up() {
         let state = run(
-            Rc::new(Classroom::new(7)),
+            Rc::new(State::new(7)),
             slots(3).chain([Action::Crash(1)]).chain(slots(5)),
         );
         assert!(state.network().is_crashed(1));
@@ -423,7 +423,7 @@ mod tests {
     #[test]
     fn a_sealer_that_seals_two_blocks_a_slot_is_caught_and_every_node_keeps_one() {
         let state = run(
-            Rc::new(Classroom::new(8)),
+            Rc::new(State::new(8)),
             [Action::SetBehaviour(0, Byzantine::Equivocates)]
                 .into_iter()
                 .chain(slots(12)),
@@ -441,7 +441,7 @@ mod tests {
     #[test]
     fn delay_and_loss_reach_the_network() {
         let state = run(
-            Rc::new(Classroom::new(5)),
+            Rc::new(State::new(5)),
             [Action::SetDelay(30), Action::SetLoss(250)],
         );
         let conditions = state.network().conditions;

@@ -1,5 +1,5 @@
 use crate::hooks::use_worker;
-use crate::state::{Action, Classroom, Phase};
+use crate::state::{Action, Phase, State};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -13,7 +13,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(Classroom::default);
+    let state = use_reducer(State::default);
     use_worker(&state);
     let name = use_node_ref();
     {

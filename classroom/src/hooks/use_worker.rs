@@ -1,4 +1,4 @@
-use crate::state::{Action, Classroom, Phase};
+use crate::state::{Action, Phase, State};
 use serde_json::{json, Value};
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
@@ -13,7 +13,7 @@ const WORKER: &str = "./ecloud-browser-node_loader.js";
 /// ask once it is ready, and hands each of its reports to the state. The
 /// worker lives as long as the page.
 #[hook]
-pub fn use_worker(state: &UseReducerHandle<Classroom>) {
+pub fn use_worker(state: &UseReducerHandle<State>) {
     let dispatcher = state.dispatcher();
     use_effect_with(state.phase.clone(), move |phase| {
         let started = match phase {
@@ -47,7 +47,7 @@ struct Started {
 /// `ready`, is answered with the ask to join.
 fn start(
     name: Option<String>,
-    dispatcher: UseReducerDispatcher<Classroom>,
+    dispatcher: UseReducerDispatcher<State>,
 ) -> Result<Started, JsValue> {
     let worker = Worker::new(WORKER)?;
     let ask = match name {

@@ -3,7 +3,7 @@ use crate::components::controls::Controls;
 use crate::components::log::Log;
 use crate::components::nodes::Nodes;
 use crate::hooks::use_clock;
-use crate::state::Classroom;
+use crate::state::State;
 use yew::prelude::*;
 
 /// The run's seed: `?seed=N` in the address, 1 otherwise.
@@ -20,7 +20,7 @@ fn seed() -> u64 {
 
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(|| Classroom::new(seed()));
+    let state = use_reducer(|| State::new(seed()));
     use_clock(state.dispatcher());
     let dispatch = state.dispatcher();
     html! {

@@ -1,5 +1,5 @@
 use crate::format::short;
-use crate::state::{Action, Classroom};
+use crate::state::{Action, State};
 use ecloud_core::encoding::order::sorted_by;
 use ecloud_core::node::BlockTree;
 use ecloud_core::{Block, Hash};
@@ -13,8 +13,8 @@ const HEIGHTS: u64 = 12;
 
 #[derive(Properties, PartialEq)]
 pub struct BlocksProps {
-    pub state: UseReducerHandle<Classroom>,
-    pub dispatch: UseReducerDispatcher<Classroom>,
+    pub state: UseReducerHandle<State>,
+    pub dispatch: UseReducerDispatcher<State>,
 }
 
 /// The chosen node's newest blocks, forks included: the blocks competing at
@@ -144,7 +144,7 @@ fn recent_blocks(tree: &BlockTree) -> Vec<&Arc<Block>> {
 }
 
 /// A fork the node holds but does not follow, and why.
-fn fork(tree: &BlockTree, tip: &Hash, leaf: &Block, state: &Classroom) -> Html {
+fn fork(tree: &BlockTree, tip: &Hash, leaf: &Block, state: &State) -> Html {
     let why = match tree.choose(tip, &leaf.hash) {
         Some((Ordering::Greater, decided)) => {
             format!("the chain it follows wins: {}", decided.describe())

@@ -1,12 +1,12 @@
 use crate::format::chain_time;
-use crate::state::{Action, Classroom, Speed, MAX_DELAY_S};
+use crate::state::{Action, Speed, State, MAX_DELAY_S};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
-    pub state: UseReducerHandle<Classroom>,
-    pub dispatch: UseReducerDispatcher<Classroom>,
+    pub state: UseReducerHandle<State>,
+    pub dispatch: UseReducerDispatcher<State>,
 }
 
 /// Time, the network's conditions, the split, and what the network did.

@@ -1,5 +1,5 @@
 use crate::format::{chain_time, event};
-use crate::state::Classroom;
+use crate::state::State;
 use yew::prelude::*;
 
 /// Lines the log shows.
@@ -7,7 +7,7 @@ const LINES: usize = 40;
 
 #[derive(Properties, PartialEq)]
 pub struct LogProps {
-    pub state: UseReducerHandle<Classroom>,
+    pub state: UseReducerHandle<State>,
 }
 
 /// What the chosen node did and saw, newest first.

@@ -1,5 +1,5 @@
 use crate::format::short;
-use crate::state::{Action, Classroom};
+use crate::state::{Action, State};
 use ecloud_core::node::{Byzantine, PeerId};
 use ecloud_core::Role;
 use web_sys::HtmlSelectElement;
@@ -15,8 +15,8 @@ const BEHAVIOURS: [(&str, Byzantine, &str); 3] = [
 
 #[derive(Properties, PartialEq)]
 pub struct NodesProps {
-    pub state: UseReducerHandle<Classroom>,
-    pub dispatch: UseReducerDispatcher<Classroom>,
+    pub state: UseReducerHandle<State>,
+    pub dispatch: UseReducerDispatcher<State>,
 }
 
 /// Every node: its tip, its final block, whom it hears, and the controls

@@ -1,4 +1,4 @@
-use crate::state::{Action, Classroom};
+use crate::state::{Action, State};
 use gloo_timers::callback::Interval;
 use std::cell::Cell;
 use yew::prelude::*;
@@ -10,7 +10,7 @@ const TICK_MS: u32 = 100;
 /// Tells the state how much real time passed, every tick, for as long as
 /// the component lives.
 #[hook]
-pub fn use_clock(dispatcher: UseReducerDispatcher<Classroom>) {
+pub fn use_clock(dispatcher: UseReducerDispatcher<State>) {
     use_effect_with((), move |_| {
         let last = Cell::new(now_ms());
         let interval = Interval::new(TICK_MS, move || {
