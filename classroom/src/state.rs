@@ -39,7 +39,15 @@ pub struct State {
     pub lines: Rc<VecDeque<String>>,
     /// Why the node could not go on, when it cannot.
     pub problem: Option<String>,
+    /// Statuses (one a second) since the node asked to join and was not
+    /// admitted yet: past [`PATIENCE`], the page says what may be wrong.
+    pub waited: u32,
 }
+
+/// Seconds a newcomer waits for the registrar before the page suggests why:
+/// a registrar admits within a slot or two, unless the name is taken or its
+/// node is not running.
+pub const PATIENCE: u32 = 45;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -59,6 +67,7 @@ impl Default for State {
             connected: false,
             lines: Rc::new(VecDeque::new()),
             problem: None,
+            waited: 0,
         }
     }
 }
@@ -111,6 +120,10 @@ impl State {
                     peers: n("peers"),
                 });
                 self.connected = n("peers") > 0;
+                let asked = matches!(self.phase, Phase::Joining { name: Some(_) });
+                if asked && self.member.is_none() {
+                    self.waited = self.waited.saturating_add(1);
+                }
             }
             "event" => self.event(&v),
             "error" => {
@@ -151,6 +164,17 @@ impl State {
                 .unwrap_or("");
             self.say(format!("Refused {what}: {why}"));
         }
+    }
+}
+
+impl State {
+    /// A newcomer not admitted after [`PATIENCE`] seconds: what to do.
+    pub fn still_waiting(&self) -> Option<&'static str> {
+        (self.member.is_none() && self.waited >= PATIENCE).then_some(
+            "Still not admitted. The registrar admits each name once: if another \
+             student took yours, open this page in a private window and choose \
+             another. Or ask your teacher whether the class's node admits newcomers.",
+        )
     }
 }
 
@@ -228,6 +252,23 @@ mod tests {
         ]);
         assert_eq!(state.lines[0], "Network: connection refused");
         assert_eq!(state.problem.as_deref(), Some("join: no /node.json"));
+    }
+
+    #[test]
+    fn a_newcomer_not_admitted_for_a_while_is_told_what_may_be_wrong() {
+        let status = r#"{"status":{"height":3,"tip":"a","final_height":0,"final":"b","peers":1}}"#;
+        let state = after(&vec![status; PATIENCE as usize - 1]);
+        assert_eq!(state.still_waiting(), None);
+        let state = state.reduce(Action::Report(status.into()));
+        assert!(state.still_waiting().unwrap().contains("took yours"));
+        let state = state.reduce(Action::Report(r#"{"event":{"admitted":5}}"#.into()));
+        assert_eq!(state.still_waiting(), None, "admitted at last");
+        // A node that only watches asked nothing.
+        let mut watching = Rc::new(State::default()).reduce(Action::Join { name: None });
+        for _ in 0..PATIENCE * 2 {
+            watching = watching.reduce(Action::Report(status.into()));
+        }
+        assert_eq!(watching.still_waiting(), None);
     }
 
     #[test]

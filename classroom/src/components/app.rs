@@ -106,6 +106,9 @@ pub fn App() -> Html {
                             <dd>{ state.status.as_ref().map_or("…".to_string(), |s| format!("up to block {}", s.final_height)) }</dd>
                         </dl>
                     }
+                    if let Some(hint) = state.still_waiting() {
+                        <p class="verdict pending">{ hint }</p>
+                    }
                     if let Some(problem) = &state.problem {
                         <p class="verdict bad" role="alert">{ problem }</p>
                     }
