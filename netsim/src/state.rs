@@ -83,8 +83,8 @@ pub struct State {
     /// A command a node refused (George's reading past his capacity, say).
     pub notice: Option<String>,
     /// Safety, as last checked: no two nodes hold different final blocks
-    /// ([`Network::check_safety`], run again whenever a block became final:
-    /// it walks every node's chain, too long to walk at every render).
+    /// ([`Network::check_safety`], run again whenever a block became final,
+    /// the only time its answer can change).
     pub safety: Result<(), String>,
 }
 

@@ -109,6 +109,13 @@ pub struct Traffic {
     pub unreachable: u64,
 }
 
+impl Slot {
+    /// Running and reachable: not taken offline, not crashed.
+    fn running(&self) -> bool {
+        self.online && self.crashed.is_none()
+    }
+}
+
 /// A simulated network of nodes.
 pub struct Network {
     slots: Vec<Slot>,
@@ -244,9 +251,7 @@ impl Network {
 
     /// The nodes, with whether each is online (running and reachable).
     pub fn nodes(&self) -> impl Iterator<Item = (&Node, bool)> {
-        self.slots
-            .iter()
-            .map(|s| (&s.node, s.online && s.crashed.is_none()))
+        self.slots.iter().map(|s| (&s.node, s.running()))
     }
 
     pub fn traffic(&self) -> Traffic {
@@ -274,8 +279,7 @@ impl Network {
     /// Whether node `peer` is running and reachable (not offline, not
     /// crashed).
     pub fn is_online(&self, peer: PeerId) -> bool {
-        let slot = &self.slots[peer as usize];
-        slot.online && slot.crashed.is_none()
+        self.slots[peer as usize].running()
     }
 
     /// The node that speaks for `member`.
@@ -304,7 +308,7 @@ impl Network {
     /// on the same side of a split.
     pub fn reachable(&self, from: PeerId, to: PeerId) -> bool {
         let (a, b) = (&self.slots[from as usize], &self.slots[to as usize]);
-        b.online && b.crashed.is_none() && a.group == b.group
+        b.running() && a.group == b.group
     }
 
     /// Puts a node's output on the wire and in the log.
@@ -367,7 +371,7 @@ impl Network {
                 let at = self.now_ms + self.tick_ms;
                 self.schedule(at, Due::Tick(peer));
                 let slot = &mut self.slots[peer as usize];
-                if slot.online && slot.crashed.is_none() {
+                if slot.running() {
                     let output = slot.node.tick(self.now_ms);
                     self.dispatch(peer, output);
                 }
@@ -407,7 +411,7 @@ impl Network {
             crate::rules::transition::Violation::UnknownMember(member),
         ))?;
         let slot = &self.slots[peer as usize];
-        if !slot.online || slot.crashed.is_some() {
+        if !slot.running() {
             return Err(NodeError::Stopped);
         }
         let now = self.now_ms;
@@ -563,13 +567,17 @@ impl Network {
 
     /// Whether every online node follows the same tip.
     pub fn agree(&self) -> bool {
-        let mut tips = self
-            .nodes()
-            .filter(|(_, online)| *online)
-            .map(|(n, _)| n.tip().hash);
-        match tips.next() {
-            Some(first) => tips.all(|t| t == first),
-            None => true,
+        self.tips_followed().len() <= 1
+    }
+
+    /// The tips the online nodes follow, each once.
+    pub fn tips_followed(&self) -> Vec<crate::crypto::Hash> {
+        let mut tips = Vec::new();
+        for (node, _) in self.nodes().filter(|(_, online)| *online) {
+            if !tips.contains(&node.tip().hash) {
+                tips.push(node.tip().hash);
+            }
         }
+        tips
     }
 }

@@ -58,7 +58,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
             }
         })
     };
-    let agree = network.agree();
+    let chains = network.tips_followed().len();
+    let agree = chains <= 1;
 
     html! {
         <section id="controls" aria-labelledby="controls-title" class="panel">
@@ -108,13 +109,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 { if agree {
                     "Every online node follows the same chain.".to_string()
                 } else {
-                    let mut tips = Vec::new();
-                    for (node, _) in network.nodes().filter(|(_, online)| *online) {
-                        if !tips.contains(&node.tip().hash) {
-                            tips.push(node.tip().hash);
-                        }
-                    }
-                    format!("The online nodes follow {} different chains.", tips.len())
+                    format!("The online nodes follow {chains} different chains.")
                 } }
             </p>
             <p class={classes!("verdict", if state.safety.is_ok() { "ok" } else { "bad" })}>
