@@ -5,9 +5,9 @@
 //     and in wasm-bindgen's JavaScript glue alike, minifies the glue with terser (trunk's
 //     minifier cannot parse it), and puts both files' new hashes in index.html's
 //     integrity attributes;
-//  1. writes sw.js, a service worker that keeps every file of this build (but the
-//     browser node's worker, ecloud-browser-node*, loaded only on joining a classroom, and
-//     the Network page, network.html and ecloud-netsim*, loaded only when opened) in the
+//  1. writes sw.js, a service worker that keeps every file of this build (but the parts
+//     fetched only when used, scripts/later-parts.cjs: the browser node's worker, the
+//     Network page and the classroom page) in the
 //     browser's cache, so the page works offline once it has been loaded; the cache's
 //     name is a hash of the files, so a new build replaces the old cache;
 //  2. adds the few lines that register it to index.html;
@@ -24,6 +24,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import later from "./later-parts.cjs";
 
 const fail = (why) => {
   console.error(`finish-page: ${why}`);
@@ -177,16 +178,14 @@ for (const [name, bytes] of rewritten) {
   html = html.replace(tag[0], tag[0].replace(/sha384-[A-Za-z0-9+/=]+/, sri));
 }
 
-// 1. The service worker: every file of the build but the two parts loaded later,
-// addressed relative to sw.js.
-const LATER = /^(ecloud-browser-node[._]|ecloud-netsim[._]|network\.|ecloud-classroom[._]|classroom\.)/;
+// 1. The service worker: every file of the build but the parts loaded later, addressed
+// relative to sw.js.
 const files = readdirSync(staging, { withFileTypes: true })
   .filter((e) => e.isFile() && e.name !== "sw.js")
   // The browser's node (a worker of its own, ~0.6 MB gzipped) is fetched when the page
-  // joins a classroom, online by nature; the Network page (network.html, ~0.3 MB) and the
-  // classroom page when someone opens them: caching them would download them on every
-  // first visit.
-  .filter((e) => !LATER.test(e.name))
+  // joins a classroom, online by nature; the Network page (~0.25 MB) and the classroom
+  // page when someone opens them: caching them would download them on every first visit.
+  .filter((e) => !later.some((part) => part.pattern.test(e.name)))
   .map((e) => e.name)
   .sort();
 const digest = createHash("sha256");
