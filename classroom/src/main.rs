@@ -6,6 +6,7 @@
 
 mod components;
 mod hooks;
+mod network;
 mod state;
 
 use components::app::App;

@@ -16,14 +16,15 @@
 //! every few seconds.
 
 use crate::{refused_from, topic, Answer, Behaviour, BehaviourEvent, Peers};
+use ecloud_core::model::member::MemberId;
 use ecloud_core::node::wire::{self, Wire};
 use ecloud_core::node::{Event, Message, Node, Output, To};
 use ecloud_core::Block;
 use libp2p::gossipsub::{self, IdentTopic, MessageAcceptance, MessageId};
 use libp2p::request_response::{self, ResponseChannel};
 use libp2p::swarm::{ConnectionId, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, Swarm};
-use std::collections::HashSet;
+use libp2p::{ping, Multiaddr, PeerId, Swarm};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A node on a swarm: the state machine, the peers it knows by number, the
@@ -41,6 +42,33 @@ pub struct Driver {
     /// found again.
     dialled: Vec<(Multiaddr, Option<ConnectionId>)>,
     notices: Vec<Notice>,
+    /// What the node knows of the peers it is linked to or heard of.
+    heard: HashMap<PeerId, Heard>,
+}
+
+/// The most peers [`Driver::heard`] remembers: past it, the one heard of
+/// longest ago and not linked is forgotten.
+pub const HEARD: usize = 256;
+
+/// What a node knows of another node, for a page to show: one linked to it,
+/// or one heard of through gossip (a gossiped message names the peer that
+/// published it, under that peer's signature).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Heard {
+    /// The link to it, when there is one: its address, and since when (ms).
+    pub link: Option<(Multiaddr, u64)>,
+    /// The last ping's round trip, in ms.
+    pub rtt_ms: Option<u64>,
+    /// The member it signs for, as the last vote, reading or block it
+    /// published says (nodes pass on others' messages under their authors'
+    /// names, so this is the author's).
+    pub member: Option<MemberId>,
+    /// The name it asked to join with, while it is no member.
+    pub asking: Option<String>,
+    /// Its chain as it last said: tip height and final height.
+    pub chain: Option<(u64, u64)>,
+    /// When it was last linked or heard of (ms).
+    pub heard_ms: u64,
 }
 
 /// One step of the node, not yet out: the transport keeps
@@ -122,6 +150,7 @@ impl Driver {
             banned: HashSet::new(),
             dialled: dial.into_iter().map(|a| (a, None)).collect(),
             notices: Vec::new(),
+            heard: HashMap::new(),
         })
     }
 
@@ -155,6 +184,45 @@ impl Driver {
             final_height: fin.height(),
             final_hash: fin.hash,
             peers: self.swarm.connected_peers().count(),
+        }
+    }
+
+    /// The peers linked to this node or heard of, at most [`HEARD`].
+    pub fn heard(&self) -> &HashMap<PeerId, Heard> {
+        &self.heard
+    }
+
+    /// The record of `peer`, heard of at `now_ms`; a new one may push out
+    /// the peer heard of longest ago that is not linked.
+    fn hear(&mut self, peer: PeerId, now_ms: u64) -> &mut Heard {
+        if !self.heard.contains_key(&peer) && self.heard.len() >= HEARD {
+            let oldest = self
+                .heard
+                .iter()
+                .filter(|(_, h)| h.link.is_none())
+                .min_by_key(|(_, h)| h.heard_ms)
+                .map(|(id, _)| *id);
+            if let Some(oldest) = oldest {
+                self.heard.remove(&oldest);
+            }
+        }
+        let heard = self.heard.entry(peer).or_default();
+        heard.heard_ms = now_ms;
+        heard
+    }
+
+    /// What `message`, published by `author` and taken by the node, says of
+    /// its author.
+    fn heard_from(&mut self, author: PeerId, message: &Said, now_ms: u64) {
+        let heard = self.hear(author, now_ms);
+        match message {
+            Said::Chain(height, final_height) => heard.chain = Some((*height, *final_height)),
+            Said::Signed(member) => {
+                heard.member = Some(*member);
+                heard.asking = None;
+            }
+            Said::Asking(name) => heard.asking = Some(name.clone()),
+            Said::Nothing => {}
         }
     }
 
@@ -193,6 +261,10 @@ impl Driver {
                     let _ = self.swarm.disconnect_peer_id(peer_id);
                     return None;
                 }
+                let heard = self.hear(peer_id, now_ms);
+                if heard.link.is_none() {
+                    heard.link = Some((endpoint.get_remote_address().clone(), now_ms));
+                }
                 let number = self.peers.number(peer_id);
                 self.notices.push(Notice::Connected {
                     peer: peer_id,
@@ -212,6 +284,10 @@ impl Driver {
                     }
                 }
                 if num_established == 0 {
+                    if let Some(heard) = self.heard.get_mut(&peer_id) {
+                        heard.link = None;
+                        heard.rtt_ms = None;
+                    }
                     self.notices.push(Notice::Disconnected(peer_id));
                 }
                 None
@@ -227,7 +303,23 @@ impl Driver {
                 propagation_source,
                 message_id,
                 message,
-            })) => Some(self.gossip(propagation_source, message_id, &message.data, now_ms)),
+            })) => Some(self.gossip(
+                propagation_source,
+                message.source,
+                message_id,
+                &message.data,
+                now_ms,
+            )),
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(ping::Event {
+                peer,
+                result: Ok(rtt),
+                ..
+            })) => {
+                if let Some(heard) = self.heard.get_mut(&peer) {
+                    heard.rtt_ms = Some(rtt.as_millis().try_into().unwrap_or(u64::MAX));
+                }
+                None
+            }
             SwarmEvent::Behaviour(BehaviourEvent::Direct(event)) => self.direct(event, now_ms),
             _ => None,
         }
@@ -292,14 +384,22 @@ impl Driver {
         }
     }
 
-    /// A message gossiped by `from`: passed on only if the node took it.
-    fn gossip(&mut self, from: PeerId, id: MessageId, data: &[u8], now_ms: u64) -> Step {
+    /// A message gossiped by `from`, published by `author`: passed on only
+    /// if the node took it.
+    fn gossip(
+        &mut self,
+        from: PeerId,
+        author: Option<PeerId>,
+        id: MessageId,
+        data: &[u8],
+        now_ms: u64,
+    ) -> Step {
         let (acceptance, out) = match wire::decode(data) {
             Err(e) => {
                 self.misbehaved(from, e.to_string());
                 (MessageAcceptance::Reject, Output::default())
             }
-            Ok(message) => match self.take_from(from, message, now_ms) {
+            Ok(message) => match self.take_from(from, author, message, now_ms) {
                 (out, true) => (MessageAcceptance::Reject, out),
                 (out, false) => (MessageAcceptance::Accept, out),
             },
@@ -324,7 +424,11 @@ impl Driver {
                 request_response::Message::Response {
                     response: Some(answer),
                     ..
-                } => Some(self.take_from(peer, answer.into(), now_ms).0.into()),
+                } => Some(
+                    self.take_from(peer, Some(peer), answer.into(), now_ms)
+                        .0
+                        .into(),
+                ),
                 request_response::Message::Response { response: None, .. } => None,
             },
             request_response::Event::InboundFailure { peer, error, .. } => {
@@ -354,7 +458,7 @@ impl Driver {
         channel: ResponseChannel<Answer>,
         now_ms: u64,
     ) -> Step {
-        let (mut out, _) = self.take_from(peer, request.into(), now_ms);
+        let (mut out, _) = self.take_from(peer, Some(peer), request.into(), now_ms);
         let number = self.peers.number(peer);
         let answer = out
             .sends
@@ -368,15 +472,25 @@ impl Driver {
         }
     }
 
-    /// The node takes `message` from `peer`; a peer whose message it
-    /// refuses is cut off. The step's output, and whether it was refused.
-    fn take_from(&mut self, peer: PeerId, message: Message, now_ms: u64) -> (Output, bool) {
+    /// The node takes `message` from `peer`, written by `author`; a peer
+    /// whose message it refuses is cut off. The step's output, and whether
+    /// it was refused.
+    fn take_from(
+        &mut self,
+        peer: PeerId,
+        author: Option<PeerId>,
+        message: Message,
+        now_ms: u64,
+    ) -> (Output, bool) {
+        let said = Said::of(&message);
         let number = self.peers.number(peer);
         let out = self.node.handle(number, message, now_ms);
         let refused = refused_from(&out, number);
         let was_refused = refused.is_some();
         if let Some(why) = refused {
             self.misbehaved(peer, why);
+        } else if let Some(author) = author {
+            self.heard_from(author, &said, now_ms);
         }
         (out, was_refused)
     }
@@ -388,6 +502,33 @@ impl Driver {
             self.notices.push(Notice::CutOff { peer, why });
         }
         let _ = self.swarm.disconnect_peer_id(peer);
+    }
+}
+
+/// What a message says of the node that wrote it.
+enum Said {
+    /// Its chain: tip height and final height.
+    Chain(u64, u64),
+    /// It signs for this member.
+    Signed(MemberId),
+    /// It asks to join with this name.
+    Asking(String),
+    Nothing,
+}
+
+impl Said {
+    fn of(message: &Message) -> Said {
+        match message {
+            Message::Tip {
+                height,
+                final_height,
+                ..
+            } => Said::Chain(*height, *final_height),
+            Message::Transaction(tx) => Said::Signed(tx.body.signer()),
+            Message::Block(block) => Said::Signed(block.header.sealed_by),
+            Message::JoinRequest(request) => Said::Asking(request.name.clone()),
+            Message::GetBlocks { .. } | Message::Blocks { .. } => Said::Nothing,
+        }
     }
 }
 
@@ -470,6 +611,59 @@ mod tests {
                 .filter(|n| matches!(n, Notice::Connected { .. }))
                 .count(),
             1
+        );
+        // Each knows the other as linked, at the address of the link.
+        let listener_id = *listener.swarm.local_peer_id();
+        let heard = &dialler.heard()[&listener_id];
+        assert_eq!(
+            heard.link.as_ref().map(|(a, _)| a.to_string()),
+            Some(format!("/memory/{port}"))
+        );
+        let dialler_id = *dialler.swarm.local_peer_id();
+        assert!(listener.heard()[&dialler_id].link.is_some());
+    }
+
+    #[test]
+    fn peers_heard_of_are_bounded_and_the_linked_ones_kept() {
+        let mut node = driver(None, vec![]);
+        let linked = PeerId::random();
+        node.hear(linked, 0).link = Some(("/memory/1".parse().unwrap(), 0));
+        let first = PeerId::random();
+        node.hear(first, 1);
+        for at in 2..=HEARD as u64 {
+            node.hear(PeerId::random(), at);
+        }
+        assert_eq!(node.heard().len(), HEARD);
+        node.hear(PeerId::random(), 1_000);
+        assert_eq!(node.heard().len(), HEARD);
+        assert!(
+            node.heard().contains_key(&linked),
+            "linked, though heard of first"
+        );
+        assert!(
+            !node.heard().contains_key(&first),
+            "the oldest not linked goes"
+        );
+    }
+
+    #[test]
+    fn a_message_names_what_its_author_is() {
+        let mut node = driver(None, vec![]);
+        let author = PeerId::random();
+        let tip = Message::Tip {
+            hash: node.node.tip().hash,
+            height: 7,
+            final_height: 3,
+        };
+        node.heard_from(author, &Said::of(&tip), 5);
+        node.heard_from(author, &Said::Asking("Zoé".into()), 6);
+        assert_eq!(node.heard()[&author].chain, Some((7, 3)));
+        assert_eq!(node.heard()[&author].asking.as_deref(), Some("Zoé"));
+        node.heard_from(author, &Said::Signed(MemberId(4)), 7);
+        let heard = &node.heard()[&author];
+        assert_eq!(
+            (heard.member, heard.asking.as_deref(), heard.heard_ms),
+            (Some(MemberId(4)), None, 7)
         );
     }
 }

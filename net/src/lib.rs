@@ -25,7 +25,7 @@ use std::time::Duration;
 
 mod driver;
 
-pub use driver::{Driver, Notice, Status, Step};
+pub use driver::{Driver, Heard, Notice, Status, Step, HEARD};
 pub use libp2p;
 
 /// The protocol names this node speaks, so two versions never mix.

@@ -4,12 +4,15 @@
 //! opening `ws://` to a local address of another origin). A request that
 //! asks to upgrade to WebSocket is passed, bytes and all, to the swarm's
 //! WebSocket listener on loopback; `GET /node.json` tells a browser's node
-//! what to dial and which community it joins ([`node_json`]); any other GET
-//! is a file of the page.
+//! what to dial and which community it joins ([`node_json`]); `GET
+//! /network.json` is the network as the node sees it (`view.rs`, for the
+//! classroom page's projector view); any other GET is a file of the page.
 
+use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -26,7 +29,16 @@ pub struct About {
     pub peer_id: String,
     /// The community's genesis block, as JSON (a chain file's block).
     pub genesis: String,
+    /// `/network.json`, as the node's loop last wrote it.
+    pub network: Arc<Mutex<String>>,
+    /// The browsers whose WebSockets are passed to the swarm now.
+    pub proxied: Proxied,
 }
+
+/// The browsers passed to the swarm's WebSocket listener: the loopback port
+/// each one's passing connection comes from (the address the swarm sees),
+/// and the browser's own address.
+pub type Proxied = Arc<Mutex<HashMap<u16, SocketAddr>>>;
 
 /// Serves `page` (a folder, `dist/` of `trunk build --release`) and passes
 /// WebSocket upgrades to `websocket`, until the listener fails.
@@ -38,13 +50,13 @@ pub async fn serve(
 ) {
     let about = std::sync::Arc::new(about);
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
+        let Ok((stream, client)) = listener.accept().await else {
             continue;
         };
         let page = page.clone();
         let about = about.clone();
         tokio::spawn(async move {
-            let _ = answer(stream, page.as_deref(), websocket, &about).await;
+            let _ = answer(stream, client, page.as_deref(), websocket, &about).await;
         });
     }
 }
@@ -82,6 +94,7 @@ pub fn node_json(host: &str, about: &About) -> Option<String> {
 
 async fn answer(
     mut stream: TcpStream,
+    client: SocketAddr,
     page: Option<&Path>,
     websocket: SocketAddr,
     about: &About,
@@ -108,19 +121,35 @@ async fn answer(
     if upgrade {
         // The swarm's WebSocket listener does the handshake itself.
         let mut node = TcpStream::connect(websocket).await?;
+        let port = node.local_addr()?.port();
+        if let Ok(mut proxied) = about.proxied.lock() {
+            proxied.insert(port, client);
+        }
         node.write_all(&buffer).await?;
-        tokio::io::copy_bidirectional(&mut stream, &mut node).await?;
-        return Ok(());
+        let passed = tokio::io::copy_bidirectional(&mut stream, &mut node).await;
+        if let Ok(mut proxied) = about.proxied.lock() {
+            proxied.remove(&port);
+        }
+        return passed.map(|_| ());
     }
     let method = request.method.unwrap_or("");
     if method != "GET" && method != "HEAD" {
         return respond(&mut stream, 405, "text/plain", b"only GET\n", true).await;
     }
     let body_too = method == "GET";
-    if request
-        .path
-        .is_some_and(|p| p.split(['?', '#']).next() == Some("/node.json"))
-    {
+    let path = request.path.and_then(|p| p.split(['?', '#']).next());
+    if path == Some("/network.json") {
+        let json = about.network.lock().map(|n| n.clone()).unwrap_or_default();
+        return respond(
+            &mut stream,
+            200,
+            "application/json",
+            json.as_bytes(),
+            body_too,
+        )
+        .await;
+    }
+    if path == Some("/node.json") {
         let host = request
             .headers
             .iter()
@@ -255,6 +284,8 @@ mod tests {
         let about = About {
             peer_id: "12D3KooWx".into(),
             genesis: r#"{"hash":"ab"}"#.into(),
+            network: Arc::default(),
+            proxied: Arc::default(),
         };
         let read = |host: &str| -> serde_json::Value {
             serde_json::from_str(&node_json(host, &about).unwrap()).unwrap()

@@ -16,6 +16,7 @@ pub mod http;
 pub mod open;
 pub mod peer;
 pub mod store;
+pub mod view;
 
 use args::Config;
 use ecloud_core::chain::genesis::CommunitySpec;
@@ -57,10 +58,7 @@ pub fn export(config: &Config) -> Result<String, String> {
     let store = Store::open(&config.store_path()).map_err(|e| e.to_string())?;
     let (blocks, memo) = store.load().map_err(|e| e.to_string())?;
     let node = Node::restore_parts(blocks, memo.as_deref(), None, 0).map_err(|e| e.to_string())?;
-    let blocks: Vec<Block> = node.chain_blocks();
-    Chain::from_blocks_unchecked(blocks)
-        .map(|c| c.to_json())
-        .ok_or_else(|| "the store keeps no blocks".to_string())
+    Ok(node.chain_file())
 }
 
 /// The verdict on the chain file at `path`, as one JSON object: whether it
@@ -101,6 +99,10 @@ struct Running {
     http: Option<(tokio::net::TcpListener, Option<std::path::PathBuf>)>,
     /// The registrar's node admits every newcomer who asks (--admit).
     admit: bool,
+    /// `/network.json`, written every second while browsers are served.
+    network: Option<std::sync::Arc<std::sync::Mutex<String>>>,
+    proxied: http::Proxied,
+    cut_off: view::CutOff,
 }
 
 /// Runs the node of `config` until interrupted.
@@ -122,6 +124,9 @@ pub async fn run(config: Config) -> Result<(), String> {
         store,
         http: None,
         admit: config.admit,
+        network: None,
+        proxied: http::Proxied::default(),
+        cut_off: view::CutOff::new(),
     };
     if let Some(name) = &config.join {
         let newcomer = running
@@ -193,6 +198,12 @@ pub async fn run(config: Config) -> Result<(), String> {
 
 impl Running {
     fn status(&self) {
+        if let Some(network) = &self.network {
+            let json = view::network_json(&self.driver, &self.proxied, &self.cut_off, now_ms());
+            if let Ok(mut network) = network.lock() {
+                *network = json.to_string();
+            }
+        }
         let status = self.driver.status();
         say(json!({"status": {
             "height": status.height,
@@ -258,7 +269,9 @@ impl Running {
                     say(json!({"peer": {"disconnected": peer.to_string()}}))
                 }
                 Notice::CutOff { peer, why } => {
-                    say(json!({"peer": {"refused": peer.to_string(), "why": why}}))
+                    say(json!({"peer": {"refused": peer.to_string(), "why": why}}));
+                    self.cut_off.push_front((peer, why, now_ms()));
+                    self.cut_off.truncate(view::CUT_OFF);
                 }
                 // Dialled again every 2 s; a closed port is no news.
                 Notice::Failed { .. } => {}
@@ -276,10 +289,16 @@ impl Running {
         let id = *self.driver.swarm.local_peer_id();
         let port = listener.local_addr().map_or(0, |a| a.port());
         say(json!({"browsers": format!("/tcp/{port}/ws/p2p/{id}")}));
+        let network = std::sync::Arc::new(std::sync::Mutex::new(
+            view::network_json(&self.driver, &self.proxied, &self.cut_off, now_ms()).to_string(),
+        ));
+        self.network = Some(network.clone());
         let about = http::About {
             peer_id: id.to_string(),
             genesis: serde_json::to_string(&**self.driver.node.tree().genesis())
                 .map_err(|e| e.to_string())?,
+            network,
+            proxied: self.proxied.clone(),
         };
         tokio::spawn(http::serve(listener, page, websocket, about));
         Ok(())

@@ -159,7 +159,7 @@ test("a browser's node asks to join, the registrar's node admits it, and after a
   assert.ok(!all.some((r) => r.error && r.error.what !== "dial"), JSON.stringify(all.filter((r) => r.error)));
 });
 
-test("a student opens classroom.html, joins with a name, is admitted, and after a reload is the same member", { timeout: 120_000 }, async () => {
+test("a student opens classroom.html, joins with a name, is admitted, is seen on the projector's view of the network, and after a reload is the same member", { timeout: 120_000 }, async () => {
   assert.ok(existsSync(join(DIST_DIR, "classroom.html")), "dist/ has no classroom page: trunk build --release");
   const teacher = startNode(join(dir, "classroom"), 5 * SLOT_MS, ["--admit"]);
   try {
@@ -178,6 +178,23 @@ test("a student opens classroom.html, joins with a name, is admitted, and after 
     await page.getByText("connected", { exact: true }).waitFor();
     await page.getByText(/^You voted in the election of block \d+\.$/).first().waitFor({ timeout: 20_000 });
     await screenshot(page, "classroom");
+    // The projector: the same page in another browser profile, joining nothing, shows the
+    // class as the teacher's node sees it: Zoé's node a browser linked to it, with the
+    // round trip of its pings and its chain, and George's the teacher's node itself.
+    const projector = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    projector.on("pageerror", (e) => problems.push(String(e)));
+    await projector.goto(new URL("classroom.html#network", teacher.page).href);
+    const members = projector.getByRole("table", { name: "Members" });
+    const zoe = members.getByRole("row").filter({ has: projector.getByRole("rowheader", { name: "Zoé" }) });
+    await zoe.getByText(/^browser at 127\.0\.0\.1, \d+ ms there and back$/).waitFor({ timeout: 20_000 });
+    await zoe.getByText(/^block \d+, final \d+$/).waitFor();
+    await zoe.getByText(/^block \d+$/).waitFor();
+    const george = members.getByRole("row").filter({ has: projector.getByRole("rowheader", { name: "George (generator)" }) });
+    await george.getByText("the teacher's node").waitFor();
+    // The page itself is no member: this projector's own browser runs no node.
+    assert.equal(await projector.getByRole("status").count(), 0);
+    await screenshot(projector, "classroom-network", { locator: projector.locator("#network") });
+    await projector.context().close();
     // Reloaded: the page joins again with the name it kept, and the node finds the same
     // member from the keys IndexedDB kept.
     await page.reload();

@@ -1,3 +1,4 @@
+use crate::components::NetworkPanel;
 use crate::hooks::use_worker;
 use crate::state::{Action, Phase, State};
 use web_sys::HtmlInputElement;
@@ -120,6 +121,7 @@ pub fn App() -> Html {
                         { for state.lines.iter().map(|l| html! { <li>{ l }</li> }) }
                     </ol>
                 </section>
+                <NetworkPanel />
             </main>
         </>
     }

@@ -1,1 +1,4 @@
 pub mod app;
+mod network;
+
+pub use network::NetworkPanel;
