@@ -52,6 +52,18 @@ fn four_nodes_agree_on_one_chain_that_verifies_and_becomes_final() {
     assert!(network.events().is_empty());
 }
 
+#[test]
+fn a_nodes_chain_file_imports_verified_with_its_tip_and_its_vrf_proofs() {
+    let mut network = community(3);
+    run_slots(&mut network, 1, 8);
+    let node = network.node(2);
+    let (chain, report) = ecloud_core::Chain::import_json(&node.chain_file()).unwrap();
+    assert!(report.is_valid(), "{:#?}", report.findings);
+    assert_eq!(chain.tip().hash, node.tip().hash);
+    assert_eq!(chain.len() as u64, node.tip().height() + 1);
+    assert!(chain.tip().header.rank.is_some(), "a chain of version 2");
+}
+
 /// Runs the network slot by slot to the end of slot `to`, George reading
 /// 1 kWh half-way through each slot his node runs.
 fn run_slots(network: &mut Network, from: u64, to: u64) {

@@ -4,6 +4,7 @@
 //! someone opens it, so the main page's first load does not carry it.
 
 mod components;
+mod download;
 mod format;
 mod hooks;
 mod state;

@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { useApp, panel, screenshot, watchProblems } from "./harness.mjs";
 
 const app = useApp();
@@ -94,6 +95,30 @@ test("a node taken offline falls behind and catches up when it comes back", asyn
     return b.hash === g.hash;
   });
   problems.assertNone();
+});
+
+test("a node's chain, downloaded from the Network page, is imported on the main page and verified there", async () => {
+  const { page, problems } = await app.open("network.html?seed=4", { waitFor: "h1" });
+  await page.getByRole("button", { name: "Pause" }).click();
+  for (let i = 0; i < 4; i++) await page.getByRole("button", { name: "Next block" }).click();
+  await panel(page, "Blocks, as one node sees them").getByRole("combobox").selectOption({ label: "Carla" });
+  const carla = await nodeState(page, "Carla");
+  assert.ok(carla.height >= 3, `Carla's node at #${carla.height}`);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download Carla's chain" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "e-cloud-carla-chain.json");
+  const file = await download.path();
+  const chain = JSON.parse(readFileSync(file, "utf8"));
+  assert.equal(chain.blocks.at(-1).hash.slice(0, 8), carla.hash, "the tip Carla's row shows");
+  problems.assertNone();
+
+  const main = await app.openPaused();
+  await main.page.locator("#import-file").setInputFiles(file);
+  await panel(main.page, "Save, share, start again").getByText(`imported and verified: ${carla.height + 1} blocks`, { exact: false }).waitFor();
+  await panel(main.page, "Verify the chain").getByText(/Valid\./).waitFor();
+  main.problems.assertNone();
 });
 
 for (const [name, viewport] of [

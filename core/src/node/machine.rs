@@ -1,6 +1,7 @@
 //! The node: a state machine that turns messages and the time into messages
 //! to send and events to show (see the module's documentation, `node`).
 
+use crate::chain::blocks::Chain;
 use crate::chain::verify::{
     block_signatures, verify_extension_after, verify_signatures, Check, Finding, PassedSignatures,
 };
@@ -356,6 +357,16 @@ impl Node {
     /// file.
     pub fn chain_blocks(&self) -> Vec<Block> {
         self.chain().iter().map(|b| (**b).clone()).collect()
+    }
+
+    /// [`Node::chain`] as a chain file (`chain::export`): what a page
+    /// downloads, and any verifier (the main page, `ecloud-node verify`)
+    /// reads.
+    pub fn chain_file(&self) -> String {
+        // The chain holds its genesis block at least, so it is never empty.
+        Chain::from_blocks_unchecked(self.chain_blocks())
+            .map(|chain| chain.to_json())
+            .unwrap_or_default()
     }
 
     /// The highest block final in this node's view.

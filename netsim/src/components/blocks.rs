@@ -1,3 +1,4 @@
+use crate::download::download;
 use crate::format::short;
 use crate::state::{Action, State};
 use ecloud_core::encoding::order::sorted_by;
@@ -40,6 +41,18 @@ pub fn Blocks(props: &BlocksProps) -> Html {
             if let Ok(peer) = select.value().parse() {
                 d.dispatch(Action::Select(peer));
             }
+        })
+    };
+    let failed = use_state(|| None::<String>);
+    let export = {
+        let (state, failed) = (props.state.clone(), failed.clone());
+        Callback::from(move |_| {
+            let file = state.network().node(peer).chain_file();
+            let name = format!(
+                "e-cloud-{}-chain.json",
+                state.name(peer).to_ascii_lowercase()
+            );
+            failed.set(download(&name, &file).err());
         })
     };
     let block = |b: &Block| {
@@ -103,6 +116,17 @@ pub fn Blocks(props: &BlocksProps) -> Html {
             <p>
                 { format!("{} follows block #{} and holds #{} as final.", state.name(peer), tip.height(), final_height) }
             </p>
+            <p>
+                <button type="button" onclick={export}>
+                    { format!("Download {}'s chain", state.name(peer)) }
+                </button>
+                { " The chain this node follows, as a chain file: the " }
+                <a href="./">{ "main page" }</a>
+                { " imports it (\u{201c}Import a chain or run file\u{201d}), verifies every                    signature and VRF proof, and lets the class tamper with it." }
+            </p>
+            if let Some(why) = &*failed {
+                <p class="verdict bad" role="alert">{ why }</p>
+            }
             <ol class="heights">{ for rows }</ol>
             <h3>{ "Forks" }</h3>
             if forks.is_empty() {
