@@ -21,6 +21,9 @@ const MEMO: &str = "memo";
 const MEMO_KEY: &str = "memo";
 /// A newcomer's name and secret seed, beside the memo (never sent).
 const NEWCOMER_KEY: &str = "newcomer";
+/// The registrar's seed, in the memo store: kept when a chain is cleared,
+/// since the teacher's browser is the registrar of each class it starts.
+const TEACHER_KEY: &str = "teacher";
 
 fn describe(error: Option<DomException>) -> String {
     match error {
@@ -152,29 +155,48 @@ impl Store {
 
     /// The newcomer's record (its name and seed, JSON), if one was kept.
     pub async fn newcomer(&self) -> Result<Option<String>, String> {
-        let tx = self.transaction(IdbTransactionMode::Readonly)?;
-        let memo = tx.object_store(MEMO).map_err(js_error)?;
-        let kept = memo
-            .get(&JsValue::from_str(NEWCOMER_KEY))
-            .map_err(js_error)?;
-        Ok(answer(&kept).await?.as_string())
+        self.kept(NEWCOMER_KEY).await
     }
 
     /// Keeps the newcomer's record, committed when this returns.
     pub async fn keep_newcomer(&self, record: &str) -> Result<(), String> {
+        self.keep(NEWCOMER_KEY, record).await
+    }
+
+    /// The registrar's seed (hex), if this browser made one.
+    pub async fn teacher(&self) -> Result<Option<String>, String> {
+        self.kept(TEACHER_KEY).await
+    }
+
+    /// Keeps the registrar's seed, committed when this returns.
+    pub async fn keep_teacher(&self, seed: &str) -> Result<(), String> {
+        self.keep(TEACHER_KEY, seed).await
+    }
+
+    async fn kept(&self, key: &str) -> Result<Option<String>, String> {
+        let tx = self.transaction(IdbTransactionMode::Readonly)?;
+        let memo = tx.object_store(MEMO).map_err(js_error)?;
+        let kept = memo.get(&JsValue::from_str(key)).map_err(js_error)?;
+        Ok(answer(&kept).await?.as_string())
+    }
+
+    async fn keep(&self, key: &str, record: &str) -> Result<(), String> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
-        put(&tx, MEMO, NEWCOMER_KEY, record)?;
+        put(&tx, MEMO, key, record)?;
         commit(&tx).await
     }
 
-    /// Forgets every block and the memo (another community's chain).
+    /// Forgets every block, the memo and a newcomer's keys (another
+    /// community's chain); the registrar's seed stays.
     pub async fn clear(&self) -> Result<(), String> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
-        for name in [BLOCKS, MEMO] {
-            tx.object_store(name)
-                .map_err(js_error)?
-                .clear()
-                .map_err(js_error)?;
+        tx.object_store(BLOCKS)
+            .map_err(js_error)?
+            .clear()
+            .map_err(js_error)?;
+        let memo = tx.object_store(MEMO).map_err(js_error)?;
+        for key in [MEMO_KEY, NEWCOMER_KEY] {
+            memo.delete(&JsValue::from_str(key)).map_err(js_error)?;
         }
         done(&tx).await
     }

@@ -13,6 +13,15 @@
 //!   first time (kept in IndexedDB, never sent) and signs for it once
 //!   admitted (an `event` `admitted`); the same ask after a reload finds
 //!   the member again from the kept keys.
+//! - `{"teach": {}}`: be the class's registrar (member 0), whose keys only
+//!   this browser holds. If the native node waits for the teacher
+//!   (`/node.json` says `{"class": ...}`), make the registrar's keys (kept
+//!   in IndexedDB, never sent), seal the class's genesis block with them
+//!   and post it to the node (`POST /genesis`, taken from the node's own
+//!   computer only); then run as `join` does, signing as member 0. A class
+//!   another browser started is refused (an `error` of `what` "teach").
+//! - `{"admit": {"public_key": HEX}}`: the registrar admits the newcomer
+//!   whose request its node holds (`status`'s `requests`).
 //!
 //! The worker sends [`Report`], each an object with one key:
 //!
@@ -26,11 +35,13 @@
 //! - `{"event": {...}}`: an event of the core's node, as the native node
 //!   prints it (`accepted`, `tip`, `final`, `refused`, ...).
 //! - `{"status": {"height", "tip", "final_height", "final", "peers"}}`,
-//!   every second.
+//!   every second; the registrar's also has `requests`, the newcomers
+//!   asking to join, `[{"name", "public_key"}]`.
 //! - `{"error": {"what", "why"}}`: something the worker could not do or
 //!   refused: `what` is "message from the page" (not one of [`Ask`]),
-//!   "join" (the node could not start: no `/node.json`, a store that
-//!   failed), "store", "dial", "request" or "peer"; the worker goes on
+//!   "join" or "teach" (the node could not start: no `/node.json`, a class
+//!   not started yet or started by another browser, a store that failed),
+//!   "admit", "store", "dial", "request" or "peer"; the worker goes on
 //!   where it can (a failed join may be asked again). "panic" is a bug of
 //!   the worker's own, its last word.
 
@@ -49,6 +60,20 @@ pub enum Ask {
         #[serde(default)]
         name: Option<String>,
     },
+    /// Be the class's registrar; start the class if the node waits for it.
+    Teach {
+        #[serde(default)]
+        node: Option<String>,
+    },
+    /// The registrar admits the newcomer of this public key (hex).
+    Admit { public_key: String },
+}
+
+/// A newcomer asking the registrar to admit it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asking {
+    pub name: String,
+    pub public_key: String,
 }
 
 /// A tip: its height and hash.
@@ -67,6 +92,9 @@ pub struct Status {
     #[serde(rename = "final")]
     pub final_hash: String,
     pub peers: usize,
+    /// The registrar's: who asks to join.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<Asking>,
 }
 
 /// A message to the page.
@@ -97,11 +125,26 @@ impl Report {
     }
 }
 
-/// What `/node.json` says (node/src/http.rs).
+/// What `/node.json` says (node/src/http.rs): the node's address and the
+/// class's genesis block, or, while the node waits for the teacher, the
+/// class the teacher's browser starts.
 #[derive(Clone, Debug, Deserialize)]
 pub struct About {
-    pub ws: String,
-    pub genesis: serde_json::Value,
+    #[serde(default)]
+    pub ws: Option<String>,
+    #[serde(default)]
+    pub genesis: Option<serde_json::Value>,
+    #[serde(default)]
+    pub class: Option<Class>,
+}
+
+/// A class before it starts: what its genesis block is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct Class {
+    pub seed: u64,
+    pub members: u32,
+    pub start_ms: u64,
+    pub slot_ms: u64,
 }
 
 #[cfg(test)]
@@ -127,6 +170,23 @@ mod tests {
     }
 
     #[test]
+    fn the_teacher_asks_to_teach_and_admit() {
+        assert_eq!(read_ask(r#"{"teach":{}}"#), Ok(Ask::Teach { node: None }));
+        assert_eq!(
+            read_ask(r#"{"admit":{"public_key":"ab"}}"#),
+            Ok(Ask::Admit {
+                public_key: "ab".into()
+            })
+        );
+        let about: About = serde_json::from_str(
+            r#"{"class":{"seed":1,"members":4,"start_ms":5,"slot_ms":15000}}"#,
+        )
+        .unwrap();
+        assert_eq!((about.ws, about.genesis), (None, None));
+        assert_eq!(about.class.unwrap().members, 4);
+    }
+
+    #[test]
     fn anything_else_is_an_error_not_a_panic() {
         for bad in [
             "",
@@ -135,6 +195,8 @@ mod tests {
             r#"{"join":1}"#,
             r#"{"leave":{}}"#,
             r#"{"join":{"x":1}}"#,
+            r#"{"admit":{}}"#,
+            r#"{"teach":{"name":"x"}}"#,
         ] {
             match read_ask(bad) {
                 Err(Report::Error { what, .. }) => assert_eq!(what, "message from the page"),
@@ -157,6 +219,7 @@ mod tests {
             final_height: 0,
             final_hash: "b".into(),
             peers: 1,
+            requests: Vec::new(),
         });
         assert_eq!(
             s.to_json(),

@@ -3,10 +3,11 @@
 //! with IndexedDB instead of redb and the page instead of stdout.
 
 use crate::idb::{self, Store};
-use crate::protocol::{read_ask, About, Ask, Report, Status, Tip};
+use crate::protocol::{read_ask, About, Ask, Asking, Report, Status, Tip};
+use ecloud_core::chain::genesis::GEORGE;
 use ecloud_core::model::member::Role;
-use ecloud_core::node::{Applicant, Node};
-use ecloud_core::{Block, Wh};
+use ecloud_core::node::{Applicant, Command, Node, NodeKeys};
+use ecloud_core::{Block, Hash, PublicKey, Wh};
 use ecloud_net::{event_json, Behaviour, Driver, Notice, Step};
 use futures::channel::mpsc;
 use futures::stream::{self, LocalBoxStream};
@@ -64,8 +65,8 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(serve(rx));
 }
 
-/// Waits for the page to ask to join, then runs the node; a join that
-/// fails is told and may be asked again.
+/// Waits for the page to ask to join or teach, then runs the node; one
+/// that fails is told and may be asked again.
 async fn serve(mut page: mpsc::UnboundedReceiver<String>) {
     while let Some(text) = page.next().await {
         match read_ask(&text) {
@@ -76,7 +77,102 @@ async fn serve(mut page: mpsc::UnboundedReceiver<String>) {
                     error("join", why);
                 }
             }
+            Ok(Ask::Teach { node }) => {
+                let url = node.unwrap_or_else(|| "/node.json".into());
+                if let Err(why) = teach(&url, &mut page).await {
+                    error("teach", why);
+                }
+            }
+            Ok(Ask::Admit { .. }) => error("admit", "this browser is no registrar: teach first"),
         }
+    }
+}
+
+/// Joins the class of the node at `url` (its `/node.json`): as a newcomer
+/// named `name`, or to watch.
+async fn join(
+    url: &str,
+    name: Option<&str>,
+    page: &mut mpsc::UnboundedReceiver<String>,
+) -> Result<(), String> {
+    let store = Store::open().await?;
+    let about = about(url).await?;
+    run(url, store, about, None, name, page).await
+}
+
+/// Runs the class's registrar: this browser's own keys for member 0 (made
+/// once, kept in IndexedDB, never sent). A node waiting for the teacher
+/// gets the class's genesis block, sealed here.
+async fn teach(url: &str, page: &mut mpsc::UnboundedReceiver<String>) -> Result<(), String> {
+    let store = Store::open().await?;
+    let seed = match store.teacher().await? {
+        Some(hex) => Hash::from_hex(&hex).map_err(|e| format!("the kept registrar's keys: {e}"))?,
+        None => {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| format!("no randomness for keys: {e}"))?;
+            store.keep_teacher(&Hash(seed).to_hex()).await?;
+            Hash(seed)
+        }
+    };
+    let keys = NodeKeys::from_seed(GEORGE, seed.0);
+    let mut about = about(url).await?;
+    if about.genesis.is_none() && about.class.is_some() {
+        start_class(url, &keys).await?;
+        // The node starts its swarm on the class: asked again until it serves it.
+        for _ in 0..40 {
+            futures_timer::Delay::new(Duration::from_millis(250)).await;
+            about = self::about(url).await?;
+            if about.genesis.is_some() {
+                break;
+            }
+        }
+    }
+    run(url, store, about, Some(keys), None, page).await
+}
+
+/// Starts the class the node at `url` waits for, as its registrar: the
+/// node makes the class's genesis block for the registrar's public keys
+/// (the class's seed, members, start and slot are the node's), this
+/// browser seals it, and the node checks the seal and starts. Only the
+/// hash is signed here: the node is the teacher's own computer, which
+/// served this page.
+async fn start_class(url: &str, keys: &NodeKeys) -> Result<(), String> {
+    let base = url.rsplit_once('/').map_or("", |(base, _)| base);
+    let registrar = json!({
+        "public_key": keys.public_key().to_hex(),
+        "vrf_key": keys.vrf_key().to_hex(),
+    });
+    let hash = post_text(&format!("{base}/genesis-hash"), &registrar.to_string()).await?;
+    let hash = Hash::from_hex(hash.trim()).map_err(|e| format!("the node's genesis hash: {e}"))?;
+    let mut sealed = registrar;
+    sealed["seal"] = json!(keys.signing().sign(&hash).to_hex());
+    post_text(&format!("{base}/genesis"), &sealed.to_string()).await?;
+    Ok(())
+}
+
+/// POSTs `body` to `to`; the answer's text, or why there is none.
+async fn post_text(to: &str, body: &str) -> Result<String, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let response: web_sys::Response = JsFuture::from(scope.fetch_with_str_and_init(to, &init))
+        .await
+        .map_err(|e| format!("cannot reach {to}: {e:?}"))?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    if response.ok() {
+        Ok(text)
+    } else {
+        Err(format!(
+            "the node did not start the class (HTTP {}): {}",
+            response.status(),
+            text.trim()
+        ))
     }
 }
 
@@ -98,8 +194,9 @@ async fn about(url: &str) -> Result<About, String> {
     serde_json::from_str(&text).map_err(|e| format!("{url} is not the node's: {e}"))
 }
 
-/// The node kept in `store`, if it holds one that restores.
-async fn restore(store: &Store) -> Option<Node> {
+/// The node kept in `store`, signing with `keys`, if it holds one that
+/// restores.
+async fn restore(store: &Store, keys: Option<NodeKeys>) -> Option<Node> {
     let (texts, memo) = match store.load().await {
         Ok(kept) => kept,
         Err(why) => {
@@ -113,7 +210,7 @@ async fn restore(store: &Store) -> Option<Node> {
     let blocks: Result<Vec<Block>, _> = texts.iter().map(|t| serde_json::from_str(t)).collect();
     let restored = blocks
         .map_err(|e| e.to_string())
-        .and_then(|b| Node::restore_parts(b, memo.as_deref(), None, 0).map_err(|e| e.to_string()));
+        .and_then(|b| Node::restore_parts(b, memo.as_deref(), keys, 0).map_err(|e| e.to_string()));
     match restored {
         Ok(node) => Some(node),
         Err(why) => {
@@ -169,21 +266,38 @@ async fn newcomer(store: &Store, genesis: &Block, name: &str) -> Result<Applican
     ))
 }
 
-/// Restores or starts the node, dials the native node and keeps up with
-/// its chain until the store fails; with a `name`, asks to be admitted.
-async fn join(
+/// Restores or starts the node (signing with `keys`, if any), dials the
+/// native node of `about` and keeps up with its chain until the store
+/// fails; with a `name`, asks to be admitted.
+async fn run(
     url: &str,
+    store: Store,
+    about: About,
+    keys: Option<NodeKeys>,
     name: Option<&str>,
     page: &mut mpsc::UnboundedReceiver<String>,
 ) -> Result<(), String> {
-    let store = Store::open().await?;
-    let kept = restore(&store).await;
+    let (Some(genesis), Some(ws)) = (about.genesis, about.ws) else {
+        return Err(format!(
+            "{url}: the teacher has not started the class yet; ask again once they have"
+        ));
+    };
+    let genesis: Block = serde_json::from_value(genesis)
+        .map_err(|e| format!("the node's genesis is not a block: {e}"))?;
+    if let Some(keys) = &keys {
+        let registrar = genesis.ledger().member(GEORGE).map(|m| m.public_key);
+        if registrar != Some(keys.public_key()) {
+            return Err(
+                "another browser started this class: the registrar's keys stay in \
+                        that browser, so only it admits newcomers"
+                    .into(),
+            );
+        }
+    }
+    let kept = restore(&store, keys.clone()).await;
     if let Some(node) = &kept {
         post(Report::Restored(tip_of(node)));
     }
-    let about = about(url).await?;
-    let genesis: Block = serde_json::from_value(about.genesis.clone())
-        .map_err(|e| format!("the node's genesis is not a block: {e}"))?;
     let node = match kept {
         Some(node) if node.tree().genesis().hash == genesis.hash => node,
         other => {
@@ -195,7 +309,7 @@ async fn join(
             }
             store.clear().await?;
             // Checked as a restart checks its genesis block.
-            let node = Node::restore_parts(vec![genesis.clone()], None, None, 0)
+            let node = Node::restore_parts(vec![genesis.clone()], None, keys, 0)
                 .map_err(|e| format!("the node's genesis: {e}"))?;
             store
                 .write(&[block_record(&genesis)], Some(&node.memo()))
@@ -204,10 +318,7 @@ async fn join(
             node
         }
     };
-    let ws: Multiaddr = about
-        .ws
-        .parse()
-        .map_err(|e| format!("{} is no address: {e}", about.ws))?;
+    let ws: Multiaddr = ws.parse().map_err(|e| format!("{ws} is no address: {e}"))?;
     // Dialled without its /p2p/ peer id: a native node makes a new identity
     // at each start, and the node that served the page is trusted by its
     // address (as for the page and the genesis), so a restarted one is
@@ -249,7 +360,8 @@ async fn join(
             text = page.next().fuse() => match text.map(|t| read_ask(&t)) {
                 None => return Ok(()),
                 Some(Err(report)) => post(report),
-                Some(Ok(Ask::Join { .. })) => error("join", "already joined"),
+                Some(Ok(Ask::Admit { public_key })) => running.admit(&public_key).await?,
+                Some(Ok(Ask::Join { .. } | Ask::Teach { .. })) => error("join", "already joined"),
             },
         }
     }
@@ -306,7 +418,37 @@ impl Running {
             final_height: status.final_height,
             final_hash: status.final_hash.to_hex(),
             peers: status.peers,
+            requests: self
+                .driver
+                .node
+                .join_requests()
+                .iter()
+                .map(|r| Asking {
+                    name: r.name.clone(),
+                    public_key: r.public_key.to_hex(),
+                })
+                .collect(),
         }));
+    }
+
+    /// The registrar admits the newcomer of `public_key` (hex); a refusal
+    /// (no such request, a name taken, no member numbers left) is told.
+    async fn admit(&mut self, public_key: &str) -> Result<(), String> {
+        let Ok(public_key) = PublicKey::from_hex(public_key) else {
+            error("admit", format!("{public_key} is no public key"));
+            return Ok(());
+        };
+        match self
+            .driver
+            .node
+            .command(Command::Admit { public_key }, now_ms())
+        {
+            Ok(out) => self.after(out.into()).await,
+            Err(e) => {
+                error("admit", e);
+                Ok(())
+            }
+        }
     }
 
     /// After a step of the node: keep what it accepted and what it

@@ -25,6 +25,16 @@ pub enum Phase {
     Idle,
     /// The node is starting, with this ask (a name: to become a member).
     Joining { name: Option<String> },
+    /// The node runs the class's registrar (member 0), whose keys only this
+    /// browser holds: the teacher's.
+    Teaching,
+}
+
+/// A newcomer asking the registrar to admit it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asking {
+    pub name: String,
+    pub public_key: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +52,9 @@ pub struct State {
     /// Statuses (one a second) since the node asked to join and was not
     /// admitted yet: past [`PATIENCE`], the page says what may be wrong.
     pub waited: u32,
+    /// The registrar's: the newcomers asking to join, as the last status
+    /// said.
+    pub requests: Rc<Vec<Asking>>,
 }
 
 /// Seconds a newcomer waits for the registrar before the page suggests why:
@@ -54,6 +67,8 @@ pub enum Action {
     /// The student asks to join (with a name: as a member; without: to
     /// watch the chain).
     Join { name: Option<String> },
+    /// The teacher starts the class, or goes on with it, as its registrar.
+    Teach,
     /// A report of the worker, as it sent it (JSON text).
     Report(String),
 }
@@ -68,6 +83,7 @@ impl Default for State {
             lines: Rc::new(VecDeque::new()),
             problem: None,
             waited: 0,
+            requests: Rc::new(Vec::new()),
         }
     }
 }
@@ -120,6 +136,24 @@ impl State {
                     peers: n("peers"),
                 });
                 self.connected = n("peers") > 0;
+                let requests: Vec<Asking> = v
+                    .get("requests")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| {
+                        Some(Asking {
+                            name: r.get("name")?.as_str()?.to_string(),
+                            public_key: r.get("public_key")?.as_str()?.to_string(),
+                        })
+                    })
+                    .collect();
+                if *self.requests != requests {
+                    self.requests = Rc::new(requests);
+                }
+                if self.phase == Phase::Teaching && self.member.is_none() {
+                    self.member = Some(0);
+                }
                 let asked = matches!(self.phase, Phase::Joining { name: Some(_) });
                 if asked && self.member.is_none() {
                     self.waited = self.waited.saturating_add(1);
@@ -132,6 +166,8 @@ impl State {
                 match what {
                     // It tries again by itself.
                     "dial" | "request" | "peer" => self.say(format!("Network: {why}")),
+                    // The registrar goes on: a name taken, a request gone.
+                    "admit" => self.say(format!("Not admitted: {why}")),
                     _ => self.problem = Some(format!("{what}: {why}")),
                 }
             }
@@ -148,6 +184,8 @@ impl State {
             ));
         } else if let Some(height) = n("sealed") {
             self.say(format!("You sealed block {height}: you won its election."));
+        } else if let Some(name) = v.get("join_requested").and_then(Value::as_str) {
+            self.say(format!("{name} asks to join."));
         } else if let Some(election) = n("voted") {
             self.say(format!("You voted in the election of block {election}."));
         } else if let Some(height) = n("accepted") {
@@ -171,9 +209,9 @@ impl State {
     /// A newcomer not admitted after [`PATIENCE`] seconds: what to do.
     pub fn still_waiting(&self) -> Option<&'static str> {
         (self.member.is_none() && self.waited >= PATIENCE).then_some(
-            "Still not admitted. The registrar admits each name once: if another \
-             student took yours, open this page in a private window and choose \
-             another. Or ask your teacher whether the class's node admits newcomers.",
+            "Still not admitted. Your teacher admits each student on their page: ask \
+             them. The registrar admits each name once: if another student took \
+             yours, open this page in a private window and choose another.",
         )
     }
 }
@@ -189,6 +227,12 @@ impl Reducible for State {
                     return self;
                 }
                 next.phase = Phase::Joining { name };
+            }
+            Action::Teach => {
+                if next.phase != Phase::Idle {
+                    return self;
+                }
+                next.phase = Phase::Teaching;
             }
             Action::Report(text) => next.read(&text),
         }
@@ -269,6 +313,36 @@ mod tests {
             watching = watching.reduce(Action::Report(status.into()));
         }
         assert_eq!(watching.still_waiting(), None);
+    }
+
+    #[test]
+    fn the_teacher_is_the_registrar_and_sees_who_asks_to_join() {
+        let mut state = Rc::new(State::default()).reduce(Action::Teach);
+        assert_eq!(state.phase, Phase::Teaching);
+        assert!(Rc::ptr_eq(
+            &state,
+            &state.clone().reduce(Action::Join { name: None })
+        ));
+        for report in [
+            r#"{"event":{"join_requested":"Zoé","public_key":"ab"}}"#,
+            r#"{"status":{"height":3,"tip":"a","final_height":0,"final":"b","peers":1,
+                "requests":[{"name":"Zoé","public_key":"ab"}]}}"#,
+        ] {
+            state = state.reduce(Action::Report(report.into()));
+        }
+        assert_eq!(state.member, Some(0));
+        assert_eq!(state.lines[0], "Zoé asks to join.");
+        assert_eq!(
+            *state.requests,
+            vec![Asking {
+                name: "Zoé".into(),
+                public_key: "ab".into()
+            }]
+        );
+        let status = r#"{"status":{"height":4,"tip":"a","final_height":0,"final":"b","peers":1}}"#;
+        let state = state.reduce(Action::Report(status.into()));
+        assert!(state.requests.is_empty(), "admitted: asks no more");
+        assert_eq!(state.still_waiting(), None, "a registrar waits for nobody");
     }
 
     #[test]

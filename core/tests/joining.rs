@@ -267,3 +267,73 @@ fn a_signed_transaction_that_breaks_a_rule_of_this_nodes_chain_is_dropped_a_forg
     forged.signature.0[0] ^= 1;
     assert!(refused(node.handle(9, Message::Transaction(forged), now)));
 }
+
+/// A class whose registrar's keys were made in the teacher's browser: the
+/// node that serves the class holds no registrar key, so it checks the
+/// genesis block the browser sealed against the class it was told to run.
+#[test]
+fn a_teachers_genesis_block_checks_against_its_class_and_nothing_else() {
+    use ecloud_core::node::NodeKeys;
+    use ecloud_core::simulation::network::{
+        check_classroom_genesis, classroom_genesis, GenesisMismatch,
+    };
+    let spec = CommunitySpec::classroom(4, 1_000).unwrap();
+    let teacher = NodeKeys::from_seed(GEORGE, [7; 32]);
+    let genesis = classroom_genesis(&spec, 11, T0, &teacher).unwrap();
+    assert_eq!(check_classroom_genesis(&spec, 11, T0, &genesis), Ok(()));
+    assert!(verify_chain(std::slice::from_ref(&genesis)).is_valid());
+    let ledger = genesis.ledger();
+    assert_eq!(
+        ledger.member(GEORGE).unwrap().public_key,
+        teacher.public_key()
+    );
+    assert_eq!(
+        ledger.member(ANNE).unwrap().public_key,
+        node_keys(11, 1).public_key(),
+        "the others' keys come from the class's seed"
+    );
+    assert_ne!(teacher.public_key(), node_keys(11, 0).public_key());
+
+    // Another class: another seed, start, slot or size.
+    assert_eq!(
+        check_classroom_genesis(&spec, 12, T0, &genesis),
+        Err(GenesisMismatch::NotTheClass)
+    );
+    assert_eq!(
+        check_classroom_genesis(&spec, 11, T0 + 1, &genesis),
+        Err(GenesisMismatch::NotTheClass)
+    );
+    let other = CommunitySpec::classroom(5, 1_000).unwrap();
+    assert_eq!(
+        check_classroom_genesis(&other, 11, T0, &genesis),
+        Err(GenesisMismatch::NotTheClass)
+    );
+    // A member's key swapped for one its maker holds.
+    let mut swapped = genesis.clone();
+    swapped.body.ledger.members[1].public_key = node_keys(99, 1).public_key();
+    assert_eq!(
+        check_classroom_genesis(&spec, 11, T0, &swapped),
+        Err(GenesisMismatch::NotTheClass)
+    );
+    // A seal that is not the registrar's named in the block.
+    let mut forged = genesis.clone();
+    forged.seal = node_keys(11, 0).signing().sign(&genesis.hash);
+    assert_eq!(
+        check_classroom_genesis(&spec, 11, T0, &forged),
+        Err(GenesisMismatch::BadSeal)
+    );
+    let mut no_vrf = genesis.clone();
+    no_vrf.body.ledger.members[0].vrf_key = None;
+    assert_eq!(
+        check_classroom_genesis(&spec, 11, T0, &no_vrf),
+        Err(GenesisMismatch::NoRegistrar)
+    );
+
+    // The teacher's node runs the class; an observer's node follows it.
+    let mut network = Network::new(Arc::new(genesis), vec![Some(teacher), None], 11);
+    network.run_until(T0 + 5 * 1_000);
+    assert!(
+        network.node(1).tip().height() >= 3,
+        "the teacher's node seals alone"
+    );
+}

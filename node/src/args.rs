@@ -31,7 +31,16 @@ options:
                      the registrar to admit NAME as a customer, then sign as
                      the member the registrar gives
   --admit            if this node is the registrar's (--member 0), admit
-                     every newcomer who asks";
+                     every newcomer who asks
+  --teacher          the registrar is the teacher's browser, which makes its
+                     keys (member 0's, never sent) and seals the class's
+                     genesis block: without a class in --data, the node waits
+                     (serving --http) until the teacher's page on this
+                     computer (classroom.html?teacher) starts one, and keeps
+                     its genesis block in --data (genesis.json)
+  --genesis FILE     with --teacher: the class's genesis block from FILE (a
+                     second classroom's node: the first serves it at
+                     /genesis.json)";
 
 /// What to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +66,10 @@ pub struct Config {
     pub page: Option<PathBuf>,
     /// A newcomer's name, asking to join.
     pub join: Option<String>,
+    /// The registrar is the teacher's browser (--teacher).
+    pub teacher: bool,
+    /// The class's genesis block, from a file (--genesis).
+    pub genesis: Option<PathBuf>,
     /// The registrar's node admits every newcomer who asks.
     pub admit: bool,
     /// The chain file to verify (`verify FILE`).
@@ -66,6 +79,11 @@ pub struct Config {
 impl Config {
     pub fn store_path(&self) -> PathBuf {
         self.data.join("chain.redb")
+    }
+
+    /// Where a class the teacher's browser started keeps its genesis block.
+    pub fn kept_genesis(&self) -> PathBuf {
+        self.data.join("genesis.json")
     }
 
     /// The configuration `args` (without the program's name) ask for, or
@@ -84,6 +102,8 @@ impl Config {
             http: None,
             page: None,
             join: None,
+            teacher: false,
+            genesis: None,
             admit: false,
             file: None,
         };
@@ -127,6 +147,8 @@ impl Config {
                 "--page" => config.page = Some(PathBuf::from(value()?)),
                 "--join" => config.join = Some(value()?),
                 "--admit" => config.admit = true,
+                "--teacher" => config.teacher = true,
+                "--genesis" => config.genesis = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown option {other}\n\n{USAGE}")),
             }
@@ -142,6 +164,23 @@ impl Config {
         }
         if config.join.is_some() && config.member.is_some() {
             return Err("--join is for a newcomer, who has no --member yet".into());
+        }
+        if config.teacher && config.member == Some(0) {
+            return Err(
+                "with --teacher, member 0 (the registrar) is the teacher's browser: \
+                        give this node another --member, or none"
+                    .into(),
+            );
+        }
+        if config.teacher && config.admit {
+            return Err(
+                "with --teacher, the teacher admits newcomers in the browser, not --admit".into(),
+            );
+        }
+        if config.genesis.is_some() && !config.teacher {
+            return Err(
+                "--genesis is a class the teacher's browser started: give --teacher too".into(),
+            );
         }
         if config.listen.is_empty() {
             config.listen.push(address("/ip4/0.0.0.0/tcp/4001")?);
@@ -191,6 +230,11 @@ mod tests {
             (Some("Zoé"), None, false)
         );
         assert!(parse("--member 0 --admit").unwrap().admit);
+        let c = parse("--teacher --member 1 --genesis g.json").unwrap();
+        assert_eq!(
+            (c.teacher, c.member, c.genesis),
+            (true, Some(1), Some(PathBuf::from("g.json")))
+        );
     }
 
     #[test]
@@ -210,6 +254,15 @@ mod tests {
         assert!(parse("--member 1 --join Zoé")
             .unwrap_err()
             .contains("no --member yet"));
+        assert!(parse("--teacher --member 0")
+            .unwrap_err()
+            .contains("teacher's browser"));
+        assert!(parse("--teacher --admit")
+            .unwrap_err()
+            .contains("not --admit"));
+        assert!(parse("--genesis g.json")
+            .unwrap_err()
+            .contains("--teacher too"));
         assert!(parse("--colour red")
             .unwrap_err()
             .contains("unknown option"));

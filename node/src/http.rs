@@ -5,8 +5,11 @@
 //! asks to upgrade to WebSocket is passed, bytes and all, to the swarm's
 //! WebSocket listener on loopback; `GET /node.json` tells a browser's node
 //! what to dial and which community it joins ([`node_json`]); `GET
-//! /network.json` is the network as the node sees it (`view.rs`, for the
-//! classroom page's projector view); any other GET is a file of the page.
+//! /genesis.json` is the class's genesis block (for a second classroom's
+//! node); `GET /network.json` is the network as the node sees it
+//! (`view.rs`, for the classroom page's projector view); any other GET is
+//! a file of the page. Before a class the teacher's browser starts has
+//! begun, [`wait_for_teacher`] serves instead.
 
 use std::collections::HashMap;
 use std::io;
@@ -92,19 +95,29 @@ pub fn node_json(host: &str, about: &About) -> Option<String> {
     ))
 }
 
-async fn answer(
-    mut stream: TcpStream,
-    client: SocketAddr,
-    page: Option<&Path>,
-    websocket: SocketAddr,
-    about: &About,
-) -> io::Result<()> {
-    let Ok(head) = tokio::time::timeout(HEAD_TIME, read_head(&mut stream)).await else {
-        return Ok(());
+/// A request's head, as much of it as the node reads.
+struct Head {
+    method: String,
+    /// The path without its query or fragment.
+    path: String,
+    /// It asks to upgrade to WebSocket.
+    upgrade: bool,
+    host: Option<String>,
+    content_length: Option<usize>,
+    /// The bytes read: the head, and any of the body after it.
+    buffer: Vec<u8>,
+    head_len: usize,
+}
+
+/// Reads and parses a request's head; None (after answering 400) when it
+/// is none, or takes too long.
+async fn head(stream: &mut TcpStream) -> io::Result<Option<Head>> {
+    let Ok(read) = tokio::time::timeout(HEAD_TIME, read_head(stream)).await else {
+        return Ok(None);
     };
-    let (buffer, head_len) = match head? {
-        Some(read) => read,
-        None => return respond(&mut stream, 400, "text/plain", b"bad request\n", true).await,
+    let Some((buffer, head_len)) = read? else {
+        respond(stream, 400, "text/plain", b"bad request\n", true).await?;
+        return Ok(None);
     };
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut request = httparse::Request::new(&mut headers);
@@ -112,50 +125,77 @@ async fn answer(
         request.parse(&buffer[..head_len]),
         Ok(httparse::Status::Complete(_))
     ) {
-        return respond(&mut stream, 400, "text/plain", b"bad request\n", true).await;
+        respond(stream, 400, "text/plain", b"bad request\n", true).await?;
+        return Ok(None);
     }
-    let upgrade = request.headers.iter().any(|h| {
-        h.name.eq_ignore_ascii_case("upgrade")
-            && std::str::from_utf8(h.value).is_ok_and(|v| v.eq_ignore_ascii_case("websocket"))
-    });
-    if upgrade {
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .and_then(|h| std::str::from_utf8(h.value).ok())
+    };
+    let head = Head {
+        method: request.method.unwrap_or("").to_string(),
+        path: request
+            .path
+            .and_then(|p| p.split(['?', '#']).next())
+            .unwrap_or("/")
+            .to_string(),
+        upgrade: header("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket")),
+        host: header("host").map(str::to_string),
+        content_length: header("content-length").and_then(|v| v.trim().parse().ok()),
+        buffer: Vec::new(),
+        head_len,
+    };
+    Ok(Some(Head { buffer, ..head }))
+}
+
+async fn answer(
+    mut stream: TcpStream,
+    client: SocketAddr,
+    page: Option<&Path>,
+    websocket: SocketAddr,
+    about: &About,
+) -> io::Result<()> {
+    let Some(head) = head(&mut stream).await? else {
+        return Ok(());
+    };
+    if head.upgrade {
         // The swarm's WebSocket listener does the handshake itself.
         let mut node = TcpStream::connect(websocket).await?;
         let port = node.local_addr()?.port();
         if let Ok(mut proxied) = about.proxied.lock() {
             proxied.insert(port, client);
         }
-        node.write_all(&buffer).await?;
+        node.write_all(&head.buffer).await?;
         let passed = tokio::io::copy_bidirectional(&mut stream, &mut node).await;
         if let Ok(mut proxied) = about.proxied.lock() {
             proxied.remove(&port);
         }
         return passed.map(|_| ());
     }
-    let method = request.method.unwrap_or("");
-    if method != "GET" && method != "HEAD" {
+    if head.method != "GET" && head.method != "HEAD" {
         return respond(&mut stream, 405, "text/plain", b"only GET\n", true).await;
     }
-    let body_too = method == "GET";
-    let path = request.path.and_then(|p| p.split(['?', '#']).next());
-    if path == Some("/network.json") {
-        let json = about.network.lock().map(|n| n.clone()).unwrap_or_default();
-        return respond(
-            &mut stream,
-            200,
-            "application/json",
-            json.as_bytes(),
-            body_too,
-        )
-        .await;
-    }
-    if path == Some("/node.json") {
-        let host = request
-            .headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case("host"))
-            .and_then(|h| std::str::from_utf8(h.value).ok());
-        return match host.and_then(|h| node_json(h, about)) {
+    let body_too = head.method == "GET";
+    match head.path.as_str() {
+        "/network.json" => {
+            let json = about.network.lock().map(|n| n.clone()).unwrap_or_default();
+            respond(
+                &mut stream,
+                200,
+                "application/json",
+                json.as_bytes(),
+                body_too,
+            )
+            .await
+        }
+        "/genesis.json" => {
+            let json = about.genesis.as_bytes();
+            respond(&mut stream, 200, "application/json", json, body_too).await
+        }
+        "/node.json" => match head.host.as_deref().and_then(|h| node_json(h, about)) {
             Some(json) => {
                 respond(
                     &mut stream,
@@ -167,33 +207,142 @@ async fn answer(
                 .await
             }
             None => {
-                respond(
-                    &mut stream,
-                    400,
-                    "text/plain",
-                    b"no usable Host\n",
-                    body_too,
-                )
-                .await
+                let why = b"no usable Host\n";
+                respond(&mut stream, 400, "text/plain", why, body_too).await
             }
-        };
-    }
-    let Some(page) = page else {
-        return respond(
-            &mut stream,
-            404,
-            "text/plain",
-            b"this node serves no page\n",
-            body_too,
-        )
-        .await;
-    };
-    match file_of(page, request.path.unwrap_or("/")) {
-        Some(file) => match tokio::fs::read(&file).await {
-            Ok(bytes) => respond(&mut stream, 200, content_type(&file), &bytes, body_too).await,
-            Err(_) => respond(&mut stream, 404, "text/plain", b"not found\n", body_too).await,
         },
-        None => respond(&mut stream, 404, "text/plain", b"not found\n", body_too).await,
+        path => file(&mut stream, page, path, body_too).await,
+    }
+}
+
+/// Answers with the file of `page` that `path` names.
+async fn file(
+    stream: &mut TcpStream,
+    page: Option<&Path>,
+    path: &str,
+    body_too: bool,
+) -> io::Result<()> {
+    let Some(page) = page else {
+        let why = b"this node serves no page\n";
+        return respond(stream, 404, "text/plain", why, body_too).await;
+    };
+    match file_of(page, path) {
+        Some(file) => match tokio::fs::read(&file).await {
+            Ok(bytes) => respond(stream, 200, content_type(&file), &bytes, body_too).await,
+            Err(_) => respond(stream, 404, "text/plain", b"not found\n", body_too).await,
+        },
+        None => respond(stream, 404, "text/plain", b"not found\n", body_too).await,
+    }
+}
+
+/// The longest body the teacher's page may post.
+const MAX_BODY: usize = 4 * 1024;
+
+/// What the node answers the teacher's page while the class waits for it
+/// to start (`node/src/lib.rs` holds the class).
+pub trait Waiting {
+    /// `/node.json`'s `class`: what the class's genesis block is made of.
+    fn class(&self) -> String;
+    /// `POST /genesis-hash` with the registrar's public keys: the hash of
+    /// the class's genesis block for them, which the registrar signs.
+    fn hash_to_sign(&self, body: &[u8]) -> Result<String, String>;
+    /// `POST /genesis` with the registrar's public keys and seal: the
+    /// class's genesis block, checked.
+    fn genesis(&self, body: &[u8]) -> Result<ecloud_core::Block, String>;
+}
+
+/// Serves `page` while the class waits for the teacher, until the
+/// teacher's page starts it: `/node.json` says `{"class": ...}`, and the
+/// two POSTs of [`Waiting`], from this computer only (the teacher's
+/// browser, where the registrar's key is made and stays), make and seal
+/// its genesis block. One request at a time: only pages and the teacher
+/// come before the class starts.
+pub async fn wait_for_teacher(
+    listener: &TcpListener,
+    page: Option<&Path>,
+    class: &dyn Waiting,
+) -> ecloud_core::Block {
+    loop {
+        let Ok((mut stream, client)) = listener.accept().await else {
+            continue;
+        };
+        let waiting = waiting(&mut stream, client, page, class);
+        if let Ok(Ok(Some(genesis))) = tokio::time::timeout(2 * HEAD_TIME, waiting).await {
+            return genesis;
+        }
+    }
+}
+
+async fn waiting(
+    stream: &mut TcpStream,
+    client: SocketAddr,
+    page: Option<&Path>,
+    class: &dyn Waiting,
+) -> io::Result<Option<ecloud_core::Block>> {
+    let Some(mut head) = head(stream).await? else {
+        return Ok(None);
+    };
+    if head.upgrade {
+        let why = b"the class has not started: the teacher starts it\n";
+        respond(stream, 503, "text/plain", why, true).await?;
+        return Ok(None);
+    }
+    let body_too = head.method != "HEAD";
+    match (head.method.as_str(), head.path.as_str()) {
+        ("POST", "/genesis-hash" | "/genesis") => {
+            if !client.ip().is_loopback() {
+                let why = b"only the teacher's computer starts the class\n";
+                respond(stream, 403, "text/plain", why, true).await?;
+                return Ok(None);
+            }
+            let Some(length) = head.content_length.filter(|n| *n <= MAX_BODY) else {
+                let why = b"a body needs its length, at most 4 KiB\n";
+                respond(stream, 400, "text/plain", why, true).await?;
+                return Ok(None);
+            };
+            let mut body = head.buffer.split_off(head.head_len);
+            body.truncate(length);
+            let mut chunk = [0u8; 1024];
+            while body.len() < length {
+                let n = stream.read(&mut chunk).await?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                body.extend_from_slice(&chunk[..n.min(length - body.len())]);
+            }
+            let answer = if head.path == "/genesis" {
+                class
+                    .genesis(&body)
+                    .map(|genesis| (String::from("the class started"), Some(genesis)))
+            } else {
+                class.hash_to_sign(&body).map(|hash| (hash, None))
+            };
+            match answer {
+                Ok((text, genesis)) => {
+                    respond(stream, 200, "text/plain", text.as_bytes(), true).await?;
+                    Ok(genesis)
+                }
+                Err(why) => {
+                    let why = format!("refused: {why}\n");
+                    respond(stream, 400, "text/plain", why.as_bytes(), true).await?;
+                    Ok(None)
+                }
+            }
+        }
+        ("GET" | "HEAD", "/node.json") => {
+            let json = format!("{{\"class\":{}}}", class.class());
+            respond(stream, 200, "application/json", json.as_bytes(), body_too).await?;
+            Ok(None)
+        }
+        ("GET" | "HEAD", path) => {
+            file(stream, page, path, body_too).await?;
+            Ok(None)
+        }
+        _ => {
+            let why = b"only GET, or the teacher's POST\n";
+            respond(stream, 405, "text/plain", why, true).await?;
+            Ok(None)
+        }
     }
 }
 
@@ -260,7 +409,9 @@ async fn respond(
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
+        503 => "Service Unavailable",
         _ => "Method Not Allowed",
     };
     let head = format!(

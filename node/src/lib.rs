@@ -20,8 +20,12 @@ pub mod view;
 
 use args::Config;
 use ecloud_core::chain::genesis::CommunitySpec;
+use ecloud_core::crypto::vrf::VrfPublicKey;
+use ecloud_core::crypto::{PublicKey, Signature};
 use ecloud_core::node::{Command, Event, Node, NodeKeys};
-use ecloud_core::simulation::network::community_genesis;
+use ecloud_core::simulation::network::{
+    check_classroom_genesis, community_genesis, node_keys, UnsealedGenesis,
+};
 use ecloud_core::{Block, Chain};
 use ecloud_net::{event_json, Driver, Notice, Step};
 use futures::StreamExt;
@@ -47,10 +51,55 @@ fn say(line: serde_json::Value) {
 /// class's seed: every node started with the same seed, members, start and
 /// slot holds the same genesis block.
 pub fn classroom(config: &Config) -> Result<(Block, Vec<NodeKeys>), String> {
-    let mut spec = CommunitySpec::one_generator(config.members.saturating_sub(1))
-        .map_err(|e| e.to_string())?;
-    spec.rules.slot_ms = Some(config.slot_ms);
+    let spec = class_spec(config)?;
     community_genesis(&spec, config.class_seed, config.start_ms).map_err(|e| e.to_string())
+}
+
+fn class_spec(config: &Config) -> Result<CommunitySpec, String> {
+    CommunitySpec::classroom(config.members, config.slot_ms).map_err(|e| e.to_string())
+}
+
+/// The genesis block of a class whose registrar is the teacher's browser
+/// (--teacher), if it is known: from --genesis, or kept in --data; each
+/// checked against the class's seed, members, start and slot.
+pub fn teacher_genesis(config: &Config) -> Result<Option<Block>, String> {
+    let file = config
+        .genesis
+        .clone()
+        .unwrap_or_else(|| config.kept_genesis());
+    match std::fs::read(&file) {
+        Ok(bytes) => read_teacher_genesis(config, &bytes)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", file.display())),
+        Err(_) if config.genesis.is_none() => Ok(None),
+        Err(e) => Err(format!("{}: {e}", file.display())),
+    }
+}
+
+/// `bytes` as the genesis block of `config`'s class, started by the
+/// teacher's browser, or why not.
+pub fn read_teacher_genesis(config: &Config, bytes: &[u8]) -> Result<Block, String> {
+    let genesis: Block =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a genesis block: {e}"))?;
+    check_classroom_genesis(
+        &class_spec(config)?,
+        config.class_seed,
+        config.start_ms,
+        &genesis,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(genesis)
+}
+
+/// The class, as the teacher's browser needs it to make the genesis block
+/// (`/node.json` while the node waits for the teacher).
+pub fn class_json(config: &Config) -> serde_json::Value {
+    json!({
+        "seed": config.class_seed,
+        "members": config.members,
+        "start_ms": config.start_ms,
+        "slot_ms": config.slot_ms,
+    })
 }
 
 /// The best chain kept in `config`'s store, as a chain file.
@@ -90,6 +139,97 @@ pub fn verify(path: &std::path::Path) -> Result<serde_json::Value, String> {
     }))
 }
 
+/// Binds the browsers' port and says where it is: a line `page`, a line
+/// `open` with the addresses other machines open, and on stderr the first
+/// with its QR code.
+async fn serve_at(at: std::net::SocketAddr) -> Result<tokio::net::TcpListener, String> {
+    let listener = tokio::net::TcpListener::bind(at)
+        .await
+        .map_err(|e| format!("cannot serve browsers on {at}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    say(json!({"page": format!("http://{bound}/")}));
+    let open = open::addresses(bound, &open::interfaces());
+    say(json!({"open": open.iter().map(|a| open::url(*a)).collect::<Vec<_>>()}));
+    use std::io::{IsTerminal, Write};
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(open::tell(&open, stderr.is_terminal()).as_bytes());
+    Ok(listener)
+}
+
+/// Serves the page until the teacher's page on this computer starts the
+/// class, then keeps its genesis block in --data.
+async fn wait_for_teacher(
+    config: &Config,
+    listener: Option<&tokio::net::TcpListener>,
+) -> Result<Block, String> {
+    let listener = listener.ok_or(
+        "--teacher needs --http while --data holds no class: the teacher's page starts it",
+    )?;
+    let port = listener.local_addr().map_or(0, |a| a.port());
+    let teacher = format!("http://localhost:{port}/classroom.html?teacher");
+    say(json!({"waiting_for_teacher": teacher}));
+    eprintln!("Teacher: open {teacher} on this computer to start the class.");
+    let genesis = http::wait_for_teacher(listener, config.page.as_deref(), config).await;
+    // Kept before anything is built on it: a restart finds the same class.
+    let kept = config.kept_genesis();
+    let part = kept.with_extension("json.part");
+    std::fs::write(
+        &part,
+        serde_json::to_vec(&genesis).map_err(|e| e.to_string())?,
+    )
+    .and_then(|()| std::fs::rename(&part, &kept))
+    .map_err(|e| format!("cannot keep the class in {}: {e}", kept.display()))?;
+    say(json!({"class_started": genesis.hash.to_hex()}));
+    Ok(genesis)
+}
+
+/// The registrar's public keys, and its seal of the genesis block, as the
+/// teacher's page posts them.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Registrar {
+    public_key: PublicKey,
+    vrf_key: VrfPublicKey,
+    #[serde(default)]
+    seal: Option<Signature>,
+}
+
+impl Config {
+    /// The class's genesis block for the registrar `body` names, unsealed.
+    fn unsealed(&self, body: &[u8]) -> Result<(UnsealedGenesis, Registrar), String> {
+        let registrar: Registrar =
+            serde_json::from_slice(body).map_err(|e| format!("not the registrar's keys: {e}"))?;
+        registrar
+            .public_key
+            .check()
+            .map_err(|e| format!("the registrar's key: {e}"))?;
+        let keys = (registrar.public_key, registrar.vrf_key);
+        let unsealed =
+            UnsealedGenesis::classroom(&class_spec(self)?, self.class_seed, self.start_ms, keys)
+                .map_err(|e| e.to_string())?;
+        Ok((unsealed, registrar))
+    }
+}
+
+impl http::Waiting for Config {
+    fn class(&self) -> String {
+        class_json(self).to_string()
+    }
+
+    fn hash_to_sign(&self, body: &[u8]) -> Result<String, String> {
+        Ok(self.unsealed(body)?.0.hash.to_hex())
+    }
+
+    fn genesis(&self, body: &[u8]) -> Result<Block, String> {
+        let (unsealed, registrar) = self.unsealed(body)?;
+        let seal = registrar.seal.ok_or("no seal")?;
+        let genesis = unsealed.sealed(seal);
+        check_classroom_genesis(&class_spec(self)?, self.class_seed, self.start_ms, &genesis)
+            .map_err(|e| e.to_string())?;
+        Ok(genesis)
+    }
+}
+
 /// A running node: the state machine on its swarm, and its store.
 struct Running {
     driver: Driver,
@@ -107,9 +247,26 @@ struct Running {
 
 /// Runs the node of `config` until interrupted.
 pub async fn run(config: Config) -> Result<(), String> {
-    let (genesis, keys) = classroom(&config)?;
-    let keys = config.member.map(|m| keys[m as usize].clone());
     std::fs::create_dir_all(&config.data).map_err(|e| e.to_string())?;
+    let listener = match config.http {
+        Some(at) => Some(serve_at(at).await?),
+        None => None,
+    };
+    let (genesis, keys) = if config.teacher {
+        let genesis = match teacher_genesis(&config)? {
+            Some(genesis) => genesis,
+            None => wait_for_teacher(&config, listener.as_ref()).await?,
+        };
+        // Member 0 is the teacher's browser; another member's keys come
+        // from the class's seed, as for the genesis block.
+        (
+            genesis,
+            config.member.map(|m| node_keys(config.class_seed, m)),
+        )
+    } else {
+        let (genesis, keys) = classroom(&config)?;
+        (genesis, config.member.map(|m| keys[m as usize].clone()))
+    };
     let store = Store::open(&config.store_path()).map_err(|e| e.to_string())?;
     let node = store
         .node(
@@ -139,19 +296,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         let out = running.driver.node.ask_to_join(newcomer, now_ms());
         running.after(out.into())?;
     }
-    if let Some(at) = config.http {
-        let listener = tokio::net::TcpListener::bind(at)
-            .await
-            .map_err(|e| format!("cannot serve browsers on {at}: {e}"))?;
-        let bound = listener.local_addr().map_err(|e| e.to_string())?;
-        say(json!({"page": format!("http://{bound}/")}));
-        let open = open::addresses(bound, &open::interfaces());
-        say(json!({"open": open.iter().map(|a| open::url(*a)).collect::<Vec<_>>()}));
-        {
-            use std::io::{IsTerminal, Write};
-            let mut stderr = std::io::stderr().lock();
-            let _ = stderr.write_all(open::tell(&open, stderr.is_terminal()).as_bytes());
-        }
+    if let Some(listener) = listener {
         running.http = Some((listener, config.page.clone()));
         running
             .driver

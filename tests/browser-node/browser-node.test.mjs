@@ -20,10 +20,12 @@ const SLOT_MS = 1000;
 
 /** A native node serving dist/ on 127.0.0.1, its chain starting `backMs` ago. */
 function startNode(dir, backMs, extra = []) {
+  // The registrar's node signs for member 0, unless the teacher's browser is the registrar.
+  const member = extra.includes("--teacher") ? [] : ["--member", "0"];
   const args = [
-    ...extra,
+    ...extra, ...member,
     "--data", join(dir, "native"), "--listen", "/ip4/127.0.0.1/tcp/0",
-    "--class-seed", "11", "--members", "4", "--member", "0",
+    "--class-seed", "11", "--members", "4",
     "--start-ms", String(Date.now() - backMs), "--slot-ms", String(SLOT_MS),
     "--http", "127.0.0.1:0", "--page", DIST_DIR,
   ];
@@ -31,6 +33,7 @@ function startNode(dir, backMs, extra = []) {
   const node = { child, page: null, height: 0, lines: [] };
   createInterface({ input: child.stdout }).on("line", (line) => {
     const v = JSON.parse(line);
+    node.lines.push(v);
     if (v.page) node.page = v.page;
     if (v.status) node.height = v.status.height;
   });
@@ -203,5 +206,59 @@ test("a student opens classroom.html, joins with a name, is admitted, is seen on
     assert.deepEqual(problems, []);
   } finally {
     teacher.child.kill("SIGTERM");
+  }
+});
+
+test("the teacher's browser starts the class as its registrar, with keys the node never holds, and admits a student with a click", { timeout: 120_000 }, async () => {
+  const teacherNode = startNode(join(dir, "teacher"), 0, ["--teacher"]);
+  try {
+    await until("the node waits for the teacher", 20_000, () => teacherNode.lines.find((l) => l.waiting_for_teacher));
+    browser ??= await launchBrowser();
+    const problems = [];
+    const open = async (path) => {
+      const page = await (await browser.newContext()).newPage();
+      page.on("pageerror", (e) => problems.push(String(e)));
+      await page.goto(new URL(path, teacherNode.page).href);
+      await page.getByRole("heading", { name: "E-Cloud: join the classroom" }).waitFor();
+      return page;
+    };
+    // A student who comes before the class started is told so.
+    const early = await open("classroom.html");
+    await early.getByLabel("Your name").fill("Early");
+    await early.getByRole("button", { name: "Join as a member" }).click();
+    await early.getByRole("alert").getByText(/the teacher has not started the class yet/).waitFor({ timeout: 20_000 });
+    await early.context().close();
+
+    const teacher = await open("classroom.html?teacher");
+    await teacher.getByRole("button", { name: "Start the class as its registrar" }).click();
+    await teacher.getByRole("status").getByText(/^You are the registrar, member 0 \(George\)/).waitFor({ timeout: 30_000 });
+    assert.ok(teacherNode.lines.some((l) => l.class_started), "the node took the class the browser sealed");
+    await teacher.getByText(/^You sealed block \d+: you won its election\.$/).first().waitFor({ timeout: 20_000 });
+
+    const student = await open("classroom.html");
+    await student.getByLabel("Your name").fill("Zoé");
+    await student.getByRole("button", { name: "Join as a member" }).click();
+    const admit = teacher.getByRole("button", { name: "Admit Zoé" });
+    await admit.waitFor({ timeout: 30_000 });
+    assert.equal(await student.getByText(/^You are member/).count(), 0, "nobody admitted before the teacher's click");
+    await screenshot(teacher, "classroom-teacher");
+    await admit.click();
+    await student.getByRole("status").getByText("You are member 4: your node votes and seals for you.").waitFor({ timeout: 30_000 });
+    await teacher.getByText("Nobody is asking.", { exact: false }).waitFor();
+
+    // Reloaded, the teacher's browser is the registrar again, from the keys it kept.
+    await teacher.reload();
+    await teacher.getByRole("status").getByText(/^You are the registrar, member 0/).waitFor({ timeout: 30_000 });
+    // Another browser cannot be the registrar: the keys are the first browser's alone.
+    const other = await open("classroom.html?teacher");
+    await other.getByRole("button", { name: "Start the class as its registrar" }).click();
+    await other.getByRole("alert").getByText(/another browser started this class/).waitFor({ timeout: 20_000 });
+    // Nor may any computer but the node's own start a class: the node takes the genesis
+    // block from loopback only, and only while it waits (it runs a class now).
+    const late = await fetch(new URL("genesis", teacherNode.page), { method: "POST", body: "{}" });
+    assert.notEqual(late.status, 200);
+    assert.deepEqual(problems, []);
+  } finally {
+    teacherNode.child.kill("SIGTERM");
   }
 });

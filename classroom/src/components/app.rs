@@ -1,4 +1,4 @@
-use crate::components::NetworkPanel;
+use crate::components::{NetworkPanel, Requests};
 use crate::hooks::use_worker;
 use crate::state::{Action, Phase, State};
 use web_sys::HtmlInputElement;
@@ -7,25 +7,48 @@ use yew::prelude::*;
 /// Where this browser keeps the name it joined with: the same name after a
 /// reload finds the same member (its keys are kept by the node).
 const KEPT_NAME: &str = "e-cloud-classroom-name";
+/// Kept once this browser started teaching: a reload teaches again.
+const KEPT_TEACHER: &str = "e-cloud-classroom-teacher";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// The teacher's address: `classroom.html?teacher`.
+fn is_teachers_page() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.trim_start_matches('?').split('&').any(|p| p == "teacher"))
+}
+
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(State::default);
-    use_worker(&state);
+    let to_worker = use_worker(&state);
     let name = use_node_ref();
+    let teachers_page = is_teachers_page();
     {
-        // A member after a reload: joined again at once, as the same member.
+        // A member or the teacher after a reload: at it again at once, as
+        // the same member.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            if let Some(kept) = storage().and_then(|s| s.get_item(KEPT_NAME).ok().flatten()) {
-                dispatcher.dispatch(Action::Join { name: Some(kept) });
+            let kept = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
+            if teachers_page && kept(KEPT_TEACHER).is_some() {
+                dispatcher.dispatch(Action::Teach);
+            } else if let Some(name) = kept(KEPT_NAME).filter(|_| !teachers_page) {
+                dispatcher.dispatch(Action::Join { name: Some(name) });
             }
         });
     }
+    let teach = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| {
+            if let Some(s) = storage() {
+                let _ = s.set_item(KEPT_TEACHER, "yes");
+            }
+            dispatcher.dispatch(Action::Teach);
+        })
+    };
     let join = {
         let dispatcher = state.dispatcher();
         let name = name.clone();
@@ -52,6 +75,12 @@ pub fn App() -> Html {
 
     let who = match (&state.phase, state.member) {
         (Phase::Idle, _) => None,
+        (Phase::Teaching, Some(_)) => Some(
+            "You are the registrar, member 0 (George): your node seals and votes for George \
+             and admits the newcomers you choose. Its keys never leave this browser."
+                .to_string(),
+        ),
+        (Phase::Teaching, None) => Some("Starting the class…".to_string()),
         (_, Some(member)) => Some(format!(
             "You are member {member}: your node votes and seals for you."
         )),
@@ -78,7 +107,15 @@ pub fn App() -> Html {
             <main class="dashboard">
                 <section id="join" aria-labelledby="join-title" class="panel">
                     <h2 id="join-title">{ "Your node" }</h2>
-                    if state.phase == Phase::Idle {
+                    if state.phase == Phase::Idle && teachers_page {
+                        <p class="why">
+                            { "On the teacher's computer: this browser becomes the class's \
+                               registrar. It makes the registrar's keys, keeps them here and \
+                               never sends them, seals the class's first block with them, and \
+                               admits each student who asks to join." }
+                        </p>
+                        <button type="button" onclick={teach}>{ "Start the class as its registrar" }</button>
+                    } else if state.phase == Phase::Idle {
                         <p class="why">
                             { "Give your name to ask the registrar (the teacher) to admit you as a \
                                member. Your keys are made here and kept in this browser." }
@@ -114,6 +151,9 @@ pub fn App() -> Html {
                         <p class="verdict bad" role="alert">{ problem }</p>
                     }
                 </section>
+                if state.phase == Phase::Teaching {
+                    <Requests requests={state.requests.clone()} send={to_worker} />
+                }
                 <section id="log" aria-labelledby="log-title" class="panel">
                     <h2 id="log-title">{ "What your node did" }</h2>
                     <p class="why">{ "Newest first." }</p>

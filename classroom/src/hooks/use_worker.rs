@@ -9,15 +9,24 @@ use yew::prelude::*;
 /// beside this page, fetched only when a student joins.
 const WORKER: &str = "./ecloud-browser-node_loader.js";
 
-/// Starts this browser's node when the state asks to join, sends it the
-/// ask once it is ready, and hands each of its reports to the state. The
-/// worker lives as long as the page.
+/// Starts this browser's node when the state asks to join or teach, sends
+/// it the ask once it is ready, and hands each of its reports to the state.
+/// The worker lives as long as the page. Returns what sends the worker a
+/// message (JSON text) later: the registrar's admissions.
 #[hook]
-pub fn use_worker(state: &UseReducerHandle<State>) {
+pub fn use_worker(state: &UseReducerHandle<State>) -> Callback<String> {
     let dispatcher = state.dispatcher();
-    use_effect_with(state.phase.clone(), move |phase| {
-        let started = match phase {
-            Phase::Joining { name } => match start(name.clone(), dispatcher.clone()) {
+    let running = use_mut_ref(|| None::<Worker>);
+    {
+        let running = running.clone();
+        use_effect_with(state.phase.clone(), move |phase| {
+            let ask = match phase {
+                Phase::Joining { name: Some(name) } => Some(json!({"join": {"name": name}})),
+                Phase::Joining { name: None } => Some(json!({"join": {}})),
+                Phase::Teaching => Some(json!({"teach": {}})),
+                Phase::Idle => None,
+            };
+            let started = ask.and_then(|ask| match start(ask.to_string(), dispatcher.clone()) {
                 Ok(started) => Some(started),
                 Err(e) => {
                     let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
@@ -25,15 +34,21 @@ pub fn use_worker(state: &UseReducerHandle<State>) {
                     dispatcher.dispatch(Action::Report(report.to_string()));
                     None
                 }
-            },
-            Phase::Idle => None,
-        };
-        move || {
-            if let Some(started) = started {
-                started.worker.terminate();
+            });
+            *running.borrow_mut() = started.as_ref().map(|s| s.worker.clone());
+            move || {
+                if let Some(started) = started {
+                    started.worker.terminate();
+                }
+                running.borrow_mut().take();
             }
+        });
+    }
+    Callback::from(move |message: String| {
+        if let Some(worker) = running.borrow().as_ref() {
+            let _ = worker.post_message(&JsValue::from_str(&message));
         }
-    });
+    })
 }
 
 /// The worker and the listeners it calls, which live as long as it does.
@@ -44,17 +59,9 @@ struct Started {
 }
 
 /// The worker, listened to: its messages go to the state, and the first,
-/// `ready`, is answered with the ask to join.
-fn start(
-    name: Option<String>,
-    dispatcher: UseReducerDispatcher<State>,
-) -> Result<Started, JsValue> {
+/// `ready`, is answered with `ask`.
+fn start(ask: String, dispatcher: UseReducerDispatcher<State>) -> Result<Started, JsValue> {
     let worker = Worker::new(WORKER)?;
-    let ask = match name {
-        Some(name) => json!({"join": {"name": name}}),
-        None => json!({"join": {}}),
-    }
-    .to_string();
     let asked = Cell::new(false);
     let to_worker = worker.clone();
     let on_failure = dispatcher.clone();

@@ -135,6 +135,15 @@ impl CommunitySpec {
         Ok(spec)
     }
 
+    /// A classroom's community: George the generator (who seals the
+    /// genesis block and is the registrar) and `members - 1` customers
+    /// sharing his output equally; slots of `slot_ms`.
+    pub fn classroom(members: u32, slot_ms: u64) -> Result<CommunitySpec, SetupError> {
+        let mut spec = CommunitySpec::one_generator(members.saturating_sub(1))?;
+        spec.rules.slot_ms = Some(slot_ms);
+        Ok(spec)
+    }
+
     /// The genesis ledger, with each member's public key from `public_key`.
     pub fn genesis_ledger(
         &self,
@@ -222,18 +231,25 @@ impl CommunitySpec {
         sealer_key: &SecretKey,
         now_ms: u64,
     ) -> Result<Block, SetupError> {
+        let (header, ledger) = self.unsealed_genesis_v2(keys, now_ms)?;
+        seal(header, ledger, sealer_key)
+    }
+
+    /// [`CommunitySpec::genesis_block_v2`] before its sealer signs it: its
+    /// header and ledger, for whoever checks a genesis block someone else
+    /// sealed with a key it does not hold.
+    pub fn unsealed_genesis_v2(
+        &self,
+        keys: impl Fn(MemberId) -> (PublicKey, VrfPublicKey),
+        now_ms: u64,
+    ) -> Result<(BlockHeader, Ledger), SetupError> {
         let mut ledger = self.genesis_ledger(|id| keys(id).0)?;
         for m in &mut ledger.members {
             m.vrf_key = Some(keys(m.id).1);
         }
         ledger.rules.slot_ms = Some(ledger.rules.slot_ms.unwrap_or(MARKET_PERIOD_MS));
-        seal_genesis(
-            ledger,
-            BLOCK_VERSION_2,
-            self.genesis_sealer,
-            sealer_key,
-            now_ms,
-        )
+        let header = genesis_header(&ledger, BLOCK_VERSION_2, self.genesis_sealer, now_ms)?;
+        Ok((header, ledger))
     }
 }
 
@@ -245,7 +261,18 @@ fn seal_genesis(
     sealer_key: &SecretKey,
     now_ms: u64,
 ) -> Result<Block, SetupError> {
-    let header = BlockHeader {
+    let header = genesis_header(&ledger, version, sealer, now_ms)?;
+    seal(header, ledger, sealer_key)
+}
+
+/// The header of a genesis block holding `ledger`.
+fn genesis_header(
+    ledger: &Ledger,
+    version: u32,
+    sealer: MemberId,
+    now_ms: u64,
+) -> Result<BlockHeader, SetupError> {
+    Ok(BlockHeader {
         version,
         height: 0,
         parent: Hash::ZERO,
@@ -256,7 +283,11 @@ fn seal_genesis(
         ledger_hash: ledger.hash().map_err(SetupError::Encoding)?,
         sealed_at_ms: None,
         rank: None,
-    };
+    })
+}
+
+/// A genesis block of `header` and `ledger`, sealed with `sealer_key`.
+fn seal(header: BlockHeader, ledger: Ledger, sealer_key: &SecretKey) -> Result<Block, SetupError> {
     let hash = header.hash().map_err(SetupError::Encoding)?;
     Ok(Block {
         seal: sealer_key.sign(&hash),

@@ -10,7 +10,10 @@
 //! same [`Node`]s the page and the real network run.
 
 use crate::chain::genesis::{CommunitySpec, SetupError};
-use crate::model::block::Block;
+use crate::crypto::vrf::VrfPublicKey;
+use crate::crypto::{Hash, PublicKey, Signature};
+use crate::model::block::{Block, BlockBody, BlockHeader};
+use crate::model::ledger::Ledger;
 use crate::model::member::MemberId;
 use crate::node::message::{Event, Message, Output, PeerId, To};
 use crate::node::{Applicant, Byzantine, Command, Node, NodeError, NodeKeys, RestoreError};
@@ -18,6 +21,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::fmt;
 use std::sync::Arc;
 
 /// How the network treats messages.
@@ -169,6 +173,132 @@ pub fn community_genesis(
         start_ms,
     )?;
     Ok((genesis, keys))
+}
+
+/// The genesis block of a class whose registrar (the genesis sealer,
+/// member 0) made its own keys (`registrar`), which only it holds; the
+/// other members' keys are made from `seed` as in [`community_genesis`].
+pub fn classroom_genesis(
+    spec: &CommunitySpec,
+    seed: u64,
+    start_ms: u64,
+    registrar: &NodeKeys,
+) -> Result<Block, SetupError> {
+    let keys = (registrar.public_key(), registrar.vrf_key());
+    let unsealed = UnsealedGenesis::classroom(spec, seed, start_ms, keys)?;
+    let seal = registrar.signing().sign(&unsealed.hash);
+    Ok(unsealed.sealed(seal))
+}
+
+/// A class's genesis block before its registrar seals it: what the node
+/// that serves the class makes from the registrar's public keys, so that
+/// the teacher's browser, which holds the registrar's secret key, only
+/// signs its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnsealedGenesis {
+    pub header: BlockHeader,
+    /// The hash the registrar signs.
+    pub hash: Hash,
+    pub ledger: Ledger,
+}
+
+impl UnsealedGenesis {
+    /// [`classroom_genesis`] of `spec`, `seed` and `start_ms` for the
+    /// registrar of `keys` (signing, VRF), not yet sealed.
+    pub fn classroom(
+        spec: &CommunitySpec,
+        seed: u64,
+        start_ms: u64,
+        registrar: (PublicKey, VrfPublicKey),
+    ) -> Result<UnsealedGenesis, SetupError> {
+        let keys = |id: MemberId| match id {
+            MemberId(0) => registrar,
+            MemberId(m) => {
+                let k = node_keys(seed, m);
+                (k.public_key(), k.vrf_key())
+            }
+        };
+        let (header, ledger) = spec.unsealed_genesis_v2(keys, start_ms)?;
+        let hash = header.hash().map_err(SetupError::Encoding)?;
+        Ok(UnsealedGenesis {
+            header,
+            hash,
+            ledger,
+        })
+    }
+
+    /// The genesis block with the registrar's `seal` (unchecked: see
+    /// [`check_classroom_genesis`]).
+    pub fn sealed(self, seal: Signature) -> Block {
+        Block {
+            header: self.header,
+            hash: self.hash,
+            seal,
+            body: BlockBody {
+                transactions: Vec::new(),
+                ledger: self.ledger,
+            },
+        }
+    }
+}
+
+/// Why a genesis block is not the one a class expects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GenesisMismatch {
+    /// It names no registrar (member 0) with a signing and a VRF key.
+    NoRegistrar,
+    /// The class's spec cannot start (it is the node's own configuration).
+    Setup(SetupError),
+    /// Its header, ledger or transactions differ from the class's: another
+    /// seed, start, slot, membership or keys.
+    NotTheClass,
+    /// Its hash is not its header's, or its seal is not the registrar's.
+    BadSeal,
+}
+
+impl fmt::Display for GenesisMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenesisMismatch::NoRegistrar => write!(f, "it names no registrar with its keys"),
+            GenesisMismatch::Setup(e) => write!(f, "the class cannot start: {e}"),
+            GenesisMismatch::NotTheClass => write!(
+                f,
+                "it is not this class's genesis block (another seed, start, slot, membership or keys)"
+            ),
+            GenesisMismatch::BadSeal => write!(f, "its seal is not the registrar's"),
+        }
+    }
+}
+
+impl std::error::Error for GenesisMismatch {}
+
+/// Whether `genesis` is [`classroom_genesis`] of `spec`, `seed` and
+/// `start_ms` for the registrar it names: what a node that holds no
+/// registrar key checks before it serves a class the teacher's browser
+/// started.
+pub fn check_classroom_genesis(
+    spec: &CommunitySpec,
+    seed: u64,
+    start_ms: u64,
+    genesis: &Block,
+) -> Result<(), GenesisMismatch> {
+    let registrar = genesis
+        .ledger()
+        .member(MemberId(0))
+        .and_then(|m| Some((m.public_key, m.vrf_key?)))
+        .ok_or(GenesisMismatch::NoRegistrar)?;
+    let expected = UnsealedGenesis::classroom(spec, seed, start_ms, registrar)
+        .map_err(GenesisMismatch::Setup)?;
+    if genesis.header != expected.header
+        || genesis.body.ledger != expected.ledger
+        || !genesis.body.transactions.is_empty()
+    {
+        return Err(GenesisMismatch::NotTheClass);
+    }
+    if genesis.hash != expected.hash || !registrar.0.verifies(&expected.hash, &genesis.seal) {
+        return Err(GenesisMismatch::BadSeal);
+    }
+    Ok(())
 }
 
 impl Network {
