@@ -40,7 +40,8 @@
 //! - `{"error": {"what", "why"}}`: something the worker could not do or
 //!   refused: `what` is "message from the page" (not one of [`Ask`]),
 //!   "join" or "teach" (the node could not start: no `/node.json`, a class
-//!   not started yet or started by another browser, a store that failed),
+//!   not started yet or started by another browser, a store that failed,
+//!   another tab of this browser running its node),
 //!   "admit", "store", "dial", "request" or "peer"; the worker goes on
 //!   where it can (a failed join may be asked again). "panic" is a bug of
 //!   the worker's own, its last word.

@@ -3,6 +3,7 @@
 //! with IndexedDB instead of redb and the page instead of stdout.
 
 use crate::idb::{self, Store};
+use crate::lock;
 use crate::protocol::{read_ask, About, Ask, Asking, Report, Status, Tip};
 use ecloud_core::chain::genesis::GEORGE;
 use ecloud_core::model::member::Role;
@@ -66,10 +67,22 @@ pub fn start() {
 }
 
 /// Waits for the page to ask to join or teach, then runs the node; one
-/// that fails is told and may be asked again.
+/// that fails is told and may be asked again. Only one tab of a browser
+/// runs its node ([`lock::hold`]).
 async fn serve(mut page: mpsc::UnboundedReceiver<String>) {
+    let mut held = false;
     while let Some(text) = page.next().await {
-        match read_ask(&text) {
+        let ask = read_ask(&text);
+        if matches!(ask, Ok(Ask::Join { .. } | Ask::Teach { .. })) && !held {
+            match lock::hold().await {
+                Ok(()) => held = true,
+                Err(why) => {
+                    error("join", why);
+                    continue;
+                }
+            }
+        }
+        match ask {
             Err(report) => post(report),
             Ok(Ask::Join { node, name }) => {
                 let url = node.unwrap_or_else(|| "/node.json".into());

@@ -179,40 +179,19 @@ async fn answer(
         return respond(&mut stream, 405, "text/plain", b"only GET\n", true).await;
     }
     let body_too = head.method == "GET";
-    match head.path.as_str() {
+    let (status, content_type, body) = match head.path.as_str() {
         "/network.json" => {
             let json = about.network.lock().map(|n| n.clone()).unwrap_or_default();
-            respond(
-                &mut stream,
-                200,
-                "application/json",
-                json.as_bytes(),
-                body_too,
-            )
-            .await
+            (200, "application/json", json.into_bytes())
         }
-        "/genesis.json" => {
-            let json = about.genesis.as_bytes();
-            respond(&mut stream, 200, "application/json", json, body_too).await
-        }
+        "/genesis.json" => (200, "application/json", about.genesis.clone().into_bytes()),
         "/node.json" => match head.host.as_deref().and_then(|h| node_json(h, about)) {
-            Some(json) => {
-                respond(
-                    &mut stream,
-                    200,
-                    "application/json",
-                    json.as_bytes(),
-                    body_too,
-                )
-                .await
-            }
-            None => {
-                let why = b"no usable Host\n";
-                respond(&mut stream, 400, "text/plain", why, body_too).await
-            }
+            Some(json) => (200, "application/json", json.into_bytes()),
+            None => (400, "text/plain", b"no usable Host\n".to_vec()),
         },
-        path => file(&mut stream, page, path, body_too).await,
-    }
+        path => return file(&mut stream, page, path, body_too).await,
+    };
+    respond(&mut stream, status, content_type, &body, body_too).await
 }
 
 /// Answers with the file of `page` that `path` names.

@@ -162,7 +162,7 @@ test("a browser's node asks to join, the registrar's node admits it, and after a
   assert.ok(!all.some((r) => r.error && r.error.what !== "dial"), JSON.stringify(all.filter((r) => r.error)));
 });
 
-test("a student opens classroom.html, joins with a name, is admitted, is seen on the projector's view of the network, and after a reload is the same member", { timeout: 120_000 }, async () => {
+test("a student opens classroom.html, joins with a name, is admitted, is seen on the projector's view of the network, after a reload is the same member, and a second tab runs no second node", { timeout: 120_000 }, async () => {
   assert.ok(existsSync(join(DIST_DIR, "classroom.html")), "dist/ has no classroom page: trunk build --release");
   const teacher = startNode(join(dir, "classroom"), 5 * SLOT_MS, ["--admit"]);
   try {
@@ -203,6 +203,13 @@ test("a student opens classroom.html, joins with a name, is admitted, is seen on
     await page.reload();
     await status.getByText("You are member 4: your node votes and seals for you.").waitFor({ timeout: 30_000 });
     assert.equal(await page.getByRole("alert").count(), 0, "no problem shown");
+    // A second tab of the same browser runs no second node (it would sign as member 4
+    // twice): it says so, and the first goes on.
+    const second = await context.newPage();
+    await second.goto(new URL("classroom.html", teacher.page).href);
+    await second.getByRole("alert").getByText(/already runs in another tab/).waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByRole("alert").count(), 0, "the first tab goes on");
+    await second.close();
     assert.deepEqual(problems, []);
   } finally {
     teacher.child.kill("SIGTERM");
