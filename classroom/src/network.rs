@@ -39,6 +39,9 @@ pub struct Peer {
     pub height: Option<u64>,
     pub final_height: Option<u64>,
     pub heard_ms: u64,
+    /// The teacher cut it off, to show a partition.
+    #[serde(default)]
+    pub apart: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -77,9 +80,19 @@ impl Network {
     }
 }
 
+impl Network {
+    /// The peers the teacher cut off.
+    pub fn apart(&self) -> impl Iterator<Item = &Peer> {
+        self.peers.iter().filter(|p| p.apart)
+    }
+}
+
 impl Peer {
     /// How it reaches the teacher's node, in words.
     pub fn reached(&self) -> String {
+        if self.apart {
+            return "cut off by the teacher: a partition".to_string();
+        }
         match &self.link {
             Some(link) => {
                 let rtt = self
@@ -140,6 +153,14 @@ mod tests {
         assert_eq!(others[0].asking.as_deref(), Some("Yann"));
         assert_eq!(others[0].reached(), "through another node");
         assert_eq!(network.cut_off[0].why, "block: forged seal");
+        assert!(network.apart().next().is_none());
+        let mut cut = network.clone();
+        cut.peers[0].apart = true;
+        assert_eq!(
+            cut.peer_of(4).unwrap().reached(),
+            "cut off by the teacher: a partition"
+        );
+        assert_eq!(cut.apart().count(), 1);
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct State {
     pub status: Option<Status>,
     /// Linked to the teacher's node.
     pub connected: bool,
+    /// A link came up since the last status, not yet said.
+    pub linking: bool,
     /// What the node did, newest first.
     pub lines: Rc<VecDeque<String>>,
     /// Why the node could not go on, when it cannot.
@@ -80,6 +82,7 @@ impl Default for State {
             member: None,
             status: None,
             connected: false,
+            linking: false,
             lines: Rc::new(VecDeque::new()),
             problem: None,
             waited: 0,
@@ -115,14 +118,10 @@ impl State {
             )),
             "restored" => {}
             "dialling" => self.say("Connecting to the teacher's node…".into()),
-            "peer" if v.get("connected").is_some() => {
-                self.connected = true;
-                self.say("Connected to the teacher's node.".into());
-            }
-            "peer" if v.get("disconnected").is_some() => {
-                self.connected = false;
-                self.say("Cut off from the teacher's node: trying again every 2 s.".into());
-            }
+            // Said once the link lasts until the next status: a link the
+            // node closes at once (a partition the teacher made) is no news.
+            "peer" if v.get("connected").is_some() => self.linking = true,
+            "peer" if v.get("disconnected").is_some() => self.disconnected(),
             "peer" => self.say(format!(
                 "A peer was cut off: {}",
                 v.get("why")
@@ -135,7 +134,11 @@ impl State {
                     final_height: n("final_height"),
                     peers: n("peers"),
                 });
-                self.connected = n("peers") > 0;
+                let connected = n("peers") > 0;
+                if connected && !self.connected {
+                    self.say("Connected to the teacher's node.".into());
+                }
+                (self.connected, self.linking) = (connected, false);
                 let requests: Vec<Asking> = v
                     .get("requests")
                     .and_then(Value::as_array)
@@ -173,6 +176,16 @@ impl State {
             }
             _ => {}
         }
+    }
+
+    /// The link to the teacher's node closed: said, unless it came up only
+    /// since the last status (then it is no news).
+    fn disconnected(&mut self) {
+        if std::mem::take(&mut self.linking) {
+            return;
+        }
+        self.connected = false;
+        self.say("Cut off from the teacher's node: trying again every 2 s.".into());
     }
 
     fn event(&mut self, v: &Value) {
@@ -331,7 +344,7 @@ mod tests {
             state = state.reduce(Action::Report(report.into()));
         }
         assert_eq!(state.member, Some(0));
-        assert_eq!(state.lines[0], "Zoé asks to join.");
+        assert_eq!(state.lines[1], "Zoé asks to join.");
         assert_eq!(
             *state.requests,
             vec![Asking {
@@ -343,6 +356,36 @@ mod tests {
         let state = state.reduce(Action::Report(status.into()));
         assert!(state.requests.is_empty(), "admitted: asks no more");
         assert_eq!(state.still_waiting(), None, "a registrar waits for nobody");
+    }
+
+    #[test]
+    fn a_link_cut_and_redialled_is_said_once_each_way() {
+        let status = |peers| {
+            format!(
+                r#"{{"status":{{"height":3,"tip":"a","final_height":0,"final":"b","peers":{peers}}}}}"#
+            )
+        };
+        let connected = r#"{"peer":{"connected":"12D3"}}"#.to_string();
+        let disconnected = r#"{"peer":{"disconnected":"12D3"}}"#.to_string();
+        let mut reports = vec![connected.clone(), status(1), disconnected.clone()];
+        // Held apart: every redial is closed at once, ten times over.
+        for _ in 0..10 {
+            reports.extend([connected.clone(), disconnected.clone(), status(0)]);
+        }
+        // Healed: the link lasts.
+        reports.extend([connected, status(1)]);
+        let reports: Vec<&str> = reports.iter().map(String::as_str).collect();
+        let state = after(&reports);
+        let said: Vec<&str> = state.lines.iter().map(String::as_str).collect();
+        assert_eq!(
+            said,
+            [
+                "Connected to the teacher's node.",
+                "Cut off from the teacher's node: trying again every 2 s.",
+                "Connected to the teacher's node.",
+            ]
+        );
+        assert!(state.connected);
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct Driver {
     peers: Peers,
     /// Peers that sent what no honest node sends: disconnected, refused.
     banned: HashSet<PeerId>,
+    /// Peers the teacher cut off to show a partition, refused until the
+    /// heal ([`Driver::hold_apart`]).
+    apart: HashSet<PeerId>,
     /// The addresses to keep one connection to, and that connection while
     /// there is one: the others are dialled again by [`Driver::redial`], so
     /// a peer that starts later, restarts or comes back after a cut link is
@@ -148,6 +151,7 @@ impl Driver {
             topic,
             peers: Peers::default(),
             banned: HashSet::new(),
+            apart: HashSet::new(),
             dialled: dial.into_iter().map(|a| (a, None)).collect(),
             notices: Vec::new(),
             heard: HashMap::new(),
@@ -185,6 +189,27 @@ impl Driver {
             final_hash: fin.hash,
             peers: self.swarm.connected_peers().count(),
         }
+    }
+
+    /// Cuts the link to `peer` and refuses it until [`Driver::heal`]: a
+    /// partition made on purpose, for a class to watch.
+    pub fn hold_apart(&mut self, peer: PeerId) {
+        let _ = self.swarm.disconnect_peer_id(peer);
+        if let Some(heard) = self.heard.get_mut(&peer) {
+            (heard.link, heard.rtt_ms) = (None, None);
+        }
+        self.notices.push(Notice::Disconnected(peer));
+        self.apart.insert(peer);
+    }
+
+    /// Lets every peer held apart link again (they dial again themselves).
+    pub fn heal(&mut self) {
+        self.apart.clear();
+    }
+
+    /// The peers held apart now.
+    pub fn apart(&self) -> &HashSet<PeerId> {
+        &self.apart
     }
 
     /// The peers linked to this node or heard of, at most [`HEARD`].
@@ -257,7 +282,7 @@ impl Driver {
                     }
                     d.1 = Some(connection_id);
                 }
-                if self.banned.contains(&peer_id) {
+                if self.banned.contains(&peer_id) || self.apart.contains(&peer_id) {
                     let _ = self.swarm.disconnect_peer_id(peer_id);
                     return None;
                 }
@@ -283,7 +308,8 @@ impl Driver {
                         d.1 = None;
                     }
                 }
-                if num_established == 0 {
+                // A peer held apart dials again and is closed again: no news.
+                if num_established == 0 && !self.apart.contains(&peer_id) {
                     if let Some(heard) = self.heard.get_mut(&peer_id) {
                         heard.link = None;
                         heard.rtt_ms = None;
@@ -621,6 +647,47 @@ mod tests {
         );
         let dialler_id = *dialler.swarm.local_peer_id();
         assert!(listener.heard()[&dialler_id].link.is_some());
+    }
+
+    /// Polls both swarms in turn until `done` or for a bounded while (the
+    /// memory transport needs no waiting).
+    fn pump(a: &mut Driver, b: &mut Driver, done: impl Fn(&Driver, &Driver) -> bool) -> bool {
+        for _ in 0..20_000 {
+            if let Some(Some(e)) = a.swarm.next().now_or_never() {
+                let _ = a.handle(e, 1_000);
+            }
+            if let Some(Some(e)) = b.swarm.next().now_or_never() {
+                let _ = b.handle(e, 1_000);
+            }
+            if done(a, b) {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn a_peer_held_apart_is_refused_until_the_heal() {
+        let port = 8_000 + u64::from(std::process::id() % 1_000);
+        let mut hub = driver(Some(port), vec![]);
+        let mut student = driver(None, vec![format!("/memory/{port}").parse().unwrap()]);
+        let linked = |d: &Driver| d.swarm.connected_peers().count() == 1;
+        student.redial();
+        assert!(pump(&mut hub, &mut student, |h, _| linked(h)));
+        let id = *student.swarm.local_peer_id();
+        hub.hold_apart(id);
+        assert!(pump(&mut hub, &mut student, |h, s| !linked(h) && !linked(s)));
+        assert_eq!(hub.heard()[&id].link, None);
+        // It dials again: the link is closed at once, and nothing is said of it.
+        let _ = hub.notices().count();
+        student.redial();
+        pump(&mut hub, &mut student, |_, _| false);
+        assert!(!linked(&hub));
+        assert_eq!(hub.notices().count(), 0);
+        hub.heal();
+        student.redial();
+        assert!(pump(&mut hub, &mut student, |h, _| linked(h)));
+        assert!(hub.heard()[&id].link.is_some());
     }
 
     #[test]

@@ -36,6 +36,18 @@ pub struct About {
     pub network: Arc<Mutex<String>>,
     /// The browsers whose WebSockets are passed to the swarm now.
     pub proxied: Proxied,
+    /// What the teacher's page asks the node's loop to do.
+    pub control: tokio::sync::mpsc::UnboundedSender<Control>,
+}
+
+/// What the teacher's page, on the node's own computer, asks the node to
+/// do: to show a class a partition with real peers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Cut the link to the peer of this id, and refuse it until the heal.
+    Cut(String),
+    /// Let every peer cut off link again.
+    Heal,
 }
 
 /// The browsers passed to the swarm's WebSocket listener: the loopback port
@@ -175,6 +187,9 @@ async fn answer(
         }
         return passed.map(|_| ());
     }
+    if head.method == "POST" && matches!(head.path.as_str(), "/cut" | "/heal") {
+        return control(&mut stream, client, head, about).await;
+    }
     if head.method != "GET" && head.method != "HEAD" {
         return respond(&mut stream, 405, "text/plain", b"only GET\n", true).await;
     }
@@ -192,6 +207,39 @@ async fn answer(
         path => return file(&mut stream, page, path, body_too).await,
     };
     respond(&mut stream, status, content_type, &body, body_too).await
+}
+
+/// `POST /cut` (`{"peer_id": ...}`) or `POST /heal`, from the node's own
+/// computer only (the teacher's page): passed to the node's loop.
+async fn control(
+    stream: &mut TcpStream,
+    client: SocketAddr,
+    mut head: Head,
+    about: &About,
+) -> io::Result<()> {
+    if !client.ip().is_loopback() {
+        let why = b"only the teacher's computer cuts links\n";
+        return respond(stream, 403, "text/plain", why, true).await;
+    }
+    let Some(body) = body(stream, &mut head).await? else {
+        return Ok(());
+    };
+    let control = if head.path == "/heal" {
+        Control::Heal
+    } else {
+        let peer = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| Some(v.get("peer_id")?.as_str()?.to_string()));
+        let Some(peer) = peer else {
+            let why = b"say which peer: {\"peer_id\": ...}\n";
+            return respond(stream, 400, "text/plain", why, true).await;
+        };
+        Control::Cut(peer)
+    };
+    if about.control.send(control).is_err() {
+        return respond(stream, 503, "text/plain", b"the node stopped\n", true).await;
+    }
+    respond(stream, 200, "text/plain", b"done\n", true).await
 }
 
 /// Answers with the file of `page` that `path` names.
@@ -274,21 +322,9 @@ async fn waiting(
                 respond(stream, 403, "text/plain", why, true).await?;
                 return Ok(None);
             }
-            let Some(length) = head.content_length.filter(|n| *n <= MAX_BODY) else {
-                let why = b"a body needs its length, at most 4 KiB\n";
-                respond(stream, 400, "text/plain", why, true).await?;
+            let Some(body) = body(stream, &mut head).await? else {
                 return Ok(None);
             };
-            let mut body = head.buffer.split_off(head.head_len);
-            body.truncate(length);
-            let mut chunk = [0u8; 1024];
-            while body.len() < length {
-                let n = stream.read(&mut chunk).await?;
-                if n == 0 {
-                    return Ok(None);
-                }
-                body.extend_from_slice(&chunk[..n.min(length - body.len())]);
-            }
             let answer = if head.path == "/genesis" {
                 class
                     .genesis(&body)
@@ -323,6 +359,27 @@ async fn waiting(
             Ok(None)
         }
     }
+}
+
+/// The request's body, at most [`MAX_BODY`]; None (after answering 400)
+/// without a length or past it, or at an early end.
+async fn body(stream: &mut TcpStream, head: &mut Head) -> io::Result<Option<Vec<u8>>> {
+    let Some(length) = head.content_length.filter(|n| *n <= MAX_BODY) else {
+        let why = b"a body needs its length, at most 4 KiB\n";
+        respond(stream, 400, "text/plain", why, true).await?;
+        return Ok(None);
+    };
+    let mut body = head.buffer.split_off(head.head_len);
+    body.truncate(length);
+    let mut chunk = [0u8; 1024];
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk[..n.min(length - body.len())]);
+    }
+    Ok(Some(body))
 }
 
 /// Reads until the end of the request's head: the bytes read (the head and
@@ -416,6 +473,7 @@ mod tests {
             genesis: r#"{"hash":"ab"}"#.into(),
             network: Arc::default(),
             proxied: Arc::default(),
+            control: tokio::sync::mpsc::unbounded_channel().0,
         };
         let read = |host: &str| -> serde_json::Value {
             serde_json::from_str(&node_json(host, &about).unwrap()).unwrap()

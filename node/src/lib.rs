@@ -243,6 +243,8 @@ struct Running {
     network: Option<std::sync::Arc<std::sync::Mutex<String>>>,
     proxied: http::Proxied,
     cut_off: view::CutOff,
+    /// Where the teacher's page's asks reach the loop.
+    control: tokio::sync::mpsc::UnboundedSender<http::Control>,
 }
 
 /// Runs the node of `config` until interrupted.
@@ -276,6 +278,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         )
         .map_err(|e| e.to_string())?;
     let swarm = peer::swarm(identity::Keypair::generate_ed25519())?;
+    let (control, mut asked) = tokio::sync::mpsc::unbounded_channel();
     let mut running = Running {
         driver: Driver::new(node, swarm, config.peers.iter().cloned())?,
         store,
@@ -284,6 +287,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         network: None,
         proxied: http::Proxied::default(),
         cut_off: view::CutOff::new(),
+        control,
     };
     if let Some(name) = &config.join {
         let newcomer = running
@@ -335,6 +339,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             }
             _ = status.tick() => running.status(),
             _ = redial.tick() => running.driver.redial(),
+            Some(control) = asked.recv() => running.control(control),
             _ = terminate.recv() => return Ok(()),
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
@@ -357,6 +362,24 @@ impl Running {
             "final": status.final_hash.to_hex(),
             "peers": status.peers,
         }}));
+    }
+
+    /// What the teacher's page asked: a link cut to show a partition, or
+    /// the heal.
+    fn control(&mut self, control: http::Control) {
+        match control {
+            http::Control::Cut(peer) => match peer.parse::<libp2p::PeerId>() {
+                Ok(id) => {
+                    self.driver.hold_apart(id);
+                    say(json!({"teacher": {"cut": peer}}));
+                }
+                Err(e) => say(json!({"teacher": {"not_cut": peer, "why": e.to_string()}})),
+            },
+            http::Control::Heal => {
+                self.driver.heal();
+                say(json!({"teacher": "healed"}));
+            }
+        }
     }
 
     /// After a step of the node: keep what it accepted and what it
@@ -444,6 +467,7 @@ impl Running {
                 .map_err(|e| e.to_string())?,
             network,
             proxied: self.proxied.clone(),
+            control: self.control.clone(),
         };
         tokio::spawn(http::serve(listener, page, websocket, about));
         Ok(())

@@ -1,7 +1,8 @@
 //! What `/network.json` tells the classroom page's projector view: this
 //! node's chain, the class's members and when each last signed, the peers
-//! linked to it or heard of (with their real addresses and round trips),
-//! and the peers it cut off. Written once a second by the node's loop and
+//! linked to it or heard of (with their real addresses and round trips,
+//! and whether the teacher cut them off to show a partition), and the
+//! peers it cut off for what they sent. Written once a second by the node's loop and
 //! served as it stands.
 
 use crate::http::Proxied;
@@ -69,14 +70,22 @@ pub fn network_json(driver: &Driver, proxied: &Proxied, cut_off: &CutOff, now_ms
             "final_height": fin.height(),
         },
         "members": members,
-        "peers": peers.iter().map(|(id, h)| peer_json(id, h, &proxied)).collect::<Vec<_>>(),
+        "peers": peers
+            .iter()
+            .map(|(id, h)| peer_json(id, h, &proxied, driver.apart().contains(id)))
+            .collect::<Vec<_>>(),
         "cut_off": cut_off.iter().map(|(id, why, at)| json!({
             "peer_id": id.to_string(), "why": why, "at_ms": at,
         })).collect::<Vec<_>>(),
     })
 }
 
-fn peer_json(id: &PeerId, heard: &Heard, proxied: &HashMap<u16, std::net::SocketAddr>) -> Value {
+fn peer_json(
+    id: &PeerId,
+    heard: &Heard,
+    proxied: &HashMap<u16, std::net::SocketAddr>,
+    apart: bool,
+) -> Value {
     let link = heard.link.as_ref().map(|(address, since_ms)| {
         let (kind, at) = link_of(address, proxied);
         json!({"kind": kind, "address": at, "since_ms": since_ms})
@@ -90,6 +99,7 @@ fn peer_json(id: &PeerId, heard: &Heard, proxied: &HashMap<u16, std::net::Socket
         "height": heard.chain.map(|c| c.0),
         "final_height": heard.chain.map(|c| c.1),
         "heard_ms": heard.heard_ms,
+        "apart": apart,
     })
 }
 

@@ -216,7 +216,7 @@ test("a student opens classroom.html, joins with a name, is admitted, is seen on
   }
 });
 
-test("the teacher's browser starts the class as its registrar, with keys the node never holds, and admits a student with a click", { timeout: 120_000 }, async () => {
+test("the teacher's browser starts the class as its registrar, with keys the node never holds, admits a student with a click, and cuts and heals the student's link", { timeout: 120_000 }, async () => {
   const teacherNode = startNode(join(dir, "teacher"), 0, ["--teacher"]);
   try {
     await until("the node waits for the teacher", 20_000, () => teacherNode.lines.find((l) => l.waiting_for_teacher));
@@ -252,6 +252,19 @@ test("the teacher's browser starts the class as its registrar, with keys the nod
     await admit.click();
     await student.getByRole("status").getByText("You are member 4: your node votes and seals for you.").waitFor({ timeout: 30_000 });
     await teacher.getByText("Nobody is asking.", { exact: false }).waitFor();
+
+    // A partition with real peers: the teacher cuts Zoé's browser off, its node is cut
+    // off from the class until the heal, then links again.
+    const members = teacher.getByRole("table", { name: "Members" });
+    const zoe = members.getByRole("row").filter({ has: teacher.getByRole("rowheader", { name: "Zoé" }) });
+    await zoe.getByRole("button", { name: "Cut Zoé off" }).click();
+    await zoe.getByText("cut off by the teacher: a partition").waitFor({ timeout: 10_000 });
+    await student.getByText("Cut off from the teacher's node: trying again every 2 s.").waitFor({ timeout: 10_000 });
+    await student.getByText("not connected", { exact: true }).waitFor();
+    await teacher.getByRole("button", { name: "Heal: let every cut peer link again" }).click();
+    await zoe.getByText(/^browser at 127\.0\.0\.1/).waitFor({ timeout: 20_000 });
+    await student.getByText("connected", { exact: true }).waitFor({ timeout: 10_000 });
+    assert.ok(teacherNode.lines.some((l) => l.teacher?.cut), "the node says it cut the link");
 
     // Reloaded, the teacher's browser is the registrar again, from the keys it kept.
     await teacher.reload();

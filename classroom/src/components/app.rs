@@ -161,7 +161,7 @@ pub fn App() -> Html {
                         { for state.lines.iter().map(|l| html! { <li>{ l }</li> }) }
                     </ol>
                 </section>
-                <NetworkPanel />
+                <NetworkPanel teacher={teachers_page} />
             </main>
         </>
     }

@@ -50,3 +50,24 @@ async fn fetch() -> Result<Network, String> {
         .unwrap_or_default();
     Network::read(&text)
 }
+
+/// Asks the teacher's node, from the teacher's page on its computer, to cut
+/// a peer off (`POST /cut`) or to heal every cut (`POST /heal`).
+pub async fn ask_node(path: &str, body: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| "the teacher's node does not answer".to_string())?
+        .unchecked_into();
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the node refused (HTTP {}): only the teacher's computer may",
+            response.status()
+        ))
+    }
+}
