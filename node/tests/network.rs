@@ -897,3 +897,67 @@ fn a_newcomer_asks_to_join_and_the_registrars_node_admits_it() {
     assert_eq!((zoe.name.as_str(), zoe.public_key.to_hex()), ("Zoé", key));
     assert!(verify_chain(chain.blocks()).is_valid());
 }
+
+#[test]
+fn a_class_the_teachers_browser_started_runs_on_nodes_that_hold_no_registrar_key() {
+    use ecloud_core::chain::genesis::{CommunitySpec, GEORGE};
+    use ecloud_core::node::NodeKeys;
+    use ecloud_core::simulation::network::{classroom_genesis, node_keys};
+    let class = Class::new("teacher", 4);
+    // The registrar's keys, as the teacher's browser makes them: not the
+    // class seed's.
+    let teacher = NodeKeys::from_seed(GEORGE, [9; 32]);
+    let spec = CommunitySpec::classroom(4, SLOT_MS).unwrap();
+    let genesis = classroom_genesis(&spec, 42, class.start_ms, &teacher).unwrap();
+    assert_ne!(teacher.public_key(), node_keys(42, 0).public_key());
+    let file = class.dir.join("genesis.json");
+    std::fs::create_dir_all(&class.dir).unwrap();
+    std::fs::write(&file, serde_json::to_vec(&genesis).unwrap()).unwrap();
+    let teacher_args = |member: u32, peers: &[&str]| {
+        let mut args = class.args(Some(member), peers);
+        args.extend(["--teacher", "--genesis", file.to_str().unwrap()].map(String::from));
+        args
+    };
+
+    // A node of another class (another seed) refuses the file and says why.
+    let mut other = teacher_args(1, &[]);
+    let seed = other.iter().position(|a| a == "--class-seed").unwrap() + 1;
+    other[seed] = "43".into();
+    let out = Command::new(env!("CARGO_BIN_EXE_ecloud-node"))
+        .args(&other)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("not this class's genesis block"), "{said}");
+
+    // Three members' nodes of the class (not the registrar: that is the
+    // teacher's browser) seal, agree and make blocks final.
+    let first = Process::start(&teacher_args(1, &[]));
+    let hub = first_address(&first);
+    let mut nodes = vec![first];
+    for m in 2..4 {
+        nodes.push(Process::start(&teacher_args(m, &[&hub])));
+    }
+    wait_until("blocks become final", Duration::from_secs(60), || {
+        nodes.iter().all(|n| n.final_height() >= 3)
+    });
+    for n in &mut nodes {
+        n.stop();
+    }
+    let chains: Vec<Chain> = (1..4).map(|m| class.export(&m.to_string())).collect();
+    for chain in &chains {
+        assert_eq!(chain.genesis().hash, genesis.hash);
+        assert!(verify_chain(chain.blocks()).is_valid());
+        assert_eq!(block_at(chain, 3), block_at(&chains[0], 3));
+    }
+    assert_eq!(
+        chains[0]
+            .genesis()
+            .ledger()
+            .member(GEORGE)
+            .unwrap()
+            .public_key,
+        teacher.public_key()
+    );
+}
