@@ -21,7 +21,9 @@
 //!   computer only); then run as `join` does, signing as member 0. A class
 //!   another browser started is refused (an `error` of `what` "teach").
 //! - `{"admit": {"public_key": HEX}}`: the registrar admits the newcomer
-//!   whose request its node holds (`status`'s `requests`).
+//!   whose request its node holds (`status`'s `requests`);
+//!   `{"decline": {"public_key": HEX}}` declines it (the newcomer's node
+//!   hears so, an `event` `declined`, and asks no more).
 //!
 //! The worker sends [`Report`], each an object with one key:
 //!
@@ -68,6 +70,8 @@ pub enum Ask {
     },
     /// The registrar admits the newcomer of this public key (hex).
     Admit { public_key: String },
+    /// The registrar declines the newcomer of this public key (hex).
+    Decline { public_key: String },
 }
 
 /// A newcomer asking the registrar to admit it.
@@ -176,6 +180,12 @@ mod tests {
         assert_eq!(
             read_ask(r#"{"admit":{"public_key":"ab"}}"#),
             Ok(Ask::Admit {
+                public_key: "ab".into()
+            })
+        );
+        assert_eq!(
+            read_ask(r#"{"decline":{"public_key":"ab"}}"#),
+            Ok(Ask::Decline {
                 public_key: "ab".into()
             })
         );

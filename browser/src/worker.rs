@@ -96,7 +96,9 @@ async fn serve(mut page: mpsc::UnboundedReceiver<String>) {
                     error("teach", why);
                 }
             }
-            Ok(Ask::Admit { .. }) => error("admit", "this browser is no registrar: teach first"),
+            Ok(Ask::Admit { .. } | Ask::Decline { .. }) => {
+                error("admit", "this browser is no registrar: teach first")
+            }
         }
     }
 }
@@ -373,7 +375,8 @@ async fn run(
             text = page.next().fuse() => match text.map(|t| read_ask(&t)) {
                 None => return Ok(()),
                 Some(Err(report)) => post(report),
-                Some(Ok(Ask::Admit { public_key })) => running.admit(&public_key).await?,
+                Some(Ok(Ask::Admit { public_key })) => running.answer(&public_key, true).await?,
+                Some(Ok(Ask::Decline { public_key })) => running.answer(&public_key, false).await?,
                 Some(Ok(Ask::Join { .. } | Ask::Teach { .. })) => error("join", "already joined"),
             },
         }
@@ -444,18 +447,20 @@ impl Running {
         }));
     }
 
-    /// The registrar admits the newcomer of `public_key` (hex); a refusal
-    /// (no such request, a name taken, no member numbers left) is told.
-    async fn admit(&mut self, public_key: &str) -> Result<(), String> {
+    /// The registrar admits (or declines) the newcomer of `public_key`
+    /// (hex); what cannot be done (no such request, a name taken, no member
+    /// numbers left) is told.
+    async fn answer(&mut self, public_key: &str, admit: bool) -> Result<(), String> {
         let Ok(public_key) = PublicKey::from_hex(public_key) else {
             error("admit", format!("{public_key} is no public key"));
             return Ok(());
         };
-        match self
-            .driver
-            .node
-            .command(Command::Admit { public_key }, now_ms())
-        {
+        let command = if admit {
+            Command::Admit { public_key }
+        } else {
+            Command::Decline { public_key }
+        };
+        match self.driver.node.command(command, now_ms()) {
             Ok(out) => self.after(out.into()).await,
             Err(e) => {
                 error("admit", e);

@@ -57,6 +57,8 @@ pub struct State {
     /// The registrar's: the newcomers asking to join, as the last status
     /// said.
     pub requests: Rc<Vec<Asking>>,
+    /// The registrar declined this browser's request: its node asks no more.
+    pub declined: bool,
 }
 
 /// Seconds a newcomer waits for the registrar before the page suggests why:
@@ -87,6 +89,7 @@ impl Default for State {
             problem: None,
             waited: 0,
             requests: Rc::new(Vec::new()),
+            declined: false,
         }
     }
 }
@@ -157,7 +160,8 @@ impl State {
                 if self.phase == Phase::Teaching && self.member.is_none() {
                     self.member = Some(0);
                 }
-                let asked = matches!(self.phase, Phase::Joining { name: Some(_) });
+                let asked =
+                    matches!(self.phase, Phase::Joining { name: Some(_) }) && !self.declined;
                 if asked && self.member.is_none() {
                     self.waited = self.waited.saturating_add(1);
                 }
@@ -197,6 +201,9 @@ impl State {
             ));
         } else if let Some(height) = n("sealed") {
             self.say(format!("You sealed block {height}: you won its election."));
+        } else if let Some(name) = v.get("declined").and_then(Value::as_str) {
+            self.declined = true;
+            self.say(format!("The teacher did not admit you as {name}."));
         } else if let Some(name) = v.get("join_requested").and_then(Value::as_str) {
             self.say(format!("{name} asks to join."));
         } else if let Some(election) = n("voted") {
@@ -356,6 +363,20 @@ mod tests {
         let state = state.reduce(Action::Report(status.into()));
         assert!(state.requests.is_empty(), "admitted: asks no more");
         assert_eq!(state.still_waiting(), None, "a registrar waits for nobody");
+    }
+
+    #[test]
+    fn a_declined_newcomer_is_told_and_waits_no_more() {
+        let status = r#"{"status":{"height":3,"tip":"a","final_height":0,"final":"b","peers":1}}"#;
+        let mut reports = vec![r#"{"event":{"declined":"Zoé"}}"#];
+        reports.extend(vec![status; PATIENCE as usize * 2]);
+        let state = after(&reports);
+        assert!(state.declined);
+        assert!(state
+            .lines
+            .contains(&"The teacher did not admit you as Zoé.".to_string()));
+        assert_eq!(state.still_waiting(), None, "no hint: the answer came");
+        assert_eq!(state.member, None);
     }
 
     #[test]

@@ -110,6 +110,73 @@ fn a_newcomer_asks_the_registrar_admits_it_and_it_signs_for_itself() {
 }
 
 #[test]
+fn the_registrar_declines_a_newcomer_who_stops_asking_and_hears_it_again_if_it_asks_again() {
+    use ecloud_core::node::JoinDecline;
+    let mut network = community_and_a_newcomer(3);
+    network.run_until(slot(2));
+    let zoe = zoe(&network);
+    let key = zoe.request().public_key;
+    network.ask_to_join(NEWCOMER, zoe.clone());
+    network.run_until(slot(3));
+    assert_eq!(
+        network.command(ANNE, Command::Decline { public_key: key }),
+        Err(NodeError::NotRegistrar)
+    );
+    network
+        .command(GEORGE, Command::Decline { public_key: key })
+        .unwrap();
+    assert!(network.node(0).join_requests().is_empty(), "let go");
+    network.run_until(slot(4));
+    let declined = |network: &Network| {
+        network
+            .events()
+            .iter()
+            .filter(|(_, peer, e)| {
+                *peer == NEWCOMER && matches!(e, Event::Declined { name } if name == "Zoé")
+            })
+            .count()
+    };
+    assert_eq!(declined(&network), 1);
+    assert!(
+        network.node(NEWCOMER).applicant().is_none(),
+        "it asks no more"
+    );
+    network.run_until(slot(8));
+    assert!(network.node(0).join_requests().is_empty());
+    assert_eq!(network.node(NEWCOMER).member(), None);
+
+    // Asked again (a reload with the same keys): told again, not kept.
+    network.ask_to_join(NEWCOMER, zoe);
+    network.run_until(slot(10));
+    assert_eq!(declined(&network), 2);
+    assert!(network.node(0).join_requests().is_empty());
+
+    // A decline not signed by the registrar is refused, and changes nothing.
+    let mut newcomer: Node = network.node(NEWCOMER).clone();
+    let again = Applicant::new(
+        network.node(0).chain()[0].hash,
+        "Yann",
+        Role::Customer,
+        Wh(0),
+        [43; 32],
+    );
+    newcomer.ask_to_join(again.clone(), slot(10));
+    let forged = JoinDecline::new(again.request(), node_keys(3, 1).signing());
+    let out = newcomer.handle(2, Message::JoinDeclined(forged), slot(10));
+    assert!(out
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Refused { from: Some(2), .. })));
+    assert!(newcomer.applicant().is_some(), "still asking");
+    assert!(
+        !out.sends
+            .iter()
+            .any(|s| matches!(s.message, Message::JoinDeclined(_))),
+        "not passed on"
+    );
+}
+
+#[test]
 fn a_request_in_another_name_for_another_community_or_with_a_weak_key_is_refused() {
     let network = community_and_a_newcomer(2);
     let good = zoe(&network).request().clone();

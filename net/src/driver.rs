@@ -553,7 +553,9 @@ impl Said {
             Message::Transaction(tx) => Said::Signed(tx.body.signer()),
             Message::Block(block) => Said::Signed(block.header.sealed_by),
             Message::JoinRequest(request) => Said::Asking(request.name.clone()),
-            Message::GetBlocks { .. } | Message::Blocks { .. } => Said::Nothing,
+            Message::GetBlocks { .. } | Message::Blocks { .. } | Message::JoinDeclined(_) => {
+                Said::Nothing
+            }
         }
     }
 }

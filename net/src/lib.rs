@@ -161,6 +161,7 @@ pub fn event_json(event: &Event) -> serde_json::Value {
             "join_requested": request.name, "public_key": request.public_key.to_hex(),
         }),
         Event::Admitted { member } => json!({"admitted": member.0}),
+        Event::Declined { name } => json!({"declined": name}),
     }
 }
 

@@ -52,6 +52,7 @@ pub fn event(state: &State, event: &Event) -> String {
         Event::Voted { election } => format!("voted in the election of block #{election}"),
         Event::JoinRequested(request) => format!("{} asks to join", request.name),
         Event::Admitted { member } => format!("was admitted as member {}", member.0),
+        Event::Declined { name } => format!("was declined by the registrar (asked as {name})"),
     }
 }
 

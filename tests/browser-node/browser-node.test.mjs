@@ -216,7 +216,7 @@ test("a student opens classroom.html, joins with a name, is admitted, is seen on
   }
 });
 
-test("the teacher's browser starts the class as its registrar, with keys the node never holds, admits a student with a click, and cuts and heals the student's link", { timeout: 120_000 }, async () => {
+test("the teacher's browser starts the class as its registrar, with keys the node never holds, admits a student with a click and declines another, and cuts and heals the student's link", { timeout: 120_000 }, async () => {
   const teacherNode = startNode(join(dir, "teacher"), 0, ["--teacher"]);
   try {
     await until("the node waits for the teacher", 20_000, () => teacherNode.lines.find((l) => l.waiting_for_teacher));
@@ -265,6 +265,15 @@ test("the teacher's browser starts the class as its registrar, with keys the nod
     await zoe.getByText(/^browser at 127\.0\.0\.1/).waitFor({ timeout: 20_000 });
     await student.getByText("connected", { exact: true }).waitFor({ timeout: 10_000 });
     assert.ok(teacherNode.lines.some((l) => l.teacher?.cut), "the node says it cut the link");
+
+    // The teacher declines another student: that node is told at once and asks no more.
+    const yann = await open("classroom.html");
+    await yann.getByLabel("Your name").fill("Yann");
+    await yann.getByRole("button", { name: "Join as a member" }).click();
+    await teacher.getByRole("button", { name: "Decline Yann" }).click({ timeout: 30_000 });
+    await yann.getByRole("status").getByText(/^The teacher did not admit you as Yann\./).waitFor({ timeout: 20_000 });
+    await teacher.getByText("Nobody is asking.", { exact: false }).waitFor();
+    await yann.context().close();
 
     // Reloaded, the teacher's browser is the registrar again, from the keys it kept.
     await teacher.reload();

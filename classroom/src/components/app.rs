@@ -84,6 +84,10 @@ pub fn App() -> Html {
         (_, Some(member)) => Some(format!(
             "You are member {member}: your node votes and seals for you."
         )),
+        (Phase::Joining { name: Some(name) }, None) if state.declined => Some(format!(
+            "The teacher did not admit you as {name}. Ask them why; your node goes on \
+             checking the class's chain."
+        )),
         (Phase::Joining { name: Some(name) }, None) => Some(format!(
             "Asked to join as {name}: waiting for the registrar to admit you."
         )),
@@ -131,7 +135,11 @@ pub fn App() -> Html {
                         </form>
                     } else {
                         if let Some(who) = who {
-                            <p class={classes!("verdict", if state.member.is_some() { "ok" } else { "pending" })} role="status">
+                            <p class={classes!("verdict", match (state.member, state.declined) {
+                                (Some(_), _) => "ok",
+                                (None, true) => "bad",
+                                (None, false) => "pending",
+                            })} role="status">
                                 { who }
                             </p>
                         }

@@ -11,7 +11,8 @@ pub struct RequestsProps {
 }
 
 /// The registrar's desk: the newcomers asking to join, each admitted with
-/// a click (the registrar's node signs the membership change).
+/// a click (the registrar's node signs the membership change) or declined
+/// (the newcomer's node is told, and asks no more).
 #[function_component]
 pub fn Requests(props: &RequestsProps) -> Html {
     html! {
@@ -25,17 +26,20 @@ pub fn Requests(props: &RequestsProps) -> Html {
             } else {
                 <ul class="requests">
                     { for props.requests.iter().map(|asking| {
-                        let admit = {
+                        // "admit" or "decline", for this newcomer's key.
+                        let answer = |what: &'static str| {
                             let send = props.send.clone();
                             let key = asking.public_key.clone();
                             Callback::from(move |_| {
-                                send.emit(json!({"admit": {"public_key": key}}).to_string())
+                                send.emit(json!({ what: {"public_key": key} }).to_string())
                             })
                         };
                         html! {
                             <li>
                                 { format!("{} ", asking.name) }
-                                <button type="button" onclick={admit}>{ format!("Admit {}", asking.name) }</button>
+                                <button type="button" onclick={answer("admit")}>{ format!("Admit {}", asking.name) }</button>
+                                { " " }
+                                <button type="button" class="secondary" onclick={answer("decline")}>{ format!("Decline {}", asking.name) }</button>
                             </li>
                         }
                     }) }

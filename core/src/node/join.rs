@@ -110,6 +110,49 @@ impl JoinRequest {
     }
 }
 
+/// The registrar's answer to a request it does not admit, signed with its
+/// key: the newcomer's node stops asking and says so. Every node passes it
+/// on, as a request, once it checked the signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinDecline {
+    /// The community's genesis hash.
+    pub community: Hash,
+    /// The key the declined request asked to register.
+    pub public_key: PublicKey,
+    /// The name it asked with.
+    pub name: String,
+    /// The registrar's signature over [`JoinDecline::digest`].
+    pub signature: Signature,
+}
+
+impl JoinDecline {
+    /// The registrar's decline of `request`, signed with `registrar`.
+    pub fn new(request: &JoinRequest, registrar: &SecretKey) -> JoinDecline {
+        let mut decline = JoinDecline {
+            community: request.community,
+            public_key: request.public_key,
+            name: request.name.clone(),
+            signature: Signature([0; 64]),
+        };
+        decline.signature = registrar.sign(&decline.digest());
+        decline
+    }
+
+    /// What the signature covers, under a domain tag of its own.
+    pub fn digest(&self) -> Hash {
+        let fields = (&self.community, &self.public_key, &self.name);
+        let json = serde_json::to_vec(&fields).expect("a decline's fields always serialize");
+        sha256(&[b"e-cloud join declined\0".as_slice(), &json].concat())
+    }
+
+    /// Whether it is for the community of `genesis` and signed by the
+    /// registrar's key `registrar`.
+    pub fn check(&self, genesis: &Hash, registrar: &PublicKey) -> bool {
+        self.community == *genesis && registrar.verifies(&self.digest(), &self.signature)
+    }
+}
+
 /// A newcomer: its secret seed (the keys [`NodeKeys::from_seed`] makes) and
 /// what it asks, signed anew each time it asks.
 #[derive(Clone)]

@@ -18,7 +18,7 @@ use crate::model::shares::ShareTable;
 use crate::model::tx::{
     Membership, MembershipChange, Penalty, ShareUpdate, Transaction, TxBody, Vote,
 };
-use crate::node::join::{Applicant, JoinRequest};
+use crate::node::join::{Applicant, JoinDecline, JoinRequest};
 use crate::node::keys::NodeKeys;
 use crate::node::message::{Event, Message, Output, PeerId, To, ANSWERS_AHEAD, BLOCKS_PER_ANSWER};
 use crate::node::strategy::Strategy;
@@ -77,6 +77,9 @@ pub enum Command {
     /// The registrar admits the newcomer whose request (heard by its node)
     /// asks to register `public_key`.
     Admit { public_key: PublicKey },
+    /// The registrar declines the newcomer whose request asks to register
+    /// `public_key`: its node is told, and asks no more.
+    Decline { public_key: PublicKey },
     /// The registrar renames a member.
     Rename { member: MemberId, name: String },
     /// The registrar records a member's departure.
@@ -99,6 +102,8 @@ pub enum NodeError {
     Version1,
     /// No request to join with this key has reached the registrar's node.
     NoSuchRequest,
+    /// Only the registrar's node declines a request.
+    NotRegistrar,
 }
 
 impl fmt::Display for NodeError {
@@ -110,6 +115,7 @@ impl fmt::Display for NodeError {
             NodeError::Stopped => write!(f, "this member's node is not running"),
             NodeError::Version1 => write!(f, "nodes do not seal a chain of version 1"),
             NodeError::NoSuchRequest => write!(f, "no newcomer has asked to join with this key"),
+            NodeError::NotRegistrar => write!(f, "only the registrar's node declines a request"),
         }
     }
 }
@@ -237,6 +243,9 @@ pub struct Node {
     /// Requests to join passed on lately, by digest, and when: a newcomer
     /// asks again and again, and each time is passed on once a slot at most.
     relayed_requests: HashMap<Hash, u64>,
+    /// The registrar's node: the requests it declined, said again to a
+    /// newcomer that asks again (at most [`MAX_REQUESTS`], the newest).
+    declined: Vec<JoinDecline>,
 }
 
 /// How a block reached the node.
@@ -324,6 +333,7 @@ impl Node {
             applicant: None,
             requests: Vec::new(),
             relayed_requests: HashMap::new(),
+            declined: Vec::new(),
         }
     }
 
@@ -482,6 +492,9 @@ impl Node {
             Message::JoinRequest(request) => {
                 self.receive_join_request(Some(from), request, &mut out)
             }
+            Message::JoinDeclined(decline) => {
+                self.receive_join_decline(Some(from), decline, &mut out)
+            }
         }
         self.settle(&mut out);
         out
@@ -604,9 +617,18 @@ impl Node {
         self.relayed_requests
             .retain(|_, at| now < at.saturating_add(slot));
         self.relayed_requests.insert(digest, now);
-        out.send(To::All, Message::JoinRequest(request.clone()));
         let registrar = self.genesis().header.sealed_by;
         let is_registrar = self.keys.as_ref().is_some_and(|k| k.member == registrar);
+        if let Some(decline) = self
+            .declined
+            .iter()
+            .find(|d| is_registrar && d.public_key == request.public_key)
+        {
+            // Asked again after a decline it missed: told again.
+            out.send(To::All, Message::JoinDeclined(decline.clone()));
+            return;
+        }
+        out.send(To::All, Message::JoinRequest(request.clone()));
         let known = self
             .requests
             .iter()
@@ -614,6 +636,49 @@ impl Node {
         if is_registrar && !known && self.requests.len() < MAX_REQUESTS {
             self.requests.push(request.clone());
             out.event(Event::JoinRequested(request));
+        }
+    }
+
+    /// The registrar declined a request: checked against the registrar's
+    /// key, passed on once a slot, and, for this node's newcomer, the end of
+    /// its asking. A decline the registrar did not sign is refused.
+    fn receive_join_decline(
+        &mut self,
+        from: Option<PeerId>,
+        decline: JoinDecline,
+        out: &mut Output,
+    ) {
+        let digest = decline.digest();
+        let (now, slot) = (self.now_ms, self.slot_ms());
+        if self
+            .relayed_requests
+            .get(&digest)
+            .is_some_and(|&at| now < at.saturating_add(slot))
+        {
+            return;
+        }
+        let genesis = self.genesis();
+        let registrar = genesis
+            .ledger()
+            .member(genesis.header.sealed_by)
+            .map(|m| m.public_key);
+        if !registrar.is_some_and(|key| decline.check(&genesis.hash, &key)) {
+            out.event(Event::Refused {
+                from,
+                what: "a declined request to join not signed by the registrar".into(),
+                findings: Vec::new(),
+            });
+            return;
+        }
+        self.relayed_requests.insert(digest, now);
+        out.send(To::All, Message::JoinDeclined(decline.clone()));
+        if self
+            .applicant
+            .as_ref()
+            .is_some_and(|a| a.request().public_key == decline.public_key)
+        {
+            self.applicant = None;
+            out.event(Event::Declined { name: decline.name });
         }
     }
 
@@ -671,6 +736,7 @@ impl Node {
                 self.strategy = strategy;
                 return Ok(Output::default());
             }
+            Command::Decline { public_key } => return self.decline(&keys, public_key),
             Command::Generate(energy) => TxBody::Generation(expected_generation(
                 self.open.in_force(),
                 me,
@@ -738,6 +804,28 @@ impl Node {
         let mut out = Output::default();
         self.receive_transaction(None, tx, &mut out);
         self.settle(&mut out);
+        Ok(out)
+    }
+
+    /// The registrar declines the request of `public_key`: it lets go of
+    /// it, remembers the decline and tells every node.
+    fn decline(&mut self, keys: &NodeKeys, public_key: PublicKey) -> Result<Output, NodeError> {
+        if keys.member != self.genesis().header.sealed_by {
+            return Err(NodeError::NotRegistrar);
+        }
+        let at = self
+            .requests
+            .iter()
+            .position(|r| r.public_key == public_key)
+            .ok_or(NodeError::NoSuchRequest)?;
+        let request = self.requests.remove(at);
+        let decline = JoinDecline::new(&request, keys.signing());
+        if self.declined.len() >= MAX_REQUESTS {
+            self.declined.remove(0);
+        }
+        self.declined.push(decline.clone());
+        let mut out = Output::default();
+        out.send(To::All, Message::JoinDeclined(decline));
         Ok(out)
     }
 

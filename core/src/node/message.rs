@@ -5,7 +5,7 @@ use crate::crypto::Hash;
 use crate::model::block::Block;
 use crate::model::member::MemberId;
 use crate::model::tx::Transaction;
-use crate::node::join::JoinRequest;
+use crate::node::join::{JoinDecline, JoinRequest};
 use std::sync::Arc;
 
 /// A transport's name for a node it talks to.
@@ -47,6 +47,8 @@ pub enum Message {
     },
     /// A newcomer asks the registrar to admit it (passed on by every node).
     JoinRequest(JoinRequest),
+    /// The registrar does not admit a newcomer (passed on by every node).
+    JoinDeclined(JoinDecline),
 }
 
 /// Where a message goes.
@@ -101,6 +103,9 @@ pub enum Event {
     JoinRequested(JoinRequest),
     /// The registrar admitted this node's newcomer: it signs as `member` now.
     Admitted { member: MemberId },
+    /// The registrar declined this node's newcomer, who asked as `name`: it
+    /// asks no more.
+    Declined { name: String },
 }
 
 /// What one step of a node produces.

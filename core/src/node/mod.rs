@@ -43,7 +43,10 @@
 //!   on by every node, asked again with each announcement of its tip). The
 //!   registrar's node keeps it for its page; the registrar admits it with a
 //!   membership change it signs (`Command::Admit`), and once the newcomer's
-//!   node holds that `Join` on its best chain it signs as that member.
+//!   node holds that `Join` on its best chain it signs as that member. Or
+//!   it declines it (`Command::Decline`): a `join::JoinDecline` it signs,
+//!   passed on by every node that checked the signature, tells the
+//!   newcomer's node to ask no more (and again if it asks again).
 //! - Fork choice (`tree::BlockTree::prefer`): the chain with the later final
 //!   block; then the later block endorsed by a quorum; then more blocks
 //!   sealed by their rank-0 winner; then the longer; then the better rank
@@ -58,7 +61,7 @@ pub mod strategy;
 pub mod tree;
 pub mod wire;
 
-pub use join::{Applicant, JoinRefused, JoinRequest};
+pub use join::{Applicant, JoinDecline, JoinRefused, JoinRequest};
 pub use keys::NodeKeys;
 pub use machine::{Byzantine, Command, Node, NodeError, RestoreError};
 pub use message::{Event, Message, Output, PeerId, Send, To};

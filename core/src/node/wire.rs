@@ -9,7 +9,7 @@ use super::message::Message;
 use crate::crypto::Hash;
 use crate::model::block::Block;
 use crate::model::tx::Transaction;
-use crate::node::join::JoinRequest;
+use crate::node::join::{JoinDecline, JoinRequest};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -47,6 +47,9 @@ pub enum Wire {
     },
     JoinRequest {
         request: JoinRequest,
+    },
+    JoinDeclined {
+        decline: JoinDecline,
     },
 }
 
@@ -102,6 +105,9 @@ impl From<&Message> for Wire {
             Message::JoinRequest(request) => Wire::JoinRequest {
                 request: request.clone(),
             },
+            Message::JoinDeclined(decline) => Wire::JoinDeclined {
+                decline: decline.clone(),
+            },
         }
     }
 }
@@ -126,6 +132,7 @@ impl From<Wire> for Message {
                 final_height,
             },
             Wire::JoinRequest { request } => Message::JoinRequest(request),
+            Wire::JoinDeclined { decline } => Message::JoinDeclined(decline),
         }
     }
 }
@@ -161,7 +168,18 @@ mod tests {
     fn every_message_survives_the_trip() {
         let genesis = genesis();
         let tip = Some(genesis.hash);
+        let request = crate::node::Applicant::new(
+            genesis.hash,
+            "Zoé",
+            crate::model::member::Role::Customer,
+            crate::Wh(0),
+            [7; 32],
+        )
+        .request()
+        .clone();
+        let registrar = crate::crypto::SecretKey::from_bytes([8; 32]);
         for message in [
+            Message::JoinDeclined(JoinDecline::new(&request, &registrar)),
             Message::Block(genesis.clone()),
             Message::Blocks {
                 blocks: vec![genesis.clone(), genesis.clone()],
