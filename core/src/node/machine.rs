@@ -590,12 +590,7 @@ impl Node {
         out: &mut Output,
     ) {
         let digest = request.digest();
-        let (now, slot) = (self.now_ms, self.slot_ms());
-        if self
-            .relayed_requests
-            .get(&digest)
-            .is_some_and(|&at| now < at.saturating_add(slot))
-        {
+        if self.relayed_lately(&digest) {
             return;
         }
         if let Err(why) = request.check(&self.genesis().hash) {
@@ -614,9 +609,7 @@ impl Node {
         {
             return;
         }
-        self.relayed_requests
-            .retain(|_, at| now < at.saturating_add(slot));
-        self.relayed_requests.insert(digest, now);
+        self.relayed(digest);
         let registrar = self.genesis().header.sealed_by;
         let is_registrar = self.keys.as_ref().is_some_and(|k| k.member == registrar);
         if let Some(decline) = self
@@ -639,6 +632,24 @@ impl Node {
         }
     }
 
+    /// Whether a request or decline of `digest` was passed on within the
+    /// last slot (then it is not again).
+    fn relayed_lately(&self, digest: &Hash) -> bool {
+        let (now, slot) = (self.now_ms, self.slot_ms());
+        self.relayed_requests
+            .get(digest)
+            .is_some_and(|&at| now < at.saturating_add(slot))
+    }
+
+    /// Notes a request or decline of `digest` passed on now, and forgets
+    /// those older than a slot.
+    fn relayed(&mut self, digest: Hash) {
+        let (now, slot) = (self.now_ms, self.slot_ms());
+        self.relayed_requests
+            .retain(|_, at| now < at.saturating_add(slot));
+        self.relayed_requests.insert(digest, now);
+    }
+
     /// The registrar declined a request: checked against the registrar's
     /// key, passed on once a slot, and, for this node's newcomer, the end of
     /// its asking. A decline the registrar did not sign is refused.
@@ -649,12 +660,7 @@ impl Node {
         out: &mut Output,
     ) {
         let digest = decline.digest();
-        let (now, slot) = (self.now_ms, self.slot_ms());
-        if self
-            .relayed_requests
-            .get(&digest)
-            .is_some_and(|&at| now < at.saturating_add(slot))
-        {
+        if self.relayed_lately(&digest) {
             return;
         }
         let genesis = self.genesis();
@@ -670,7 +676,7 @@ impl Node {
             });
             return;
         }
-        self.relayed_requests.insert(digest, now);
+        self.relayed(digest);
         out.send(To::All, Message::JoinDeclined(decline.clone()));
         if self
             .applicant

@@ -194,17 +194,7 @@ mod tests {
                 height: 9,
                 final_height: 2,
             },
-            Message::JoinRequest(
-                crate::node::Applicant::new(
-                    genesis.hash,
-                    "Zoé",
-                    crate::model::member::Role::Customer,
-                    crate::Wh(0),
-                    [7; 32],
-                )
-                .request()
-                .clone(),
-            ),
+            Message::JoinRequest(request),
         ] {
             assert_eq!(decode(&encode(&message)), Ok(message));
         }
