@@ -24,17 +24,13 @@ import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
+import { option } from "./cli.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { chromium } = createRequire(join(root, "tests/package.json"))("playwright-core");
-const args = process.argv.slice(2);
-const opt = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const blocks = Number(opt("--blocks") ?? 2000);
+const blocks = Number(option("--blocks") ?? 2000);
 // --dist: another build of the page and its worker (a before/after comparison).
-const dist = resolve(opt("--dist") ?? join(root, "dist"));
+const dist = resolve(option("--dist") ?? join(root, "dist"));
 
 execFileSync("cargo", ["build", "--profile", "native", "-q", "-p", "ecloud-node", "--bins", "--examples"], {
   cwd: root,

@@ -26,20 +26,16 @@ import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
+import { option } from "./cli.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { chromium } = createRequire(join(root, "tests/package.json"))("playwright-core");
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const hubs = Number(opt("--hubs", 1));
-const perHub = Number(opt("--browsers", 30));
-const seconds = Number(opt("--seconds", 60));
-const slotMs = Number(opt("--slot-ms", 1000));
-const warmup = Number(opt("--warmup", 10));
-const dist = resolve(opt("--dist", join(root, "dist")));
+const hubs = Number(option("--hubs", 1));
+const perHub = Number(option("--browsers", 30));
+const seconds = Number(option("--seconds", 60));
+const slotMs = Number(option("--slot-ms", 1000));
+const warmup = Number(option("--warmup", 10));
+const dist = resolve(option("--dist", join(root, "dist")));
 
 execFileSync("cargo", ["build", "--profile", "native", "-q", "-p", "ecloud-node"], { cwd: root, stdio: "inherit" });
 const binary = join(root, "target/native/ecloud-node");

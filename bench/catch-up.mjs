@@ -21,21 +21,17 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { option } from "./cli.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const opt = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const blocks = Number(opt("--blocks") ?? 2000);
+const blocks = Number(option("--blocks") ?? 2000);
 
 execFileSync("cargo", ["build", "--profile", "native", "-q", "-p", "ecloud-node", "--bins", "--examples"], {
   cwd: root,
   stdio: "inherit",
 });
 // --binary: another build of the node (a before/after comparison); the chain comes from this one.
-const binary = resolve(opt("--binary") ?? join(root, "target/native/ecloud-node"));
+const binary = resolve(option("--binary") ?? join(root, "target/native/ecloud-node"));
 const dir = mkdtempSync(join(tmpdir(), "ecloud-catch-up-"));
 const classArgs = ["--class-seed", "7", "--members", "4", "--slot-ms", "1000"];
 const made = JSON.parse(

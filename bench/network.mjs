@@ -23,21 +23,12 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { startServer, launchBrowser, newPage, gotoApp, DIST_DIR } from "../tests/e2e/harness.mjs";
+import { option, summary } from "./cli.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const sizes = opt("--sizes", "0,1000,10000").split(",").map(Number);
-const steps = Number(opt("--steps", 15));
-const out = opt("--out", null);
+const sizes = option("--sizes", "0,1000,10000").split(",").map(Number);
+const steps = Number(option("--steps", 15));
+const out = option("--out", null);
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const summary = (xs) => ({ median: quantile(xs, 0.5), p90: quantile(xs, 0.9), max: Math.max(...xs) });
 const fmt = (s) => `median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms, max ${s.max.toFixed(1)} ms`;
 
 /** The height George's node follows, from the Nodes table. */

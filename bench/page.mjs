@@ -40,29 +40,20 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { startServer, launchBrowser, newPage, gotoApp, DIST_DIR } from "../tests/e2e/harness.mjs";
+import { option, summary, flag } from "./cli.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const sizes = opt("--sizes", "0,1000,10000").split(",").map(Number);
-const seals = Number(opt("--seals", 15));
-const verify = args.includes("--verify");
-const verifies = Number(opt("--verifies", 3));
-const out = opt("--out", null);
-const builds = (opt("--compare", null) ?? `page=${DIST_DIR}`).split(",").map((b) => {
+const sizes = option("--sizes", "0,1000,10000").split(",").map(Number);
+const seals = Number(option("--seals", 15));
+const verify = flag("--verify");
+const verifies = Number(option("--verifies", 3));
+const out = option("--out", null);
+const builds = (option("--compare", null) ?? `page=${DIST_DIR}`).split(",").map((b) => {
   const [name, dir] = b.includes("=") ? b.split("=") : [b, b];
   return { name, dir: resolve(dir) };
 });
 const STEP = 1000;
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const ms = (x) => `${x.toFixed(1)} ms`;
-const summary = (xs) => ({ median: quantile(xs, 0.5), p90: quantile(xs, 0.9), max: Math.max(...xs) });
 
 /** The height of the open block, from its panel's heading. */
 async function openHeight(page) {

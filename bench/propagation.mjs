@@ -19,18 +19,14 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { option } from "./cli.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const nodes = opt("--nodes", 8);
-const seconds = opt("--seconds", 60);
-const slotMs = opt("--slot-ms", 1000);
+const nodes = Number(option("--nodes", 8));
+const seconds = Number(option("--seconds", 60));
+const slotMs = Number(option("--slot-ms", 1000));
 // Blocks sealed before every node is connected arrive by catching up, not by gossip.
-const warmup = opt("--warmup", 10);
+const warmup = Number(option("--warmup", 10));
 
 execFileSync("cargo", ["build", "--profile", "native", "-q", "-p", "ecloud-node"], { cwd: root, stdio: "inherit" });
 const binary = join(root, "target/native/ecloud-node");

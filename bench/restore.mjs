@@ -28,18 +28,13 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { startServer, launchBrowser, newPage, gotoApp, DIST_DIR } from "../tests/e2e/harness.mjs";
+import { option, median } from "./cli.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const sizes = opt("--sizes", "10000,100000").split(",").map(Number);
-const reloads = Number(opt("--reloads", 3));
-const out = opt("--out", null);
+const sizes = option("--sizes", "10000,100000").split(",").map(Number);
+const reloads = Number(option("--reloads", 3));
+const out = option("--out", null);
 const dist = resolve(process.env.ECLOUD_DIST ?? DIST_DIR);
 const thousands = (n) => n.toLocaleString("en-US");
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 /** The height of the open block, from its panel's heading. */

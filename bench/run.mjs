@@ -40,23 +40,19 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { option, median, flag } from "./cli.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WWW = join(ROOT, "bench", "www");
 const requireFromTests = createRequire(join(ROOT, "tests", "package.json"));
 const { chromium } = requireFromTests("playwright-core");
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const sizes = opt("--sizes", "1000,10000").split(",").map(Number);
-const out = opt("--out", null);
-const compare = opt("--compare", null);
-const rounds = Number(opt("--rounds", 7));
-const nodeBlocks = opt("--node", null);
-const build = !args.includes("--no-build") && !compare;
+const sizes = option("--sizes", "1000,10000").split(",").map(Number);
+const out = option("--out", null);
+const compare = option("--compare", null);
+const rounds = Number(option("--rounds", 7));
+const nodeBlocks = option("--node", null);
+const build = !flag("--no-build") && !compare;
 const profile = process.env.CARGO_PROFILE ?? "release";
 const webDir = resolve(process.env.ECLOUD_BENCH_WEB ?? join(ROOT, "target", "bench-web"));
 const reps = Object.fromEntries(sizes.map((n) => [n, n <= 1000 ? 5 : n <= 10000 ? 3 : 1]));
@@ -82,7 +78,7 @@ if (build) {
     join(webDir, "build.json"),
     JSON.stringify({ profile, cargo_args: process.env.ECLOUD_BENCH_CARGO_ARGS ?? "" }) + "\n",
   );
-  if (args.includes("--build-only")) process.exit(0);
+  if (flag("--build-only")) process.exit(0);
 }
 
 // /pkg/... is the build in webDir; /v/NAME/... the builds compared; the rest bench/www/.
@@ -162,7 +158,6 @@ const buildInfo = (dir) => {
 const f = (x) => `${x.toFixed(1)} ms`.padStart(11);
 if (nodeBlocks) {
   const [v0, c0] = [report.verify_ms[0], report.catch_up_ms[0]];
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const [v, c] = [median(report.verify_ms.slice(1)), median(report.catch_up_ms.slice(1))];
   console.log(
     `wasm, ${report.blocks} blocks: a fresh node catching up in answers of 64 against verify_chain:` +
