@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
 import { ROOT, DIST_DIR, launchBrowser, screenshot } from "../e2e/harness.mjs";
 
 const binary = join(ROOT, "target/native/ecloud-node");
@@ -48,6 +49,21 @@ async function until(what, ms, check) {
     if (Date.now() > end) throw new Error(`timed out (${ms} ms): ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** The WCAG 2.1 A and AA violations axe finds in `page` (its context must bypass the CSP). */
+async function violations(page) {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () =>
+    (
+      await window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        resultTypes: ["violations"],
+      })
+    ).violations.map((v) => `${v.id} (${v.impact}): ${v.help}; e.g. ${v.nodes[0].target.join(" ")}`),
+  );
 }
 
 /** Starts the worker in `page`; its reports gather in window.__reports. */
@@ -184,7 +200,7 @@ test("a student opens classroom.html, joins with a name, is admitted, is seen on
     // The projector: the same page in another browser profile, joining nothing, shows the
     // class as the teacher's node sees it: Zoé's node a browser linked to it, with the
     // round trip of its pings and its chain, and George's the teacher's node itself.
-    const projector = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const projector = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
     projector.on("pageerror", (e) => problems.push(String(e)));
     await projector.goto(new URL("classroom.html#network", teacher.page).href);
     const members = projector.getByRole("table", { name: "Members" });
@@ -197,6 +213,7 @@ test("a student opens classroom.html, joins with a name, is admitted, is seen on
     // The page itself is no member: this projector's own browser runs no node.
     assert.equal(await projector.getByRole("status").count(), 0);
     await screenshot(projector, "classroom-network", { locator: projector.locator("#network") });
+    assert.deepEqual(await violations(projector), [], "the projector's view: no WCAG 2.1 A or AA violation");
     await projector.context().close();
     // Reloaded: the page joins again with the name it kept, and the node finds the same
     // member from the keys IndexedDB kept.
@@ -223,10 +240,11 @@ test("the teacher's browser starts the class as its registrar, with keys the nod
     browser ??= await launchBrowser();
     const problems = [];
     const open = async (path) => {
-      const page = await (await browser.newContext()).newPage();
+      const page = await (await browser.newContext({ bypassCSP: true })).newPage();
       page.on("pageerror", (e) => problems.push(String(e)));
       await page.goto(new URL(path, teacherNode.page).href);
-      await page.getByRole("heading", { name: "E-Cloud: join the classroom" }).waitFor();
+      const title = path.includes("?teacher") ? "E-Cloud: the teacher's classroom" : "E-Cloud: join the classroom";
+      await page.getByRole("heading", { name: title }).waitFor();
       return page;
     };
     // A student who comes before the class started is told so.
@@ -249,6 +267,7 @@ test("the teacher's browser starts the class as its registrar, with keys the nod
     await admit.waitFor({ timeout: 30_000 });
     assert.equal(await student.getByText(/^You are member/).count(), 0, "nobody admitted before the teacher's click");
     await screenshot(teacher, "classroom-teacher");
+    assert.deepEqual(await violations(teacher), [], "the teacher's page: no WCAG 2.1 A or AA violation");
     await admit.click();
     await student.getByRole("status").getByText("You are member 4: your node votes and seals for you.").waitFor({ timeout: 30_000 });
     await teacher.getByText("Nobody is asking.", { exact: false }).waitFor();

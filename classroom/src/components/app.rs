@@ -32,6 +32,11 @@ pub fn App() -> Html {
         // the same member.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
+            if teachers_page {
+                if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                    document.set_title("E-Cloud: the teacher's classroom");
+                }
+            }
             let kept = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
             if teachers_page && kept(KEPT_TEACHER).is_some() {
                 dispatcher.dispatch(Action::Teach);
@@ -98,11 +103,17 @@ pub fn App() -> Html {
     html! {
         <>
             <header class="masthead">
-                <h1>{ "E-Cloud: join the classroom" }</h1>
+                <h1>{ if teachers_page { "E-Cloud: the teacher's classroom" } else { "E-Cloud: join the classroom" } }</h1>
                 <p class="tagline">
-                    { "Your browser becomes a node of the class's chain: it keeps its own copy, \
-                       checks every block, and, once you are a member, votes and seals with keys \
-                       that never leave this browser. " }
+                    { if teachers_page {
+                        "This browser is the class's registrar: it holds the registrar's keys, \
+                         never sent, admits the students who ask, and shows the projector the \
+                         class's network. "
+                    } else {
+                        "Your browser becomes a node of the class's chain: it keeps its own copy, \
+                         checks every block, and, once you are a member, votes and seals with keys \
+                         that never leave this browser. "
+                    } }
                     <a href="./">{ "The single-page community" }</a>
                     { " · " }
                     <a href="network.html">{ "The network, simulated" }</a>
