@@ -184,7 +184,8 @@ const files = readdirSync(staging, { withFileTypes: true })
   .filter((e) => e.isFile() && e.name !== "sw.js")
   // The browser's node (a worker of its own, ~0.6 MB gzipped) is fetched when the page
   // joins a classroom, online by nature; the Network page (~0.25 MB) and the classroom
-  // page when someone opens them: caching them would download them on every first visit.
+  // page when someone opens them: precaching them would download them on every first
+  // visit (the Network page is kept once opened: KEPT_WHEN_USED below).
   .filter((e) => !later.some((part) => part.pattern.test(e.name)))
   .map((e) => e.name)
   .sort();
@@ -192,6 +193,8 @@ const digest = createHash("sha256");
 for (const name of files) digest.update(name).update(readFileSync(join(staging, name)));
 const version = digest.digest("hex").slice(0, 16);
 const precache = ["./", ...files.map((f) => `./${f}`)];
+// The later parts the service worker keeps a copy of once they are used.
+const keptWhenUsed = later.filter((part) => part.offline).map((part) => part.pattern.source);
 writeFileSync(
   join(staging, "sw.js"),
   `// E-Cloud's service worker, written by scripts/finish-page.mjs for one build.
@@ -199,6 +202,8 @@ writeFileSync(
 "use strict";
 const CACHE = "e-cloud-${version}";
 const FILES = ${JSON.stringify(precache)};
+// Parts fetched only when used (the Network page): kept once used, for offline.
+const KEPT_WHEN_USED = ${JSON.stringify(keptWhenUsed)}.map((source) => new RegExp(source));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -220,6 +225,22 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  const name = new URL(request.url).pathname.split("/").pop();
+  if (KEPT_WHEN_USED.some((pattern) => pattern.test(name))) {
+    // Their names carry no hash: the network first, a copy kept, the copy when offline.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(request.url.split("?")[0], copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(request.url.split("?")[0]).then((hit) => hit || Response.error())),
+    );
+    return;
+  }
   if (request.mode === "navigate") {
     // The page itself: the network first, so a new build shows at once; the kept
     // copy when offline, whatever the query (?seed=42).

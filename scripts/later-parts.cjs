@@ -1,6 +1,7 @@
 // The parts of a release build that are not the page's first load: each fetched only
 // when used, counted apart against a budget of its own by scripts/size-budget, and left
-// out of the service worker's cache by scripts/finish-page.mjs. One list for both.
+// out of the service worker's precache by scripts/finish-page.mjs (which keeps a copy of
+// an `offline` part once it is used). One list for both.
 // (CommonJS, so the CommonJS size-budget can require it and the ES module import it.)
 "use strict";
 
@@ -18,6 +19,9 @@ module.exports = [
     what: "the Network page",
     pattern: /^(ecloud-netsim[._]|network\.)/,
     budgetKB: Number(process.env.NETWORK_BUDGET_KB ?? 350),
+    // Kept by the service worker once opened, so it opens again offline (the others
+    // need the teacher's node, online by nature).
+    offline: true,
   },
   {
     // classroom.html and its files: where a student joins the teacher's classroom (the

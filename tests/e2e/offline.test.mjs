@@ -44,10 +44,9 @@ test("the policy lets the page work and refuses an injected script; nothing come
   problems.assertNone({ allow: [/Content Security Policy/] });
 });
 
-test("once loaded, the page opens and seals blocks with no network", async () => {
-  const { page, context, problems } = await app.open("", { waitFor: "h1" });
-  // The service worker takes over this page once installed.
-  const controlled = await page.evaluate(() => {
+/** Whether the service worker took over `page` within 10 s. */
+function controlled(page) {
+  return page.evaluate(() => {
     const taken = (async () => {
       await navigator.serviceWorker.ready;
       if (!navigator.serviceWorker.controller) {
@@ -57,7 +56,12 @@ test("once loaded, the page opens and seals blocks with no network", async () =>
     })();
     return Promise.race([taken, new Promise((r) => setTimeout(() => r(false), 10_000))]);
   });
-  assert.ok(controlled, "no service worker took over the page within 10 s");
+}
+
+test("once loaded, the page opens and seals blocks with no network", async () => {
+  const { page, context, problems } = await app.open("", { waitFor: "h1" });
+  // The service worker takes over this page once installed.
+  assert.ok(await controlled(page), "no service worker took over the page within 10 s");
   await page.getByRole("button", { name: "Pause" }).click();
   await page.getByRole("button", { name: "Seal now" }).click();
   await block(page, 1).waitFor();
@@ -70,6 +74,27 @@ test("once loaded, the page opens and seals blocks with no network", async () =>
   await block(page, 1).waitFor();
   await page.getByRole("button", { name: "Seal now" }).click();
   await block(page, 2).waitFor();
+  await context.setOffline(false);
+  problems.assertNoCrash();
+});
+
+test("the Network page, once opened, opens again and runs with no network", async () => {
+  const { page, context, problems } = await app.open("", { waitFor: "h1" });
+  assert.ok(await controlled(page), "no service worker took over the page within 10 s");
+  await page.goto(`${app.url}network.html?seed=3`);
+  await page.getByRole("heading", { name: "E-Cloud: the network" }).waitFor();
+  await page.getByRole("button", { name: "Pause" }).click();
+  // The copies are kept as the files arrive; a moment for the last one.
+  await page.waitForTimeout(1000);
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole("heading", { name: "E-Cloud: the network" }).waitFor();
+  await page.getByRole("button", { name: "Pause" }).click();
+  // The nodes seal offline: the first blocks come within a few slots.
+  const tip = page.locator("#nodes tbody tr").first().locator("td.tip");
+  for (let i = 0; i < 4; i++) await page.getByRole("button", { name: "Next block" }).click();
+  assert.notEqual((await tip.innerText()).split(/\s+/)[0], "#0", "the nodes sealed offline");
   await context.setOffline(false);
   problems.assertNoCrash();
 });
