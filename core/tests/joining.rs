@@ -404,3 +404,47 @@ fn a_teachers_genesis_block_checks_against_its_class_and_nothing_else() {
         "the teacher's node seals alone"
     );
 }
+
+/// The classroom `scripts/classroom` starts: two founders, George (the
+/// teacher's browser, the registrar) and Member 1, whom nobody runs when
+/// there is no second classroom. Two students admitted make blocks final;
+/// one is not enough (two signers of three members is not more than two
+/// thirds).
+#[test]
+fn a_classroom_of_two_founders_finalises_once_two_students_sign() {
+    use ecloud_core::node::NodeKeys;
+    use ecloud_core::simulation::network::classroom_genesis;
+    const SLOT: u64 = 1_000;
+    let spec = CommunitySpec::classroom(2, SLOT).unwrap();
+    let teacher = NodeKeys::from_seed(GEORGE, [5; 32]);
+    let genesis = Arc::new(classroom_genesis(&spec, 1, T0, &teacher).unwrap());
+    // The teacher's node, Member 1's (offline from the start) and two students'.
+    let mut network = Network::new(genesis.clone(), vec![Some(teacher), None, None, None], 1);
+    network.set_online(1, false);
+    let at = |slots: u64| T0 + slots * SLOT;
+    let student = |name: &str, seed: u8| {
+        Applicant::new(genesis.hash, name, Role::Customer, Wh(0), [seed; 32])
+    };
+    let admit = |network: &mut Network, peer: u32, applicant: Applicant, until: u64| {
+        let key = applicant.request().public_key;
+        network.ask_to_join(peer, applicant);
+        network.run_until(until);
+        network
+            .command(GEORGE, Command::Admit { public_key: key })
+            .unwrap();
+    };
+    admit(&mut network, 2, student("Zoé", 11), at(3));
+    network.run_until(at(20));
+    let final_with_one = network.node(0).finalized().height();
+    assert_eq!(final_with_one, 0, "teacher and one student: 2 of 3 members");
+
+    admit(&mut network, 3, student("Yann", 12), at(22));
+    network.run_until(at(45));
+    let final_height = network.node(0).finalized().height();
+    assert!(
+        final_height > 10,
+        "teacher and two students, 3 of 4 members: final {final_height}"
+    );
+    assert_eq!(network.node(3).finalized().height(), final_height);
+    assert!(verify_chain(&network.node(0).chain_blocks()).is_valid());
+}
