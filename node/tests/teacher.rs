@@ -60,6 +60,16 @@ fn the_teachers_keys_make_the_class_and_only_their_seal_starts_it() {
     let mut extra = public(&teacher);
     extra["secret"] = json!("no");
     assert!(config.hash_to_sign(extra.to_string().as_bytes()).is_err());
+    // Keys of small order (the identity point) never enter the chain.
+    let identity = format!("01{}", "00".repeat(31));
+    for field in ["public_key", "vrf_key"] {
+        let mut weak = public(&teacher);
+        weak[field] = json!(identity);
+        let why = config
+            .hash_to_sign(weak.to_string().as_bytes())
+            .unwrap_err();
+        assert!(why.contains("key"), "{field}: {why}");
+    }
 }
 
 /// One request over HTTP/1.1 to `at`: the status and the body.

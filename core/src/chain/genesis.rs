@@ -245,7 +245,11 @@ impl CommunitySpec {
     ) -> Result<(BlockHeader, Ledger), SetupError> {
         let mut ledger = self.genesis_ledger(|id| keys(id).0)?;
         for m in &mut ledger.members {
-            m.vrf_key = Some(keys(m.id).1);
+            let vrf_key = keys(m.id).1;
+            vrf_key
+                .check()
+                .map_err(|why| SetupError::WeakKey(m.id, why))?;
+            m.vrf_key = Some(vrf_key);
         }
         ledger.rules.slot_ms = Some(ledger.rules.slot_ms.unwrap_or(MARKET_PERIOD_MS));
         let header = genesis_header(&ledger, BLOCK_VERSION_2, self.genesis_sealer, now_ms)?;
