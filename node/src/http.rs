@@ -157,6 +157,7 @@ async fn head(stream: &mut TcpStream) -> io::Result<Option<Head>> {
         upgrade: header("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket")),
         host: header("host").map(str::to_string),
         content_length: header("content-length").and_then(|v| v.trim().parse().ok()),
+        // The bytes move in once the parsed request, which borrows them, is done.
         buffer: Vec::new(),
         head_len,
     };
